@@ -1,0 +1,1 @@
+"""Alembic migrations for the read-model tables (never the event store's own tables)."""

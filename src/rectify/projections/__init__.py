@@ -1,0 +1,1 @@
+"""Read side: SQLAlchemy read models, their projectors, the catch-up runner, the seal, queries."""

@@ -1,0 +1,56 @@
+"""Read model: departments and units."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import Column, Connection, DateTime, Integer, String, Table, Text, update
+
+from rectify.domain.department import Department
+from rectify.projections.metadata import metadata
+from rectify.projections.projector import Handler, Projector
+
+departments = Table(
+    "departments",
+    metadata,
+    Column("code", String(64), primary_key=True),
+    # The aggregate id, so events that carry only the id find their row.
+    Column("id", String(36), nullable=False, unique=True),
+    Column("name", Text, nullable=False),
+    Column("parent_code", String(64), nullable=True),
+    Column("registered_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("version", Integer, nullable=False),
+)
+
+
+class DepartmentsProjector(Projector):
+    name = "departments"
+    tables = (departments,)
+
+    def handlers(self) -> Mapping[str, Handler]:
+        return {
+            Department.Registered.TOPIC: self.registered,
+            Department.Renamed.TOPIC: self.renamed,
+        }
+
+    def registered(self, conn: Connection, event: Any) -> None:
+        conn.execute(
+            departments.insert().values(
+                code=event.code,
+                id=str(event.originator_id),
+                name=event.name,
+                parent_code=event.parent_code,
+                registered_at=event.timestamp,
+                updated_at=event.timestamp,
+                version=event.originator_version,
+            )
+        )
+
+    def renamed(self, conn: Connection, event: Any) -> None:
+        conn.execute(
+            update(departments)
+            .where(departments.c.id == str(event.originator_id))
+            .values(name=event.name, updated_at=event.timestamp, version=event.originator_version)
+        )

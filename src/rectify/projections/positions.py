@@ -1,0 +1,39 @@
+"""Each projector's tracked position (last applied notification id), kept with its rows."""
+
+from __future__ import annotations
+
+from sqlalchemy import BigInteger, Column, Connection, String, Table, select, update
+
+from rectify.projections.metadata import metadata
+
+projection_positions = Table(
+    "projection_positions",
+    metadata,
+    Column("name", String(64), primary_key=True),
+    Column("position", BigInteger, nullable=False),
+)
+
+
+def lock_positions(conn: Connection, names: list[str]) -> dict[str, int]:
+    """Lock the positions for this transaction and return them, creating missing ones.
+
+    The no-op UPDATE takes SQLite's write lock and PostgreSQL's row locks, so two
+    runners (two processes) never apply the same events twice: the second waits and
+    then reads the first one's committed positions.
+    """
+    conn.execute(update(projection_positions).values(position=projection_positions.c.position))
+    rows = dict(conn.execute(select(projection_positions.c.name, projection_positions.c.position)).tuples().all())
+    missing = [name for name in names if name not in rows]
+    if missing:
+        conn.execute(projection_positions.insert(), [{"name": n, "position": 0} for n in missing])
+        rows.update({n: 0 for n in missing})
+    return {name: int(rows[name]) for name in names}
+
+
+def save_positions(conn: Connection, positions: dict[str, int]) -> None:
+    for name, position in positions.items():
+        conn.execute(
+            update(projection_positions)
+            .where(projection_positions.c.name == name)
+            .values(position=position)
+        )
