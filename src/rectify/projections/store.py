@@ -121,7 +121,11 @@ def open_store(raw_url: str | None = None, *, create: bool = False) -> Store:
     if url.drivername == "sqlite":
         _check_sqlite_path(url, create)
         if create:
-            Path(str(url.database)).expanduser().parent.mkdir(parents=True, exist_ok=True)
+            parent = Path(str(url.database)).expanduser().parent
+            try:
+                parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise StoreError(f"无法创建库目录 {parent}：{exc.strerror}") from None
     app = RectifyApp(env={"SQLALCHEMY_URL": url.render_as_string(hide_password=False)})
     engine = app.recorder.datastore.engine  # type: ignore[attr-defined]
     assert isinstance(engine, Engine)

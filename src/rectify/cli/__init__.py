@@ -1,0 +1,1 @@
+"""The `rectify` command: argument parsing and the composition root (bootstrap)."""

@@ -1,0 +1,52 @@
+"""Entry point of the `rectify` command."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from rectify import __version__
+from rectify.cli import findings_command, store_commands
+from rectify.cli.output import error
+from rectify.domain.errors import RectifyError
+
+DESCRIPTION = """rectify：绩效评价与问题整改跟踪（事件溯源）。
+
+数据库由环境变量 RECTIFY_DB 指定：未设置时为用户数据目录下的 SQLite 文件；
+也可为 sqlite:///路径 或 postgresql+psycopg://用户@主机/库。"""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="rectify",
+        description=DESCRIPTION,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"rectify {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for module in _command_modules():
+        module.register(sub)
+    return parser
+
+
+def _command_modules() -> list[object]:
+    modules: list[object] = [store_commands, findings_command]
+    return modules
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args))
+    except RectifyError as exc:
+        error(exc.message)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        error("已中断")
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

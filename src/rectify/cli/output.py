@@ -1,0 +1,44 @@
+"""Printing: Chinese text for people, stable JSON for scripts."""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import asdict, is_dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from enum import Enum
+from typing import Any
+
+from rich.console import Console
+
+console = Console(highlight=False)
+err_console = Console(stderr=True, highlight=False)
+
+
+def _default(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, tuple | set | frozenset):
+        return list(value)
+    if is_dataclass(value) and not isinstance(value, type):
+        return asdict(value)
+    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+
+
+def to_json(data: Any) -> str:
+    if is_dataclass(data) and not isinstance(data, type):
+        data = asdict(data)
+    return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True, default=_default)
+
+
+def print_json(data: Any) -> None:
+    sys.stdout.write(to_json(data) + "\n")
+
+
+def error(message: str) -> None:
+    err_console.print(f"[bold red]错误[/]：{message}", markup=True, soft_wrap=True)

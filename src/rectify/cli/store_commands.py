@@ -1,0 +1,87 @@
+"""Store administration: init, db upgrade, rebuild, verify, checkpoint."""
+
+from __future__ import annotations
+
+import argparse
+
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+from rectify.cli.context import opened
+from rectify.cli.output import console, error, print_json
+from rectify.projections import seal
+from rectify.projections.store import describe
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser("init", help="创建库并升级架构（create the store, run migrations）")
+    p.set_defaults(func=run_init)
+
+    db = sub.add_parser("db", help="数据库架构（schema）")
+    db_sub = db.add_subparsers(dest="db_command", required=True, metavar="COMMAND")
+    up = db_sub.add_parser("upgrade", help="把读模型表升级到最新架构（migrate read-model tables to head）")
+    up.set_defaults(func=run_upgrade)
+
+    rb = sub.add_parser("rebuild", help="清空并从事件重放全部读模型（drop and replay every read model）")
+    rb.add_argument("--batch", type=int, default=500, help="每个事务处理的事件数（events per transaction）")
+    rb.set_defaults(func=run_rebuild)
+
+    vf = sub.add_parser("verify", help="校验事件日志未被篡改（recompute the hash chain）")
+    vf.add_argument("--checkpoint", metavar="P:H", help="同时证明日志仍延续此检查点（prove the log extends P:H）")
+    vf.add_argument("--json", action="store_true", help="输出 JSON")
+    vf.set_defaults(func=run_verify)
+
+    cp = sub.add_parser("checkpoint", help="打印当前封存检查点 position:head-hash")
+    cp.set_defaults(func=run_checkpoint)
+
+
+def run_init(args: argparse.Namespace) -> int:
+    with opened(create=True) as store:
+        applied = store.catch_up()
+        console.print(f"库已就绪：{describe(store.url)}（追上 {applied} 个事件）")
+    return 0
+
+
+def run_upgrade(args: argparse.Namespace) -> int:
+    with opened(create=True) as store:
+        console.print(f"架构已是最新：{describe(store.url)}")
+    return 0
+
+
+def run_rebuild(args: argparse.Namespace) -> int:
+    with opened() as store, Progress(
+        TextColumn("重建读模型"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+        console=console, transient=False,
+    ) as bar:
+        task = bar.add_task("rebuild", total=None)
+
+        def progress(done: int, head: int) -> None:
+            bar.update(task, completed=done, total=max(head, done))
+
+        count = store.runner.rebuild(batch_size=max(1, args.batch), progress=progress)
+    console.print(f"已重放 {count} 个事件")
+    return 0
+
+
+def run_verify(args: argparse.Namespace) -> int:
+    expected = seal.Checkpoint.parse(args.checkpoint) if args.checkpoint else None
+    with opened() as store, store.engine.connect() as conn:
+        result = seal.verify(conn, store.events, expected)
+    if args.json:
+        print_json(result)
+    elif result.ok:
+        console.print(f"日志完整：已校验 {result.checked} 个事件，封存至第 {result.sealed_position} 号")
+        if expected is not None:
+            console.print(f"日志延续检查点 {expected}")
+        if result.unsealed:
+            console.print(f"另有 {result.unsealed} 个新事件尚未封存（运行任意命令后封存）")
+    else:
+        error(f"日志校验失败：{result.problem}（通知编号 {result.first_bad_id}）")
+    return 0 if result.ok else 1
+
+
+def run_checkpoint(args: argparse.Namespace) -> int:
+    with opened() as store:
+        store.catch_up()
+        with store.engine.connect() as conn:
+            console.print(str(seal.checkpoint(conn)))
+    return 0
