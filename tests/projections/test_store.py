@@ -1,0 +1,164 @@
+"""The event store and its read models, on a SQLite file and on PostgreSQL."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from sqlalchemy import select, text
+
+from rectify.domain.application import RectifyApp, finding_fields
+from rectify.domain.department import Department
+from rectify.domain.errors import ConcurrencyConflict, StoreError
+from rectify.domain.finding import Finding
+from rectify.projections import queries
+from rectify.projections.catalog import all_projectors
+from rectify.projections.store import Store, alembic_check, open_store
+
+
+def record_sample(store: Store, n_findings: int = 3) -> None:
+    app = store.app
+    app.save_all(app.department_for("D1", "甲局", None))
+    for i in range(n_findings):
+        app.save_all(
+            app.new_finding(
+                **finding_fields(
+                    ref=f"D1/2024/{i:02d}", department_code="D1", fiscal_year=2024,
+                    category="预算管理", title=f"问题{i}", description="说明",
+                )
+            )
+        )
+
+
+def snapshot(store: Store) -> dict[str, list[Any]]:
+    """Every rebuildable read model's rows, ordered, minus nothing."""
+    out: dict[str, list[Any]] = {}
+    with store.engine.connect() as conn:
+        for projector in all_projectors():
+            if not projector.rebuildable:
+                continue
+            for table in projector.tables:
+                pk = list(table.primary_key.columns)
+                out[table.name] = [tuple(r) for r in conn.execute(select(table).order_by(*pk)).all()]
+    return out
+
+
+def test_append_and_read_back(store: Store, bureau: object) -> None:
+    record_sample(store)
+    finding = store.app.get_finding("D1/2024/01")
+    assert finding.title == "问题1"
+    assert finding.department_code == "D1"
+    events = store.app.repository.event_store.get(Finding.create_id("D1/2024/01"))
+    [recorded] = list(events)
+    assert recorded.actor == "bureau-test"  # type: ignore[attr-defined]
+
+
+def test_optimistic_concurrency_conflict(store: Store, bureau: object) -> None:
+    record_sample(store, 0)
+    # A second application on the same database: two users acting at once.
+    other = RectifyApp(env={"SQLALCHEMY_URL": store.url.render_as_string(hide_password=False)})
+    try:
+        mine = store.app.get_department("D1")
+        theirs = other.get_department("D1")
+        theirs.rename("乙局", reason="更名")
+        other.save_all(theirs)
+        mine.rename("丙局", reason="更名")
+        with pytest.raises(ConcurrencyConflict):
+            store.app.save_all(mine)
+    finally:
+        other.close()
+    assert store.app.get_department("D1").name == "乙局"
+
+
+def test_projection_catch_up_is_incremental(store: Store, bureau: object) -> None:
+    record_sample(store, 2)
+    assert store.catch_up() == 3
+    assert store.catch_up() == 0
+    record_sample_more = store.app.new_finding(
+        **finding_fields(ref="D1/2024/09", department_code="D1", fiscal_year=2024,
+                         category="资产管理", title="新问题", description="")
+    )
+    store.app.save_all(record_sample_more)
+    assert store.catch_up() == 1
+    with store.engine.connect() as conn:
+        refs = [f.ref for f in queries.list_findings(conn)]
+        assert refs == ["D1/2024/00", "D1/2024/01", "D1/2024/09"]
+        assert [f.ref for f in queries.list_findings(conn, after="D1/2024/00", limit=1)] == ["D1/2024/01"]
+        assert queries.list_findings(conn)[0].department_name == "甲局"
+
+
+def test_rebuild_equals_incremental(store: Store, bureau: object) -> None:
+    record_sample(store, 7)
+    department = store.app.get_department("D1")
+    department.rename("甲局（新）", reason="机构改革")
+    store.app.save_all(department)
+    store.runner.catch_up(batch_size=2)
+    incremental = snapshot(store)
+    progress: list[tuple[int, int]] = []
+    replayed = store.runner.rebuild(batch_size=3, progress=lambda d, h: progress.append((d, h)))
+    assert replayed == 9
+    assert snapshot(store) == incremental
+    assert progress[-1] == (9, 9)
+    assert incremental["departments"][0][2] == "甲局（新）"
+
+
+def test_runner_batches_are_transactions(store: Store, bureau: object) -> None:
+    record_sample(store, 4)
+    store.runner.catch_up(batch_size=2)
+    with store.engine.connect() as conn:
+        positions = dict(conn.execute(text("select name, position from projection_positions")).tuples().all())
+    assert set(positions) == {"seal", "departments", "findings"}
+    assert set(positions.values()) == {5}
+
+
+def test_migrations_from_empty_and_alembic_check(db_url: str) -> None:
+    store = open_store(db_url, create=True)
+    try:
+        alembic_check(store)  # raises if models and tables differ
+        with store.engine.connect() as conn:
+            version = conn.execute(text("select version_num from alembic_version")).scalar_one()
+        assert version
+    finally:
+        store.close()
+    # Opening again (no create) works and writes nothing.
+    open_store(db_url).close()
+
+
+def test_database_from_a_newer_version_is_refused(store: Store) -> None:
+    with store.engine.begin() as conn:
+        conn.execute(text("update alembic_version set version_num = '9999_future'"))
+    url = store.url.render_as_string(hide_password=False)
+    with pytest.raises(StoreError, match="更新版本"):
+        open_store(url)
+    with pytest.raises(StoreError, match="更新版本"):
+        open_store(url, create=True)
+
+
+def test_uninitialised_database_is_refused_without_writing(pg_url: str, tmp_path: Any) -> None:
+    with pytest.raises(StoreError, match="rectify init"):
+        open_store(f"sqlite:///{tmp_path / 'absent.db'}")
+    assert not (tmp_path / "absent.db").exists()
+    with pytest.raises(StoreError, match="尚未初始化"):
+        open_store(pg_url)
+    probe = open_store(pg_url, create=True)  # only now are tables created
+    probe.close()
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("mysql://u@h/db", "不支持的数据库类型"),
+        ("sqlite:///:memory:", "不支持内存数据库"),
+        ("not a url", "不是有效的数据库地址"),
+        ("postgresql+psycopg://postgres@127.0.0.1:1/none", "无法连接数据库"),
+        ("sqlite:////etc/passwd/inside-a-file.db", "目录不可写"),
+    ],
+)
+def test_bad_store_urls_get_one_clear_error(url: str, message: str) -> None:
+    with pytest.raises(StoreError, match=message):
+        open_store(url, create=True)
+
+
+def test_department_topics_are_explicit() -> None:
+    assert Department.TOPIC == "rectify/Department"
+    assert Department.Registered.TOPIC == "rectify/Department.Registered"  # type: ignore[attr-defined]
