@@ -1,0 +1,1 @@
+"""APScheduler jobs (room reserved by the layering; jobs arrive with their issue)."""

@@ -1,0 +1,1 @@
+"""Textual terminal UI (room reserved by the layering; screens arrive with their issue)."""

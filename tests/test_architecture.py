@@ -1,0 +1,36 @@
+"""The layering of ARCHITECTURE.md, enforced: import-linter contracts in pyproject.toml."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_import_contracts_hold() -> None:
+    result = subprocess.run(
+        [str(Path(sys.executable).with_name("lint-imports")), "--config", str(ROOT / "pyproject.toml")],
+        cwd=ROOT, capture_output=True, text=True, check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Contracts: 3 kept, 0 broken." in result.stdout
+
+
+def test_every_event_class_has_an_explicit_permanent_topic() -> None:
+    import rectify.domain.application  # noqa: F401  (registers every aggregate)
+    from eventsourcing.domain import CanMutateAggregate
+
+    from rectify.domain.base import RectifyAggregate
+
+    def walk(cls: type) -> list[type]:
+        return [cls, *[d for sub in cls.__subclasses__() for d in walk(sub)]]
+
+    aggregates = [a for a in walk(RectifyAggregate) if a is not RectifyAggregate]
+    assert aggregates, "no aggregates found"
+    for aggregate in aggregates:
+        assert aggregate.__dict__.get("TOPIC", "").startswith("rectify/"), aggregate
+        for name, value in vars(aggregate).items():
+            if isinstance(value, type) and issubclass(value, CanMutateAggregate) and name != "Event":
+                assert value.__dict__.get("TOPIC", "").startswith(aggregate.TOPIC + "."), (aggregate, name)
