@@ -1,0 +1,1 @@
+"""Documents in and out: the evaluation package (JSON), its checker, docx, xlsx."""
