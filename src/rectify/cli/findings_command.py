@@ -54,7 +54,7 @@ def run_list(args: argparse.Namespace) -> int:
         return 0
     table = Table(title="问题清单", show_lines=False)
     for header in ("编号", "年度", "部门", "类别", "问题", "金额", "状态", "整改时限"):
-        table.add_column(header)
+        table.add_column(header, overflow="fold", no_wrap=header == "编号")
     for f in rows:
         amount = f"{f.amount}{f.amount_unit or ''}" if f.amount is not None else "—"
         table.add_row(

@@ -1,0 +1,113 @@
+"""Turning an evaluation package into events, idempotently.
+
+A package is addressed by its keys (department code, finding ref), so importing the
+same package twice finds every aggregate already there and records nothing. All
+aggregates of one import are saved in one atomic write: a failure records nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from eventsourcing.domain import Aggregate
+
+from rectify.domain.application import RectifyApp, finding_fields
+from rectify.domain.department import Department
+from rectify.domain.errors import NotAllowed
+from rectify.domain.finding import Finding, RectificationClass
+from rectify.domain.identity import Role, current_principal
+from rectify.reports.package import Package, PackageFinding
+
+IMPORTING_ROLES = frozenset({Role.BUREAU, Role.EVALUATOR})
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    evaluation_key: str
+    events: int
+    departments_new: tuple[str, ...] = ()
+    departments_renamed: tuple[str, ...] = ()
+    findings_new: tuple[str, ...] = ()
+    findings_unchanged: tuple[str, ...] = ()
+    # Refs whose package text differs from what is recorded (not overwritten here).
+    findings_differing: tuple[str, ...] = field(default=())
+
+
+def import_package(app: RectifyApp, pkg: Package) -> ImportResult:
+    principal = current_principal()
+    if principal.role not in IMPORTING_ROLES:
+        raise NotAllowed(f"角色 {principal.role.value} 不能导入评价包（只有财政局与评价机构可以）")
+
+    changed: list[Aggregate] = []
+    new_departments: list[str] = []
+    renamed: list[str] = []
+    for org, parent in [(pkg.department, None), *[(u, u.parent) for u in pkg.units]]:
+        existed = app.get_or_none(Department.create_id(org.code)) is not None
+        department = app.department_for(org.code, org.name, parent)
+        if department.pending_events:
+            changed.append(department)
+            (renamed if existed else new_departments).append(org.code)
+
+    new, unchanged, differing = [], [], []
+    for item in pkg.findings:
+        fields = _finding_fields(pkg, item)
+        existing = app.get_or_none(Finding.create_id(item.ref))
+        if existing is None:
+            changed.append(app.new_finding(**fields))
+            new.append(item.ref)
+        elif _same_as_recorded(app, existing, fields):
+            unchanged.append(item.ref)
+        else:
+            differing.append(item.ref)
+
+    events = sum(len(a.pending_events) for a in changed)
+    if changed:
+        app.save_all(*changed)
+    return ImportResult(
+        evaluation_key=pkg.evaluation.key,
+        events=events,
+        departments_new=tuple(new_departments),
+        departments_renamed=tuple(renamed),
+        findings_new=tuple(new),
+        findings_unchanged=tuple(unchanged),
+        findings_differing=tuple(differing),
+    )
+
+
+def _finding_fields(pkg: Package, item: PackageFinding) -> dict[str, object]:
+    department = pkg.department.code
+    unit = item.responsible_unit if item.responsible_unit not in (None, department) else None
+    suggestions = [s.text for s in pkg.suggestions if item.ref in s.finding_refs]
+    return dict(
+        finding_fields(
+            ref=item.ref,
+            department_code=department,
+            unit_code=unit,
+            fiscal_year=pkg.evaluation.fiscal_year,
+            evaluation_key=pkg.evaluation.key,
+            category=item.category or "",
+            title=item.title,
+            description=item.description or "",
+            root_cause=item.root_cause,
+            indicator_codes=tuple(item.indicator_codes),
+            amount=item.amount,
+            amount_unit=pkg.evaluation.amount_unit if item.amount is not None else None,
+            suggestion="\n".join(suggestions) or None,
+            rectification_class=(
+                RectificationClass(item.rectification_class) if item.rectification_class else None
+            ),
+            due=item.due,
+        )
+    )
+
+
+def _same_as_recorded(app: RectifyApp, existing: Finding, fields: dict[str, object]) -> bool:
+    """Compare with what was first recorded: later lifecycle events (issue, extend...)
+    legitimately change the state, and are not differences in the package."""
+    [recorded] = list(app.repository.event_store.get(existing.id, lte=1))
+    return all(_normal(getattr(recorded, name)) == _normal(value) for name, value in fields.items())
+
+
+def _normal(value: object) -> object:
+    # Stored events come back from JSON with lists where the domain wrote tuples.
+    return tuple(value) if isinstance(value, list | tuple) else value
