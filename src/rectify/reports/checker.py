@@ -1,0 +1,562 @@
+"""`rectify check`: recompute a package and report where the report contradicts itself.
+
+Nothing is written. Every check compares a figure the report states with the figure
+the tool computes from the package's own data; a difference smaller than half of the
+last rounding place is not reported. Messages are Chinese, paths follow the format
+(`indicators[B1.2]`, `budget.stated.adjustment_rate`, `surveys[enterprise].questions[3]`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from rectify.domain.scoring import (
+    Interval,
+    Rounding,
+    TreeNode,
+    adjustment_rate,
+    carryover_rate,
+    compute_scores,
+    control_rate,
+    evaluate_rule,
+    execution_rate,
+    grade_for,
+    pooled_composite,
+    question_composite,
+    staffing_control_rate,
+    survey_overall,
+)
+from rectify.domain.scoring.engine import MeasureLookup
+from rectify.domain.scoring.rules import GradeMapRule, rule_measures
+from rectify.reports.package import Budget, Indicator, Package, Survey
+
+Value = Decimal | str | Interval | None
+
+KINDS = (
+    "weight_sum",
+    "score_sum",
+    "rule_mismatch",
+    "rate_mismatch",
+    "budget_sum",
+    "total_mismatch",
+    "grade_mismatch",
+    "duplicate_code",
+    "survey_mismatch",
+    "uncovered_deduction",
+    "score_range",
+)
+
+KIND_LABELS = {
+    "weight_sum": "权重合计",
+    "score_sum": "得分合计",
+    "rule_mismatch": "评分与规则不符",
+    "rate_mismatch": "比率不符",
+    "budget_sum": "预算合计",
+    "total_mismatch": "总分不符",
+    "grade_mismatch": "等级不符",
+    "duplicate_code": "指标编号重复",
+    "survey_mismatch": "问卷数据不符",
+    "uncovered_deduction": "扣分无对应问题",
+    "score_range": "得分越界",
+}
+
+
+def fmt(value: Decimal) -> str:
+    """A Decimal as a plain string, never in exponent notation."""
+    return format(value, "f")
+
+
+def value_json(value: Value) -> Any:
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, Interval):
+        return fmt(value.lo) if value.is_point else [fmt(value.lo), fmt(value.hi)]
+    return fmt(value)
+
+
+def value_text(value: Value) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, str):
+        return value
+    if isinstance(value, Interval):
+        return fmt(value.lo) if value.is_point else f"[{fmt(value.lo)}, {fmt(value.hi)}]"
+    return fmt(value)
+
+
+@dataclass(frozen=True)
+class Check:
+    kind: str
+    path: str
+    stated: Value
+    computed: Value
+    message: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "path": self.path,
+            "stated": value_json(self.stated),
+            "computed": value_json(self.computed),
+            "message": self.message,
+        }
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    total: Decimal
+    grade: str
+    checks: list[Check] = field(default_factory=list)
+
+    @property
+    def failed(self) -> bool:
+        return bool(self.checks)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "total": fmt(self.total),
+            "grade": self.grade,
+            "checks": [c.to_json() for c in self.checks],
+        }
+
+
+# ------------------------------------------------------------------------ measures
+
+
+def _sum_figure(budget: Budget, attr: str) -> Decimal | None:
+    """Σ lines of a figure; None when no line or some line leaves it null."""
+    values = [getattr(line, attr) for line in budget.lines]
+    if not values or any(v is None for v in values):
+        return None
+    return sum(values, Decimal(0))
+
+
+def budget_totals(budget: Budget) -> dict[str, Decimal | None]:
+    """initial/adjusted/final: Σ lines, else the stated total stands in."""
+    out: dict[str, Decimal | None] = {}
+    for attr in ("initial", "adjusted", "final"):
+        summed = _sum_figure(budget, attr)
+        out[attr] = summed if summed is not None else getattr(budget.stated, attr)
+    return out
+
+
+def budget_rates(budget: Budget) -> dict[str, Decimal | None]:
+    """The derived rates (exact, in percent) from the package's own figures."""
+    t = budget_totals(budget)
+    initial, adjusted, final = t["initial"], t["adjusted"], t["final"]
+    carry = budget.carryover if budget.carryover is not None else budget.stated.carryover
+    rates: dict[str, Decimal | None] = {
+        "execution_rate": execution_rate(final, adjusted)
+        if final is not None and adjusted is not None
+        else None,
+        "adjustment_rate": adjustment_rate(initial, adjusted)
+        if initial is not None and adjusted is not None
+        else None,
+        "carryover_rate": carryover_rate(carry, adjusted)
+        if carry is not None and adjusted is not None
+        else None,
+        "public_funds_control_rate": None,
+        "three_public_control_rate": None,
+    }
+    pf = budget.public_funds
+    if pf is not None and pf.actual is not None and pf.budget is not None:
+        rates["public_funds_control_rate"] = control_rate(pf.actual, pf.budget)
+    tp = budget.three_public
+    if tp is not None and tp.actual is not None:
+        base = tp.adjusted if tp.adjusted is not None else tp.initial
+        if base is not None:
+            rates["three_public_control_rate"] = control_rate(tp.actual, base)
+    return rates
+
+
+def survey_composites(survey: Survey) -> list[Decimal | None]:
+    """Each question's composite: from counts and scale, else as stated."""
+    out: list[Decimal | None] = []
+    for q in survey.questions:
+        if survey.scale is not None and q.counts is not None:
+            out.append(question_composite(q.counts, survey.scale, survey.valid))
+        else:
+            out.append(q.stated)
+    return out
+
+
+def survey_overall_value(survey: Survey) -> Decimal | None:
+    if survey.aggregate == "pooled" and survey.scale is not None:
+        counts = [q.counts for q in survey.questions]
+        if all(c is not None for c in counts):
+            return pooled_composite([c for c in counts if c is not None], survey.scale, survey.valid)
+    composites = survey_composites(survey)
+    if composites and all(c is not None for c in composites):
+        return survey_overall([c for c in composites if c is not None])
+    return None
+
+
+def measure_lookup(pkg: Package, rounding: Rounding) -> MeasureLookup:
+    """Computed measures, rounded to the evaluation's places (None when unknown)."""
+    values: dict[str, Decimal | None] = {}
+    if pkg.budget is not None:
+        for name, rate in budget_rates(pkg.budget).items():
+            values[f"budget.{name}"] = rate
+    if pkg.staffing:
+        values["staffing.control_rate"] = staffing_control_rate(
+            [(s.authorized, s.actual) for s in pkg.staffing]
+        )
+        for s in pkg.staffing:
+            values[f"staffing[{s.unit}].control_rate"] = staffing_control_rate(
+                [(s.authorized, s.actual)]
+            )
+    for survey in pkg.surveys:
+        values[f"survey.{survey.id}.overall"] = survey_overall_value(survey)
+
+    def lookup(measure: str) -> Decimal | None:
+        value = values.get(measure)
+        return rounding.round(value) if value is not None else None
+
+    return lookup
+
+
+# ------------------------------------------------------------------------ the checker
+
+
+class _Checker:
+    def __init__(self, pkg: Package) -> None:
+        self.pkg = pkg
+        self.ev = pkg.evaluation
+        self.rounding = self.ev.rounding.policy()
+        self.bands = self.ev.bands()
+        self.checks: list[Check] = []
+        self.measures = measure_lookup(pkg, self.rounding)
+        self.by_code = {i.code: i for i in pkg.indicators}
+        self.children: dict[str | None, list[Indicator]] = {}
+        for ind in pkg.indicators:
+            self.children.setdefault(ind.parent, []).append(ind)
+
+    def add(self, kind: str, path: str, stated: Value, computed: Value, message: str) -> None:
+        self.checks.append(Check(kind, path, self.shown(stated), self.shown(computed), message))
+
+    def shown(self, value: Value) -> Value:
+        """Pad Decimals to the rounding places (never drops digits): 1.5 → 1.50."""
+        if isinstance(value, Decimal):
+            exponent = value.as_tuple().exponent
+            if isinstance(exponent, int) and exponent > -self.rounding.places:
+                return value.quantize(self.rounding.unit)
+            return value
+        if isinstance(value, Interval):
+            lo, hi = self.shown(value.lo), self.shown(value.hi)
+            assert isinstance(lo, Decimal) and isinstance(hi, Decimal)
+            return Interval(lo, hi)
+        return value
+
+    def r(self, value: Decimal) -> Decimal:
+        return self.rounding.round(value)
+
+    def differs(self, a: Decimal, b: Decimal) -> bool:
+        return self.rounding.differs(a, b)
+
+    # -- tree ------------------------------------------------------------------------
+
+    def run(self) -> CheckReport:
+        nodes = [TreeNode(i.code, i.parent, i.weight, i.awarded) for i in self.pkg.indicators]
+        tree = compute_scores(nodes, self.rounding)
+        self.scores = tree.scores
+        self.check_duplicates()
+        self.check_weights()
+        self.check_leaves()
+        self.check_subtotals()
+        self.check_budget()
+        self.check_surveys()
+        total = tree.total
+        grade = grade_for(total, self.bands) or ""
+        self.check_total(total, grade)
+        self.check_uncovered()
+        return CheckReport(total=total, grade=grade, checks=self.checks)
+
+    def check_duplicates(self) -> None:
+        seen: dict[str, str] = {}
+        for ind in self.pkg.indicators:
+            printed = ind.shown_code
+            if printed in seen:
+                self.add(
+                    "duplicate_code",
+                    f"indicators[{ind.code}]",
+                    printed,
+                    None,
+                    f"指标“{ind.name}”（{ind.code}）印刷编号 {printed} 与指标 {seen[printed]} 重复",
+                )
+            else:
+                seen[printed] = ind.code
+
+    def check_weights(self) -> None:
+        total_weight = self.ev.stated.total_weight
+        roots = self.children.get(None, [])
+        got = sum((i.weight for i in roots), Decimal(0))
+        if self.differs(got, total_weight):
+            self.add(
+                "weight_sum",
+                "indicators",
+                total_weight,
+                got,
+                f"一级指标权重合计 {fmt(got)}，应为总权重 {fmt(total_weight)}",
+            )
+        for ind in self.pkg.indicators:
+            kids = self.children.get(ind.code)
+            if not kids:
+                continue
+            got = sum((k.weight for k in kids), Decimal(0))
+            if self.differs(got, ind.weight):
+                self.add(
+                    "weight_sum",
+                    f"indicators[{ind.code}]",
+                    ind.weight,
+                    got,
+                    f"指标 {ind.code}“{ind.name}”权重 {fmt(ind.weight)}，下级权重合计 {fmt(got)}",
+                )
+
+    def check_leaves(self) -> None:
+        for ind in self.pkg.indicators:
+            if self.children.get(ind.code) or ind.awarded is None:
+                continue
+            path = f"indicators[{ind.code}]"
+            awarded = ind.awarded
+            if awarded < 0 or awarded > ind.weight:
+                self.add(
+                    "score_range",
+                    path,
+                    awarded,
+                    Interval(Decimal(0), ind.weight),
+                    f"指标 {ind.code}“{ind.name}”得分 {fmt(awarded)} 超出 0 至权重 {fmt(ind.weight)} 的范围",
+                )
+            elif ind.rule is not None:
+                self.check_rule(ind, awarded, path)
+            if ind.rule is not None:
+                self.check_stated_measure(ind, path)
+                if isinstance(ind.rule, GradeMapRule):
+                    self.check_grade_items(ind, path)
+
+    def check_rule(self, ind: Indicator, awarded: Decimal, path: str) -> None:
+        assert ind.rule is not None
+        span = evaluate_rule(
+            ind.rule, ind.weight, ind.inputs or {}, self.measures, self.bands, self.rounding
+        )
+        if not self.differs(span.distance(awarded), Decimal(0)):
+            return
+        if span.is_point:
+            detail = f"按书面规则应得 {fmt(span.lo)}"
+        else:
+            detail = f"按书面规则（部分输入未披露）应在 [{fmt(span.lo)}, {fmt(span.hi)}] 之间"
+        self.add(
+            "rule_mismatch",
+            path,
+            awarded,
+            span,
+            f"指标 {ind.code}“{ind.name}”评价得分 {fmt(awarded)}，{detail}",
+        )
+
+    def check_stated_measure(self, ind: Indicator, path: str) -> None:
+        assert ind.rule is not None
+        stated = (ind.inputs or {}).get("stated")
+        if not isinstance(stated, Decimal):
+            return
+        for measure in rule_measures(ind.rule):
+            computed = self.measures(measure)
+            if computed is not None and self.differs(stated, computed):
+                self.add(
+                    "rate_mismatch",
+                    f"{path}.inputs.stated",
+                    stated,
+                    computed,
+                    f"指标 {ind.code}“{ind.name}”报告值 {fmt(stated)}，按包内数据计算 {measure} 为 {fmt(computed)}",
+                )
+
+    def check_grade_items(self, ind: Indicator, path: str) -> None:
+        items = (ind.inputs or {}).get("items")
+        if not isinstance(items, list):
+            return
+        for i, item in enumerate(items):
+            if not isinstance(item, dict):
+                continue
+            score, stated = item.get("score"), item.get("stated_grade")
+            if isinstance(score, Decimal) and isinstance(stated, str):
+                band = grade_for(score, self.bands)
+                if band != stated:
+                    self.add(
+                        "grade_mismatch",
+                        f"{path}.inputs.items[{i}]",
+                        stated,
+                        band,
+                        f"指标 {ind.code} 第 {i + 1} 项“{item.get('name')}”得分 {fmt(score)} 应为等级 {band}，报告写 {stated}",
+                    )
+
+    def check_subtotals(self) -> None:
+        for ind in self.pkg.indicators:
+            kids = self.children.get(ind.code)
+            if not kids or ind.awarded is None:
+                continue
+            parts = [k.awarded if k.awarded is not None else self.scores[k.code] for k in kids]
+            if self.rounding.aggregate == "sum_of_rounded":
+                parts = [self.r(p) for p in parts]
+            got = self.r(sum(parts, Decimal(0)))
+            if self.differs(ind.awarded, got):
+                self.add(
+                    "score_sum",
+                    f"indicators[{ind.code}]",
+                    ind.awarded,
+                    got,
+                    f"指标 {ind.code}“{ind.name}”小计 {fmt(ind.awarded)}，下级得分合计 {fmt(got)}",
+                )
+
+    # -- budget ----------------------------------------------------------------------
+
+    def check_budget(self) -> None:
+        budget = self.pkg.budget
+        if budget is None:
+            return
+        names = {"initial": "年初预算", "adjusted": "调整后预算", "final": "决算（执行数）"}
+        for attr, label in names.items():
+            stated = getattr(budget.stated, attr)
+            summed = _sum_figure(budget, attr)
+            if stated is not None and summed is not None and self.differs(stated, summed):
+                self.add(
+                    "budget_sum",
+                    f"budget.stated.{attr}",
+                    stated,
+                    summed,
+                    f"报告{label}合计 {fmt(stated)}，各预算行合计 {fmt(summed)}",
+                )
+        totals = budget_totals(budget)
+        if budget.stated.adjustment is not None and totals["initial"] is not None and totals["adjusted"] is not None:
+            diff = totals["adjusted"] - totals["initial"]
+            if self.differs(budget.stated.adjustment, diff):
+                self.add("budget_sum", "budget.stated.adjustment", budget.stated.adjustment, diff,
+                         f"报告预算调整数 {fmt(budget.stated.adjustment)}，调整后减年初为 {fmt(diff)}")
+        if budget.stated.carryover is not None and budget.carryover is not None and self.differs(
+            budget.stated.carryover, budget.carryover
+        ):
+            self.add("budget_sum", "budget.stated.carryover", budget.stated.carryover, budget.carryover,
+                     f"报告结转结余 {fmt(budget.stated.carryover)}，包内结转结余为 {fmt(budget.carryover)}")
+        for line in budget.lines:
+            amounts = [a.amount for a in budget.adjustments if a.line == line.code]
+            if not amounts or line.initial is None or line.adjusted is None:
+                continue
+            expected = line.initial + sum(amounts, Decimal(0))
+            if self.differs(expected, line.adjusted):
+                self.add(
+                    "budget_sum",
+                    f"budget.lines[{line.code}]",
+                    line.adjusted,
+                    expected,
+                    f"预算行 {line.code}“{line.name}”年初 {fmt(line.initial)} 加调整合计 {fmt(sum(amounts, Decimal(0)))} 为 {fmt(expected)}，调整后数为 {fmt(line.adjusted)}",
+                )
+        if budget.sources is not None:
+            for attr, label in names.items():
+                src = getattr(budget.sources, attr)
+                figure = _sum_figure(budget, attr)
+                if figure is None:
+                    figure = getattr(budget.stated, attr)
+                if src and figure is not None:
+                    summed = sum(src.values(), Decimal(0))
+                    if self.differs(summed, figure):
+                        self.add("budget_sum", f"budget.sources.{attr}", summed, figure,
+                                 f"资金来源（{label}）合计 {fmt(summed)}，预算合计为 {fmt(figure)}")
+        rates = budget_rates(budget)
+        labels = {
+            "execution_rate": "预算执行率",
+            "adjustment_rate": "预算调整率",
+            "carryover_rate": "结转结余率",
+            "public_funds_control_rate": "公用经费控制率",
+            "three_public_control_rate": "“三公经费”控制率",
+        }
+        for name, label in labels.items():
+            stated = getattr(budget.stated, name)
+            exact = rates[name]
+            if stated is None or exact is None:
+                continue
+            computed = self.r(exact)
+            if self.differs(stated, computed):
+                self.add(
+                    "rate_mismatch",
+                    f"budget.stated.{name}",
+                    stated,
+                    computed,
+                    f"报告{label} {fmt(stated)}%，按包内数据及格式定义计算为 {fmt(computed)}%",
+                )
+
+    # -- surveys ---------------------------------------------------------------------
+
+    def check_surveys(self) -> None:
+        for survey in self.pkg.surveys:
+            base = f"surveys[{survey.id}]"
+            composites = survey_composites(survey)
+            for i, q in enumerate(survey.questions):
+                path = f"{base}.questions[{i}]"
+                if q.counts is not None and sum(q.counts) != survey.valid:
+                    self.add("survey_mismatch", path, Decimal(survey.valid), Decimal(sum(q.counts)),
+                             f"问卷“{survey.title}”第 {i + 1} 题各选项人数合计 {sum(q.counts)}，有效问卷 {survey.valid}")
+                    continue
+                got = composites[i]
+                if survey.scale is not None and q.stated is not None and got is not None:
+                    got = self.r(got)
+                    if self.differs(q.stated, got):
+                        self.add("survey_mismatch", path, q.stated, got,
+                                 f"问卷“{survey.title}”第 {i + 1} 题报告得分 {fmt(q.stated)}，按人数计算为 {fmt(got)}")
+            overall = survey_overall_value(survey)
+            if survey.stated_overall is not None and overall is not None:
+                got = self.r(overall)
+                if self.differs(survey.stated_overall, got):
+                    self.add("survey_mismatch", f"{base}.stated_overall", survey.stated_overall, got,
+                             f"问卷“{survey.title}”报告总体满意度 {fmt(survey.stated_overall)}，计算为 {fmt(got)}")
+
+    # -- total, grade, findings -----------------------------------------------------
+
+    def check_total(self, total: Decimal, grade: str) -> None:
+        stated = self.ev.stated
+        if stated.total is not None and self.differs(stated.total, total):
+            self.add("total_mismatch", "evaluation.stated.total", stated.total, total,
+                     f"报告总分 {fmt(stated.total)}，按末级得分计算为 {fmt(total)}")
+        if stated.grade is None:
+            return
+        if stated.total is not None:
+            band = grade_for(stated.total, self.bands)
+            if band != stated.grade:
+                self.add("grade_mismatch", "evaluation.stated.grade", stated.grade, band,
+                         f"报告等级“{stated.grade}”，但报告总分 {fmt(stated.total)} 对应等级“{band}”")
+                return
+        if grade != stated.grade:
+            self.add("grade_mismatch", "evaluation.stated.grade", stated.grade, grade,
+                     f"报告等级“{stated.grade}”，按计算总分 {fmt(total)} 应为“{grade}”")
+
+    def check_uncovered(self) -> None:
+        named: set[str] = set()
+        for f in self.pkg.findings:
+            named.update(f.indicator_codes)
+
+        def covered(ind: Indicator) -> bool:
+            node: Indicator | None = ind
+            while node is not None:
+                if node.code in named or (node.printed_code is not None and node.printed_code in named):
+                    return True
+                node = self.by_code.get(node.parent) if node.parent is not None else None
+            return False
+
+        for ind in self.pkg.indicators:
+            if self.children.get(ind.code) or ind.awarded is None:
+                continue
+            lost = ind.weight - ind.awarded
+            if self.differs(lost, Decimal(0)) and lost > 0 and not covered(ind):
+                self.add(
+                    "uncovered_deduction",
+                    f"indicators[{ind.code}]",
+                    ind.awarded,
+                    ind.weight,
+                    f"指标 {ind.code}“{ind.name}”失分 {fmt(lost)}（得 {fmt(ind.awarded)}/{fmt(ind.weight)}），问题清单中没有问题指向它或其上级指标",
+                )
+
+
+def check_package(pkg: Package) -> CheckReport:
+    """Recompute the package from its leaves and figures; list every contradiction."""
+    return _Checker(pkg).run()
+
+
+__all__ = ["KINDS", "KIND_LABELS", "Check", "CheckReport", "check_package", "value_text"]
