@@ -18,15 +18,18 @@ from eventsourcing.persistence import IntegrityError, Transcoder
 
 from rectify.domain.department import Department
 from rectify.domain.errors import ConcurrencyConflict, NotFound
+from rectify.domain.evidence_commands import EvidenceCommands
 from rectify.domain.finding import Finding, FindingStatus, RectificationClass
+from rectify.domain.finding_commands import FindingCommands
 from rectify.domain.identity import Role
 from rectify.domain.transcodings import enum_transcoding, register_common
+from rectify.domain.user_commands import UserCommands
 
 APPLICATION_NAME = "rectify"  # ≤ 32 characters: the tracking column is that wide on PostgreSQL
 EVENTS_TABLE = f"{APPLICATION_NAME}_events"
 
 
-class RectifyApp(Application[UUID]):
+class RectifyApp(FindingCommands, UserCommands, EvidenceCommands, Application[UUID]):
     name = APPLICATION_NAME
     env: ClassVar[dict[str, str]] = {
         "PERSISTENCE_MODULE": "eventsourcing_sqlalchemy",

@@ -1,0 +1,139 @@
+"""User (用户): who may log in, in which role, bound to which department.
+
+The password hash (scrypt, see passwords.py) is in the events like every other fact.
+Anyone who can read the event store can read the hashes; scrypt makes guessing slow,
+it does not make the hashes secret.
+
+`UserDirectory` is one aggregate listing every user name. It makes "is there any
+user yet?" answerable on the write side (for the first-user bootstrap) and makes two
+concurrent bootstraps collide on its version instead of both succeeding.
+"""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from eventsourcing.domain import event
+
+from rectify.domain.base import RectifyAggregate, derived_id
+from rectify.domain.errors import InvalidInput
+from rectify.domain.identity import Principal, Role
+from rectify.domain.passwords import PasswordHash
+
+ROLES_WITH_LOGIN = (Role.BUREAU, Role.EVALUATOR, Role.DEPARTMENT, Role.AUDITOR)
+
+
+def normalise_name(name: str) -> str:
+    name = name.strip()
+    if not name:
+        raise InvalidInput("用户名不能为空")
+    if any(ch.isspace() for ch in name) or len(name) > 64:
+        raise InvalidInput(f"用户名 {name!r} 不合法：不能含空白，最长 64 个字符")
+    return name
+
+
+def check_binding(name: str, role: Role, department_code: str | None) -> str | None:
+    if role not in ROLES_WITH_LOGIN:
+        raise InvalidInput(f"用户 {name}：角色 {role.value} 不能登录（系统角色只供调度程序使用）")
+    code = department_code.strip() if department_code and department_code.strip() else None
+    if role is Role.DEPARTMENT and code is None:
+        raise InvalidInput(f"用户 {name}：部门用户必须指定部门代码")
+    if role is not Role.DEPARTMENT and code is not None:
+        raise InvalidInput(f"用户 {name}：只有部门用户才绑定部门（角色为 {role.value}）")
+    return code
+
+
+class User(RectifyAggregate):
+    TOPIC = "rectify/User"
+
+    @staticmethod
+    def create_id(name: str) -> UUID:
+        # Case-insensitive: "Zhang" and "zhang" are the same login.
+        return derived_id("user", name.casefold())
+
+    @event("Added", topic="rectify/User.Added")
+    def __init__(
+        self,
+        name: str,
+        role: Role,
+        department_code: str | None,
+        display_name: str,
+        password_hash: str,
+    ) -> None:
+        self.name = name
+        self.role = role
+        self.department_code = department_code
+        self.display_name = display_name
+        self.password_hash = password_hash
+        self.disabled = False
+
+    @property
+    def principal(self) -> Principal:
+        return Principal(name=self.name, role=self.role, department=self.department_code)
+
+    def verify_password(self, password: str) -> bool:
+        return PasswordHash(self.password_hash).verify(password)
+
+    def change_password(self, new_hash: PasswordHash, reason: str | None = None) -> None:
+        self._password_changed(password_hash=new_hash.encoded, reason=reason)
+
+    @event("PasswordChanged", topic="rectify/User.PasswordChanged")
+    def _password_changed(self, password_hash: str, reason: str | None) -> None:
+        self.password_hash = password_hash
+
+    def change_role(self, role: Role, department_code: str | None, reason: str) -> None:
+        if not reason.strip():
+            raise InvalidInput(f"用户 {self.name}：变更角色须说明理由")
+        code = check_binding(self.name, role, department_code)
+        if (role, code) == (self.role, self.department_code):
+            raise InvalidInput(f"用户 {self.name}：角色和部门没有变化")
+        self._role_changed(role=role, department_code=code, reason=reason.strip())
+
+    @event("RoleChanged", topic="rectify/User.RoleChanged")
+    def _role_changed(self, role: Role, department_code: str | None, reason: str) -> None:
+        self.role = role
+        self.department_code = department_code
+
+    def disable(self, reason: str) -> None:
+        if not reason.strip():
+            raise InvalidInput(f"用户 {self.name}：停用须说明理由")
+        if self.disabled:
+            raise InvalidInput(f"用户 {self.name} 已是停用状态")
+        self._disabled(reason=reason.strip())
+
+    @event("Disabled", topic="rectify/User.Disabled")
+    def _disabled(self, reason: str) -> None:
+        self.disabled = True
+
+    def enable(self, reason: str) -> None:
+        if not self.disabled:
+            raise InvalidInput(f"用户 {self.name} 未停用")
+        self._enabled(reason=reason.strip() or None)
+
+    @event("Enabled", topic="rectify/User.Enabled")
+    def _enabled(self, reason: str | None) -> None:
+        self.disabled = False
+
+
+class UserDirectory(RectifyAggregate):
+    """The list of user names; created together with the first user."""
+
+    TOPIC = "rectify/UserDirectory"
+    KEY = "users"
+
+    @staticmethod
+    def create_id() -> UUID:
+        return derived_id("user-directory", UserDirectory.KEY)
+
+    @event("Started", topic="rectify/UserDirectory.Started")
+    def __init__(self, first_user: str) -> None:
+        self.names: list[str] = [first_user]
+
+    def add(self, name: str) -> None:
+        if name.casefold() in {n.casefold() for n in self.names}:
+            raise InvalidInput(f"用户 {name} 已存在")
+        self._user_listed(name=name)
+
+    @event("UserListed", topic="rectify/UserDirectory.UserListed")
+    def _user_listed(self, name: str) -> None:
+        self.names.append(name)

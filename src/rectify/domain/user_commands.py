@@ -1,0 +1,187 @@
+"""User commands, as a mixin for RectifyApp: bootstrap, add, authenticate, manage.
+
+`bootstrap_first_user` is the only command that runs without a logged-in principal:
+it succeeds only while no user exists, and the first user is always a bureau user
+(someone must be able to add the others). Everything else needs a BUREAU principal,
+except changing one's own password.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+from uuid import UUID
+
+from rectify.domain.department import Department
+from rectify.domain.errors import InvalidInput, NotAllowed, NotFound
+from rectify.domain.identity import Principal, Role, acting_as, current_principal
+from rectify.domain.lifecycle import ROLE_LABELS
+from rectify.domain.passwords import PasswordHash, check_password_strength, dummy_verify
+from rectify.domain.user import User, UserDirectory, check_binding, normalise_name
+
+if TYPE_CHECKING:
+    from eventsourcing.domain import Aggregate
+
+    class _AppBase:
+        def save_all(self, *aggregates: Aggregate) -> None: ...
+        def get_or_none(self, aggregate_id: UUID) -> Any: ...
+        def get_department(self, code: str) -> Department: ...
+
+else:
+    _AppBase = object
+
+# Same words whether the name is unknown, the password wrong: do not tell which.
+LOGIN_REFUSED = "用户名或密码错误"
+
+
+class UserCommands(_AppBase):
+    """Mixed into RectifyApp."""
+
+    # scrypt cost; tests may lower it (never below the library minimum of 2).
+    password_cost_n: int | None = None
+
+    def _hash(self, password: str) -> PasswordHash:
+        check_password_strength(password)
+        if self.password_cost_n is None:
+            return PasswordHash.create(password)
+        return PasswordHash.create(password, n=self.password_cost_n)
+
+    def _directory(self) -> UserDirectory | None:
+        directory = self.get_or_none(UserDirectory.create_id())
+        return directory if isinstance(directory, UserDirectory) else None
+
+    def _user(self, name: str) -> User | None:
+        user = self.get_or_none(User.create_id(name.strip()))
+        return user if isinstance(user, User) else None
+
+    def get_user(self, name: str) -> User:
+        user = self._user(name)
+        if user is None:
+            raise NotFound(f"用户 {name} 不存在")
+        return user
+
+    def has_users(self) -> bool:
+        return self._directory() is not None
+
+    def user_names(self) -> list[str]:
+        directory = self._directory()
+        return list(directory.names) if directory else []
+
+    def _require_bureau(self, what: str) -> Principal:
+        principal = current_principal()
+        if principal.role is not Role.BUREAU:
+            raise NotAllowed(
+                f"{ROLE_LABELS[principal.role]}用户 {principal.name} 不能{what}（只有财政局用户可以）"
+            )
+        return principal
+
+    # -- creating users ---------------------------------------------------------------
+
+    def bootstrap_first_user(self, name: str, password: str, display_name: str) -> Principal:
+        """For `rectify init`: the first user, a BUREAU user; refused once any user exists."""
+        name = normalise_name(name)
+        if self.has_users():
+            raise NotAllowed("已有用户，不能再初始化首个用户；请由财政局用户登录后添加用户")
+        password_hash = self._hash(password)
+        principal = Principal(name=name, role=Role.BUREAU)
+        # The first user is recorded as acting for itself: there is no one else yet.
+        with acting_as(principal):
+            user = User(
+                name=name,
+                role=Role.BUREAU,
+                department_code=None,
+                display_name=display_name.strip() or name,
+                password_hash=password_hash.encoded,
+            )
+            directory = UserDirectory(first_user=name)
+        # Two bootstraps racing both try to create the directory: one gets a conflict.
+        self.save_all(directory, user)
+        return principal
+
+    def add_user(
+        self,
+        name: str,
+        role: Role,
+        password: str,
+        display_name: str,
+        department_code: str | None = None,
+    ) -> UUID:
+        self._require_bureau("添加用户")
+        name = normalise_name(name)
+        code = check_binding(name, role, department_code)
+        if code is not None:
+            self.get_department(code)
+        directory = self._directory()
+        if directory is None:
+            raise NotAllowed("还没有任何用户：请先用 `rectify init` 初始化首个用户")
+        if self._user(name) is not None:
+            raise InvalidInput(f"用户 {name} 已存在")
+        directory.add(name)
+        user = User(
+            name=name,
+            role=role,
+            department_code=code,
+            display_name=display_name.strip() or name,
+            password_hash=self._hash(password).encoded,
+        )
+        self.save_all(directory, user)
+        return user.id
+
+    # -- logging in -----------------------------------------------------------------
+
+    def authenticate(self, name: str, password: str) -> Principal:
+        """The principal for name+password; NotAllowed without saying which was wrong."""
+        try:
+            user = self._user(name.strip()) if name.strip() else None
+        except InvalidInput:
+            user = None
+        if user is None:
+            dummy_verify(password)
+            raise NotAllowed(LOGIN_REFUSED)
+        if not user.verify_password(password):
+            raise NotAllowed(LOGIN_REFUSED)
+        if user.disabled:
+            # Only someone who knows the password learns that the account is disabled.
+            raise NotAllowed(f"用户 {user.name} 已停用，请联系财政局管理员")
+        return user.principal
+
+    # -- managing users --------------------------------------------------------------
+
+    def change_password(
+        self, name: str, new_password: str, old_password: str | None = None
+    ) -> None:
+        """Own password (old password required) or a BUREAU reset of someone else's."""
+        principal = current_principal()
+        user = self.get_user(name)
+        if principal.name.casefold() == user.name.casefold():
+            if old_password is None or not user.verify_password(old_password):
+                raise NotAllowed(f"用户 {user.name}：原密码不正确，密码未修改")
+            reason = "本人修改密码"
+        else:
+            self._require_bureau(f"重置用户 {user.name} 的密码")
+            reason = f"由 {principal.name} 重置"
+        user.change_password(self._hash(new_password), reason=reason)
+        self.save_all(user)
+
+    def change_user_role(
+        self, name: str, role: Role, reason: str, department_code: str | None = None
+    ) -> None:
+        self._require_bureau("变更用户角色")
+        user = self.get_user(name)
+        if department_code is not None:
+            self.get_department(department_code)
+        user.change_role(role, department_code, reason)
+        self.save_all(user)
+
+    def disable_user(self, name: str, reason: str) -> None:
+        principal = self._require_bureau("停用用户")
+        user = self.get_user(name)
+        if user.name.casefold() == principal.name.casefold():
+            raise NotAllowed(f"用户 {user.name}：不能停用自己")
+        user.disable(reason)
+        self.save_all(user)
+
+    def enable_user(self, name: str, reason: str = "") -> None:
+        self._require_bureau("启用用户")
+        user = self.get_user(name)
+        user.enable(reason)
+        self.save_all(user)
