@@ -1,0 +1,81 @@
+"""`rectify check FILE [--json]`: validate and recompute an evaluation package.
+
+Exit 0 when no check fails, 1 when some do, 2 when the package is invalid (every
+error printed with its JSON path to stderr, no traceback). Nothing is written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import pathlib
+import sys
+from typing import Any, TextIO
+
+from rich.console import Console
+from rich.table import Table
+
+from rectify.reports.checker import KIND_LABELS, CheckReport, check_package, value_text
+from rectify.reports.package import InvalidPackage, load_package
+
+HELP = "校验评价包并复算得分（不写入）/ validate an evaluation package and recompute its scores"
+
+
+def register(subparsers: argparse._SubParsersAction[Any]) -> None:
+    parser = subparsers.add_parser(
+        "check",
+        help=HELP,
+        description=(
+            "校验评价包（rectify/evaluation@1）并按末级得分、书面规则和包内数据复算，"
+            "列出报告自相矛盾之处。退出码：0 无问题，1 有检查未通过，2 评价包无效。\n"
+            "Validate an evaluation package and recompute it; exit 0 when every check "
+            "passes, 1 when some fail, 2 when the package is invalid."
+        ),
+    )
+    parser.add_argument("file", metavar="FILE", type=pathlib.Path, help="评价包 JSON 文件 / package file")
+    parser.add_argument(
+        "--json",
+        action="store_true",
+        help="输出一个 JSON 对象 / print one JSON object",
+    )
+    parser.set_defaults(func=run, handler=run)
+
+
+def render_text(report: CheckReport, console: Console) -> None:
+    console.print(f"计算总分：[bold]{report.total}[/bold]　等级：[bold]{report.grade or '—'}[/bold]")
+    if not report.checks:
+        console.print("[green]全部检查通过。[/green]")
+        return
+    table = Table(title=f"发现 {len(report.checks)} 处问题", show_lines=False)
+    table.add_column("类别")
+    table.add_column("位置")
+    table.add_column("报告值", justify="right")
+    table.add_column("计算值", justify="right")
+    table.add_column("说明")
+    for c in report.checks:
+        table.add_row(
+            KIND_LABELS.get(c.kind, c.kind),
+            c.path,
+            value_text(c.stated),
+            value_text(c.computed),
+            c.message,
+        )
+    console.print(table)
+
+
+def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None = None) -> int:
+    stdout = out if out is not None else sys.stdout
+    stderr = err if err is not None else sys.stderr
+    try:
+        package = load_package(pathlib.Path(args.file))
+    except InvalidPackage as exc:
+        print(f"评价包无效（{len(exc.errors)} 处错误）：{exc.file}", file=stderr)
+        for e in exc.errors:
+            print(f"{exc.file}: {e.path}: {e.message}", file=stderr)
+        return InvalidPackage.exit_code
+    report = check_package(package)
+    if getattr(args, "json", False):
+        stdout.write(json.dumps(report.to_json(), ensure_ascii=False, indent=2) + "\n")
+    else:
+        render_text(report, Console(file=stdout, width=160, soft_wrap=False))
+    return 1 if report.failed else 0
