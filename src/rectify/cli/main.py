@@ -7,7 +7,14 @@ import sys
 from collections.abc import Sequence
 
 from rectify import __version__
-from rectify.cli import findings_command, import_command, store_commands
+from rectify.cli import (
+    check_command,
+    demo_command,
+    findings_command,
+    import_command,
+    store_commands,
+    user_commands,
+)
 from rectify.cli.output import error
 from rectify.domain.errors import RectifyError
 
@@ -31,7 +38,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _command_modules() -> list[object]:
-    modules: list[object] = [store_commands, import_command, findings_command]
+    modules: list[object] = [
+        demo_command,
+        store_commands,
+        user_commands,
+        import_command,
+        findings_command,
+        check_command,
+    ]
     return modules
 
 

@@ -1,16 +1,136 @@
-"""Who is acting: resolved from the environment for scripts (interim, see issue #3)."""
+"""Who is acting, for each command.
+
+Scripts set RECTIFY_USER and RECTIFY_PASSWORD (checked on every command). People run
+`rectify login` once: it writes a session file (0600) holding, per store, the user
+name and an HMAC token keyed by that user's stored password hash — so the token is
+void when the password changes or the user is disabled, and holds no password.
+"""
 
 from __future__ import annotations
 
+import getpass
+import hashlib
+import hmac
+import json
 import os
+import sys
+import time
+from pathlib import Path
+from typing import Any
 
-from rectify.domain.errors import NoActor
-from rectify.domain.identity import Principal, Role
-from rectify.projections.store import Store
+from platformdirs import user_state_dir
+
+from rectify.domain.errors import InvalidInput, NoActor, NotAllowed
+from rectify.domain.identity import Principal
+from rectify.projections.store import Store, describe
+
+SESSION_HOURS = 12
+LOGIN_HINT = "请先 `rectify login`，或设置 RECTIFY_USER 与 RECTIFY_PASSWORD"
+
+
+def session_file() -> Path:
+    override = os.environ.get("RECTIFY_SESSION_FILE")
+    return Path(override) if override else Path(user_state_dir("rectify", appauthor=False)) / "session.json"
+
+
+def _token(password_hash: str, user: str, store_key: str, expires: int) -> str:
+    message = f"{user}|{store_key}|{expires}".encode()
+    return hmac.new(password_hash.encode(), message, hashlib.sha256).hexdigest()
+
+
+def _store_key(store: Store) -> str:
+    return describe(store.url)
+
+
+def _read_sessions() -> dict[str, Any]:
+    path = session_file()
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+    except (OSError, ValueError):
+        raise NoActor(f"登录会话文件损坏：{path}；请重新 `rectify login`") from None
+    return data if isinstance(data, dict) else {}
+
+
+def _write_sessions(sessions: dict[str, Any]) -> None:
+    path = session_file()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        json.dump(sessions, handle, ensure_ascii=False, indent=2)
+    os.chmod(tmp, 0o600)
+    os.replace(tmp, path)
+
+
+def remember_login(store: Store, name: str) -> Path:
+    user = store.app.get_user(name)
+    expires = int(time.time()) + SESSION_HOURS * 3600
+    sessions = _read_sessions()
+    sessions[_store_key(store)] = {
+        "user": user.name,
+        "expires": expires,
+        "token": _token(user.password_hash, user.name, _store_key(store), expires),
+    }
+    _write_sessions(sessions)
+    return session_file()
+
+
+def forget_login(store: Store) -> bool:
+    sessions = _read_sessions()
+    if sessions.pop(_store_key(store), None) is None:
+        return False
+    _write_sessions(sessions)
+    return True
 
 
 def resolve_principal(store: Store) -> Principal:
     name = os.environ.get("RECTIFY_USER", "").strip()
-    if not name:
-        raise NoActor("没有登录用户：请设置 RECTIFY_USER")
-    return Principal(name=name, role=Role.BUREAU)
+    if name:
+        password = os.environ.get("RECTIFY_PASSWORD")
+        if password is None:
+            raise NoActor(f"已设置 RECTIFY_USER={name}，但缺少 RECTIFY_PASSWORD")
+        return store.app.authenticate(name, password)
+    entry = _read_sessions().get(_store_key(store))
+    if not entry:
+        raise NoActor(f"没有登录用户（库 {_store_key(store)}）：{LOGIN_HINT}")
+    if int(entry.get("expires", 0)) < time.time():
+        raise NoActor(f"登录已过期：{LOGIN_HINT}")
+    try:
+        user = store.app.get_user(str(entry["user"]))
+    except Exception:  # noqa: BLE001 - any failure to find the user voids the session
+        raise NoActor(f"登录会话无效：{LOGIN_HINT}") from None
+    expected = _token(user.password_hash, user.name, _store_key(store), int(entry["expires"]))
+    if not hmac.compare_digest(expected, str(entry.get("token", ""))):
+        raise NoActor(f"登录会话无效（密码已更改？）：{LOGIN_HINT}")
+    if user.disabled:
+        raise NotAllowed(f"用户 {user.name} 已停用")
+    return user.principal
+
+
+def read_new_password(from_stdin: bool, prompt: str = "新密码") -> str:
+    """A new password: one line of stdin, or typed twice at a terminal."""
+    if from_stdin:
+        line = sys.stdin.readline().rstrip("\n")
+        if not line:
+            raise InvalidInput("标准输入中没有密码")
+        return line
+    env = os.environ.get("RECTIFY_PASSWORD")
+    if env:
+        return env
+    if not sys.stdin.isatty():
+        raise InvalidInput("无法提示输入密码（不是终端）：请用 --password-stdin 或设置 RECTIFY_PASSWORD")
+    first = getpass.getpass(f"{prompt}：")
+    if getpass.getpass(f"再次输入{prompt}：") != first:
+        raise InvalidInput("两次输入的密码不一致")
+    return first
+
+
+def read_password(prompt: str = "密码") -> str:
+    env = os.environ.get("RECTIFY_PASSWORD")
+    if env:
+        return env
+    if not sys.stdin.isatty():
+        raise InvalidInput("无法提示输入密码（不是终端）：请设置 RECTIFY_PASSWORD")
+    return getpass.getpass(f"{prompt}：")

@@ -3,17 +3,27 @@
 from __future__ import annotations
 
 import argparse
+import os
 
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from rectify.cli.context import opened
 from rectify.cli.output import console, error, print_json
+from rectify.cli.session import read_new_password, remember_login
+from rectify.domain.errors import InvalidInput
 from rectify.projections import seal
 from rectify.projections.store import describe
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser("init", help="创建库并升级架构（create the store, run migrations）")
+    p = sub.add_parser(
+        "init",
+        help="创建库、升级架构并创建首个财政局用户（create the store and the first bureau user）",
+        description="创建或升级 RECTIFY_DB 指定的库；库中还没有用户时，创建首个财政局用户并为其登录。",
+    )
+    p.add_argument("--user", help="首个财政局用户的登录名（默认 RECTIFY_USER）")
+    p.add_argument("--display-name", default="", help="显示名称")
+    p.add_argument("--password-stdin", action="store_true", help="从标准输入读取密码（一行）")
     p.set_defaults(func=run_init)
 
     db = sub.add_parser("db", help="数据库架构（schema）")
@@ -38,6 +48,16 @@ def run_init(args: argparse.Namespace) -> int:
     with opened(create=True) as store:
         applied = store.catch_up()
         console.print(f"库已就绪：{describe(store.url)}（追上 {applied} 个事件）")
+        if store.app.has_users():
+            return 0
+        name = (args.user or os.environ.get("RECTIFY_USER") or "").strip()
+        if not name:
+            raise InvalidInput("库中还没有用户：请用 --user 指定首个财政局用户的登录名")
+        password = read_new_password(args.password_stdin, prompt=f"用户 {name} 的密码")
+        store.app.bootstrap_first_user(name, password, args.display_name)
+        store.catch_up()
+        path = remember_login(store, name)
+        console.print(f"已创建首个财政局用户 {name} 并登录（会话：{path}）")
     return 0
 
 

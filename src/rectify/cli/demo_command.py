@@ -1,0 +1,71 @@
+"""`rectify demo`: the first-run job — initialise the store, import the bundled
+example packages, print the problem list and each evaluation's status."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import secrets
+from importlib import resources
+from pathlib import Path
+
+from rectify.cli import findings_command
+from rectify.cli.context import opened, session
+from rectify.cli.output import console
+from rectify.cli.session import remember_login
+from rectify.projections.store import Store
+from rectify.reports.checker import check_package
+from rectify.reports.importer import import_package
+from rectify.reports.package import load_package
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    demo = sub.add_parser(
+        "demo",
+        help="初始化库、导入自带的示例评价包并显示问题清单（first-run demo）",
+        description="在 RECTIFY_DB（默认：用户数据目录下的 SQLite 文件）中初始化库，"
+        "导入自带的两个真实评价包（可重复运行，不会重复记录），然后显示问题清单与各评价的状态。",
+    )
+    demo.set_defaults(func=run_demo)
+
+
+def example_packages() -> list[Path]:
+    folder = resources.files("rectify") / "examples"
+    return sorted(Path(str(p)) for p in folder.iterdir() if p.name.endswith(".evaluation.json"))
+
+
+def run_demo(args: argparse.Namespace) -> int:
+    packages = [load_package(path) for path in example_packages()]
+    with opened(create=True) as store:
+        if not store.app.has_users():
+            _bootstrap_demo_user(store)
+        with session(store):
+            for package in packages:
+                result = import_package(store.app, package)
+                console.print(f"导入 {result.evaluation_key}：新增事件 {result.events} 个")
+        console.print()
+        console.print("[bold]评价状态[/]")
+        for package in packages:
+            report = check_package(package)
+            stated = package.evaluation.stated
+            failing = len(report.checks)
+            console.print(
+                f"  {package.evaluation.title}（{package.evaluation.key}）\n"
+                f"    报告所称总分 {stated.total if stated.total is not None else '—'} {stated.grade or ''}；"
+                f"按指标重算 {report.total} {report.grade}；"
+                f"核查发现 {failing} 处问题（rectify check 查看明细）；问题清单 {len(package.findings)} 项"
+            )
+        console.print()
+    return findings_command.run_list(
+        argparse.Namespace(year=None, department=None, status=None, after=None, limit=200, json=False)
+    )
+
+
+def _bootstrap_demo_user(store: Store) -> None:
+    """A fresh store gets a first bureau user, so the demo acts as a named person."""
+    name = os.environ.get("RECTIFY_USER", "").strip() or "admin"
+    password = os.environ.get("RECTIFY_PASSWORD") or secrets.token_urlsafe(12)
+    store.app.bootstrap_first_user(name, password, "示例管理员")
+    remember_login(store, name)
+    if "RECTIFY_PASSWORD" not in os.environ:
+        console.print(f"已创建首个财政局用户 [bold]{name}[/]，初始密码 [bold]{password}[/]（仅显示这一次，请妥善保存）")
