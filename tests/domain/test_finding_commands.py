@@ -284,3 +284,34 @@ def test_long_term_acceptance_and_blob_store_configured(app: RectifyApp) -> None
     assert f.status is FindingStatus.LONG_TERM
     assert f.re_review_on == date(2025, 12, 31)
     assert isinstance(app.blob_store, FileBlobStore)
+
+
+def test_explicit_dates_win_over_policy(app: RectifyApp) -> None:
+    _record(app, "F-1")
+    _record(app, "F-2")
+    with acting_as(BUREAU):
+        with pytest.raises(InvalidInput, match="早于下发日期"):
+            app.issue_finding(
+                "F-1",
+                rectification_class=RectificationClass.PHASED,
+                requirements="x",
+                issued_on=date(2025, 3, 1),
+                due=date(2025, 2, 1),
+            )
+        app.issue_finding(
+            "F-1",
+            rectification_class=RectificationClass.PHASED,
+            requirements="x",
+            issued_on=date(2025, 3, 1),
+            due=date(2025, 4, 15),
+        )
+        app.issue_finding(
+            "F-2",
+            rectification_class=RectificationClass.LONG_TERM,
+            requirements="x",
+            issued_on=date(2025, 3, 1),
+            due=date(2026, 3, 1),
+        )
+    assert app.get_finding("F-1").due == date(2025, 4, 15)
+    long_term = app.get_finding("F-2")
+    assert (long_term.due, long_term.re_review_on) == (date(2026, 3, 1), date(2025, 5, 30))

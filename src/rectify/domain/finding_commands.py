@@ -151,12 +151,14 @@ class FindingCommands(_AppBase):
         due: date | None = None,
         re_review_on: date | None = None,
     ) -> Finding:
-        """下发. Missing due / re-review dates come from `deadline_policy`."""
+        """下发. A due / re-review date not given comes from `deadline_policy`."""
         issued_on = issued_on or date.today()
         finding = self._finding_for_action(ref)
-        if due is None and re_review_on is None:
+        # Whatever the bureau did not state comes from the policy (each date separately).
+        if due is None or re_review_on is None:
             default = self.deadline_policy.deadline(rectification_class, issued_on)
-            due, re_review_on = default.due, default.re_review_on
+            due = due if due is not None else default.due
+            re_review_on = re_review_on if re_review_on is not None else default.re_review_on
         finding.issue(
             rectification_class=rectification_class,
             issued_on=issued_on,
