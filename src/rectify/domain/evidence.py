@@ -127,6 +127,8 @@ class FileBlobStore:
                     handle.write(data)
                     handle.flush()
                     os.fsync(handle.fileno())
+                # Content-addressed blobs never change: store them read-only.
+                os.chmod(tmp, 0o444)
                 os.replace(tmp, target)
             except BaseException:
                 Path(tmp).unlink(missing_ok=True)
