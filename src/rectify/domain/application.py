@@ -18,6 +18,8 @@ from eventsourcing.persistence import IntegrityError, Transcoder
 
 from rectify.domain.department import Department
 from rectify.domain.errors import ConcurrencyConflict, NotFound
+from rectify.domain.evaluation import ScoreStage
+from rectify.domain.evaluation_commands import EvaluationCommands
 from rectify.domain.evidence_commands import EvidenceCommands
 from rectify.domain.finding import Finding, FindingStatus, RectificationClass
 from rectify.domain.finding_commands import FindingCommands
@@ -29,7 +31,7 @@ APPLICATION_NAME = "rectify"  # ≤ 32 characters: the tracking column is that w
 EVENTS_TABLE = f"{APPLICATION_NAME}_events"
 
 
-class RectifyApp(FindingCommands, UserCommands, EvidenceCommands, Application[UUID]):
+class RectifyApp(FindingCommands, UserCommands, EvidenceCommands, EvaluationCommands, Application[UUID]):
     name = APPLICATION_NAME
     env: ClassVar[dict[str, str]] = {
         "PERSISTENCE_MODULE": "eventsourcing_sqlalchemy",
@@ -45,6 +47,7 @@ class RectifyApp(FindingCommands, UserCommands, EvidenceCommands, Application[UU
         transcoder.register(enum_transcoding(FindingStatus, "finding_status"))
         transcoder.register(enum_transcoding(RectificationClass, "rectification_class"))
         transcoder.register(enum_transcoding(Role, "role"))
+        transcoder.register(enum_transcoding(ScoreStage, "score_stage"))
 
     # -- plumbing -----------------------------------------------------------------
 

@@ -16,6 +16,7 @@ from rectify.domain.department import Department
 from rectify.domain.errors import NotAllowed
 from rectify.domain.finding import Finding, RectificationClass
 from rectify.domain.identity import Role, current_principal
+from rectify.reports.evaluation_import import plan_evaluation
 from rectify.reports.package import Package, PackageFinding
 
 IMPORTING_ROLES = frozenset({Role.BUREAU, Role.EVALUATOR})
@@ -31,6 +32,13 @@ class ImportResult:
     findings_unchanged: tuple[str, ...] = ()
     # Refs whose package text differs from what is recorded (not overwritten here).
     findings_differing: tuple[str, ...] = field(default=())
+    # The Evaluation and Budget (see reports/evaluation_import.py).
+    evaluation_new: bool = False
+    evaluation_revised: bool = False
+    scores_entered: int = 0
+    scores_revised: int = 0
+    budget_new: bool = False
+    budget_events: int = 0
 
 
 def import_package(app: RectifyApp, pkg: Package) -> ImportResult:
@@ -60,6 +68,9 @@ def import_package(app: RectifyApp, pkg: Package) -> ImportResult:
         else:
             differing.append(item.ref)
 
+    planned = plan_evaluation(app, pkg)
+    changed.extend(planned.aggregates)
+
     events = sum(len(a.pending_events) for a in changed)
     if changed:
         app.save_all(*changed)
@@ -71,6 +82,12 @@ def import_package(app: RectifyApp, pkg: Package) -> ImportResult:
         findings_new=tuple(new),
         findings_unchanged=tuple(unchanged),
         findings_differing=tuple(differing),
+        evaluation_new=planned.evaluation_new,
+        evaluation_revised=planned.evaluation_revised,
+        scores_entered=planned.scores_entered,
+        scores_revised=planned.scores_revised,
+        budget_new=planned.budget_new,
+        budget_events=planned.budget_events,
     )
 
 
