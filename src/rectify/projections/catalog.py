@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rectify.domain.application import EVENTS_TABLE
 from rectify.projections.departments import DepartmentsProjector
+from rectify.projections.evaluations import BudgetsProjector, EvaluationsProjector
 from rectify.projections.findings import FindingsProjector
 from rectify.projections.positions import projection_positions
 from rectify.projections.projector import Projector
@@ -15,7 +16,13 @@ EVENT_STORE_TABLES = frozenset({EVENTS_TABLE})
 
 def all_projectors() -> list[Projector]:
     # The seal first: a batch seals events before any read model reads them.
-    return [SealProjector(), DepartmentsProjector(), FindingsProjector()]
+    return [
+        SealProjector(),
+        DepartmentsProjector(),
+        FindingsProjector(),
+        EvaluationsProjector(),
+        BudgetsProjector(),
+    ]
 
 
 # Imported for its table's registration on the shared MetaData.

@@ -1,0 +1,636 @@
+"""Read models for evaluations and budgets: score history, current scores, the ledger.
+
+- `evaluations`: one row per evaluation (key, department, year, stated figures).
+- `evaluation_indicators`: the current tree (for cross-year comparison by code or name).
+- `leaf_scores`: the current score per leaf and stage.
+- `score_history`: every score change (entered / revised) with stage, value, previous
+  value, actor, time and reason — the history query reads only this table.
+- `budget_lines`, `budget_adjustments`: the budget ledger per department and year.
+
+Past states (`as_of`, `version`) are never computed from these tables: see
+`EvaluationCommands.scorecard`, which replays the events.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Connection,
+    Date,
+    DateTime,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    delete,
+    select,
+    update,
+)
+
+from rectify.domain.budget import Budget
+from rectify.domain.evaluation import Evaluation
+from rectify.domain.scoring import (
+    Rounding,
+    TreeNode,
+    adjustment_rate,
+    compute_scores,
+    execution_rate,
+)
+from rectify.projections.metadata import DecimalText, metadata
+from rectify.projections.projector import Handler, Projector
+
+evaluations = Table(
+    "evaluations",
+    metadata,
+    Column("key", String(200), primary_key=True),
+    Column("id", String(36), nullable=False, unique=True),
+    Column("department_code", String(64), nullable=False, index=True),
+    Column("fiscal_year", Integer, nullable=False, index=True),
+    Column("subject", String(32), nullable=False),
+    Column("project_code", String(64), nullable=True),
+    Column("title", Text, nullable=False),
+    Column("stage", String(32), nullable=False),
+    Column("stated_total", DecimalText, nullable=True),
+    Column("stated_grade", String(32), nullable=True),
+    Column("rounding_places", Integer, nullable=False),
+    Column("rounding_mode", String(16), nullable=False),
+    Column("rounding_aggregate", String(32), nullable=False),
+    Column("registered_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("version", Integer, nullable=False),
+)
+
+evaluation_indicators = Table(
+    "evaluation_indicators",
+    metadata,
+    Column("evaluation_key", String(200), primary_key=True),
+    Column("code", String(64), primary_key=True),
+    Column("position", Integer, nullable=False),
+    Column("printed_code", String(64), nullable=True),
+    Column("parent", String(64), nullable=True),
+    Column("name", Text, nullable=False),
+    Column("weight", DecimalText, nullable=False),
+    Column("is_leaf", Boolean, nullable=False),
+)
+
+leaf_scores = Table(
+    "leaf_scores",
+    metadata,
+    Column("evaluation_key", String(200), primary_key=True),
+    Column("code", String(64), primary_key=True),
+    Column("stage", String(32), primary_key=True),
+    Column("value", DecimalText, nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("version", Integer, nullable=False),
+)
+
+score_history = Table(
+    "score_history",
+    metadata,
+    Column("evaluation_id", String(36), primary_key=True),
+    Column("version", Integer, primary_key=True),
+    Column("evaluation_key", String(200), nullable=False),
+    Column("code", String(64), nullable=False),
+    Column("stage", String(32), nullable=False),
+    Column("kind", String(16), nullable=False),  # entered / revised
+    Column("value", DecimalText, nullable=False),
+    Column("previous", DecimalText, nullable=True),
+    Column("narrative", Text, nullable=True),
+    Column("actor", Text, nullable=False),
+    Column("reason", Text, nullable=True),
+    Column("recorded_at", DateTime(timezone=True), nullable=False),
+    Index("ix_score_history_key_code_version", "evaluation_key", "code", "version"),
+)
+
+budget_lines = Table(
+    "budget_lines",
+    metadata,
+    Column("department_code", String(64), primary_key=True),
+    Column("fiscal_year", Integer, primary_key=True),
+    Column("code", String(64), primary_key=True),
+    Column("budget_id", String(36), nullable=False, index=True),
+    Column("position", Integer, nullable=False),
+    Column("name", Text, nullable=False),
+    Column("nature", String(16), nullable=True),
+    Column("unit", String(16), nullable=False),
+    Column("initial", DecimalText, nullable=True),
+    Column("stated_adjusted", DecimalText, nullable=True),
+    Column("adjustments", DecimalText, nullable=False),
+    Column("final", DecimalText, nullable=True),
+)
+
+budget_adjustments = Table(
+    "budget_adjustments",
+    metadata,
+    Column("budget_id", String(36), primary_key=True),
+    Column("version", Integer, primary_key=True),
+    Column("department_code", String(64), nullable=False, index=True),
+    Column("fiscal_year", Integer, nullable=False),
+    Column("line", String(64), nullable=False),
+    Column("amount", DecimalText, nullable=False),
+    Column("adjusted_on", Date, nullable=True),
+    Column("document", Text, nullable=True),
+    Column("reason", Text, nullable=False),
+    Column("actor", Text, nullable=False),
+    Column("recorded_at", DateTime(timezone=True), nullable=False),
+)
+
+
+def _stage(value: Any) -> str:
+    return str(getattr(value, "value", value))
+
+
+class EvaluationsProjector(Projector):
+    name = "evaluations"
+    tables = (evaluations, evaluation_indicators, leaf_scores, score_history)
+
+    def __init__(self) -> None:
+        self._keys: dict[str, str] = {}  # aggregate id -> evaluation key (never changes)
+
+    def handlers(self) -> Mapping[str, Handler]:
+        return {
+            Evaluation.Registered.TOPIC: self.registered,
+            Evaluation.Revised.TOPIC: self.revised,
+            Evaluation.ScoreEntered.TOPIC: self.score_entered,
+            Evaluation.ScoreRevised.TOPIC: self.score_revised,
+        }
+
+    def _key(self, conn: Connection, event: Any) -> str:
+        ident = str(event.originator_id)
+        key = self._keys.get(ident)
+        if key is None:
+            key = conn.execute(select(evaluations.c.key).where(evaluations.c.id == ident)).scalar_one()
+            self._keys[ident] = key
+        return key
+
+    @staticmethod
+    def _write_tree(conn: Connection, key: str, indicators: list[dict[str, Any]]) -> None:
+        conn.execute(delete(evaluation_indicators).where(evaluation_indicators.c.evaluation_key == key))
+        parents = {i.get("parent") for i in indicators}
+        if indicators:
+            conn.execute(
+                evaluation_indicators.insert(),
+                [
+                    {
+                        "evaluation_key": key,
+                        "code": i["code"],
+                        "position": n,
+                        "printed_code": i.get("printed_code"),
+                        "parent": i.get("parent"),
+                        "name": i.get("name", ""),
+                        "weight": i["weight"],
+                        "is_leaf": i["code"] not in parents,
+                    }
+                    for n, i in enumerate(indicators)
+                ],
+            )
+
+    def registered(self, conn: Connection, event: Any) -> None:
+        self._keys[str(event.originator_id)] = event.key
+        rounding = event.rounding or {}
+        conn.execute(
+            evaluations.insert().values(
+                key=event.key,
+                id=str(event.originator_id),
+                department_code=event.department_code,
+                fiscal_year=event.fiscal_year,
+                subject=event.subject,
+                project_code=(event.project or {}).get("code"),
+                title=event.title,
+                stage=_stage(event.stage),
+                stated_total=event.stated_total,
+                stated_grade=event.stated_grade,
+                rounding_places=int(rounding.get("places", 2)),
+                rounding_mode=rounding.get("mode", "half_up"),
+                rounding_aggregate=rounding.get("aggregate", "sum_of_rounded"),
+                registered_at=event.timestamp,
+                updated_at=event.timestamp,
+                version=event.originator_version,
+            )
+        )
+        self._write_tree(conn, event.key, event.indicators)
+
+    def revised(self, conn: Connection, event: Any) -> None:
+        key = self._key(conn, event)
+        changes = event.changes
+        values: dict[str, Any] = {"updated_at": event.timestamp, "version": event.originator_version}
+        for name in ("subject", "title", "stated_total", "stated_grade"):
+            if name in changes:
+                values[name] = changes[name]
+        if "stage" in changes:
+            values["stage"] = _stage(changes["stage"])
+        if "project" in changes:
+            values["project_code"] = (changes["project"] or {}).get("code")
+        if "rounding" in changes:
+            r = changes["rounding"]
+            values.update(
+                rounding_places=int(r.get("places", 2)),
+                rounding_mode=r.get("mode", "half_up"),
+                rounding_aggregate=r.get("aggregate", "sum_of_rounded"),
+            )
+        conn.execute(update(evaluations).where(evaluations.c.key == key).values(**values))
+        if "indicators" in changes:
+            self._write_tree(conn, key, changes["indicators"])
+
+    def _score(self, conn: Connection, event: Any, kind: str, previous: Decimal | None) -> None:
+        key = self._key(conn, event)
+        stage = _stage(event.stage)
+        conn.execute(
+            score_history.insert().values(
+                evaluation_id=str(event.originator_id),
+                version=event.originator_version,
+                evaluation_key=key,
+                code=event.code,
+                stage=stage,
+                kind=kind,
+                value=event.value,
+                previous=previous,
+                narrative=event.narrative,
+                actor=event.actor,
+                reason=event.reason,
+                recorded_at=event.timestamp,
+            )
+        )
+        where = (
+            (leaf_scores.c.evaluation_key == key)
+            & (leaf_scores.c.code == event.code)
+            & (leaf_scores.c.stage == stage)
+        )
+        done = conn.execute(
+            update(leaf_scores)
+            .where(where)
+            .values(value=event.value, updated_at=event.timestamp, version=event.originator_version)
+        )
+        if done.rowcount == 0:
+            conn.execute(
+                leaf_scores.insert().values(
+                    evaluation_key=key,
+                    code=event.code,
+                    stage=stage,
+                    value=event.value,
+                    updated_at=event.timestamp,
+                    version=event.originator_version,
+                )
+            )
+        conn.execute(
+            update(evaluations)
+            .where(evaluations.c.key == key)
+            .values(updated_at=event.timestamp, version=event.originator_version)
+        )
+
+    def score_entered(self, conn: Connection, event: Any) -> None:
+        self._score(conn, event, "entered", None)
+
+    def score_revised(self, conn: Connection, event: Any) -> None:
+        self._score(conn, event, "revised", event.previous)
+
+
+class BudgetsProjector(Projector):
+    name = "budgets"
+    tables = (budget_lines, budget_adjustments)
+
+    def handlers(self) -> Mapping[str, Handler]:
+        return {
+            Budget.Opened.TOPIC: self.opened,
+            Budget.Restated.TOPIC: self.restated,
+            Budget.Adjusted.TOPIC: self.adjusted,
+            Budget.FinalAccountsRecorded.TOPIC: self.finals,
+        }
+
+    @staticmethod
+    def _lines_where(budget_id: str) -> Any:
+        return budget_lines.c.budget_id == budget_id
+
+    def _write_lines(self, conn: Connection, event: Any, department: str, year: int, unit: str) -> None:
+        ident = str(event.originator_id)
+        old = {
+            r.code: r
+            for r in conn.execute(select(budget_lines).where(self._lines_where(ident))).all()
+        }
+        conn.execute(delete(budget_lines).where(self._lines_where(ident)))
+        rows = [
+            {
+                "department_code": department,
+                "fiscal_year": year,
+                "code": ln["code"],
+                "budget_id": ident,
+                "position": n,
+                "name": ln.get("name", ""),
+                "nature": ln.get("nature"),
+                "unit": unit,
+                "initial": ln.get("initial"),
+                "stated_adjusted": ln.get("stated_adjusted"),
+                "adjustments": old[ln["code"]].adjustments if ln["code"] in old else Decimal(0),
+                "final": old[ln["code"]].final if ln["code"] in old else None,
+            }
+            for n, ln in enumerate(event.lines)
+        ]
+        if rows:
+            conn.execute(budget_lines.insert(), rows)
+
+    def opened(self, conn: Connection, event: Any) -> None:
+        self._write_lines(conn, event, event.department_code, event.fiscal_year, event.unit)
+
+    def restated(self, conn: Connection, event: Any) -> None:
+        row = conn.execute(
+            select(budget_lines.c.department_code, budget_lines.c.fiscal_year, budget_lines.c.unit)
+            .where(self._lines_where(str(event.originator_id)))
+            .limit(1)
+        ).first()
+        if row is not None:
+            self._write_lines(conn, event, row.department_code, row.fiscal_year, row.unit)
+
+    def adjusted(self, conn: Connection, event: Any) -> None:
+        ident = str(event.originator_id)
+        line = conn.execute(
+            select(budget_lines).where(self._lines_where(ident) & (budget_lines.c.code == event.line))
+        ).one()
+        conn.execute(
+            update(budget_lines)
+            .where(self._lines_where(ident) & (budget_lines.c.code == event.line))
+            .values(adjustments=line.adjustments + event.amount)
+        )
+        conn.execute(
+            budget_adjustments.insert().values(
+                budget_id=ident,
+                version=event.originator_version,
+                department_code=line.department_code,
+                fiscal_year=line.fiscal_year,
+                line=event.line,
+                amount=event.amount,
+                adjusted_on=event.on,
+                document=event.document,
+                reason=event.reason,
+                actor=event.actor,
+                recorded_at=event.timestamp,
+            )
+        )
+
+    def finals(self, conn: Connection, event: Any) -> None:
+        ident = str(event.originator_id)
+        for code, value in event.finals.items():
+            conn.execute(
+                update(budget_lines)
+                .where(self._lines_where(ident) & (budget_lines.c.code == code))
+                .values(final=value)
+            )
+
+
+# ----------------------------------------------------------------------------- queries
+
+
+@dataclass(frozen=True)
+class ScoreChange:
+    evaluation_key: str
+    code: str
+    version: int
+    stage: str
+    kind: str  # entered / revised
+    value: Decimal
+    previous: Decimal | None
+    actor: str
+    recorded_at: datetime
+    reason: str | None
+    narrative: str | None
+
+
+@dataclass(frozen=True)
+class EvaluationSummary:
+    key: str
+    department_code: str
+    fiscal_year: int
+    subject: str
+    title: str
+    stage: str
+    stated_total: Decimal | None
+    stated_grade: str | None
+    version: int
+
+
+@dataclass(frozen=True)
+class ComparePoint:
+    fiscal_year: int
+    evaluation_key: str
+    code: str
+    name: str
+    weight: Decimal
+    score: Decimal | None
+    is_leaf: bool
+
+
+@dataclass(frozen=True)
+class BudgetLineView:
+    code: str
+    name: str
+    initial: Decimal | None
+    adjustments: Decimal
+    adjusted: Decimal | None
+    final: Decimal | None
+
+
+@dataclass(frozen=True)
+class AdjustmentView:
+    line: str
+    amount: Decimal
+    on: date | None
+    document: str | None
+    reason: str
+    actor: str
+    recorded_at: datetime
+
+
+@dataclass(frozen=True)
+class BudgetView:
+    department_code: str
+    fiscal_year: int
+    unit: str
+    lines: tuple[BudgetLineView, ...]
+    adjustments: tuple[AdjustmentView, ...]
+    initial: Decimal | None
+    adjusted: Decimal | None
+    final: Decimal | None
+    execution_rate: Decimal | None
+    adjustment_rate: Decimal | None
+
+
+def score_history_of(
+    conn: Connection, key: str, code: str, *, after_version: int = 0, limit: int | None = None
+) -> list[ScoreChange]:
+    """Every change of one leaf's score, oldest first (keyset page on version)."""
+    query = (
+        select(score_history)
+        .where(
+            (score_history.c.evaluation_key == key)
+            & (score_history.c.code == code)
+            & (score_history.c.version > after_version)
+        )
+        .order_by(score_history.c.version)
+    )
+    if limit is not None:
+        query = query.limit(limit)
+    return [
+        ScoreChange(
+            evaluation_key=r.evaluation_key,
+            code=r.code,
+            version=r.version,
+            stage=r.stage,
+            kind=r.kind,
+            value=r.value,
+            previous=r.previous,
+            actor=r.actor,
+            recorded_at=r.recorded_at,
+            reason=r.reason,
+            narrative=r.narrative,
+        )
+        for r in conn.execute(query).all()
+    ]
+
+
+def get_evaluation_summary(conn: Connection, key: str) -> EvaluationSummary | None:
+    r = conn.execute(select(evaluations).where(evaluations.c.key == key)).first()
+    if r is None:
+        return None
+    return EvaluationSummary(
+        key=r.key,
+        department_code=r.department_code,
+        fiscal_year=r.fiscal_year,
+        subject=r.subject,
+        title=r.title,
+        stage=r.stage,
+        stated_total=r.stated_total,
+        stated_grade=r.stated_grade,
+        version=r.version,
+    )
+
+
+def indicator_exists(conn: Connection, key: str, code: str) -> bool:
+    return (
+        conn.execute(
+            select(evaluation_indicators.c.code).where(
+                (evaluation_indicators.c.evaluation_key == key) & (evaluation_indicators.c.code == code)
+            )
+        ).first()
+        is not None
+    )
+
+
+_STAGE_PRIORITY = ("final", None, "third_party", "review", "self")
+
+
+def _counted(scores: Mapping[str, Decimal], own: str) -> Decimal | None:
+    for stage in _STAGE_PRIORITY:
+        got = scores.get(own if stage is None else stage)
+        if got is not None:
+            return got
+    return None
+
+
+def compare(conn: Connection, department: str, code_or_name: str) -> list[ComparePoint]:
+    """One indicator (by code, printed code or exact name) across the department's
+    evaluations, by fiscal year; a parent's score is the sum of its leaves."""
+    evs = conn.execute(
+        select(evaluations)
+        .where(evaluations.c.department_code == department)
+        .order_by(evaluations.c.fiscal_year, evaluations.c.key)
+    ).all()
+    out: list[ComparePoint] = []
+    for ev in evs:
+        nodes = conn.execute(
+            select(evaluation_indicators)
+            .where(evaluation_indicators.c.evaluation_key == ev.key)
+            .order_by(evaluation_indicators.c.position)
+        ).all()
+        match = [n for n in nodes if n.code == code_or_name or n.printed_code == code_or_name]
+        if not match:
+            match = [n for n in nodes if n.name == code_or_name]
+        if not match:
+            continue
+        by_leaf: dict[str, dict[str, Decimal]] = {}
+        for s in conn.execute(select(leaf_scores).where(leaf_scores.c.evaluation_key == ev.key)).all():
+            by_leaf.setdefault(s.code, {})[s.stage] = s.value
+        tree = [
+            TreeNode(
+                code=n.code,
+                parent=n.parent,
+                weight=n.weight,
+                awarded=_counted(by_leaf.get(n.code, {}), ev.stage),
+            )
+            for n in nodes
+        ]
+        rounding = Rounding(
+            places=ev.rounding_places, mode=ev.rounding_mode, aggregate=ev.rounding_aggregate
+        )
+        scores = compute_scores(tree, rounding).scores
+        for n in match:
+            scored = not n.is_leaf or n.code in by_leaf
+            out.append(
+                ComparePoint(
+                    fiscal_year=ev.fiscal_year,
+                    evaluation_key=ev.key,
+                    code=n.printed_code or n.code,
+                    name=n.name,
+                    weight=n.weight,
+                    score=scores.get(n.code) if scored else None,
+                    is_leaf=n.is_leaf,
+                )
+            )
+    return out
+
+
+def budget_view(conn: Connection, department: str, fiscal_year: int) -> BudgetView | None:
+    rows = conn.execute(
+        select(budget_lines)
+        .where((budget_lines.c.department_code == department) & (budget_lines.c.fiscal_year == fiscal_year))
+        .order_by(budget_lines.c.position)
+    ).all()
+    if not rows:
+        return None
+    lines = []
+    for r in rows:
+        if r.initial is not None:
+            adjusted = r.initial + r.adjustments
+        elif r.stated_adjusted is not None:
+            adjusted = r.stated_adjusted + r.adjustments
+        else:
+            adjusted = None
+        lines.append(BudgetLineView(r.code, r.name, r.initial, r.adjustments, adjusted, r.final))
+
+    def total(values: list[Decimal | None]) -> Decimal | None:
+        if any(v is None for v in values):
+            return None
+        return sum((v for v in values if v is not None), Decimal(0))
+
+    initial = total([ln.initial for ln in lines])
+    adjusted = total([ln.adjusted for ln in lines])
+    final = total([ln.final for ln in lines])
+    adjustments = [
+        AdjustmentView(a.line, a.amount, a.adjusted_on, a.document, a.reason, a.actor, a.recorded_at)
+        for a in conn.execute(
+            select(budget_adjustments)
+            .where(
+                (budget_adjustments.c.department_code == department)
+                & (budget_adjustments.c.fiscal_year == fiscal_year)
+            )
+            .order_by(budget_adjustments.c.version)
+        ).all()
+    ]
+    return BudgetView(
+        department_code=department,
+        fiscal_year=fiscal_year,
+        unit=rows[0].unit,
+        lines=tuple(lines),
+        adjustments=tuple(adjustments),
+        initial=initial,
+        adjusted=adjusted,
+        final=final,
+        execution_rate=execution_rate(final, adjusted) if final is not None and adjusted is not None else None,
+        adjustment_rate=adjustment_rate(initial, adjusted) if initial is not None and adjusted is not None else None,
+    )
