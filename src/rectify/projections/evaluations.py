@@ -35,8 +35,6 @@ from sqlalchemy import (
     update,
 )
 
-from rectify.domain.budget import Budget
-from rectify.domain.evaluation import Evaluation
 from rectify.domain.scoring import (
     Rounding,
     TreeNode,
@@ -157,10 +155,10 @@ class EvaluationsProjector(Projector):
 
     def handlers(self) -> Mapping[str, Handler]:
         return {
-            Evaluation.Registered.TOPIC: self.registered,
-            Evaluation.Revised.TOPIC: self.revised,
-            Evaluation.ScoreEntered.TOPIC: self.score_entered,
-            Evaluation.ScoreRevised.TOPIC: self.score_revised,
+            "rectify/Evaluation.Registered": self.registered,
+            "rectify/Evaluation.Revised": self.revised,
+            "rectify/Evaluation.ScoreEntered": self.score_entered,
+            "rectify/Evaluation.ScoreRevised": self.score_revised,
         }
 
     def _key(self, conn: Connection, event: Any) -> str:
@@ -299,10 +297,10 @@ class BudgetsProjector(Projector):
 
     def handlers(self) -> Mapping[str, Handler]:
         return {
-            Budget.Opened.TOPIC: self.opened,
-            Budget.Restated.TOPIC: self.restated,
-            Budget.Adjusted.TOPIC: self.adjusted,
-            Budget.FinalAccountsRecorded.TOPIC: self.finals,
+            "rectify/Budget.Opened": self.opened,
+            "rectify/Budget.Restated": self.restated,
+            "rectify/Budget.Adjusted": self.adjusted,
+            "rectify/Budget.FinalAccountsRecorded": self.finals,
         }
 
     @staticmethod
