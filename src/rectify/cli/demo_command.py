@@ -65,7 +65,7 @@ def _bootstrap_demo_user(store: Store) -> None:
     """A fresh store gets a first bureau user, so the demo acts as a named person."""
     name = os.environ.get("RECTIFY_USER", "").strip() or "admin"
     password = os.environ.get("RECTIFY_PASSWORD") or secrets.token_urlsafe(12)
-    store.app.bootstrap_first_user(name, password, "示例管理员")
-    remember_login(store, name)
+    principal = store.app.bootstrap_first_user(name, password, "示例管理员")
+    remember_login(store, principal)
     if "RECTIFY_PASSWORD" not in os.environ:
         console.print(f"已创建首个财政局用户 [bold]{name}[/]，初始密码 [bold]{password}[/]（仅显示这一次，请妥善保存）")

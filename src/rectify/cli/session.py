@@ -2,15 +2,14 @@
 
 Scripts set RECTIFY_USER and RECTIFY_PASSWORD (checked on every command). People run
 `rectify login` once: it writes a session file (0600) holding, per store, the user
-name and an HMAC token keyed by that user's stored password hash — so the token is
-void when the password changes or the user is disabled, and holds no password.
+name and a random token. The store records only the token's sha256 (a SessionOpened
+event on the user), so reading the log cannot forge a session; a new password, a
+disabled user or `rectify logout` ends it.
 """
 
 from __future__ import annotations
 
 import getpass
-import hashlib
-import hmac
 import json
 import os
 import sys
@@ -20,7 +19,7 @@ from typing import Any
 
 from platformdirs import user_state_dir
 
-from rectify.domain.errors import InvalidInput, NoActor, NotAllowed
+from rectify.domain.errors import InvalidInput, NoActor
 from rectify.domain.identity import Principal
 from rectify.projections.store import Store, describe
 
@@ -31,11 +30,6 @@ LOGIN_HINT = "请先 `rectify login`，或设置 RECTIFY_USER 与 RECTIFY_PASSWO
 def session_file() -> Path:
     override = os.environ.get("RECTIFY_SESSION_FILE")
     return Path(override) if override else Path(user_state_dir("rectify", appauthor=False)) / "session.json"
-
-
-def _token(password_hash: str, user: str, store_key: str, expires: int) -> str:
-    message = f"{user}|{store_key}|{expires}".encode()
-    return hmac.new(password_hash.encode(), message, hashlib.sha256).hexdigest()
 
 
 def _store_key(store: Store) -> str:
@@ -64,23 +58,21 @@ def _write_sessions(sessions: dict[str, Any]) -> None:
     os.replace(tmp, path)
 
 
-def remember_login(store: Store, name: str) -> Path:
-    user = store.app.get_user(name)
+def remember_login(store: Store, principal: Principal) -> Path:
     expires = int(time.time()) + SESSION_HOURS * 3600
+    token = store.app.open_session(principal, expires)
     sessions = _read_sessions()
-    sessions[_store_key(store)] = {
-        "user": user.name,
-        "expires": expires,
-        "token": _token(user.password_hash, user.name, _store_key(store), expires),
-    }
+    sessions[_store_key(store)] = {"user": principal.name, "expires": expires, "token": token}
     _write_sessions(sessions)
     return session_file()
 
 
 def forget_login(store: Store) -> bool:
     sessions = _read_sessions()
-    if sessions.pop(_store_key(store), None) is None:
+    entry = sessions.pop(_store_key(store), None)
+    if entry is None:
         return False
+    store.app.close_session(str(entry.get("user", "")), str(entry.get("token", "")))
     _write_sessions(sessions)
     return True
 
@@ -95,18 +87,12 @@ def resolve_principal(store: Store) -> Principal:
     entry = _read_sessions().get(_store_key(store))
     if not entry:
         raise NoActor(f"没有登录用户（库 {_store_key(store)}）：{LOGIN_HINT}")
-    if int(entry.get("expires", 0)) < time.time():
-        raise NoActor(f"登录已过期：{LOGIN_HINT}")
-    try:
-        user = store.app.get_user(str(entry["user"]))
-    except Exception:  # noqa: BLE001 - any failure to find the user voids the session
-        raise NoActor(f"登录会话无效：{LOGIN_HINT}") from None
-    expected = _token(user.password_hash, user.name, _store_key(store), int(entry["expires"]))
-    if not hmac.compare_digest(expected, str(entry.get("token", ""))):
-        raise NoActor(f"登录会话无效（密码已更改？）：{LOGIN_HINT}")
-    if user.disabled:
-        raise NotAllowed(f"用户 {user.name} 已停用")
-    return user.principal
+    principal = store.app.principal_for_session(
+        str(entry.get("user", "")), str(entry.get("token", "")), int(time.time())
+    )
+    if principal is None:
+        raise NoActor(f"登录会话无效或已过期（密码已更改、用户已停用或已退出）：{LOGIN_HINT}")
+    return principal
 
 
 def read_new_password(from_stdin: bool, prompt: str = "新密码") -> str:

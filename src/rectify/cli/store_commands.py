@@ -54,9 +54,9 @@ def run_init(args: argparse.Namespace) -> int:
         if not name:
             raise InvalidInput("库中还没有用户：请用 --user 指定首个财政局用户的登录名")
         password = read_new_password(args.password_stdin, prompt=f"用户 {name} 的密码")
-        store.app.bootstrap_first_user(name, password, args.display_name)
+        principal = store.app.bootstrap_first_user(name, password, args.display_name)
+        path = remember_login(store, principal)
         store.catch_up()
-        path = remember_login(store, name)
         console.print(f"已创建首个财政局用户 {name} 并登录（会话：{path}）")
     return 0
 

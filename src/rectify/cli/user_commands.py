@@ -7,7 +7,13 @@ import os
 
 from rectify.cli.context import opened, session
 from rectify.cli.output import console
-from rectify.cli.session import forget_login, read_new_password, read_password, remember_login, resolve_principal
+from rectify.cli.session import (
+    forget_login,
+    read_new_password,
+    read_password,
+    remember_login,
+    resolve_principal,
+)
 from rectify.domain.errors import InvalidInput
 from rectify.domain.identity import Role
 
@@ -42,7 +48,8 @@ def run_login(args: argparse.Namespace) -> int:
         raise InvalidInput("请用 --user 指定用户名")
     with opened() as store:
         principal = store.app.authenticate(name, read_password())
-        path = remember_login(store, principal.name)
+        path = remember_login(store, principal)
+        store.catch_up()
     console.print(f"已登录：{principal.name}（{ROLE_LABELS[principal.role.value]}）；会话保存在 {path}")
     return 0
 

@@ -97,11 +97,6 @@ class RectifyApp(FindingCommands, UserCommands, EvidenceCommands, EvaluationComm
         Finding.validate_new(fields["ref"], fields["title"], fields.get("amount"))
         return Finding(**fields)
 
-    def change_finding_status(self, ref: str, status: FindingStatus, reason: str) -> None:
-        finding = self.get_finding(ref)
-        finding.change_status(status, reason)
-        self.save_all(finding)
-
 
 def finding_fields(
     *,

@@ -362,13 +362,6 @@ class Finding(RectifyAggregate):
     def _repeat_linked(self, earlier_ref: str) -> None:
         self.repeat_of.append(earlier_ref)
 
-    def change_status(self, status: FindingStatus, reason: str) -> None:
-        """Retired: statuses change only through the specific lifecycle actions."""
-        raise NotAllowed(
-            f"问题 {self.ref}：不能直接改状态（当前「{self.status_label}」），"
-            "请用下发、申请销号、销号、退回等具体操作"
-        )
-
 
 class FindingFacts(Protocol):
     """What repeat detection needs; a Finding or a read-model row both qualify."""

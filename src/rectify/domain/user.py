@@ -66,6 +66,9 @@ class User(RectifyAggregate):
         self.display_name = display_name
         self.password_hash = password_hash
         self.disabled = False
+        # Open login sessions: sha256 of the token -> expiry (unix seconds). Only the
+        # hash is stored, so reading the log (as auditors do) cannot forge a session.
+        self.sessions: dict[str, int] = {}
 
     @property
     def principal(self) -> Principal:
@@ -80,6 +83,7 @@ class User(RectifyAggregate):
     @event("PasswordChanged", topic="rectify/User.PasswordChanged")
     def _password_changed(self, password_hash: str, reason: str | None) -> None:
         self.password_hash = password_hash
+        self.sessions = {}  # a new password ends every open session
 
     def change_role(self, role: Role, department_code: str | None, reason: str) -> None:
         if not reason.strip():
@@ -104,6 +108,7 @@ class User(RectifyAggregate):
     @event("Disabled", topic="rectify/User.Disabled")
     def _disabled(self, reason: str) -> None:
         self.disabled = True
+        self.sessions = {}
 
     def enable(self, reason: str) -> None:
         if not self.disabled:
@@ -113,6 +118,27 @@ class User(RectifyAggregate):
     @event("Enabled", topic="rectify/User.Enabled")
     def _enabled(self, reason: str | None) -> None:
         self.disabled = False
+
+
+    def open_session(self, token_sha256: str, expires: int) -> None:
+        if self.disabled:
+            raise InvalidInput(f"用户 {self.name} 已停用，不能登录")
+        self._session_opened(token_sha256=token_sha256, expires=expires)
+
+    @event("SessionOpened", topic="rectify/User.SessionOpened")
+    def _session_opened(self, token_sha256: str, expires: int) -> None:
+        self.sessions = {**self.sessions, token_sha256: expires}
+
+    def close_session(self, token_sha256: str) -> None:
+        if token_sha256 in self.sessions:
+            self._session_closed(token_sha256=token_sha256)
+
+    @event("SessionClosed", topic="rectify/User.SessionClosed")
+    def _session_closed(self, token_sha256: str) -> None:
+        self.sessions = {k: v for k, v in self.sessions.items() if k != token_sha256}
+
+    def session_valid(self, token_sha256: str, now: int) -> bool:
+        return not self.disabled and self.sessions.get(token_sha256, 0) > now
 
 
 class UserDirectory(RectifyAggregate):

@@ -8,6 +8,8 @@ except changing one's own password.
 
 from __future__ import annotations
 
+import hashlib
+import secrets
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
@@ -17,6 +19,11 @@ from rectify.domain.identity import Principal, Role, acting_as, current_principa
 from rectify.domain.lifecycle import ROLE_LABELS
 from rectify.domain.passwords import PasswordHash, check_password_strength, dummy_verify
 from rectify.domain.user import User, UserDirectory, check_binding, normalise_name
+
+
+def token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
 
 if TYPE_CHECKING:
     from eventsourcing.domain import Aggregate
@@ -143,6 +150,32 @@ class UserCommands(_AppBase):
             # Only someone who knows the password learns that the account is disabled.
             raise NotAllowed(f"用户 {user.name} 已停用，请联系财政局管理员")
         return user.principal
+
+    # -- login sessions -----------------------------------------------------------------
+
+    def open_session(self, principal: Principal, expires: int) -> str:
+        """A new session token for an authenticated principal; only its hash is recorded."""
+        user = self.get_user(principal.name)
+        token = secrets.token_urlsafe(32)
+        with acting_as(principal):
+            user.open_session(token_digest(token), expires)
+        self.save_all(user)
+        return token
+
+    def principal_for_session(self, name: str, token: str, now: int) -> Principal | None:
+        user = self._user(name)
+        if user is None or not user.session_valid(token_digest(token), now):
+            return None
+        return user.principal
+
+    def close_session(self, name: str, token: str) -> None:
+        user = self._user(name)
+        if user is None:
+            return
+        with acting_as(user.principal):
+            user.close_session(token_digest(token))
+        if user.pending_events:
+            self.save_all(user)
 
     # -- managing users --------------------------------------------------------------
 
