@@ -9,6 +9,7 @@ from rectify.projections.findings import FindingsProjector
 from rectify.projections.positions import projection_positions
 from rectify.projections.projector import Projector
 from rectify.projections.seal import SealProjector
+from rectify.projections.timeline import TimelineProjector
 
 # Tables the eventsourcing library owns; Alembic never creates, alters or drops them.
 EVENT_STORE_TABLES = frozenset({EVENTS_TABLE})
@@ -20,6 +21,7 @@ def all_projectors() -> list[Projector]:
         SealProjector(),
         DepartmentsProjector(),
         FindingsProjector(),
+        TimelineProjector(),
         EvaluationsProjector(),
         BudgetsProjector(),
     ]

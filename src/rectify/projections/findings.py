@@ -1,4 +1,4 @@
-"""Read model: the problem list (问题清单), one row per finding."""
+"""Read model: the problem list (问题清单), one row per finding, with its lifecycle state."""
 
 from __future__ import annotations
 
@@ -14,10 +14,10 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    select,
     update,
 )
 
-from rectify.domain.finding import Finding
 from rectify.projections.metadata import DecimalText, metadata
 from rectify.projections.projector import Handler, Projector
 
@@ -44,7 +44,27 @@ findings = Table(
     Column("recorded_by", Text, nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
     Column("version", Integer, nullable=False),
+    # Lifecycle (filled by the events after Recorded).
+    Column("issued_on", Date, nullable=True),
+    Column("requirements", Text, nullable=True),
+    Column("re_review_on", Date, nullable=True),
+    Column("responsible_person", Text, nullable=True),
+    Column("progress_percent", Integer, nullable=True),  # the last reported percent
+    Column("extension_count", Integer, nullable=False, server_default="0"),
+    Column("carried_years", Text, nullable=False, server_default=""),  # comma-separated
+    Column("last_carried_year", Integer, nullable=True, index=True),
+    Column("repeat_of", Text, nullable=False, server_default=""),  # comma-separated refs
+    Column("closed_at", DateTime(timezone=True), nullable=True),
+    Column("reopen_count", Integer, nullable=False, server_default="0"),
 )
+
+
+def _join(items: list[str]) -> str:
+    return ",".join(items)
+
+
+def _split(text: str | None) -> list[str]:
+    return [item for item in (text or "").split(",") if item]
 
 
 class FindingsProjector(Projector):
@@ -52,7 +72,23 @@ class FindingsProjector(Projector):
     tables = (findings,)
 
     def handlers(self) -> Mapping[str, Handler]:
-        return {Finding.Recorded.TOPIC: self.recorded}
+        return {
+            "rectify/Finding.Recorded": self.recorded,
+            "rectify/Finding.Issued": self.issued,
+            "rectify/Finding.MeasuresRecorded": self.just_touch,
+            "rectify/Finding.ResponsiblePersonNamed": self.person_named,
+            "rectify/Finding.ProgressReported": self.progress_reported,
+            "rectify/Finding.EvidenceAttached": self.just_touch,
+            "rectify/Finding.ClosureRequested": self.status_to("closure_requested"),
+            "rectify/Finding.Closed": self.closed,
+            "rectify/Finding.Returned": self.status_to("returned"),
+            "rectify/Finding.DeadlineExtended": self.extended,
+            "rectify/Finding.AcceptedAsLongTerm": self.long_term,
+            "rectify/Finding.Reopened": self.reopened,
+            "rectify/Finding.CarriedOver": self.carried_over,
+            "rectify/Finding.Withdrawn": self.status_to("withdrawn"),
+            "rectify/Finding.RepeatLinked": self.repeat_linked,
+        }
 
     def recorded(self, conn: Connection, event: Any) -> None:
         conn.execute(
@@ -79,6 +115,10 @@ class FindingsProjector(Projector):
                 recorded_by=event.actor,
                 updated_at=event.timestamp,
                 version=event.originator_version,
+                extension_count=0,
+                carried_years="",
+                repeat_of="",
+                reopen_count=0,
             )
         )
 
@@ -90,3 +130,68 @@ class FindingsProjector(Projector):
             .where(findings.c.id == str(event.originator_id))
             .values(updated_at=event.timestamp, version=event.originator_version, **values)
         )
+
+    @staticmethod
+    def _row(conn: Connection, event: Any) -> Any:
+        return conn.execute(
+            select(findings).where(findings.c.id == str(event.originator_id))
+        ).one()
+
+    def status_to(self, status: str) -> Handler:
+        def handler(conn: Connection, event: Any) -> None:
+            self.touch(conn, event, status=status)
+
+        return handler
+
+    def just_touch(self, conn: Connection, event: Any) -> None:
+        self.touch(conn, event)
+
+    def issued(self, conn: Connection, event: Any) -> None:
+        self.touch(
+            conn,
+            event,
+            status="issued",
+            rectification_class=event.rectification_class.value,
+            issued_on=event.issued_on,
+            due=event.due,
+            re_review_on=event.re_review_on,
+            requirements=event.requirements,
+        )
+
+    def person_named(self, conn: Connection, event: Any) -> None:
+        self.touch(conn, event, responsible_person=event.person)
+
+    def progress_reported(self, conn: Connection, event: Any) -> None:
+        self.touch(conn, event, progress_percent=event.percent)
+
+    def closed(self, conn: Connection, event: Any) -> None:
+        self.touch(conn, event, status="closed", closed_at=event.timestamp)
+
+    def extended(self, conn: Connection, event: Any) -> None:
+        row = self._row(conn, event)
+        self.touch(conn, event, due=event.new_due, extension_count=row.extension_count + 1)
+
+    def long_term(self, conn: Connection, event: Any) -> None:
+        self.touch(
+            conn,
+            event,
+            status="long_term",
+            rectification_class="long_term",
+            re_review_on=event.re_review_on,
+        )
+
+    def reopened(self, conn: Connection, event: Any) -> None:
+        row = self._row(conn, event)
+        self.touch(
+            conn, event, status="issued", closed_at=None, reopen_count=row.reopen_count + 1
+        )
+
+    def carried_over(self, conn: Connection, event: Any) -> None:
+        row = self._row(conn, event)
+        years = [*_split(row.carried_years), str(event.year)]
+        self.touch(conn, event, carried_years=_join(years), last_carried_year=event.year)
+
+    def repeat_linked(self, conn: Connection, event: Any) -> None:
+        row = self._row(conn, event)
+        refs = [*_split(row.repeat_of), event.earlier_ref]
+        self.touch(conn, event, repeat_of=_join(refs))

@@ -1,0 +1,115 @@
+"""Read model: a finding's timeline (整改过程), one row per event of the finding."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import fields, is_dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from enum import Enum
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import Column, Connection, DateTime, Integer, String, Table, Text, select
+
+from rectify.domain.lifecycle import ACTION_LABELS, Action
+from rectify.projections.metadata import metadata
+from rectify.projections.projector import Handler, Projector
+
+finding_timeline = Table(
+    "finding_timeline",
+    metadata,
+    Column("finding_id", String(36), primary_key=True),
+    Column("version", Integer, primary_key=True),
+    Column("ref", String(128), nullable=False, index=True),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("actor", Text, nullable=False),
+    Column("event", String(64), nullable=False),  # the event's name, e.g. "Issued"
+    Column("label", Text, nullable=False),  # 中文：下发、销号…
+    Column("reason", Text, nullable=True),
+    Column("details", Text, nullable=False),  # JSON object of the event's own fields
+)
+
+# Event name → Chinese label (what happened).
+EVENT_LABELS: Mapping[str, str] = {
+    "Recorded": "记录问题",
+    "Issued": ACTION_LABELS[Action.ISSUE],
+    "MeasuresRecorded": ACTION_LABELS[Action.RECORD_MEASURES],
+    "ResponsiblePersonNamed": ACTION_LABELS[Action.NAME_RESPONSIBLE],
+    "ProgressReported": ACTION_LABELS[Action.REPORT_PROGRESS],
+    "EvidenceAttached": ACTION_LABELS[Action.ATTACH_EVIDENCE],
+    "ClosureRequested": ACTION_LABELS[Action.REQUEST_CLOSURE],
+    "Closed": ACTION_LABELS[Action.CLOSE],
+    "Returned": ACTION_LABELS[Action.RETURN],
+    "DeadlineExtended": ACTION_LABELS[Action.EXTEND_DEADLINE],
+    "AcceptedAsLongTerm": ACTION_LABELS[Action.ACCEPT_LONG_TERM],
+    "Reopened": ACTION_LABELS[Action.REOPEN],
+    "CarriedOver": ACTION_LABELS[Action.CARRY_OVER],
+    "Withdrawn": ACTION_LABELS[Action.WITHDRAW],
+    "RepeatLinked": ACTION_LABELS[Action.LINK_REPEAT],
+}
+
+# Fields every event has; the rest are the event's own details.
+_COMMON = frozenset({"originator_id", "originator_version", "timestamp", "actor", "reason"})
+# The Recorded event carries the whole finding; the timeline keeps the essentials.
+_RECORDED_DETAILS = ("department_code", "unit_code", "fiscal_year", "title", "amount", "due")
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Decimal | UUID):
+        return str(value)
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, tuple | list | set | frozenset):
+        return [_plain(v) for v in value]
+    return value
+
+
+def event_details(name: str, event: Any) -> dict[str, Any]:
+    names = [f.name for f in fields(event)] if is_dataclass(event) else list(vars(event))
+    if name == "Recorded":
+        names = [n for n in names if n in _RECORDED_DETAILS]
+    return {n: _plain(getattr(event, n)) for n in names if n not in _COMMON}
+
+
+class TimelineProjector(Projector):
+    name = "finding_timeline"
+    tables = (finding_timeline,)
+
+    def handlers(self) -> Mapping[str, Handler]:
+        return {f"rectify/Finding.{name}": self._handler(name) for name in EVENT_LABELS}
+
+    def _handler(self, name: str) -> Handler:
+        def handler(conn: Connection, event: Any) -> None:
+            self.apply(conn, name, event)
+
+        return handler
+
+    def apply(self, conn: Connection, name: str, event: Any) -> None:
+        finding_id = str(event.originator_id)
+        if name == "Recorded":
+            ref = str(event.ref)
+        else:
+            ref = conn.execute(
+                select(finding_timeline.c.ref)
+                .where(finding_timeline.c.finding_id == finding_id)
+                .limit(1)
+            ).scalar_one()
+        conn.execute(
+            finding_timeline.insert().values(
+                finding_id=finding_id,
+                version=event.originator_version,
+                ref=ref,
+                at=event.timestamp,
+                actor=event.actor,
+                event=name,
+                label=EVENT_LABELS[name],
+                reason=getattr(event, "reason", None),
+                details=json.dumps(
+                    event_details(name, event), ensure_ascii=False, sort_keys=True
+                ),
+            )
+        )
