@@ -1,20 +1,32 @@
 """Queries over the read models. They return frozen DTOs; callers never see rows.
 
-Lists page in SQL by keyset (`after` = the last key of the previous page).
+Lists page in SQL by keyset (`after` = the last key of the previous page). Finding
+queries take the acting principal: a DEPARTMENT principal sees only its own
+department's findings and its units' (departments.parent_code); other roles see all.
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import ColumnElement, Connection, and_, false, literal, or_, select, true
 
+from rectify.domain.errors import NotAllowed, NotFound
+from rectify.domain.identity import Principal, Role
 from rectify.projections.departments import departments
 from rectify.projections.findings import findings
+from rectify.projections.timeline import finding_timeline
 
 PAGE = 200
+
+# Statuses that no longer count as open (not overdue, no more work).
+DONE_STATUSES = ("closed", "withdrawn")
+# A long-term finding is watched by its re-review date, not its old due date.
+NOT_OVERDUE_STATUSES = (*DONE_STATUSES, "long_term", "recorded")
 
 
 @dataclass(frozen=True)
@@ -43,6 +55,36 @@ class FindingView:
     status: str
     recorded_at: datetime
     recorded_by: str
+    root_cause: str | None = None
+    issued_on: date | None = None
+    requirements: str | None = None
+    re_review_on: date | None = None
+    responsible_person: str | None = None
+    progress_percent: int | None = None
+    extension_count: int = 0
+    carried_years: tuple[int, ...] = ()
+    last_carried_year: int | None = None
+    repeat_of: tuple[str, ...] = ()
+    closed_at: datetime | None = None
+    reopen_count: int = 0
+    overdue: bool = False
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    version: int
+    at: datetime
+    actor: str
+    event: str
+    label: str
+    reason: str | None
+    details: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class FindingDetail:
+    finding: FindingView
+    timeline: tuple[TimelineEntry, ...]
 
 
 def list_departments(conn: Connection) -> list[DepartmentView]:
@@ -50,51 +92,157 @@ def list_departments(conn: Connection) -> list[DepartmentView]:
     return [DepartmentView(r.code, r.name, r.parent_code) for r in rows]
 
 
+def scope_clause(principal: Principal | None) -> ColumnElement[bool]:
+    """Which findings `principal` may see (None: unscoped, for system use)."""
+    if principal is None or principal.role is not Role.DEPARTMENT:
+        return true()
+    mine = principal.department
+    if mine is None:
+        return false()
+    units = select(departments.c.code).where(departments.c.parent_code == mine)
+    return or_(
+        findings.c.department_code == mine,
+        findings.c.unit_code == mine,
+        findings.c.unit_code.in_(units),
+    )
+
+
+def overdue_clause(today: date) -> ColumnElement[bool]:
+    return and_(
+        findings.c.due.is_not(None),
+        findings.c.due < today,
+        findings.c.status.not_in(NOT_OVERDUE_STATUSES),
+    )
+
+
+def in_year_clause(year: int) -> ColumnElement[bool]:
+    """A finding of `year`, or carried over into it (结转)."""
+    return or_(
+        findings.c.fiscal_year == year,
+        (literal(",") + findings.c.carried_years + literal(",")).like(f"%,{year},%"),
+    )
+
+
 def list_findings(
     conn: Connection,
     *,
+    principal: Principal | None = None,
     fiscal_year: int | None = None,
     department: str | None = None,
     status: str | None = None,
+    rectification_class: str | None = None,
+    overdue: bool = False,
+    today: date | None = None,
+    repeat: bool = False,
+    text: str | None = None,
     after: str | None = None,
     limit: int = PAGE,
 ) -> list[FindingView]:
+    """Findings `principal` may see, by ref; `fiscal_year` includes those carried into it."""
+    today = today or date.today()
     query = (
         select(findings, departments.c.name.label("department_name"))
         .select_from(findings.outerjoin(departments, departments.c.code == findings.c.department_code))
+        .where(scope_clause(principal))
         .order_by(findings.c.ref)
         .limit(limit)
     )
     if fiscal_year is not None:
-        query = query.where(findings.c.fiscal_year == fiscal_year)
+        query = query.where(in_year_clause(fiscal_year))
     if department is not None:
         query = query.where(
             (findings.c.department_code == department) | (findings.c.unit_code == department)
         )
     if status is not None:
         query = query.where(findings.c.status == status)
+    if rectification_class is not None:
+        query = query.where(findings.c.rectification_class == rectification_class)
+    if overdue:
+        query = query.where(overdue_clause(today))
+    if repeat:
+        query = query.where(findings.c.repeat_of != "")
+    if text:
+        pattern = f"%{text}%"
+        query = query.where(or_(findings.c.title.like(pattern), findings.c.description.like(pattern)))
     if after is not None:
         query = query.where(findings.c.ref > after)
-    return [_finding_view(r) for r in conn.execute(query).all()]
+    return [_finding_view(r, today) for r in conn.execute(query).all()]
 
 
-def _finding_view(r: object) -> FindingView:
-    return FindingView(
-        ref=r.ref,  # type: ignore[attr-defined]
-        department_code=r.department_code,  # type: ignore[attr-defined]
-        department_name=r.department_name,  # type: ignore[attr-defined]
-        unit_code=r.unit_code,  # type: ignore[attr-defined]
-        fiscal_year=r.fiscal_year,  # type: ignore[attr-defined]
-        evaluation_key=r.evaluation_key,  # type: ignore[attr-defined]
-        category=r.category,  # type: ignore[attr-defined]
-        title=r.title,  # type: ignore[attr-defined]
-        description=r.description,  # type: ignore[attr-defined]
-        indicator_codes=tuple(c for c in r.indicator_codes.split(",") if c),  # type: ignore[attr-defined]
-        amount=r.amount,  # type: ignore[attr-defined]
-        amount_unit=r.amount_unit,  # type: ignore[attr-defined]
-        rectification_class=r.rectification_class,  # type: ignore[attr-defined]
-        due=r.due,  # type: ignore[attr-defined]
-        status=r.status,  # type: ignore[attr-defined]
-        recorded_at=r.recorded_at,  # type: ignore[attr-defined]
-        recorded_by=r.recorded_by,  # type: ignore[attr-defined]
+def finding_detail(
+    conn: Connection, ref: str, *, principal: Principal | None, today: date | None = None
+) -> FindingDetail:
+    """One finding with its timeline; NotFound / NotAllowed (out of scope)."""
+    today = today or date.today()
+    row = conn.execute(
+        select(findings, departments.c.name.label("department_name"))
+        .select_from(findings.outerjoin(departments, departments.c.code == findings.c.department_code))
+        .where(findings.c.ref == ref)
+    ).one_or_none()
+    if row is None:
+        raise NotFound(f"问题 {ref} 不存在")
+    visible = conn.execute(
+        select(findings.c.ref).where(findings.c.ref == ref, scope_clause(principal))
+    ).one_or_none()
+    if visible is None:
+        assert principal is not None
+        raise NotAllowed(
+            f"问题 {ref} 不在 {principal.name}（部门 {principal.department}）的范围内，不能查看"
+        )
+    events = conn.execute(
+        select(finding_timeline)
+        .where(finding_timeline.c.finding_id == row.id)
+        .order_by(finding_timeline.c.version)
+    ).all()
+    timeline = tuple(
+        TimelineEntry(
+            version=e.version,
+            at=e.at,
+            actor=e.actor,
+            event=e.event,
+            label=e.label,
+            reason=e.reason,
+            details=json.loads(e.details),
+        )
+        for e in events
     )
+    return FindingDetail(finding=_finding_view(row, today), timeline=timeline)
+
+
+def _finding_view(r: Any, today: date) -> FindingView:
+    return FindingView(
+        ref=r.ref,
+        department_code=r.department_code,
+        department_name=r.department_name,
+        unit_code=r.unit_code,
+        fiscal_year=r.fiscal_year,
+        evaluation_key=r.evaluation_key,
+        category=r.category,
+        title=r.title,
+        description=r.description,
+        indicator_codes=tuple(c for c in r.indicator_codes.split(",") if c),
+        amount=r.amount,
+        amount_unit=r.amount_unit,
+        rectification_class=r.rectification_class,
+        due=r.due,
+        status=r.status,
+        recorded_at=r.recorded_at,
+        recorded_by=r.recorded_by,
+        root_cause=r.root_cause,
+        issued_on=r.issued_on,
+        requirements=r.requirements,
+        re_review_on=r.re_review_on,
+        responsible_person=r.responsible_person,
+        progress_percent=r.progress_percent,
+        extension_count=r.extension_count,
+        carried_years=tuple(int(y) for y in r.carried_years.split(",") if y),
+        last_carried_year=r.last_carried_year,
+        repeat_of=tuple(x for x in r.repeat_of.split(",") if x),
+        closed_at=r.closed_at,
+        reopen_count=r.reopen_count,
+        overdue=is_overdue(r.due, r.status, today),
+    )
+
+
+def is_overdue(due: date | None, status: str, today: date) -> bool:
+    return due is not None and due < today and status not in NOT_OVERDUE_STATUSES
