@@ -10,6 +10,7 @@ from rectify import __version__
 from rectify.cli import (
     check_command,
     demo_command,
+    evaluation_commands,
     findings_command,
     import_command,
     store_commands,
@@ -45,6 +46,7 @@ def _command_modules() -> list[object]:
         import_command,
         findings_command,
         check_command,
+        evaluation_commands,
     ]
     return modules
 
