@@ -39,13 +39,21 @@ def setup(store: Store, tmp_path: object) -> None:
             ("D2/2024/01", "D2", None, Decimal("50")),
         ):
             app.record_finding(
-                ref=ref, department_code=dept, unit_code=unit, fiscal_year=2024,
-                category="预算管理", title=f"问题 {ref}", description="预算编制不够精细",
+                ref=ref,
+                department_code=dept,
+                unit_code=unit,
+                fiscal_year=2024,
+                category="预算管理",
+                title=f"问题 {ref}",
+                description="预算编制不够精细",
                 amount=amount,
             )
             app.issue_finding(
-                ref, rectification_class=RectificationClass.IMMEDIATE, requirements="按要求整改",
-                issued_on=ISSUED, due=date(2025, 4, 1),
+                ref,
+                rectification_class=RectificationClass.IMMEDIATE,
+                requirements="按要求整改",
+                issued_on=ISSUED,
+                due=date(2025, 4, 1),
             )
         app.withdraw_finding("D1/2024/04", "误记")
         app.extend_deadline("D1/2024/03", date(2025, 6, 30), "需财政配合")
@@ -55,7 +63,9 @@ def setup(store: Store, tmp_path: object) -> None:
         app.record_measures("D1/2024/01", "细化测算")
         app.name_responsible_person("D1/2024/01", "张三")
         app.report_progress("D1/2024/01", "已完成", 100, date(2025, 3, 20))
-        eid = app.submit_evidence(evidence, effective_date=date(2025, 3, 20), finding_ref="D1/2024/01")
+        eid = app.submit_evidence(
+            evidence, effective_date=date(2025, 3, 20), finding_ref="D1/2024/01"
+        )
         app.request_closure("D1/2024/01", [eid])
     with acting_as(BUREAU):
         app.close_finding("D1/2024/01", "材料齐全")
@@ -72,10 +82,18 @@ def test_lifecycle_columns_and_timeline(store: Store, tmp_path: object) -> None:
         assert f.requirements == "按要求整改" and f.issued_on == ISSUED and f.closed_at is not None
         labels = [e.label for e in detail.timeline]
         assert labels == [
-            "记录问题", "下发", "记录整改措施", "指定责任人", "报告整改进展",
-            "附佐证材料", "申请销号", "销号",
+            "记录问题",
+            "下发",
+            "记录整改措施",
+            "指定责任人",
+            "报告整改进展",
+            "附佐证材料",
+            "申请销号",
+            "销号",
         ]
-        assert detail.timeline[-1].actor == "bureau-test" and detail.timeline[-1].reason == "材料齐全"
+        assert (
+            detail.timeline[-1].actor == "bureau-test" and detail.timeline[-1].reason == "材料齐全"
+        )
         assert detail.timeline[2].actor == "d1-user"
         carried = queries.finding_detail(conn, "D1/2024/02", principal=BUREAU).finding
         assert carried.carried_years == (2025,) and carried.last_carried_year == 2025
@@ -88,13 +106,18 @@ def test_lifecycle_columns_and_timeline(store: Store, tmp_path: object) -> None:
 def test_overdue_and_filters(store: Store, tmp_path: object) -> None:
     setup(store, tmp_path)
     with store.engine.connect() as conn:
+
         def refs(**kw: object) -> list[str]:
             return [f.ref for f in queries.list_findings(conn, principal=BUREAU, **kw)]  # type: ignore[arg-type]
 
         # Due 2025-04-01: not overdue that day, overdue the next (closed/withdrawn never).
         assert refs(overdue=True, today=date(2025, 4, 1)) == []
         assert refs(overdue=True, today=date(2025, 4, 2)) == ["D1/2024/02", "D2/2024/01"]
-        assert refs(overdue=True, today=date(2025, 7, 1)) == ["D1/2024/02", "D1/2024/03", "D2/2024/01"]
+        assert refs(overdue=True, today=date(2025, 7, 1)) == [
+            "D1/2024/02",
+            "D1/2024/03",
+            "D2/2024/01",
+        ]
         assert refs(status="closed") == ["D1/2024/01"]
         assert refs(fiscal_year=2025) == ["D1/2024/02"]
         assert refs(text="D2/2024") == ["D2/2024/01"]
@@ -102,7 +125,10 @@ def test_overdue_and_filters(store: Store, tmp_path: object) -> None:
         assert refs(after="D1/2024/03", limit=1) == ["D1/2024/04"]
         # Scope: the department sees its own and its unit's; the unit only its own.
         assert [f.ref for f in queries.list_findings(conn, principal=DEPT)] == [
-            "D1/2024/01", "D1/2024/02", "D1/2024/03", "D1/2024/04",
+            "D1/2024/01",
+            "D1/2024/02",
+            "D1/2024/03",
+            "D1/2024/04",
         ]
         assert [f.ref for f in queries.list_findings(conn, principal=UNIT)] == ["D1/2024/02"]
         assert [f.ref for f in queries.list_findings(conn, principal=OTHER)] == ["D2/2024/01"]
@@ -123,7 +149,11 @@ def test_figures(store: Store, tmp_path: object) -> None:
         assert d1.rate_by_amount == Decimal("25.09")  # 100.50 / 400.50
         assert (d1.overdue, d1.extended, d1.carried_over, d1.repeats) == (2, 1, 0, 0)
         d1_2025 = by_key[("D1", 2025)]
-        assert (d1_2025.total, d1_2025.carried_over, d1_2025.rate_by_count) == (1, 1, Decimal("0.00"))
+        assert (d1_2025.total, d1_2025.carried_over, d1_2025.rate_by_count) == (
+            1,
+            1,
+            Decimal("0.00"),
+        )
         assert by_key[("D2", 2024)].rate_by_count == Decimal("0.00")
         mine = figures(conn, principal=OTHER, year=2024)
         assert [(r.department_code, r.year) for r in mine] == [("D2", 2024)]

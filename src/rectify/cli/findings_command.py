@@ -1,14 +1,29 @@
-"""`rectify findings ...`: the problem list."""
+"""`rectify findings ...`: the problem list — every lifecycle action and the queries.
+
+Actions run as the authenticated user (`session`); the domain checks role, state and
+scope, and any refusal is one Chinese line with a non-zero exit and nothing recorded.
+Queries are scoped to the user too: a department user sees only its own findings.
+"""
 
 from __future__ import annotations
 
 import argparse
+import os
+from collections.abc import Callable
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+from uuid import UUID
 
 from rich.table import Table
 
-from rectify.cli.context import opened
+from rectify.cli.context import opened, session
 from rectify.cli.output import console, print_json
+from rectify.domain.errors import InvalidInput
+from rectify.domain.finding import Finding, RectificationClass
+from rectify.domain.identity import Principal
 from rectify.projections import queries
+from rectify.projections.figures import Figures, figures
 
 STATUS_LABELS = {
     "recorded": "待下发",
@@ -19,30 +34,368 @@ STATUS_LABELS = {
     "long_term": "持续整改",
     "withdrawn": "已撤销",
 }
+CLASS_LABELS = {"immediate": "立行立改", "phased": "分阶段整改", "long_term": "持续整改"}
+DONE_LABELS = {
+    "measures": "记录整改措施",
+    "person": "指定责任人",
+    "progress": "报告整改进展",
+    "attach": "附佐证材料",
+    "request-closure": "申请销号",
+    "close": "销号",
+    "return": "退回",
+    "extend": "延期",
+    "long-term": "转为持续整改",
+    "reopen": "重新打开",
+    "carry-over": "结转",
+    "withdraw": "撤销",
+    "link-repeat": "关联屡查屡犯",
+}
+TODAY_ENV = "RECTIFY_TODAY"  # for reproducible overdue figures (tests, reports as of a day)
+
+SubParsers = argparse._SubParsersAction[argparse.ArgumentParser]
 
 
-def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+# -- parsing helpers (one Chinese line, never an argparse usage dump) -------------------
+
+
+def parse_date(text: str | None, what: str) -> date | None:
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise InvalidInput(f"{what} {text!r} 不是 YYYY-MM-DD 格式的日期") from None
+
+
+def parse_int(text: str | None, what: str) -> int | None:
+    if text is None:
+        return None
+    try:
+        return int(text.strip())
+    except ValueError:
+        raise InvalidInput(f"{what} {text!r} 不是整数") from None
+
+
+def parse_amount(text: str | None) -> Decimal | None:
+    if text is None:
+        return None
+    try:
+        value = Decimal(text.strip())
+    except InvalidOperation:
+        raise InvalidInput(f"涉及金额 {text!r} 不是数字") from None
+    if not value.is_finite():
+        raise InvalidInput(f"涉及金额 {text!r} 不是有限数字")
+    return value
+
+
+def parse_uuid(text: str, what: str) -> UUID:
+    try:
+        return UUID(text.strip())
+    except ValueError:
+        raise InvalidInput(f"{what} {text!r} 不是有效的编号（UUID）") from None
+
+
+def today_from(args: argparse.Namespace) -> date:
+    given = getattr(args, "today", None) or os.environ.get(TODAY_ENV)
+    return parse_date(given, "今天的日期") or date.today()
+
+
+# -- registration -----------------------------------------------------------------------
+
+
+def register(sub: SubParsers) -> None:
     findings = sub.add_parser("findings", help="问题清单（problem list）")
     fsub = findings.add_subparsers(dest="findings_command", required=True, metavar="COMMAND")
+    _register_queries(fsub)
+    _register_actions(fsub)
+
+
+def _register_queries(fsub: SubParsers) -> None:
     ls = fsub.add_parser("list", help="列出问题（list findings）")
-    ls.add_argument("--year", type=int, help="评价年度（fiscal year）")
+    ls.add_argument("--year", help="年度（含结转到该年度的问题）")
     ls.add_argument("--department", help="部门或单位编码（department or unit code）")
     ls.add_argument("--status", choices=sorted(STATUS_LABELS), help="状态（status）")
+    ls.add_argument("--class", dest="klass", choices=sorted(CLASS_LABELS), help="整改类别")
+    ls.add_argument(
+        "--overdue", action="store_true", help="只看已逾期（整改时限已过且未销号/撤销）"
+    )
+    ls.add_argument("--repeat", action="store_true", help="只看屡查屡犯（关联了以前年度问题）")
+    ls.add_argument("--text", help="标题或描述包含此文字")
+    ls.add_argument("--today", metavar="D", help="按此日期判断逾期（默认今天）")
     ls.add_argument("--after", metavar="REF", help="从此编号之后开始（keyset page）")
     ls.add_argument("--limit", type=int, default=queries.PAGE, help="最多条数（page size）")
     ls.add_argument("--json", action="store_true", help="输出 JSON（stable, for scripts）")
     ls.set_defaults(func=run_list)
 
+    show = fsub.add_parser("show", help="查看一个问题及其整改过程（timeline）")
+    show.add_argument("ref", metavar="REF")
+    show.add_argument("--today", metavar="D", help="按此日期判断逾期（默认今天）")
+    show.add_argument("--json", action="store_true", help="输出 JSON")
+    show.set_defaults(func=run_show)
+
+    fig = fsub.add_parser(
+        "figures", help="整改统计：按部门、年度的状态数、整改率、逾期、延期、结转、屡查屡犯"
+    )
+    fig.add_argument("--year", help="年度")
+    fig.add_argument("--department", help="部门或单位编码")
+    fig.add_argument("--today", metavar="D", help="按此日期判断逾期（默认今天）")
+    fig.add_argument("--json", action="store_true", help="输出 JSON")
+    fig.set_defaults(func=run_figures)
+
+
+def _register_actions(fsub: SubParsers) -> None:
+    rec = fsub.add_parser("record", help="手工记录一个问题（评价机构、财政局）")
+    rec.add_argument("ref", metavar="REF", help="问题编号")
+    rec.add_argument("--department", required=True, help="责任部门编码")
+    rec.add_argument("--unit", help="责任单位编码（部门下属单位）")
+    rec.add_argument("--year", required=True, help="评价年度")
+    rec.add_argument("--category", required=True, help="问题类别")
+    rec.add_argument("--title", required=True, help="问题标题")
+    rec.add_argument("--description", required=True, help="问题描述")
+    rec.add_argument("--root-cause", help="原因分析")
+    rec.add_argument(
+        "--indicator", action="append", default=[], metavar="CODE", help="相关指标（可多次）"
+    )
+    rec.add_argument("--amount", help="涉及金额")
+    rec.add_argument("--amount-unit", help="金额单位，如 万元")
+    rec.add_argument("--suggestion", help="建议")
+    rec.add_argument("--evaluation", help="所属评价（evaluation key）")
+    rec.add_argument("--class", dest="klass", choices=sorted(CLASS_LABELS), help="整改类别")
+    rec.add_argument("--due", metavar="D", help="整改时限 YYYY-MM-DD")
+    rec.set_defaults(func=run_record)
+
+    issue = fsub.add_parser("issue", help="下发（财政局）")
+    issue.add_argument("ref", metavar="REF")
+    issue.add_argument(
+        "--class", dest="klass", required=True, choices=sorted(CLASS_LABELS), help="整改类别"
+    )
+    issue.add_argument(
+        "--due", metavar="D", help="整改时限（默认按类别：立行立改 30 天，分阶段 90 天）"
+    )
+    issue.add_argument("--re-review", metavar="D", help="复核日期（持续整改）")
+    issue.add_argument("--requirements", required=True, help="整改要求/标准")
+    issue.add_argument("--on", metavar="D", help="下发日期（默认今天）")
+    issue.set_defaults(func=run_issue)
+
+    _simple(
+        fsub,
+        "measures",
+        "记录整改措施（部门）",
+        "text",
+        "整改措施",
+        lambda app, a: app.record_measures(a.ref, a.text),
+    )
+    _simple(
+        fsub,
+        "person",
+        "指定责任人（部门）",
+        "name",
+        "责任人姓名",
+        lambda app, a: app.name_responsible_person(a.ref, a.name),
+    )
+
+    prog = fsub.add_parser("progress", help="报告整改进展（部门）")
+    prog.add_argument("ref", metavar="REF")
+    prog.add_argument("--percent", required=True, help="完成比例 0–100")
+    prog.add_argument("--text", required=True, help="进展说明")
+    prog.add_argument("--date", metavar="D", help="进展日期（默认今天）")
+    prog.set_defaults(
+        func=_action(
+            lambda app, a: app.report_progress(
+                a.ref, a.text, parse_int(a.percent, "完成比例"), parse_date(a.date, "进展日期")
+            )
+        )
+    )
+
+    attach = fsub.add_parser("attach", help="附佐证材料（部门）")
+    attach.add_argument("ref", metavar="REF")
+    attach.add_argument("--evidence", required=True, metavar="ID", help="佐证材料编号")
+    attach.set_defaults(
+        func=_action(
+            lambda app, a: app.attach_evidence(a.ref, parse_uuid(a.evidence, "佐证材料编号"))
+        )
+    )
+
+    req = fsub.add_parser("request-closure", help="申请销号（部门，附佐证材料）")
+    req.add_argument("ref", metavar="REF")
+    req.add_argument(
+        "--evidence", required=True, nargs="+", metavar="ID", help="佐证材料编号（可多个）"
+    )
+    req.add_argument("--note", help="说明")
+    req.set_defaults(
+        func=_action(
+            lambda app, a: app.request_closure(
+                a.ref, [parse_uuid(e, "佐证材料编号") for e in a.evidence], a.note
+            )
+        )
+    )
+
+    close = fsub.add_parser("close", help="销号（财政局）")
+    close.add_argument("ref", metavar="REF")
+    close.add_argument("--reason", help="意见")
+    close.set_defaults(func=_action(lambda app, a: app.close_finding(a.ref, a.reason)))
+
+    _reasoned(
+        fsub,
+        "return",
+        "退回（财政局，须说明理由）",
+        lambda app, a: app.return_finding(a.ref, a.reason),
+    )
+
+    ext = fsub.add_parser("extend", help="延期（财政局）")
+    ext.add_argument("ref", metavar="REF")
+    ext.add_argument("--due", required=True, metavar="D", help="新的整改时限")
+    ext.add_argument("--reason", required=True, help="延期理由")
+    ext.set_defaults(
+        func=_action(
+            lambda app, a: app.extend_deadline(a.ref, parse_date(a.due, "新的整改时限"), a.reason)
+        )
+    )
+
+    lt = fsub.add_parser("long-term", help="转为持续整改 / 设定下次复核日期（财政局）")
+    lt.add_argument("ref", metavar="REF")
+    lt.add_argument("--re-review", required=True, metavar="D", help="复核日期")
+    lt.add_argument("--reason", help="理由")
+    lt.add_argument("--today", metavar="D", help="今天的日期（默认系统日期）")
+    lt.set_defaults(
+        func=_action(
+            lambda app, a: app.accept_long_term(
+                a.ref, parse_date(a.re_review, "复核日期"), a.reason, today_from(a)
+            )
+        )
+    )
+
+    _reasoned(
+        fsub,
+        "reopen",
+        "重新打开已销号的问题（财政局）",
+        lambda app, a: app.reopen_finding(a.ref, a.reason),
+    )
+
+    carry = fsub.add_parser("carry-over", help="结转到以后年度继续整改（财政局）")
+    carry.add_argument("ref", metavar="REF")
+    carry.add_argument("--year", required=True, help="结转到的年度")
+    carry.add_argument("--reason", help="理由")
+    carry.set_defaults(
+        func=_action(
+            lambda app, a: app.carry_over_finding(a.ref, parse_int(a.year, "年度"), a.reason)
+        )
+    )
+
+    _reasoned(
+        fsub, "withdraw", "撤销误记的问题", lambda app, a: app.withdraw_finding(a.ref, a.reason)
+    )
+
+    rep = fsub.add_parser("link-repeat", help="关联以前年度的同类问题（屡查屡犯）")
+    rep.add_argument("ref", metavar="REF")
+    rep.add_argument("--earlier", required=True, metavar="REF", help="以前年度的问题编号")
+    rep.set_defaults(func=_action(lambda app, a: app.link_repeat(a.ref, a.earlier)))
+
+
+Change = Callable[[Any, argparse.Namespace], Finding]
+
+
+def _action(change: Change) -> Callable[[argparse.Namespace], int]:
+    def run(args: argparse.Namespace) -> int:
+        with opened() as store, session(store):
+            finding = change(store.app, args)
+        done = DONE_LABELS.get(args.findings_command, args.findings_command)
+        console.print(f"问题 {finding.ref}：已{done}，当前状态「{finding.status_label}」")
+        return 0
+
+    return run
+
+
+def _simple(
+    fsub: SubParsers, name: str, help_text: str, arg: str, arg_help: str, change: Change
+) -> None:
+    parser = fsub.add_parser(name, help=help_text)
+    parser.add_argument("ref", metavar="REF")
+    parser.add_argument(arg, help=arg_help)
+    parser.set_defaults(func=_action(change))
+
+
+def _reasoned(fsub: SubParsers, name: str, help_text: str, change: Change) -> None:
+    parser = fsub.add_parser(name, help=help_text)
+    parser.add_argument("ref", metavar="REF")
+    parser.add_argument("--reason", required=True, help="理由")
+    parser.set_defaults(func=_action(change))
+
+
+# -- actions with their own output -------------------------------------------------------
+
+
+def run_record(args: argparse.Namespace) -> int:
+    year = parse_int(args.year, "年度")
+    assert year is not None
+    amount = parse_amount(args.amount)
+    due = parse_date(args.due, "整改时限")
+    with opened() as store, session(store):
+        store.app.record_finding(
+            ref=args.ref,
+            department_code=args.department,
+            unit_code=args.unit,
+            fiscal_year=year,
+            evaluation_key=args.evaluation,
+            category=args.category,
+            title=args.title,
+            description=args.description,
+            root_cause=args.root_cause,
+            indicator_codes=tuple(args.indicator),
+            amount=amount,
+            amount_unit=args.amount_unit,
+            suggestion=args.suggestion,
+            rectification_class=RectificationClass(args.klass) if args.klass else None,
+            due=due,
+        )
+    console.print(f"已记录问题 {args.ref.strip()}（待下发）")
+    return 0
+
+
+def run_issue(args: argparse.Namespace) -> int:
+    due = parse_date(args.due, "整改时限")
+    re_review = parse_date(args.re_review, "复核日期")
+    issued_on = parse_date(args.on, "下发日期")
+    with opened() as store, session(store):
+        finding = store.app.issue_finding(
+            args.ref,
+            rectification_class=RectificationClass(args.klass),
+            requirements=args.requirements,
+            issued_on=issued_on,
+            due=due,
+            re_review_on=re_review,
+        )
+    when = []
+    if finding.due:
+        when.append(f"整改时限 {finding.due.isoformat()}")
+    if finding.re_review_on:
+        when.append(f"复核日期 {finding.re_review_on.isoformat()}")
+    console.print(
+        f"问题 {finding.ref}：已下发（{CLASS_LABELS[args.klass]}，{'，'.join(when)}），当前状态「{finding.status_label}」"
+    )
+    return 0
+
+
+# -- queries -----------------------------------------------------------------------------
+
 
 def run_list(args: argparse.Namespace) -> int:
-    with opened() as store:
+    year = parse_int(args.year, "年度")
+    today = today_from(args)
+    with opened() as store, session(store) as principal:
         store.catch_up()
         with store.engine.connect() as conn:
             rows = queries.list_findings(
                 conn,
-                fiscal_year=args.year,
+                principal=principal,
+                fiscal_year=year,
                 department=args.department,
                 status=args.status,
+                rectification_class=args.klass,
+                overdue=args.overdue,
+                today=today,
+                repeat=args.repeat,
+                text=args.text,
                 after=args.after,
                 limit=max(1, args.limit),
             )
@@ -53,19 +406,141 @@ def run_list(args: argparse.Namespace) -> int:
         console.print("没有符合条件的问题")
         return 0
     table = Table(title="问题清单", show_lines=False)
-    for header in ("编号", "年度", "部门", "类别", "问题", "金额", "状态", "整改时限"):
+    for header in ("编号", "年度", "部门", "类别", "问题", "金额", "整改类别", "状态", "整改时限"):
         table.add_column(header, overflow="fold", no_wrap=header == "编号")
     for f in rows:
         amount = f"{f.amount}{f.amount_unit or ''}" if f.amount is not None else "—"
+        years = str(f.fiscal_year) + (f"→{f.last_carried_year}" if f.last_carried_year else "")
+        due = f.due.isoformat() if f.due else "—"
         table.add_row(
             f.ref,
-            str(f.fiscal_year),
+            years,
             f.department_name or f.department_code,
             f.category,
             f.title,
             amount,
+            CLASS_LABELS.get(f.rectification_class or "", "—"),
             STATUS_LABELS.get(f.status, f.status),
-            f.due.isoformat() if f.due else "—",
+            f"[red]{due}（逾期）[/]" if f.overdue else due,
         )
     console.print(table)
     return 0
+
+
+def _show_detail(detail: queries.FindingDetail) -> None:
+    f = detail.finding
+    lines = [
+        ("编号", f.ref),
+        (
+            "部门",
+            f"{f.department_name or f.department_code}"
+            + (f" / {f.unit_code}" if f.unit_code else ""),
+        ),
+        (
+            "年度",
+            str(f.fiscal_year)
+            + (f"（结转至 {'、'.join(map(str, f.carried_years))}）" if f.carried_years else ""),
+        ),
+        ("类别", f.category),
+        ("问题", f.title),
+        ("描述", f.description),
+        ("涉及金额", f"{f.amount}{f.amount_unit or ''}" if f.amount is not None else "—"),
+        ("整改类别", CLASS_LABELS.get(f.rectification_class or "", "—")),
+        ("整改要求", f.requirements or "—"),
+        ("责任人", f.responsible_person or "—"),
+        (
+            "整改时限",
+            (f.due.isoformat() if f.due else "—")
+            + ("（逾期）" if f.overdue else "")
+            + (f"，延期 {f.extension_count} 次" if f.extension_count else ""),
+        ),
+        ("复核日期", f.re_review_on.isoformat() if f.re_review_on else "—"),
+        ("完成比例", f"{f.progress_percent}%" if f.progress_percent is not None else "—"),
+        ("屡查屡犯", "、".join(f.repeat_of) or "—"),
+        ("状态", STATUS_LABELS.get(f.status, f.status)),
+    ]
+    for label, value in lines:
+        console.print(f"{label}：{value}", markup=False)
+    table = Table(title="整改过程", show_lines=False)
+    for header in ("时间", "操作人", "操作", "理由", "内容"):
+        table.add_column(header, overflow="fold")
+    for e in detail.timeline:
+        details = "；".join(
+            f"{k}={_plain(v)}" for k, v in e.details.items() if v not in (None, "", [])
+        )
+        table.add_row(e.at.strftime("%Y-%m-%d %H:%M"), e.actor, e.label, e.reason or "", details)
+    console.print(table)
+
+
+def _plain(value: Any) -> str:
+    if isinstance(value, list):
+        return "、".join(str(v) for v in value)
+    return str(value)
+
+
+def run_show(args: argparse.Namespace) -> int:
+    today = today_from(args)
+    with opened() as store, session(store) as principal:
+        store.catch_up()
+        with store.engine.connect() as conn:
+            detail = queries.finding_detail(conn, args.ref, principal=principal, today=today)
+    if args.json:
+        print_json({"finding": detail.finding, "timeline": detail.timeline})
+        return 0
+    _show_detail(detail)
+    return 0
+
+
+def run_figures(args: argparse.Namespace) -> int:
+    year = parse_int(args.year, "年度")
+    today = today_from(args)
+    with opened() as store, session(store) as principal:
+        store.catch_up()
+        with store.engine.connect() as conn:
+            rows = figures(
+                conn, principal=principal, year=year, department=args.department, today=today
+            )
+    if args.json:
+        print_json({"figures": rows, "today": today})
+        return 0
+    _print_figures(rows, principal)
+    return 0
+
+
+def _rate(value: Decimal | None) -> str:
+    return "—" if value is None else f"{value}%"
+
+
+def _print_figures(rows: list[Figures], principal: Principal) -> None:
+    if not rows:
+        console.print("没有符合条件的问题")
+        return
+    table = Table(title="整改统计", show_lines=False)
+    for header in (
+        "部门",
+        "年度",
+        "问题数",
+        "各状态",
+        "整改率(数量)",
+        "整改率(金额)",
+        "逾期",
+        "延期",
+        "结转",
+        "屡查屡犯",
+    ):
+        table.add_column(header, overflow="fold")
+    for r in rows:
+        statuses = "、".join(f"{STATUS_LABELS.get(s, s)} {n}" for s, n in r.by_status.items())
+        table.add_row(
+            r.department_name or r.department_code,
+            str(r.year),
+            str(r.total),
+            statuses,
+            _rate(r.rate_by_count),
+            _rate(r.rate_by_amount),
+            str(r.overdue),
+            str(r.extended),
+            str(r.carried_over),
+            str(r.repeats),
+        )
+    console.print(table)

@@ -10,6 +10,7 @@ from rectify import __version__
 from rectify.cli import (
     check_command,
     demo_command,
+    evidence_command,
     evaluation_commands,
     findings_command,
     import_command,
@@ -45,6 +46,7 @@ def _command_modules() -> list[object]:
         user_commands,
         import_command,
         findings_command,
+        evidence_command,
         check_command,
         evaluation_commands,
     ]

@@ -72,7 +72,9 @@ def figures(
     today = today or date.today()
     query = (
         select(findings, departments.c.name.label("department_name"))
-        .select_from(findings.outerjoin(departments, departments.c.code == findings.c.department_code))
+        .select_from(
+            findings.outerjoin(departments, departments.c.code == findings.c.department_code)
+        )
         .where(scope_clause(principal))
     )
     if department is not None:

@@ -133,9 +133,7 @@ class FindingsProjector(Projector):
 
     @staticmethod
     def _row(conn: Connection, event: Any) -> Any:
-        return conn.execute(
-            select(findings).where(findings.c.id == str(event.originator_id))
-        ).one()
+        return conn.execute(select(findings).where(findings.c.id == str(event.originator_id))).one()
 
     def status_to(self, status: str) -> Handler:
         def handler(conn: Connection, event: Any) -> None:
@@ -182,9 +180,7 @@ class FindingsProjector(Projector):
 
     def reopened(self, conn: Connection, event: Any) -> None:
         row = self._row(conn, event)
-        self.touch(
-            conn, event, status="issued", closed_at=None, reopen_count=row.reopen_count + 1
-        )
+        self.touch(conn, event, status="issued", closed_at=None, reopen_count=row.reopen_count + 1)
 
     def carried_over(self, conn: Connection, event: Any) -> None:
         row = self._row(conn, event)

@@ -142,7 +142,9 @@ def list_findings(
     today = today or date.today()
     query = (
         select(findings, departments.c.name.label("department_name"))
-        .select_from(findings.outerjoin(departments, departments.c.code == findings.c.department_code))
+        .select_from(
+            findings.outerjoin(departments, departments.c.code == findings.c.department_code)
+        )
         .where(scope_clause(principal))
         .order_by(findings.c.ref)
         .limit(limit)
@@ -163,7 +165,9 @@ def list_findings(
         query = query.where(findings.c.repeat_of != "")
     if text:
         pattern = f"%{text}%"
-        query = query.where(or_(findings.c.title.like(pattern), findings.c.description.like(pattern)))
+        query = query.where(
+            or_(findings.c.title.like(pattern), findings.c.description.like(pattern))
+        )
     if after is not None:
         query = query.where(findings.c.ref > after)
     return [_finding_view(r, today) for r in conn.execute(query).all()]
@@ -176,7 +180,9 @@ def finding_detail(
     today = today or date.today()
     row = conn.execute(
         select(findings, departments.c.name.label("department_name"))
-        .select_from(findings.outerjoin(departments, departments.c.code == findings.c.department_code))
+        .select_from(
+            findings.outerjoin(departments, departments.c.code == findings.c.department_code)
+        )
         .where(findings.c.ref == ref)
     ).one_or_none()
     if row is None:

@@ -108,8 +108,6 @@ class TimelineProjector(Projector):
                 event=name,
                 label=EVENT_LABELS[name],
                 reason=getattr(event, "reason", None),
-                details=json.dumps(
-                    event_details(name, event), ensure_ascii=False, sort_keys=True
-                ),
+                details=json.dumps(event_details(name, event), ensure_ascii=False, sort_keys=True),
             )
         )
