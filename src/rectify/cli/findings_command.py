@@ -12,7 +12,7 @@ import os
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, TypeAlias
 from uuid import UUID
 
 from rich.table import Table
@@ -52,7 +52,7 @@ DONE_LABELS = {
 }
 TODAY_ENV = "RECTIFY_TODAY"  # for reproducible overdue figures (tests, reports as of a day)
 
-SubParsers = argparse._SubParsersAction[argparse.ArgumentParser]
+SubParsers: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
 
 
 # -- parsing helpers (one Chinese line, never an argparse usage dump) -------------------
