@@ -6,7 +6,7 @@ Every test runs on a SQLite file and on PostgreSQL (`store` fixture).
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -45,7 +45,7 @@ def changed_copy(tmp_path: Path, code: str, awarded: str) -> Path:
 @pytest.fixture
 def clock(monkeypatch: pytest.MonkeyPatch) -> list[datetime]:
     """Event timestamps from a settable clock (tests never sleep)."""
-    now = [datetime(2025, 9, 1, 10, 0, tzinfo=timezone.utc)]
+    now = [datetime(2025, 9, 1, 10, 0, tzinfo=UTC)]
     monkeypatch.setattr(eventsourcing.domain, "datetime_now_with_tzinfo", lambda: now[0])
     return now
 
