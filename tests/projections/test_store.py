@@ -107,7 +107,7 @@ def test_runner_batches_are_transactions(store: Store, bureau: object) -> None:
     store.runner.catch_up(batch_size=2)
     with store.engine.connect() as conn:
         positions = dict(conn.execute(text("select name, position from projection_positions")).tuples().all())
-    assert set(positions) == {"seal", "departments", "findings"}
+    assert set(positions) == {p.name for p in all_projectors()}
     assert set(positions.values()) == {5}
 
 
