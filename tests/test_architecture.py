@@ -19,9 +19,9 @@ def test_import_contracts_hold() -> None:
 
 
 def test_every_event_class_has_an_explicit_permanent_topic() -> None:
-    import rectify.domain.application  # noqa: F401  (registers every aggregate)
     from eventsourcing.domain import CanMutateAggregate
 
+    import rectify.domain.application  # noqa: F401  (registers every aggregate)
     from rectify.domain.base import RectifyAggregate
 
     def walk(cls: type) -> list[type]:
@@ -34,3 +34,11 @@ def test_every_event_class_has_an_explicit_permanent_topic() -> None:
         for name, value in vars(aggregate).items():
             if isinstance(value, type) and issubclass(value, CanMutateAggregate) and name != "Event":
                 assert value.__dict__.get("TOPIC", "").startswith(aggregate.TOPIC + "."), (aggregate, name)
+
+
+def test_packages_type_check_strictly() -> None:
+    result = subprocess.run(
+        [str(Path(sys.executable).with_name("mypy")), "--config-file", str(ROOT / "pyproject.toml")],
+        cwd=ROOT, capture_output=True, text=True, check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from typing import Protocol
 
 from rectify import __version__
 from rectify.cli import (
@@ -39,8 +40,12 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _command_modules() -> list[object]:
-    modules: list[object] = [
+class CommandModule(Protocol):
+    def register(self, sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None: ...
+
+
+def _command_modules() -> list[CommandModule]:
+    modules: list[CommandModule] = [
         demo_command,
         store_commands,
         user_commands,

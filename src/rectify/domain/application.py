@@ -14,7 +14,7 @@ from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate
-from eventsourcing.persistence import IntegrityError, Transcoder
+from eventsourcing.persistence import IntegrityError, JSONTranscoder
 
 from rectify.domain.department import Department
 from rectify.domain.errors import ConcurrencyConflict, NotFound
@@ -41,7 +41,7 @@ class RectifyApp(FindingCommands, UserCommands, EvidenceCommands, EvaluationComm
         "IS_SNAPSHOTTING_ENABLED": "no",
     }
 
-    def register_transcodings(self, transcoder: Transcoder) -> None:
+    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
         register_common(transcoder)
         transcoder.register(enum_transcoding(FindingStatus, "finding_status"))

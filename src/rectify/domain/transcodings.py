@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from enum import Enum
 
-from eventsourcing.persistence import DecimalAsStr, Transcoder, Transcoding
+from eventsourcing.persistence import DecimalAsStr, JSONTranscoder, Transcoding
 
 
 class DateAsISO(Transcoding):
@@ -35,7 +35,7 @@ def enum_transcoding(enum_class: type[Enum], name: str) -> Transcoding:
     return EnumAsValue()
 
 
-def register_common(transcoder: Transcoder) -> None:
+def register_common(transcoder: JSONTranscoder) -> None:
     transcoder.register(DateAsISO())
     transcoder.register(DecimalAsStr())
 

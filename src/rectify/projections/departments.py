@@ -31,8 +31,8 @@ class DepartmentsProjector(Projector):
 
     def handlers(self) -> Mapping[str, Handler]:
         return {
-            Department.Registered.TOPIC: self.registered,
-            Department.Renamed.TOPIC: self.renamed,
+            f"{Department.TOPIC}.Registered": self.registered,
+            f"{Department.TOPIC}.Renamed": self.renamed,
         }
 
     def registered(self, conn: Connection, event: Any) -> None:

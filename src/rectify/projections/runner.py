@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from uuid import UUID
 
 from eventsourcing.persistence import Mapper, StoredEvent
 from sqlalchemy import Connection, Engine, Table, delete, func, select
@@ -25,7 +26,7 @@ DEFAULT_BATCH = 500
 class ProjectionRunner:
     engine: Engine
     events: Table
-    mapper: Mapper
+    mapper: Mapper[UUID]
     projectors: Sequence[Projector]
 
     def head(self, conn: Connection) -> int:
