@@ -119,3 +119,12 @@ def test_help_everywhere(tmp_path: Path) -> None:
     ):
         out = cli.ok(*args, "--help")
         assert "usage: rectify" in out
+
+
+def test_demo_on_a_fresh_store_then_again(db_url: str, tmp_path: Path) -> None:
+    cli = make_cli(db_url, tmp_path)
+    first = cli.ok("demo")
+    assert "初始密码" in first and "87.66 良" in first
+    assert "WB-GXJ/2024/01" in first and "WB-GXJ/2024/02" in first
+    again = cli.ok("demo")  # the session from the first run is reused
+    assert again.count("新增事件 0 个") == 2

@@ -56,9 +56,11 @@ def run_demo(args: argparse.Namespace) -> int:
                 f"核查发现 {failing} 处问题（rectify check 查看明细）；问题清单 {len(package.findings)} 项"
             )
         console.print()
-    return findings_command.run_list(
-        argparse.Namespace(year=None, department=None, status=None, after=None, limit=200, json=False)
-    )
+    # Parse real arguments so the listing gets every option's default.
+    parser = argparse.ArgumentParser(prog="rectify")
+    findings_command.register(parser.add_subparsers())
+    listing = parser.parse_args(["findings", "list"])
+    return int(listing.func(listing))
 
 
 def _bootstrap_demo_user(store: Store) -> None:
