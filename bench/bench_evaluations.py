@@ -22,6 +22,7 @@ from rectify.domain.identity import Principal, Role, acting_as
 from rectify.projections import evaluations as ev
 from rectify.projections.store import Store, open_store
 from rectify.reports.importer import import_package
+from rectify.reports.checker import check_package
 from rectify.reports.package import parse_package
 
 
@@ -84,7 +85,12 @@ def main() -> None:
     rows: list[tuple[str, float, float]] = []
     with acting_as(Principal("bench", Role.BUREAU)):
         # 1. Import of a generated package (events written per leaf and stage).
-        pkg = parse_package(package("BENCH/2024/big", args.leaves), "generated")
+        document = package("BENCH/2024/big", args.leaves)
+        pkg = parse_package(document, "generated")
+        # `rectify check` of the same package; baseline: its strict validation alone.
+        validation = timed(lambda: parse_package(document, "generated"))
+        rows.append((f"check {args.leaves}-leaf package (baseline: validate)",
+                     timed(lambda: check_package(pkg)), validation))
         start = time.perf_counter()
         result = import_package(store.app, pkg)
         imported = time.perf_counter() - start
@@ -127,7 +133,8 @@ def main() -> None:
         rows.append(("scorecard --version 5000 (replay to 5000)",
                      timed(lambda: store.app.scorecard("BENCH/2024/small", version=5000), 1), baseline))
     store.close()
-    print(f"store: {url.split(':')[0]}; baseline = select_notifications + decode of the same events")
+    print(f"store: {url.split(':')[0]}; baseline = select_notifications + decode of the same events"
+          " (the check row: strict validation of the same package)")
     print(f"{'measurement':<52} {'seconds':>9} {'baseline':>9} {'ratio':>7}")
     for name, secs, base in rows:
         print(f"{name:<52} {secs:>9.4f} {base:>9.4f} {secs / base:>7.2f}")
