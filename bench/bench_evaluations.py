@@ -21,8 +21,8 @@ from rectify.domain.evaluation import ScoreStage
 from rectify.domain.identity import Principal, Role, acting_as
 from rectify.projections import evaluations as ev
 from rectify.projections.store import Store, open_store
-from rectify.reports.importer import import_package
 from rectify.reports.checker import check_package
+from rectify.reports.importer import import_package
 from rectify.reports.package import parse_package
 
 
