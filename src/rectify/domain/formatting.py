@@ -21,11 +21,11 @@ from enum import Enum
 from typing import Any
 
 from rectify.domain.scoring import Interval
-from rectify.domain.vocabulary import CLASS_LABELS, RectificationClass, detail_label
+from rectify.domain.vocabulary import CLASS_LABELS, RectificationClass, by_value, detail_label
 
 MISSING = "—"
 BEIJING = timezone(timedelta(hours=8), "北京时间")
-_CLASS_BY_VALUE = {c.value: label for c, label in CLASS_LABELS.items()}
+_CLASS_BY_VALUE = by_value(CLASS_LABELS)
 
 
 def decimal_text(value: Decimal) -> str:
