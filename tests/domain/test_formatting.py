@@ -70,9 +70,9 @@ def test_overdue_rule() -> None:
     assert not is_overdue(None, FindingStatus.ISSUED, today)
     for status in OVERDUE_EXEMPT:
         assert not is_overdue(date(2000, 1, 1), status, today)
-    assert OVERDUE_EXEMPT == {
+    assert {
         FindingStatus.CLOSED,
         FindingStatus.WITHDRAWN,
         FindingStatus.LONG_TERM,
         FindingStatus.RECORDED,
-    }
+    } == OVERDUE_EXEMPT

@@ -26,7 +26,11 @@ def event_topics() -> set[str]:
         if aggregate is RectifyAggregate:
             continue
         for name, value in vars(aggregate).items():
-            if isinstance(value, type) and issubclass(value, CanMutateAggregate) and name != "Event":
+            if (
+                isinstance(value, type)
+                and issubclass(value, CanMutateAggregate)
+                and name != "Event"
+            ):
                 topics.add(value.__dict__["TOPIC"])
     return topics
 
