@@ -405,9 +405,9 @@ def run_list(args: argparse.Namespace) -> int:
     for header in ("编号", "年度", "部门", "类别", "问题", "金额", "整改类别", "状态", "整改时限"):
         table.add_column(header, overflow="fold", no_wrap=header == "编号")
     for f in rows:
-        amount = f"{f.amount}{f.amount_unit or ''}" if f.amount is not None else "—"
+        amount = formatting.amount(f.amount, f.amount_unit)
         years = str(f.fiscal_year) + (f"→{f.last_carried_year}" if f.last_carried_year else "")
-        due = f.due.isoformat() if f.due else "—"
+        due = formatting.day(f.due)
         table.add_row(
             f.ref,
             years,
@@ -440,18 +440,18 @@ def _show_detail(detail: queries.FindingDetail) -> None:
         ("类别", f.category),
         ("问题", f.title),
         ("描述", f.description),
-        ("涉及金额", f"{f.amount}{f.amount_unit or ''}" if f.amount is not None else "—"),
+        ("涉及金额", formatting.amount(f.amount, f.amount_unit)),
         ("整改类别", CLASS_LABELS.get(f.rectification_class or "", "—")),
         ("整改要求", f.requirements or "—"),
         ("责任人", f.responsible_person or "—"),
         (
             "整改时限",
-            (f.due.isoformat() if f.due else "—")
+            formatting.day(f.due)
             + ("（逾期）" if f.overdue else "")
             + (f"，延期 {f.extension_count} 次" if f.extension_count else ""),
         ),
-        ("复核日期", f.re_review_on.isoformat() if f.re_review_on else "—"),
-        ("完成比例", f"{f.progress_percent}%" if f.progress_percent is not None else "—"),
+        ("复核日期", formatting.day(f.re_review_on)),
+        ("完成比例", formatting.percent(f.progress_percent)),
         ("屡查屡犯", "、".join(f.repeat_of) or "—"),
         ("状态", STATUS_LABELS.get(f.status, f.status)),
     ]
@@ -496,7 +496,7 @@ def run_figures(args: argparse.Namespace) -> int:
 
 
 def _rate(value: Decimal | None) -> str:
-    return "—" if value is None else f"{value}%"
+    return formatting.percent(value)
 
 
 def _print_figures(rows: list[Figures], principal: Principal) -> None:
