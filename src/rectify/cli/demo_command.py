@@ -40,7 +40,7 @@ def run_demo(args: argparse.Namespace) -> int:
             _bootstrap_demo_user(house)
         with session(house):
             for package in packages:
-                result = import_package(house.app, package)
+                result = import_package(house.services, package)
                 console.print(f"导入 {result.evaluation_key}：新增事件 {result.events} 个")
         console.print()
         console.print("[bold]评价状态[/]")
