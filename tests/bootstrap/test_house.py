@@ -23,7 +23,7 @@ def test_acting_runs_as_the_principal_and_catches_up(house: House) -> None:
     admin = _first_bureau(house)
     with house.acting(admin):
         assert current_principal() == admin
-        house.findings.save_all(house.findings.department_for("D01", "教育局", None))
+        house.findings.app.save_all(house.findings.register_department("D01", "教育局", None))
         house.findings.record_finding(
             ref="F-1", department_code="D01", fiscal_year=2024, category="预算",
             title="执行率低", description="62%",
