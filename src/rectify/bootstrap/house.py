@@ -12,6 +12,7 @@ from types import TracebackType
 from platformdirs import user_data_dir
 
 from rectify.bootstrap import login
+from rectify.bootstrap.queries import Queries
 from rectify.domain.clock import Clock, FixedClock, SystemClock
 from rectify.domain.deadlines import DeadlinePolicy
 from rectify.domain.errors import InvalidInput
@@ -88,6 +89,11 @@ class House:
     @property
     def people(self) -> PeopleService:
         return self.services.people
+
+    @property
+    def queries(self) -> Queries:
+        """Read models, scoped to the acting principal, "today" from the clock."""
+        return Queries(self.store.engine, self.clock)
 
     @property
     def label(self) -> str:
