@@ -11,8 +11,8 @@ from rectify import __version__
 from rectify.cli import (
     check_command,
     demo_command,
-    evidence_command,
     evaluation_commands,
+    evidence_command,
     findings_command,
     import_command,
     store_commands,

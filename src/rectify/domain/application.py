@@ -25,6 +25,8 @@ from rectify.domain.evidence_commands import EvidenceCommands
 from rectify.domain.finding import Finding, FindingStatus, RectificationClass
 from rectify.domain.finding_commands import FindingCommands
 from rectify.domain.identity import Role
+from rectify.domain.occurrence import OccurrenceKind
+from rectify.domain.schedule_commands import ScheduleCommands
 from rectify.domain.transcodings import enum_transcoding, register_common
 from rectify.domain.user_commands import UserCommands
 
@@ -32,7 +34,11 @@ APPLICATION_NAME = "rectify"  # ≤ 32 characters: the tracking column is that w
 EVENTS_TABLE = f"{APPLICATION_NAME}_events"
 
 
-class RectifyApp(FindingCommands, UserCommands, EvidenceCommands, EvaluationCommands, Application[UUID]):
+# ScheduleCommands.deadline_policy (a property reading the recorded policy) deliberately
+# overrides FindingCommands' class default.
+class RectifyApp(  # type: ignore[override]
+    ScheduleCommands, FindingCommands, UserCommands, EvidenceCommands, EvaluationCommands, Application[UUID]
+):
     name = APPLICATION_NAME
     env: ClassVar[dict[str, str]] = {
         "PERSISTENCE_MODULE": "eventsourcing_sqlalchemy",
@@ -52,6 +58,7 @@ class RectifyApp(FindingCommands, UserCommands, EvidenceCommands, EvaluationComm
         transcoder.register(enum_transcoding(RectificationClass, "rectification_class"))
         transcoder.register(enum_transcoding(Role, "role"))
         transcoder.register(enum_transcoding(ScoreStage, "score_stage"))
+        transcoder.register(enum_transcoding(OccurrenceKind, "occurrence_kind"))
 
     # -- plumbing -----------------------------------------------------------------
 

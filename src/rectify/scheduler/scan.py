@@ -1,0 +1,72 @@
+"""One deadline scan at a given date: plan the due rows, record what is new, as `system`.
+
+Every plan is computed before anything is written, so an input the plan cannot handle
+(a working-day deadline in a year without holiday data) records nothing. Each
+occurrence is then recorded on its own; a clash with an earlier writer counts as
+already recorded, which makes a re-run after a crash, or a second scheduler, harmless.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from rectify.domain.deadlines import HolidayCalendar
+from rectify.domain.identity import Principal, Role, acting_as
+from rectify.domain.schedule import Plan, plan
+from rectify.projections.deadline_queries import advance, due_rows, facts_of
+from rectify.projections.store import Store
+
+SYSTEM = Principal("system", Role.SYSTEM)
+log = logging.getLogger("rectify.scheduler")
+
+
+@dataclass(frozen=True)
+class RecordedItem:
+    kind: str
+    ref: str
+    for_date: str
+    about: str | None
+    department_code: str
+    title: str
+
+
+def scan(store: Store, today: date, calendar: HolidayCalendar | None = None) -> list[RecordedItem]:
+    calendar = calendar or HolidayCalendar()
+    store.catch_up()
+    policy = store.app.policy()
+    with store.engine.connect() as conn:
+        rows = due_rows(conn, today)
+    plans: list[tuple[Any, Plan]] = [
+        (row, plan(facts_of(row), policy, calendar, today)) for row in rows
+    ]
+    recorded: list[RecordedItem] = []
+    with acting_as(SYSTEM):
+        for row, planned in plans:
+            for due in planned.due:
+                if row.watched_until is not None and due.for_date <= row.watched_until:
+                    continue
+                new = store.app.record_occurrence(
+                    due,
+                    department_code=row.department_code,
+                    unit_code=row.unit_code,
+                    title=row.title,
+                    policy_version=policy.version,
+                )
+                if new:
+                    recorded.append(
+                        RecordedItem(
+                            kind=due.kind.value,
+                            ref=due.ref,
+                            for_date=due.for_date.isoformat(),
+                            about=due.about.isoformat() if due.about else None,
+                            department_code=row.department_code,
+                            title=row.title,
+                        )
+                    )
+            advance(store.engine, row, today, planned.next_on)
+    store.catch_up()
+    log.info("扫描 %s：查看 %d 个问题，新记录 %d 项", today.isoformat(), len(rows), len(recorded))
+    return sorted(recorded, key=lambda r: (r.for_date, r.ref, r.kind))
