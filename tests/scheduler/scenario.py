@@ -79,6 +79,7 @@ def fiscal_year(app: Any, tmp: Path) -> None:
 def closure(app: Any, ref: str, tmp: Path, *, close: bool) -> None:
     from rectify.domain.evidence import FileBlobStore
 
+    tmp.mkdir(parents=True, exist_ok=True)
     app.set_blob_store(FileBlobStore(tmp / "blobs"))
     paper = tmp / f"{ref}.txt"
     paper.write_text(f"{ref} 整改报告", encoding="utf-8")

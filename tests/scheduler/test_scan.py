@@ -1,0 +1,102 @@
+"""The deadline scan over a fiscal year, on SQLite and PostgreSQL: once each, same as a jump."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from rectify.domain.deadlines import HolidayCalendar
+from rectify.domain.errors import InvalidInput
+from rectify.domain.identity import acting_as
+from rectify.domain.occurrence import OccurrenceKind, occurrence_id
+from rectify.projections.inbox import inbox_items
+from rectify.projections.store import Store, open_store
+from rectify.scheduler.scan import scan
+from tests.scheduler.scenario import BUREAU, IMM, fiscal_year, issue, record
+
+START, END = date(2025, 1, 1), date(2025, 12, 31)
+
+
+def triples(items: list) -> list[tuple[str, str, str]]:  # type: ignore[type-arg]
+    return sorted((i.kind, i.ref, i.for_date) for i in items)
+
+
+def event_count(store: Store) -> int:
+    with store.engine.connect() as conn:
+        return int(conn.execute(select(func.count()).select_from(store.events)).scalar_one())
+
+
+def test_day_by_day_equals_one_jump_after_downtime(store: Store, tmp_path: Path) -> None:
+    fiscal_year(store.app, tmp_path)
+    daily = []
+    day = START
+    while day <= END:
+        daily += scan(store, day)
+        day += timedelta(days=1)
+    assert len(daily) == len(set(triples(daily)))  # once each
+    assert scan(store, END) == []  # a second scan at the same date records nothing
+
+    jump_store = open_store(f"sqlite:///{tmp_path / 'jump.db'}", create=True)
+    try:
+        fiscal_year(jump_store.app, tmp_path / "j")
+        jumped = scan(jump_store, END)
+    finally:
+        jump_store.close()
+    assert triples(daily) == triples(jumped)
+
+    by_ref: dict[str, list[tuple[str, str]]] = {}
+    for kind, ref, day_text in triples(daily):
+        by_ref.setdefault(ref, []).append((day_text, kind))
+    # What a person expects, finding by finding.
+    assert sorted(by_ref["IMM-OPEN"]) == [
+        ("2025-01-29", "reminder"), ("2025-02-04", "reminder"), ("2025-02-06", "overdue"),
+        ("2025-04-06", "report_due"), ("2025-04-26", "report_overdue"),
+    ]
+    extended = sorted(by_ref["PH-EXTENDED"])
+    assert ("2025-04-07", "overdue") not in extended  # extended before the old date passed
+    assert ("2025-07-01", "overdue") in extended and ("2025-05-31", "reminder") in extended
+    assert ("2025-07-01", "re_review_due") in by_ref["LT-REVIEW"]
+    assert ("2025-09-30", "re_review_due") in by_ref["PH-ACCEPTED-LT"]
+    reporting = [d for d, k in by_ref["PH-REPORTING"] if k == "report_overdue"]
+    assert reporting == ["2025-10-29"]  # first and Q2 reports were filed; Q3 was not
+    for quiet in ("IMM-CLOSED", "REQ-CLOSURE", "NOT-ISSUED", "WITHDRAWN"):
+        assert quiet not in by_ref
+    # Each occurrence went to the department and to the bureau.
+    with store.engine.connect() as conn:
+        items = conn.execute(select(func.count()).select_from(inbox_items)
+                             .where(inbox_items.c.kind.in_(("reminder", "overdue")))).scalar_one()
+    assert items == 2 * sum(1 for k, _, _ in triples(daily) if k in ("reminder", "overdue"))
+
+
+def test_a_policy_change_is_an_event_and_applies_from_then_on(store: Store, tmp_path: Path) -> None:
+    fiscal_year(store.app, tmp_path)
+    scan(store, date(2025, 1, 20))
+    with acting_as(BUREAU):
+        store.app.set_policy({"reminder.immediate": "3"}, "提醒改为提前三天")
+    later = scan(store, date(2025, 2, 10))
+    reminders = [i for i in later if i.ref == "IMM-OPEN" and i.kind == "reminder"]
+    assert [r.for_date for r in reminders] == ["2025-02-02"]
+    oid = occurrence_id("IMM-OPEN", OccurrenceKind.REMINDER, date(2025, 2, 2))
+    [recorded] = list(store.app.repository.event_store.get(oid))
+    assert recorded.policy_version == 1 and recorded.actor == "system"  # type: ignore[attr-defined]
+    assert recorded.for_date == date(2025, 2, 2)  # type: ignore[attr-defined]
+
+
+def test_unknown_holiday_year_records_nothing(store: Store, tmp_path: Path) -> None:
+    from tests.scheduler.scenario import PHASED, departments
+
+    departments(store.app)
+    record(store.app, "OK-1")
+    issue(store.app, "OK-1", IMM, date(2026, 12, 1), date(2026, 12, 20))
+    record(store.app, "LATE-1")
+    issue(store.app, "LATE-1", PHASED, date(2026, 10, 1), date(2027, 6, 30))
+    before = event_count(store)
+    with pytest.raises(InvalidInput, match="2027"):
+        scan(store, date(2027, 2, 1))
+    assert event_count(store) == before
+    holidays = tmp_path / "2027.json"
+    holidays.write_text('{"years": [2027], "holidays": ["2027-01-01"]}', encoding="utf-8")
+    assert scan(store, date(2027, 2, 1), HolidayCalendar.from_json(holidays))
