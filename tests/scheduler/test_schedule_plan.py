@@ -65,10 +65,15 @@ def test_a_report_answers_the_earliest_owed_report_in_its_window() -> None:
     assert overdue == [date(2025, 10, 29)]
 
 
-def test_nothing_for_closed_withdrawn_recorded_or_awaiting_closure() -> None:
-    for status in ("closed", "withdrawn", "recorded", "closure_requested"):
+def test_nothing_for_closed_withdrawn_or_recorded() -> None:
+    for status in ("closed", "withdrawn", "recorded"):
         p = plan(facts(status=status), POLICY, CAL, date(2026, 1, 1))
         assert p.due == [] and p.next_on is None
+
+
+def test_awaiting_closure_review_only_overdue_as_the_shared_rule_says() -> None:
+    p = plan(facts(status="closure_requested"), POLICY, CAL, date(2026, 1, 1))
+    assert [(d.kind, d.for_date) for d in p.due] == [(K.OVERDUE, date(2025, 2, 6))]
 
 
 def test_policy_lead_times_apply_per_class() -> None:

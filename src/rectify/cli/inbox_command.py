@@ -41,9 +41,9 @@ def _plain(row: Any) -> dict[str, Any]:
 
 
 def run_list(args: argparse.Namespace) -> int:
-    with opened() as store, session(store) as principal:
-        store.catch_up()
-        with store.engine.connect() as conn:
+    with opened() as house, session(house) as principal:
+        house.catch_up()
+        with house.store.engine.connect() as conn:
             rows = [_plain(r) for r in inbox(conn, principal, unread_only=args.unread)]
     if args.json:
         print_json(rows)
@@ -63,8 +63,8 @@ def run_list(args: argparse.Namespace) -> int:
 def run_read(args: argparse.Namespace) -> int:
     if bool(args.id) == bool(args.all):
         raise InvalidInput("请给出一个提醒编号，或 --all（二者选一）")
-    with opened() as store, session(store) as principal:
-        store.catch_up()
-        count = mark_read(store.engine, principal, None if args.all else args.id.strip())
+    with opened() as house, session(house) as principal:
+        house.catch_up()
+        count = mark_read(house.store.engine, principal, None if args.all else args.id.strip())
     console.print(f"已标为已读 {count} 条")
     return 0

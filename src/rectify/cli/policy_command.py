@@ -42,8 +42,8 @@ def _print(policy: SchedulePolicy) -> None:
 
 
 def run_show(args: argparse.Namespace) -> int:
-    with opened() as store, session(store, catch_up=False):
-        policy = store.app.policy()
+    with opened() as house, session(house, catch_up=False):
+        policy = house.app.policy()
     if args.json:
         print_json(describe(policy))
     else:
@@ -58,7 +58,7 @@ def run_set(args: argparse.Namespace) -> int:
         if not sep or not key.strip():
             raise InvalidInput(f"政策设置 {item!r} 应为 KEY=VALUE，如 reminder.phased=30,7,1")
         settings[key.strip()] = value
-    with opened() as store, session(store):
-        policy = store.app.set_policy(settings, args.reason)
+    with opened() as house, session(house):
+        policy = house.app.set_policy(settings, args.reason)
     _print(policy)
     return 0

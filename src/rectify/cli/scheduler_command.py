@@ -15,12 +15,12 @@ from dataclasses import asdict
 from datetime import date
 from pathlib import Path
 
-from rectify.cli.context import opened
+from rectify.bootstrap import House, open_house
 from rectify.cli.output import console, print_json
+from rectify.domain.clock import FixedClock
 from rectify.domain.deadlines import HolidayCalendar
 from rectify.domain.errors import InvalidInput
-from rectify.projections.store import Store
-from rectify.scheduler.daemon import Daemon, beijing_today
+from rectify.scheduler.daemon import Daemon
 from rectify.scheduler.mail import SmtpSettings, kind_label, send_pending
 from rectify.scheduler.scan import RecordedItem, scan
 
@@ -61,19 +61,22 @@ def _calendar(path: Path | None) -> HolidayCalendar:
     return HolidayCalendar.from_json(path) if path is not None else HolidayCalendar()
 
 
-def _scan_and_mail(store: Store, day: date, calendar: HolidayCalendar, smtp: SmtpSettings | None) -> list[RecordedItem]:
-    recorded = scan(store, day, calendar)
+def _scan_and_mail(
+    house: House, day: date, calendar: HolidayCalendar, smtp: SmtpSettings | None
+) -> list[RecordedItem]:
+    recorded = scan(house, day, calendar)
     if smtp is not None:
-        send_pending(store, smtp)
+        send_pending(house, smtp)
     return recorded
 
 
 def run_tick(args: argparse.Namespace) -> int:
-    day = parse_day(args.now, "--now") if args.now else beijing_today()
     calendar = _calendar(args.holidays)
     smtp = SmtpSettings.from_env()
-    with opened() as store:
-        recorded = _scan_and_mail(store, day, calendar, smtp)
+    clock = FixedClock.on(parse_day(args.now, "--now")) if args.now else None
+    with open_house(clock=clock) as house:
+        day = house.clock.today()
+        recorded = _scan_and_mail(house, day, calendar, smtp)
     if args.json:
         print_json([asdict(r) for r in recorded])
         return 0
@@ -100,15 +103,15 @@ def run_daemon(args: argparse.Namespace) -> int:
     calendar = _calendar(args.holidays)
     smtp = SmtpSettings.from_env()
     _setup_logging()
-    with opened() as store:
-        policy = store.app.policy()
+    with open_house() as house:
+        policy = house.app.policy()
         hour = policy.scan_hour if args.hour is None else args.hour
         interval = policy.scan_interval_minutes if args.interval_minutes is None else args.interval_minutes
         if not 0 <= hour <= 23:
             raise InvalidInput(f"--hour {hour} 应为 0–23")
         if interval <= 0:
             raise InvalidInput(f"--interval-minutes {interval} 应为正整数")
-        daemon = Daemon(lambda day: _scan_and_mail(store, day, calendar, smtp))
+        daemon = Daemon(lambda day: _scan_and_mail(house, day, calendar, smtp), house.clock.today)
         if start is not None and until is not None:
             daemon.run_days(start, until)
         else:

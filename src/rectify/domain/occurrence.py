@@ -27,14 +27,6 @@ class OccurrenceKind(Enum):
     REPORT_OVERDUE = "report_overdue"  # 整改情况逾期未报
 
 
-# Chinese labels; to move into rectify.domain.vocabulary once that module exists.
-KIND_LABELS = {
-    OccurrenceKind.REMINDER: "整改时限提醒",
-    OccurrenceKind.OVERDUE: "整改逾期",
-    OccurrenceKind.RE_REVIEW_DUE: "持续整改到期复核",
-    OccurrenceKind.REPORT_DUE: "应报送整改情况",
-    OccurrenceKind.REPORT_OVERDUE: "整改情况逾期未报",
-}
 
 
 def occurrence_id(ref: str, kind: OccurrenceKind, for_date: date) -> UUID:

@@ -9,7 +9,8 @@ with its own `for_date`. Rules (documented in docs/scheduler.md):
 - a progress report owed `first_report_days` after issue and then at the end of every
   report period for phased/long-term items, due within the grace (working days);
   each report answers the earliest owed report whose window it falls in;
-- closure requested, closed, withdrawn or only recorded: nothing is due.
+- awaiting the closure review: only overdue (the shared rule, domain/overdue.py);
+- closed, withdrawn or only recorded: nothing is due.
 """
 
 from __future__ import annotations
@@ -22,9 +23,14 @@ from rectify.domain.deadlines import HolidayCalendar
 from rectify.domain.errors import InvalidInput
 from rectify.domain.finding import RectificationClass
 from rectify.domain.occurrence import Due, OccurrenceKind
+from rectify.domain.overdue import OVERDUE_EXEMPT, stored
 from rectify.domain.schedule_policy import SchedulePolicy
+from rectify.domain.vocabulary import FindingStatus
 
+# Reminders and reports: while the department works on it. Overdue: the shared rule
+# (domain/overdue.py), which also counts a finding awaiting the closure review.
 WATCHED = frozenset({"issued", "returned", "long_term"})
+OVERDUE_WATCHED = frozenset(s.value for s in FindingStatus) - frozenset(stored(OVERDUE_EXEMPT))
 PERIODIC = frozenset({RectificationClass.PHASED, RectificationClass.LONG_TERM})
 
 
@@ -66,7 +72,7 @@ def _period_ends(after: date, months: int, through: date) -> list[date]:
 def plan(
     facts: WatchFacts, policy: SchedulePolicy, calendar: HolidayCalendar, through: date
 ) -> Plan:
-    if facts.status not in WATCHED or facts.issued_on is None:
+    if facts.issued_on is None or facts.status not in WATCHED | OVERDUE_WATCHED:
         return Plan([], None)
     due: list[Due] = []
     upcoming: list[date] = []
@@ -79,12 +85,15 @@ def plan(
 
     issued = facts.issued_on
     cls = facts.rectification_class
-    if facts.status != "long_term" and facts.due is not None and cls is not None:
-        for lead in policy.reminder_days.get(cls, ()):
-            day = facts.due - timedelta(days=lead)
-            if day > issued:
-                add(OccurrenceKind.REMINDER, day, facts.due)
+    if facts.status in OVERDUE_WATCHED and facts.due is not None and cls is not None:
+        if facts.status in WATCHED:
+            for lead in policy.reminder_days.get(cls, ()):
+                day = facts.due - timedelta(days=lead)
+                if day > issued:
+                    add(OccurrenceKind.REMINDER, day, facts.due)
         add(OccurrenceKind.OVERDUE, facts.due + timedelta(days=1), facts.due)
+    if facts.status not in WATCHED:
+        return Plan(sorted(due, key=lambda d: (d.for_date, d.kind.value)), min(upcoming, default=None))
     if facts.re_review_on is not None and (
         facts.status == "long_term" or cls is RectificationClass.LONG_TERM
     ):

@@ -7,6 +7,7 @@ derived id means another writer recorded it first, which is success, not an erro
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
@@ -32,10 +33,20 @@ class ScheduleCommands(_AppBase):
         stored = self.get_or_none(Policy.create_id())
         return stored.current() if isinstance(stored, Policy) else SchedulePolicy.default()
 
+    _base_deadline_policy: DeadlinePolicy | None = None
+
     @property
     def deadline_policy(self) -> DeadlinePolicy:
-        """Default deadlines at issue follow the bureau's recorded policy."""
-        return DeadlinePolicy(days=dict(self.policy().deadline_days))
+        """The wired policy (day counting, holidays), with the days the bureau recorded."""
+        base = self._base_deadline_policy or DeadlinePolicy()
+        stored = self.get_or_none(Policy.create_id())
+        if not isinstance(stored, Policy):
+            return base
+        return replace(base, days=dict(stored.current().deadline_days))
+
+    @deadline_policy.setter
+    def deadline_policy(self, policy: DeadlinePolicy) -> None:
+        self._base_deadline_policy = policy
 
     def set_policy(self, settings: Mapping[str, str], reason: str) -> SchedulePolicy:
         principal = current_principal()

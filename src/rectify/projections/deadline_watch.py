@@ -38,7 +38,7 @@ deadline_watch = Table(
     Column("next_on", Date, nullable=True, index=True),
 )
 
-_ENDED = frozenset({"closed", "withdrawn", "closure_requested"})
+_ENDED = frozenset({"closed", "withdrawn"})
 
 
 def dates_text(days: list[date]) -> str:

@@ -17,7 +17,6 @@ import signal
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from types import FrameType
-from zoneinfo import ZoneInfo
 
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.jobstores.memory import MemoryJobStore
@@ -25,20 +24,17 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-BEIJING = ZoneInfo("Asia/Shanghai")
+from rectify.domain.clock import BEIJING, SystemClock
+
 log = logging.getLogger("rectify.scheduler")
 
 ScanJob = Callable[[date], object]
 
 
-def beijing_today() -> date:
-    return datetime.now(BEIJING).date()
-
-
 class Daemon:
-    def __init__(self, job: ScanJob, today: Callable[[], date] = beijing_today) -> None:
+    def __init__(self, job: ScanJob, today: Callable[[], date] | None = None) -> None:
         self.job = job
-        self.today = today
+        self.today = today or SystemClock().today
         self.stopping = False
         self.scheduler: BlockingScheduler | None = None
 

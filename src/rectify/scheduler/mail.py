@@ -16,22 +16,18 @@ from dataclasses import dataclass, field
 from email.message import EmailMessage
 from typing import Any
 
+from rectify.bootstrap import House
 from rectify.domain.errors import InvalidInput
-from rectify.domain.occurrence import KIND_LABELS, OccurrenceKind
+from rectify.domain.vocabulary import OCCURRENCE_LABELS
 from rectify.projections.inbox import BUREAU
 from rectify.projections.inbox_queries import claim_for_mail, release_claim, unsent
-from rectify.projections.store import Store
 
 log = logging.getLogger("rectify.scheduler.mail")
 
-OTHER_LABELS = {"returned": "问题被退回", "closure_requested": "申请销号待审核"}
 
 
 def kind_label(kind: str) -> str:
-    try:
-        return KIND_LABELS[OccurrenceKind(kind)]
-    except ValueError:
-        return OTHER_LABELS.get(kind, kind)
+    return OCCURRENCE_LABELS.get(kind, kind)
 
 
 @dataclass(frozen=True)
@@ -91,7 +87,8 @@ def message_for(item: Any, settings: SmtpSettings) -> EmailMessage:
     return msg
 
 
-def send_pending(store: Store, settings: SmtpSettings) -> int:
+def send_pending(house: House, settings: SmtpSettings) -> int:
+    store = house.store
     """Mail every inbox item not yet mailed; returns how many were sent."""
     with store.engine.connect() as conn:
         items = unsent(conn)

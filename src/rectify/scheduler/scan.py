@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from rectify.bootstrap import House
 from rectify.domain.deadlines import HolidayCalendar
 from rectify.domain.identity import Principal, Role, acting_as
 from rectify.domain.schedule import Plan, plan
 from rectify.projections.deadline_queries import advance, due_rows, facts_of
-from rectify.projections.store import Store
 
 SYSTEM = Principal("system", Role.SYSTEM)
 log = logging.getLogger("rectify.scheduler")
@@ -33,8 +33,9 @@ class RecordedItem:
     title: str
 
 
-def scan(store: Store, today: date, calendar: HolidayCalendar | None = None) -> list[RecordedItem]:
+def scan(house: House, today: date, calendar: HolidayCalendar | None = None) -> list[RecordedItem]:
     calendar = calendar or HolidayCalendar()
+    store = house.store
     store.catch_up()
     policy = store.app.policy()
     with store.engine.connect() as conn:
