@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from rectify.bootstrap import House, open_house
 from rectify.domain.deadlines import HolidayCalendar
 from rectify.domain.errors import InvalidInput
 from rectify.domain.identity import acting_as
 from rectify.domain.occurrence import OccurrenceKind, occurrence_id
 from rectify.projections.inbox import inbox_items
-from rectify.bootstrap import House, open_house
 from rectify.scheduler.scan import scan
 from tests.scheduler.scenario import BUREAU, IMM, fiscal_year, issue, record
 
