@@ -6,8 +6,8 @@ derived id means another writer recorded it first, which is success, not an erro
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import replace
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
@@ -65,31 +65,52 @@ class ScheduleCommands(_AppBase):
         self.save_all(stored)
         return stored.current()
 
-    def record_occurrence(
-        self,
-        due: Due,
-        *,
-        department_code: str,
-        unit_code: str | None,
-        title: str,
-        policy_version: int,
-    ) -> bool:
-        """Record `due` once; False if it was already recorded (by anyone)."""
+    def record_occurrences(self, items: Sequence[tuple[Due, OccurrenceContext]]) -> list[bool]:
+        """Record each item once; per item, whether it was new (False: already recorded).
+
+        The batch is saved in one transaction; if any occurrence in it already exists
+        (a re-run, another scheduler) the batch is refused whole and each is then saved
+        alone, so the clash decides item by item. Same result, far fewer commits.
+        """
         principal = current_principal()
         if principal.role is not Role.SYSTEM:
             raise NotAllowed(f"提醒与逾期只能由系统记录（{principal.name} 不是系统用户）")
-        occurrence = Occurrence(
-            ref=due.ref,
-            kind=due.kind,
-            for_date=due.for_date,
-            about=due.about,
-            department_code=department_code,
-            unit_code=unit_code,
-            title=title,
-            policy_version=policy_version,
-        )
+        occurrences = [_occurrence(due, context) for due, context in items]
+        if not occurrences:
+            return []
         try:
-            self.save_all(occurrence)
+            self.save_all(*occurrences)
+            return [True] * len(occurrences)
         except ConcurrencyConflict:
-            return False  # the derived id exists: someone recorded it first
-        return True
+            pass
+        results = []
+        for due, context in items:
+            try:
+                self.save_all(_occurrence(due, context))
+                results.append(True)
+            except ConcurrencyConflict:
+                results.append(False)  # the derived id exists: someone recorded it first
+        return results
+
+
+@dataclass(frozen=True)
+class OccurrenceContext:
+    """What an occurrence says about its finding, and the policy it was computed under."""
+
+    department_code: str
+    unit_code: str | None
+    title: str
+    policy_version: int
+
+
+def _occurrence(due: Due, context: OccurrenceContext) -> Occurrence:
+    return Occurrence(
+        ref=due.ref,
+        kind=due.kind,
+        for_date=due.for_date,
+        about=due.about,
+        department_code=context.department_code,
+        unit_code=context.unit_code,
+        title=context.title,
+        policy_version=context.policy_version,
+    )

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, Engine, or_, select, update
+from sqlalchemy import Connection, Engine, bindparam, or_, select, update
 
 from rectify.domain.finding import RectificationClass
 from rectify.domain.schedule import WatchFacts
@@ -35,17 +35,26 @@ def facts_of(row: Any) -> WatchFacts:
     )
 
 
-def advance(engine: Engine, row: Any, today: date, next_on: date | None) -> None:
-    """Note that the row is planned through `today`, unless it changed meanwhile.
+def advance(engine: Engine, planned: Sequence[tuple[Any, date | None]], today: date) -> None:
+    """Note that each (row, next_on) is planned through `today`, unless it changed meanwhile.
+
+    One transaction for the whole scan: losing it (a crash) only makes the next scan
+    re-plan those rows, whose occurrences then clash as already recorded.
 
     Guarded by the version read (a newer change keeps its re-plan mark) and by
     `watched_until` (a slower scan at an earlier date never moves the cursor back).
     """
+    if not planned:
+        return
     c = deadline_watch.c
+    statement = (
+        update(deadline_watch)
+        .where(c.finding_id == bindparam("b_id"), c.version == bindparam("b_version"))
+        .where(or_(c.watched_until.is_(None), c.watched_until < today))
+        .values(watched_until=today, next_on=bindparam("b_next"))
+    )
     with engine.begin() as conn:
         conn.execute(
-            update(deadline_watch)
-            .where(c.finding_id == row.finding_id, c.version == row.version)
-            .where(or_(c.watched_until.is_(None), c.watched_until < today))
-            .values(watched_until=today, next_on=next_on)
+            statement,
+            [{"b_id": r.finding_id, "b_version": r.version, "b_next": n} for r, n in planned],
         )

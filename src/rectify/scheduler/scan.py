@@ -1,9 +1,9 @@
 """One deadline scan at a given date: plan the due rows, record what is new, as `system`.
 
 Every plan is computed before anything is written, so an input the plan cannot handle
-(a working-day deadline in a year without holiday data) records nothing. Each
-occurrence is then recorded on its own; a clash with an earlier writer counts as
-already recorded, which makes a re-run after a crash, or a second scheduler, harmless.
+(a working-day deadline in a year without holiday data) records nothing. Occurrences
+are then saved in batches; a clash with an earlier writer counts as already recorded
+(item by item), which makes a re-run after a crash, or a second scheduler, harmless.
 """
 
 from __future__ import annotations
@@ -16,10 +16,14 @@ from typing import Any
 from rectify.bootstrap import House
 from rectify.domain.deadlines import HolidayCalendar
 from rectify.domain.identity import Principal, Role, acting_as
+from rectify.domain.occurrence import Due
 from rectify.domain.schedule import Plan, plan
+from rectify.domain.schedule_commands import OccurrenceContext
 from rectify.projections.deadline_queries import advance, due_rows, facts_of
 
 SYSTEM = Principal("system", Role.SYSTEM)
+# Occurrences saved per transaction; a batch with any already-recorded one is retried item by item.
+BATCH = 200
 log = logging.getLogger("rectify.scheduler")
 
 
@@ -43,19 +47,19 @@ def scan(house: House, today: date, calendar: HolidayCalendar | None = None) -> 
     plans: list[tuple[Any, Plan]] = [
         (row, plan(facts_of(row), policy, calendar, today)) for row in rows
     ]
+    pending: list[tuple[Due, OccurrenceContext]] = []
+    for row, planned in plans:
+        context = OccurrenceContext(row.department_code, row.unit_code, row.title, policy.version)
+        pending += [
+            (due, context)
+            for due in planned.due
+            if row.watched_until is None or due.for_date > row.watched_until
+        ]
     recorded: list[RecordedItem] = []
     with acting_as(SYSTEM):
-        for row, planned in plans:
-            for due in planned.due:
-                if row.watched_until is not None and due.for_date <= row.watched_until:
-                    continue
-                new = store.app.record_occurrence(
-                    due,
-                    department_code=row.department_code,
-                    unit_code=row.unit_code,
-                    title=row.title,
-                    policy_version=policy.version,
-                )
+        for start in range(0, len(pending), BATCH):
+            batch = pending[start : start + BATCH]
+            for (due, context), new in zip(batch, store.app.record_occurrences(batch), strict=True):
                 if new:
                     recorded.append(
                         RecordedItem(
@@ -63,11 +67,11 @@ def scan(house: House, today: date, calendar: HolidayCalendar | None = None) -> 
                             ref=due.ref,
                             for_date=due.for_date.isoformat(),
                             about=due.about.isoformat() if due.about else None,
-                            department_code=row.department_code,
-                            title=row.title,
+                            department_code=context.department_code,
+                            title=context.title,
                         )
                     )
-            advance(store.engine, row, today, planned.next_on)
+    advance(store.engine, [(row, planned.next_on) for row, planned in plans], today)
     store.catch_up()
     log.info("扫描 %s：查看 %d 个问题，新记录 %d 项", today.isoformat(), len(rows), len(recorded))
     return sorted(recorded, key=lambda r: (r.for_date, r.ref, r.kind))
