@@ -66,6 +66,7 @@ def test_tick_json_once_then_empty(env: str, capsys: pytest.CaptureFixture[str],
     assert code == 0 and json.loads(out) == []
 
 
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)  # input checks: one backend is enough
 @pytest.mark.parametrize(
     ("args", "needle"),
     [
