@@ -23,7 +23,7 @@ from pathlib import Path
 from sqlalchemy import insert, select
 
 from rectify.bootstrap import open_house
-from rectify.projections.deadline_watch import deadline_watch
+from rectify.projections.deadline_watch import deadline_cursor, deadline_watch
 from rectify.scheduler.scan import scan
 
 TODAY = date(2025, 6, 30)
@@ -39,7 +39,6 @@ def rows(n: int, due: int) -> list[dict[str, object]]:
             "issued_on": TODAY - timedelta(days=60),
             "due": TODAY - timedelta(days=1) if is_due else TODAY + timedelta(days=20 + i % 200),
             "re_review_on": None, "report_dates": "", "version": 2,
-            "watched_until": TODAY - timedelta(days=1),
             # Not due: the next look is the first report or a reminder, weeks away.
             "next_on": TODAY if is_due else TODAY + timedelta(days=1 + i % 25),
         })
@@ -52,6 +51,10 @@ def one_size(url: str, n: int, due: int) -> tuple[float, float, int]:
             batch = rows(n, due)
             for start in range(0, n, 10_000):
                 conn.execute(insert(deadline_watch), batch[start:start + 10_000])
+                conn.execute(insert(deadline_cursor), [
+                    {"finding_id": r["finding_id"], "watched_until": TODAY - timedelta(days=1)}
+                    for r in batch[start:start + 10_000]
+                ])
         house.catch_up()
         with house.store.engine.connect() as conn:
             t0 = time.perf_counter()

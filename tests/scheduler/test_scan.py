@@ -99,3 +99,15 @@ def test_unknown_holiday_year_records_nothing(house: House, tmp_path: Path) -> N
     holidays = tmp_path / "2027.json"
     holidays.write_text('{"years": [2027], "holidays": ["2027-01-01"]}', encoding="utf-8")
     assert scan(house, date(2027, 2, 1), HolidayCalendar.from_json(holidays))
+
+
+def test_rebuild_keeps_the_cursor_so_nothing_old_is_recorded_again(house: House, tmp_path: Path) -> None:
+    fiscal_year(house.app, tmp_path)
+    scan(house, date(2025, 3, 1))
+    with acting_as(BUREAU):
+        house.app.set_policy({"reminder.immediate": "20"}, "改提醒")  # IMM-OPEN: 01-16, never recorded
+    house.store.runner.rebuild()
+    # Under the new lead times, days before 03-01 would have other reminders: not recorded now.
+    later = scan(house, date(2025, 3, 2))
+    assert all(item.for_date > "2025-03-01" for item in later)
+    assert scan(house, date(2025, 3, 2)) == []

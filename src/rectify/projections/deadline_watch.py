@@ -3,9 +3,12 @@
 `next_on` is the earliest day something may fall due for the finding; the scan reads
 only rows with `next_on <= today` (an index range), so its cost follows what is due,
 not how many findings are open. Any change to the finding or to the policy sets
-`next_on` back to the last day the scan covered (`watched_until`), so the next scan
-re-plans that row. `watched_until`/`next_on` are written by the scan itself, guarded by
-the row's version: a scan that read an older row never overwrites a newer change.
+`next_on` back to the issue day, so the next scan re-plans that row; the scan then
+records only what falls after the row's cursor (`deadline_cursor.watched_until`, the
+last day a scan covered). The scan writes `next_on` guarded by the row's version, so a
+scan that read an older row never overwrites a newer change. The cursor lives in its
+own table, which `rebuild` keeps: replanning after a rebuild must not record, under
+today's policy, days that earlier scans already covered under an older one.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Column, Connection, Date, Integer, String, Table, Text, func, select, update
+from sqlalchemy import Column, Connection, Date, Integer, String, Table, Text, select, update
 
 from rectify.projections.metadata import metadata
 from rectify.projections.projector import Handler, Projector
@@ -34,8 +37,15 @@ deadline_watch = Table(
     Column("re_review_on", Date, nullable=True),
     Column("report_dates", Text, nullable=False, server_default=""),  # ISO dates, comma-separated
     Column("version", Integer, nullable=False),
-    Column("watched_until", Date, nullable=True),
     Column("next_on", Date, nullable=True, index=True),
+)
+
+# Written by the scan only; not derived from events, so never rebuilt.
+deadline_cursor = Table(
+    "deadline_cursor",
+    metadata,
+    Column("finding_id", String(36), primary_key=True),
+    Column("watched_until", Date, nullable=False),
 )
 
 _ENDED = frozenset({"closed", "withdrawn"})
@@ -92,7 +102,7 @@ class DeadlineWatchProjector(Projector):
         """Apply a change and mark the row for re-planning (or for nothing, once ended)."""
         row = deadline_watch.c
         status = values.get("status")
-        replan = None if status in _ENDED else func.coalesce(row.watched_until, row.issued_on)
+        replan = None if status in _ENDED else row.issued_on
         conn.execute(
             update(deadline_watch)
             .where(row.finding_id == str(event.originator_id))
@@ -144,5 +154,5 @@ class DeadlineWatchProjector(Projector):
         conn.execute(
             update(deadline_watch)
             .where(row.status.in_(("issued", "returned", "long_term")))
-            .values(next_on=func.coalesce(row.watched_until, row.issued_on))
+            .values(next_on=row.issued_on)
         )

@@ -1,4 +1,4 @@
-"""the clock: deadline watch, inbox, read marks, mail log
+"""the clock: deadline watch and cursor, inbox, read marks, mail log
 
 Revision ID: 0004_clock
 Revises: 0003_problem_list
@@ -30,7 +30,6 @@ def upgrade() -> None:
     sa.Column('re_review_on', sa.Date(), nullable=True),
     sa.Column('report_dates', sa.Text(), server_default='', nullable=False),
     sa.Column('version', sa.Integer(), nullable=False),
-    sa.Column('watched_until', sa.Date(), nullable=True),
     sa.Column('next_on', sa.Date(), nullable=True),
     sa.PrimaryKeyConstraint('finding_id', name=op.f('pk_deadline_watch')),
     sa.UniqueConstraint('ref', name=op.f('uq_deadline_watch_ref'))
@@ -38,6 +37,11 @@ def upgrade() -> None:
     with op.batch_alter_table('deadline_watch', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_deadline_watch_next_on'), ['next_on'], unique=False)
 
+    op.create_table('deadline_cursor',
+    sa.Column('finding_id', sa.String(length=36), nullable=False),
+    sa.Column('watched_until', sa.Date(), nullable=False),
+    sa.PrimaryKeyConstraint('finding_id', name=op.f('pk_deadline_cursor'))
+    )
     op.create_table('inbox_items',
     sa.Column('key', sa.String(length=120), nullable=False),
     sa.Column('audience', sa.String(length=16), nullable=False),
@@ -71,6 +75,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table('mail_sent')
+    op.drop_table('deadline_cursor')
     op.drop_table('inbox_reads')
     with op.batch_alter_table('inbox_items', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_inbox_items_unit_code'))
