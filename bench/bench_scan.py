@@ -6,7 +6,8 @@ findings of which D fall due today (D = 1% of the largest N by default, the same
 every size), then one `scan` is timed: it selects the due rows by index, plans them,
 records one overdue each through the application (one transaction per occurrence, as
 the `system` actor), and catches the inbox up. Baseline: the bare
-`SELECT ... WHERE next_on <= today` over the same table.
+`SELECT ... WHERE next_on <= today` over the same table (best of five). Also shown:
+the scan's own selection and planning without writing (`select+plan`).
 
     .venv/bin/python bench/bench_scan.py [--sizes 10000,50000,100000] [--url URL]
 """
@@ -23,6 +24,9 @@ from pathlib import Path
 from sqlalchemy import insert, select
 
 from rectify.bootstrap import open_house
+from rectify.domain.deadlines import HolidayCalendar
+from rectify.domain.schedule import plan
+from rectify.projections.deadline_queries import due_rows, facts_of
 from rectify.projections.deadline_watch import deadline_cursor, deadline_watch
 from rectify.scheduler.scan import scan
 
@@ -45,7 +49,7 @@ def rows(n: int, due: int) -> list[dict[str, object]]:
     return out
 
 
-def one_size(url: str, n: int, due: int) -> tuple[float, float, int]:
+def one_size(url: str, n: int, due: int) -> tuple[float, float, float, int]:
     with open_house(url, create=True) as house:
         with house.store.engine.begin() as conn:
             batch = rows(n, due)
@@ -56,15 +60,24 @@ def one_size(url: str, n: int, due: int) -> tuple[float, float, int]:
                     for r in batch[start:start + 10_000]
                 ])
         house.catch_up()
+        query = select(deadline_watch).where(deadline_watch.c.next_on <= TODAY)
+        select_s = float("inf")
         with house.store.engine.connect() as conn:
-            t0 = time.perf_counter()
-            selected = conn.execute(select(deadline_watch).where(deadline_watch.c.next_on <= TODAY)).all()
-            select_s = time.perf_counter() - t0
+            for _ in range(5):  # the best of five: the baseline at its fastest
+                t0 = time.perf_counter()
+                selected = conn.execute(query).all()
+                select_s = min(select_s, time.perf_counter() - t0)
+        policy, calendar = house.app.policy(), HolidayCalendar()
+        t0 = time.perf_counter()
+        with house.store.engine.connect() as conn:
+            planned = [plan(facts_of(r), policy, calendar, TODAY) for r in due_rows(conn, TODAY)]
+        plan_s = time.perf_counter() - t0
+        assert len(planned) == due
         t0 = time.perf_counter()
         recorded = scan(house, TODAY)
         scan_s = time.perf_counter() - t0
         assert len(selected) == due and len(recorded) == due, (len(selected), len(recorded))
-    return scan_s, select_s, len(recorded)
+    return scan_s, plan_s, select_s, len(recorded)
 
 
 def main() -> None:
@@ -76,12 +89,14 @@ def main() -> None:
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     due = args.due or max(sizes) // 100
-    print(f"{'open':>8} {'due':>6} {'scan s':>8} {'SELECT s':>9} {'ratio':>7}")
+    print(f"{'open':>8} {'due':>6} {'SELECT s':>9} {'select+plan s':>14} {'ratio':>6}"
+          f" {'whole scan s':>13} {'ratio':>7}")
     with tempfile.TemporaryDirectory() as tmp:
-        for n in sizes:
-            url = args.url or f"sqlite:///{Path(tmp) / f'scan-{n}.db'}"
-            scan_s, select_s, recorded = one_size(url, n, due)
-            print(f"{n:>8} {recorded:>6} {scan_s:>8.3f} {select_s:>9.4f} {scan_s / select_s:>7.0f}x")
+        for run, n in enumerate(sizes):
+            url = args.url or f"sqlite:///{Path(tmp) / f'scan-{run}-{n}.db'}"
+            scan_s, plan_s, select_s, recorded = one_size(url, n, due)
+            print(f"{n:>8} {recorded:>6} {select_s:>9.4f} {plan_s:>14.4f} {plan_s / select_s:>5.1f}x"
+                  f" {scan_s:>13.3f} {scan_s / select_s:>6.0f}x")
 
 
 if __name__ == "__main__":
