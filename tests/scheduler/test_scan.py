@@ -111,3 +111,14 @@ def test_rebuild_keeps_the_cursor_so_nothing_old_is_recorded_again(house: House,
     later = scan(house, date(2025, 3, 2))
     assert all(item.for_date > "2025-03-01" for item in later)
     assert scan(house, date(2025, 3, 2)) == []
+
+
+def test_the_recorded_policy_sets_the_default_deadline_at_issue(house: House) -> None:
+    from tests.scheduler.scenario import departments
+
+    departments(house.app)
+    record(house.app, "P-1")
+    with acting_as(BUREAU):
+        house.app.set_policy({"deadline.immediate": "10"}, "立行立改十日内完成")
+    issue(house.app, "P-1", IMM, date(2025, 3, 3), None)
+    assert house.app.get_finding("P-1").due == date(2025, 3, 13)
