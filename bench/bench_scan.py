@@ -67,7 +67,7 @@ def one_size(url: str, n: int, due: int) -> tuple[float, float, float, int]:
                 t0 = time.perf_counter()
                 selected = conn.execute(query).all()
                 select_s = min(select_s, time.perf_counter() - t0)
-        policy, calendar = house.app.policy(), HolidayCalendar()
+        policy, calendar = house.schedule.policy(), HolidayCalendar()
         t0 = time.perf_counter()
         with house.store.engine.connect() as conn:
             planned = [plan(facts_of(r), policy, calendar, TODAY) for r in due_rows(conn, TODAY)]

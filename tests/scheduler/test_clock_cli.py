@@ -25,7 +25,7 @@ def env(db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterato
     with open_house(db_url, create=True, blob_dir=tmp_path / "blobs") as house:
         house.people.password_cost_n = 2**10
         house.people.bootstrap_first_user("admin", ADMIN["RECTIFY_PASSWORD"], "")
-        fiscal_year(house.app, tmp_path)
+        fiscal_year(house, tmp_path)
         with acting_as(BUREAU):
             house.people.add_user("edu", Role.DEPARTMENT, EDU["RECTIFY_PASSWORD"], "", department_code="D01")
             house.people.add_user("wjw", Role.DEPARTMENT, WJW["RECTIFY_PASSWORD"], "", department_code="D02")

@@ -76,7 +76,7 @@ def test_each_item_mailed_once_and_a_failed_send_is_retried(
 ) -> None:
     server, port = smtp_server
     caplog.set_level(logging.DEBUG)
-    fiscal_year(house.app, tmp_path)
+    fiscal_year(house, tmp_path)
     # The server is not there yet: recording goes on, nothing is marked sent.
     recorded = scan(house, date(2025, 2, 6))
     assert recorded

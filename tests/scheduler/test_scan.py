@@ -30,7 +30,7 @@ def event_count(house: House) -> int:
 
 
 def test_day_by_day_equals_one_jump_after_downtime(house: House, tmp_path: Path) -> None:
-    fiscal_year(house.app, tmp_path)
+    fiscal_year(house, tmp_path)
     daily = []
     day = START
     while day <= END:
@@ -40,7 +40,7 @@ def test_day_by_day_equals_one_jump_after_downtime(house: House, tmp_path: Path)
     assert scan(house, END) == []  # a second scan at the same date records nothing
 
     with open_house(f"sqlite:///{tmp_path / 'jump.db'}", create=True) as jump:
-        fiscal_year(jump.app, tmp_path / "j")
+        fiscal_year(jump, tmp_path / "j")
         jumped = scan(jump, END)
     assert triples(daily) == triples(jumped)
 
@@ -71,15 +71,15 @@ def test_day_by_day_equals_one_jump_after_downtime(house: House, tmp_path: Path)
 
 
 def test_a_policy_change_is_an_event_and_applies_from_then_on(house: House, tmp_path: Path) -> None:
-    fiscal_year(house.app, tmp_path)
+    fiscal_year(house, tmp_path)
     scan(house, date(2025, 1, 20))
     with acting_as(BUREAU):
-        house.app.set_policy({"reminder.immediate": "3"}, "提醒改为提前三天")
+        house.schedule.set_policy({"reminder.immediate": "3"}, "提醒改为提前三天")
     later = scan(house, date(2025, 2, 10))
     reminders = [i for i in later if i.ref == "IMM-OPEN" and i.kind == "reminder"]
     assert [r.for_date for r in reminders] == ["2025-02-02"]
     oid = occurrence_id("IMM-OPEN", OccurrenceKind.REMINDER, date(2025, 2, 2))
-    [recorded] = list(house.app.repository.event_store.get(oid))
+    [recorded] = list(house.store.app.repository.event_store.get(oid))
     assert recorded.policy_version == 1 and recorded.actor == "system"  # type: ignore[attr-defined]
     assert recorded.for_date == date(2025, 2, 2)  # type: ignore[attr-defined]
 
@@ -87,11 +87,11 @@ def test_a_policy_change_is_an_event_and_applies_from_then_on(house: House, tmp_
 def test_unknown_holiday_year_records_nothing(house: House, tmp_path: Path) -> None:
     from tests.scheduler.scenario import PHASED, departments
 
-    departments(house.app)
-    record(house.app, "OK-1")
-    issue(house.app, "OK-1", IMM, date(2026, 12, 1), date(2026, 12, 20))
-    record(house.app, "LATE-1")
-    issue(house.app, "LATE-1", PHASED, date(2026, 10, 1), date(2027, 6, 30))
+    departments(house)
+    record(house, "OK-1")
+    issue(house, "OK-1", IMM, date(2026, 12, 1), date(2026, 12, 20))
+    record(house, "LATE-1")
+    issue(house, "LATE-1", PHASED, date(2026, 10, 1), date(2027, 6, 30))
     before = event_count(house)
     with pytest.raises(InvalidInput, match="2027"):
         scan(house, date(2027, 2, 1))
@@ -102,10 +102,10 @@ def test_unknown_holiday_year_records_nothing(house: House, tmp_path: Path) -> N
 
 
 def test_rebuild_keeps_the_cursor_so_nothing_old_is_recorded_again(house: House, tmp_path: Path) -> None:
-    fiscal_year(house.app, tmp_path)
+    fiscal_year(house, tmp_path)
     scan(house, date(2025, 3, 1))
     with acting_as(BUREAU):
-        house.app.set_policy({"reminder.immediate": "20"}, "改提醒")  # IMM-OPEN: 01-16, never recorded
+        house.schedule.set_policy({"reminder.immediate": "20"}, "改提醒")  # IMM-OPEN: 01-16, never recorded
     house.store.runner.rebuild()
     # Under the new lead times, days before 03-01 would have other reminders: not recorded now.
     later = scan(house, date(2025, 3, 2))
@@ -116,9 +116,9 @@ def test_rebuild_keeps_the_cursor_so_nothing_old_is_recorded_again(house: House,
 def test_the_recorded_policy_sets_the_default_deadline_at_issue(house: House) -> None:
     from tests.scheduler.scenario import departments
 
-    departments(house.app)
-    record(house.app, "P-1")
+    departments(house)
+    record(house, "P-1")
     with acting_as(BUREAU):
-        house.app.set_policy({"deadline.immediate": "10"}, "立行立改十日内完成")
-    issue(house.app, "P-1", IMM, date(2025, 3, 3), None)
-    assert house.app.get_finding("P-1").due == date(2025, 3, 13)
+        house.schedule.set_policy({"deadline.immediate": "10"}, "立行立改十日内完成")
+    issue(house, "P-1", IMM, date(2025, 3, 3), None)
+    assert house.findings.get_finding("P-1").due == date(2025, 3, 13)

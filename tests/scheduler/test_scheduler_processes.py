@@ -35,7 +35,7 @@ def occurrences(house: House) -> list[tuple[str, int]]:
 
 def test_two_daemons_on_one_postgresql_store_record_no_duplicate(pg_url: str, tmp_path: Path) -> None:
     with open_house(pg_url, create=True, blob_dir=tmp_path / "blobs") as house:
-        fiscal_year(house.app, tmp_path)
+        fiscal_year(house, tmp_path)
         house.catch_up()
     cli = make_cli(pg_url, tmp_path)
     args = [RECTIFY, "scheduler", "run", "--now", "2025-01-01", "--until", "2025-09-30"]
@@ -51,17 +51,17 @@ def test_two_daemons_on_one_postgresql_store_record_no_duplicate(pg_url: str, tm
         assert len({oid for oid, _ in recorded}) == len(recorded)
         assert scan(house, date(2025, 9, 30)) == []  # nothing was missed either
     with open_house(f"sqlite:///{tmp_path / 'jump.db'}", create=True) as jump:
-        fiscal_year(jump.app, tmp_path / "j")
+        fiscal_year(jump, tmp_path / "j")
         expected = scan(jump, date(2025, 9, 30))
     assert len(recorded) == len(expected)
 
 
 def test_a_scan_killed_mid_way_and_run_again_records_each_once(pg_url: str, tmp_path: Path) -> None:
     with open_house(pg_url, create=True, blob_dir=tmp_path / "blobs") as house:
-        departments(house.app)
+        departments(house)
         for n in range(200):
-            record(house.app, f"K-{n:03d}")
-            issue(house.app, f"K-{n:03d}", IMM, date(2025, 1, 6), date(2025, 2, 5))
+            record(house, f"K-{n:03d}")
+            issue(house, f"K-{n:03d}", IMM, date(2025, 1, 6), date(2025, 2, 5))
         house.catch_up()
         cli = make_cli(pg_url, tmp_path)
         tick = [RECTIFY, "scheduler", "tick", "--now", "2025-12-31"]
@@ -95,9 +95,9 @@ def test_a_scan_killed_mid_way_and_run_again_records_each_once(pg_url: str, tmp_
 def test_the_daemon_stops_cleanly_on_sigterm(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'r.db'}"
     with open_house(url, create=True, blob_dir=tmp_path / "blobs") as house:
-        departments(house.app)
-        record(house.app, "T-1")
-        issue(house.app, "T-1", IMM, date(2025, 1, 6), date(2025, 2, 5))
+        departments(house)
+        record(house, "T-1")
+        issue(house, "T-1", IMM, date(2025, 1, 6), date(2025, 2, 5))
     cli = make_cli(url, tmp_path)
     proc = subprocess.Popen([RECTIFY, "scheduler", "run", "--interval-minutes", "60", "--hour", "3"],
                             env=cli.env, stderr=subprocess.PIPE, stdout=subprocess.PIPE, text=True)

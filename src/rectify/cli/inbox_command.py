@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from rectify.cli.context import opened, session
+from rectify.bootstrap import open_house
 from rectify.cli.output import console, print_json
 from rectify.domain.errors import InvalidInput
 from rectify.projections.inbox_queries import inbox, mark_read
@@ -41,7 +41,7 @@ def _plain(row: Any) -> dict[str, Any]:
 
 
 def run_list(args: argparse.Namespace) -> int:
-    with opened() as house, session(house) as principal:
+    with open_house() as house, house.session() as principal:
         house.catch_up()
         with house.store.engine.connect() as conn:
             rows = [_plain(r) for r in inbox(conn, principal, unread_only=args.unread)]
@@ -63,7 +63,7 @@ def run_list(args: argparse.Namespace) -> int:
 def run_read(args: argparse.Namespace) -> int:
     if bool(args.id) == bool(args.all):
         raise InvalidInput("请给出一个提醒编号，或 --all（二者选一）")
-    with opened() as house, session(house) as principal:
+    with open_house() as house, house.session() as principal:
         house.catch_up()
         count = mark_read(house.store.engine, principal, None if args.all else args.id.strip())
     console.print(f"已标为已读 {count} 条")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import argparse
 
-from rectify.cli.context import opened, session
+from rectify.bootstrap import open_house
 from rectify.cli.output import console, print_json
 from rectify.domain.errors import InvalidInput
 from rectify.domain.schedule_policy import DEFAULTS, SETTING_LABELS, SchedulePolicy, describe
@@ -42,8 +42,8 @@ def _print(policy: SchedulePolicy) -> None:
 
 
 def run_show(args: argparse.Namespace) -> int:
-    with opened() as house, session(house, catch_up=False):
-        policy = house.app.policy()
+    with open_house() as house, house.session(catch_up=False):
+        policy = house.schedule.policy()
     if args.json:
         print_json(describe(policy))
     else:
@@ -58,7 +58,7 @@ def run_set(args: argparse.Namespace) -> int:
         if not sep or not key.strip():
             raise InvalidInput(f"政策设置 {item!r} 应为 KEY=VALUE，如 reminder.phased=30,7,1")
         settings[key.strip()] = value
-    with opened() as house, session(house):
-        policy = house.app.set_policy(settings, args.reason)
+    with open_house() as house, house.session():
+        policy = house.schedule.set_policy(settings, args.reason)
     _print(policy)
     return 0

@@ -104,7 +104,7 @@ def run_daemon(args: argparse.Namespace) -> int:
     smtp = SmtpSettings.from_env()
     _setup_logging()
     with open_house() as house:
-        policy = house.app.policy()
+        policy = house.schedule.policy()
         hour = policy.scan_hour if args.hour is None else args.hour
         interval = policy.scan_interval_minutes if args.interval_minutes is None else args.interval_minutes
         if not 0 <= hour <= 23:

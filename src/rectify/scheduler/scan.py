@@ -18,7 +18,7 @@ from rectify.domain.deadlines import HolidayCalendar
 from rectify.domain.identity import Principal, Role, acting_as
 from rectify.domain.occurrence import Due
 from rectify.domain.schedule import Plan, plan
-from rectify.domain.schedule_commands import OccurrenceContext
+from rectify.domain.services.schedule import OccurrenceContext
 from rectify.projections.deadline_queries import advance, due_rows, facts_of
 
 SYSTEM = Principal("system", Role.SYSTEM)
@@ -41,7 +41,7 @@ def scan(house: House, today: date, calendar: HolidayCalendar | None = None) -> 
     calendar = calendar or HolidayCalendar()
     store = house.store
     store.catch_up()
-    policy = store.app.policy()
+    policy = house.schedule.policy()
     with store.engine.connect() as conn:
         rows = due_rows(conn, today)
     plans: list[tuple[Any, Plan]] = [
@@ -59,7 +59,7 @@ def scan(house: House, today: date, calendar: HolidayCalendar | None = None) -> 
     with acting_as(SYSTEM):
         for start in range(0, len(pending), BATCH):
             batch = pending[start : start + BATCH]
-            for (due, context), new in zip(batch, store.app.record_occurrences(batch), strict=True):
+            for (due, context), new in zip(batch, house.schedule.record_occurrences(batch), strict=True):
                 if new:
                     recorded.append(
                         RecordedItem(

@@ -1,4 +1,4 @@
-"""Clock commands, as a mixin for RectifyApp: the policy, and recording occurrences.
+"""The clock's service: the bureau's schedule policy, and recording occurrences.
 
 Occurrences are recorded by the `system` principal only; a version clash on the
 derived id means another writer recorded it first, which is success, not an error.
@@ -6,47 +6,34 @@ derived id means another writer recorded it first, which is success, not an erro
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any
-from uuid import UUID
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
 
-from rectify.domain.deadlines import DeadlinePolicy
+from rectify.domain.application import RectifyApp
 from rectify.domain.errors import ConcurrencyConflict, InvalidInput, NotAllowed
+from rectify.domain.finding import RectificationClass
 from rectify.domain.identity import Role, current_principal
 from rectify.domain.occurrence import Due, Occurrence
 from rectify.domain.schedule_policy import Policy, SchedulePolicy, canonical
 
-if TYPE_CHECKING:
-    from eventsourcing.domain import Aggregate
 
-    class _AppBase:
-        def save_all(self, *aggregates: Aggregate) -> None: ...
-        def get_or_none(self, aggregate_id: UUID) -> Any: ...
+@dataclass(frozen=True)
+class OccurrenceContext:
+    """What an occurrence says about its finding, and the policy it was computed under."""
 
-else:
-    _AppBase = object
+    department_code: str
+    unit_code: str | None
+    title: str
+    policy_version: int
 
 
-class ScheduleCommands(_AppBase):
+class ScheduleService:
+    def __init__(self, app: RectifyApp) -> None:
+        self.app = app
+
     def policy(self) -> SchedulePolicy:
-        stored = self.get_or_none(Policy.create_id())
-        return stored.current() if isinstance(stored, Policy) else SchedulePolicy.default()
-
-    _base_deadline_policy: DeadlinePolicy | None = None
-
-    @property
-    def deadline_policy(self) -> DeadlinePolicy:
-        """The wired policy (day counting, holidays), with the days the bureau recorded."""
-        base = self._base_deadline_policy or DeadlinePolicy()
-        stored = self.get_or_none(Policy.create_id())
-        if not isinstance(stored, Policy):
-            return base
-        return replace(base, days=dict(stored.current().deadline_days))
-
-    @deadline_policy.setter
-    def deadline_policy(self, policy: DeadlinePolicy) -> None:
-        self._base_deadline_policy = policy
+        stored = self.app.find(Policy.create_id(), Policy)
+        return stored.current() if stored is not None else SchedulePolicy.default()
 
     def set_policy(self, settings: Mapping[str, str], reason: str) -> SchedulePolicy:
         principal = current_principal()
@@ -57,12 +44,12 @@ class ScheduleCommands(_AppBase):
         if not settings:
             raise InvalidInput("没有给出要修改的设置（KEY=VALUE）")
         clean = {key.strip(): canonical(key, value) for key, value in settings.items()}
-        stored = self.get_or_none(Policy.create_id())
-        if isinstance(stored, Policy):
+        stored = self.app.find(Policy.create_id(), Policy)
+        if stored is not None:
             stored.change(clean, reason=reason.strip())
         else:
             stored = Policy(settings=clean, reason=reason.strip())
-        self.save_all(stored)
+        self.app.save_all(stored)
         return stored.current()
 
     def record_occurrences(self, items: Sequence[tuple[Due, OccurrenceContext]]) -> list[bool]:
@@ -75,32 +62,46 @@ class ScheduleCommands(_AppBase):
         principal = current_principal()
         if principal.role is not Role.SYSTEM:
             raise NotAllowed(f"提醒与逾期只能由系统记录（{principal.name} 不是系统用户）")
-        occurrences = [_occurrence(due, context) for due, context in items]
-        if not occurrences:
+        if not items:
             return []
         try:
-            self.save_all(*occurrences)
-            return [True] * len(occurrences)
+            self.app.save_all(*[_occurrence(due, context) for due, context in items])
+            return [True] * len(items)
         except ConcurrencyConflict:
             pass
         results = []
         for due, context in items:
             try:
-                self.save_all(_occurrence(due, context))
+                self.app.save_all(_occurrence(due, context))
                 results.append(True)
             except ConcurrencyConflict:
                 results.append(False)  # the derived id exists: someone recorded it first
         return results
 
 
-@dataclass(frozen=True)
-class OccurrenceContext:
-    """What an occurrence says about its finding, and the policy it was computed under."""
+class RecordedDeadlineDays(Mapping[RectificationClass, int | None]):
+    """Default deadline days by class as the bureau last recorded them (else `base`).
 
-    department_code: str
-    unit_code: str | None
-    title: str
-    policy_version: int
+    A live view, read at each issue, so `policy set deadline.<class>=N` applies to the
+    next issue without re-wiring the FindingService's DeadlinePolicy.
+    """
+
+    def __init__(self, schedule: ScheduleService, base: Mapping[RectificationClass, int | None]) -> None:
+        self.schedule = schedule
+        self.base = dict(base)
+
+    def _current(self) -> Mapping[RectificationClass, int | None]:
+        stored = self.schedule.app.find(Policy.create_id(), Policy)
+        return self.base if stored is None else stored.current().deadline_days
+
+    def __getitem__(self, key: RectificationClass) -> int | None:
+        return self._current()[key]
+
+    def __iter__(self) -> Iterator[RectificationClass]:
+        return iter(self._current())
+
+    def __len__(self) -> int:
+        return len(self._current())
 
 
 def _occurrence(due: Due, context: OccurrenceContext) -> Occurrence:
