@@ -24,6 +24,7 @@ from rectify.domain.services import (
     EvidenceService,
     FindingService,
     PeopleService,
+    ScheduleService,
     Services,
 )
 from rectify.projections.store import Store, describe, open_store
@@ -89,6 +90,11 @@ class House:
     @property
     def people(self) -> PeopleService:
         return self.services.people
+
+    @property
+    def schedule(self) -> ScheduleService:
+        """The clock's policy and occurrences (rectify.scheduler records through it)."""
+        return self.services.schedule
 
     @property
     def queries(self) -> Queries:

@@ -15,6 +15,9 @@ from rectify.cli import (
     evidence_command,
     findings_command,
     import_command,
+    inbox_command,
+    policy_command,
+    scheduler_command,
     store_commands,
     user_commands,
 )
@@ -53,6 +56,9 @@ def _command_modules() -> list[CommandModule]:
         evidence_command,
         check_command,
         evaluation_commands,
+        policy_command,
+        inbox_command,
+        scheduler_command,
     ]
     return modules
 
