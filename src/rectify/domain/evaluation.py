@@ -25,7 +25,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from enum import Enum
 from typing import Any
 from uuid import UUID
 
@@ -51,6 +50,7 @@ from rectify.domain.scoring import (
     question_composite,
     survey_overall,
 )
+from rectify.domain.vocabulary import STAGE_LABELS, ScoreStage
 
 __all__ = [
     "HEADER_FIELDS",
@@ -68,21 +68,7 @@ __all__ = [
 ]
 
 
-class ScoreStage(Enum):
-    SELF = "self"  # 自评
-    REVIEW = "review"  # 复核
-    THIRD_PARTY = "third_party"  # 第三方评价
-    FINAL = "final"  # 最终（征求意见后）
-
-
 STAGE_ORDER = (ScoreStage.SELF, ScoreStage.REVIEW, ScoreStage.THIRD_PARTY, ScoreStage.FINAL)
-
-STAGE_LABELS = {
-    ScoreStage.SELF: "自评",
-    ScoreStage.REVIEW: "复核",
-    ScoreStage.THIRD_PARTY: "第三方评价",
-    ScoreStage.FINAL: "最终",
-}
 
 SCORING_ROLES = frozenset({Role.EVALUATOR, Role.BUREAU})
 
