@@ -41,7 +41,7 @@ def _paths(nodes: Sequence[NodeCard]) -> list[list[NodeCard]]:
 
 def _label(node: NodeCard) -> str:
     code = node.printed_code or node.code
-    return f"{code} {node.name}" if node.is_leaf else f"{node.name}（{labels.score(node.weight)}分）"
+    return f"{code} {node.name}" if node.is_leaf else f"{code} {node.name}（{labels.score(node.weight)}分）"
 
 
 def _rule_result(node: NodeCard) -> str:
