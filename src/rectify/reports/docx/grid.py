@@ -9,7 +9,6 @@ with its table number, row and column, never guessed.
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 
 from docx.oxml.ns import qn
@@ -29,11 +28,12 @@ Grid = list[list[GridCell]]
 
 
 def cell_text(tc: object) -> str:
-    """The text of a w:tc, paragraphs joined by newlines, NFKC-normalised."""
+    """The text of a w:tc, paragraphs joined by newlines (kept as printed: full-width
+    punctuation is part of Chinese text; only numbers are normalised when parsed)."""
     paragraphs = []
     for p in tc.iter(qn("w:p")):  # type: ignore[attr-defined]
         paragraphs.append("".join(t.text or "" for t in p.iter(qn("w:t"))))
-    return unicodedata.normalize("NFKC", "\n".join(paragraphs)).strip()
+    return "\n".join(paragraphs).strip()
 
 
 def read_grid(table: Table, number: int, source: str) -> Grid:

@@ -46,4 +46,4 @@ def day(text: str) -> date | None:
 
 def squeeze(text: str) -> str:
     """Drop the spaces and line breaks a narrow cell put inside Chinese words."""
-    return re.sub(r"(?<=[^\x00-\x7f])\s+|\s+(?=[^\x00-\x7f])", "", normal(text))
+    return re.sub(r"(?<=[^\x00-\x7f])\s+|\s+(?=[^\x00-\x7f])", "", text.strip())

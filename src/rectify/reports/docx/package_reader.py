@@ -44,7 +44,7 @@ def _decimal(value: Decimal | None) -> float | None:
 
 def split_label(text: str) -> tuple[str | None, str, Decimal | None]:
     """"A 投入 (15分)" → ("A", "投入", 15); "A1.1 绩效目标合理性" → ("A1.1", name, None)."""
-    match = _LABEL.match(numbers.normal(text))
+    match = _LABEL.match(text.strip())
     assert match is not None  # every part of the pattern is optional
     code, name, weight = match.groups()
     return code, numbers.squeeze(name), Decimal(weight) if weight else None
