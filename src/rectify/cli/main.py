@@ -13,6 +13,7 @@ from rectify.cli import (
     demo_command,
     evaluation_commands,
     evidence_command,
+    export_command,
     findings_command,
     import_command,
     store_commands,
@@ -53,6 +54,7 @@ def _command_modules() -> list[CommandModule]:
         evidence_command,
         check_command,
         evaluation_commands,
+        export_command,
     ]
     return modules
 
