@@ -185,7 +185,7 @@ def fill_cell_text(cell_paragraph: Paragraph, text: str, *, bold: bool = False, 
 
 def table(doc: Document, headers: Sequence[str], widths_mm: Sequence[float]) -> Table:
     """A bordered table whose first row (headers) repeats on every page."""
-    tbl = doc.add_table(rows=1, cols=len(headers))
+    tbl: Table = doc.add_table(rows=1, cols=len(headers))
     tbl.style = doc.styles["Table Grid"]
     tbl.alignment = WD_TABLE_ALIGNMENT.CENTER
     tbl.autofit = False
@@ -200,7 +200,7 @@ def table(doc: Document, headers: Sequence[str], widths_mm: Sequence[float]) -> 
 
 
 def add_row(tbl: Table, values: Sequence[str], widths_mm: Sequence[float], center: Sequence[int] = ()) -> _Row:
-    row = tbl.add_row()
+    row: _Row = tbl.add_row()  # type: ignore[no-untyped-call]
     for index, (cell, text) in enumerate(zip(row.cells, values, strict=True)):
         cell.width = Mm(widths_mm[index])
         fill_cell_text(cell.paragraphs[0], text, center=index in center)

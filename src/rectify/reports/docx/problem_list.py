@@ -59,7 +59,7 @@ def build(
     ordered: Sequence[FindingView] = sorted(findings, key=lambda f: (f.category, f.ref))
     seq = 0
     for category, items in groupby(ordered, key=lambda f: f.category):
-        group = tbl.add_row()
+        group = tbl.add_row()  # type: ignore[no-untyped-call]
         merged = group.cells[0].merge(group.cells[-1])
         layout.fill_cell_text(merged.paragraphs[0], category or "未分类", bold=True)
         for finding in items:

@@ -112,7 +112,7 @@ def build(
         if len(path) < levels:  # a shallow leaf spans the level columns it lacks
             row.cells[len(path) - 1].merge(row.cells[levels - 1])
     _merge_down(tbl, first_row, paths, levels)
-    total_row = tbl.add_row()
+    total_row = tbl.add_row()  # type: ignore[no-untyped-call]
     merged = total_row.cells[0].merge(total_row.cells[levels - 1])
     layout.fill_cell_text(merged.paragraphs[0], "合计", bold=True, center=True)
     roots = sum((n.weight for n in card.nodes if n.parent is None), start=Decimal(0))

@@ -40,4 +40,4 @@ HEADER_ROW = 1
 def letter(title: str) -> str:
     """The spreadsheet column letter of `title` in an exported 台账."""
     titles = (*TITLES, ORIGINAL_REF)
-    return get_column_letter(titles.index(title) + 1)
+    return str(get_column_letter(titles.index(title) + 1))
