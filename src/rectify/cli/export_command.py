@@ -219,7 +219,7 @@ def run_report(args: argparse.Namespace) -> int:
             house, principal, fiscal_year=args.year, department=args.department, today=today
         )
         checkpoint = _checkpoint(house)
-    line = f"统计截至{labels.day(today)}；数据来自 rectify 事件日志，封存检查点 {checkpoint}。"
+    line = f"统计截至{labels.day(today)}，数据来自事件日志（封存检查点见页脚）。"
     doc = status_report.build(args.year, rows, items, as_of_line=line, checkpoint=checkpoint)
     doc.save(str(path))
     return _done(path, "整改情况报告", len(items), checkpoint)

@@ -97,6 +97,11 @@ def official_document(checkpoint: str) -> Document:
         style.font.color.rgb = None
         style.paragraph_format.keep_with_next = True
         style.paragraph_format.first_line_indent = Pt(0) if name == "Title" else Pt(32)
+    # The default template rules a blue line under Title; 公文 titles stand alone.
+    title_ppr = doc.styles["Title"].element.pPr
+    if title_ppr is not None:
+        for border in title_ppr.findall(qn("w:pBdr")):
+            title_ppr.remove(border)
     doc.settings.odd_and_even_pages_header_footer = True
     _footer(doc, section.footer, checkpoint, odd=True)
     _footer(doc, section.even_page_footer, checkpoint, odd=False)
@@ -166,12 +171,16 @@ def body(doc: Document, text: str, *, align_right: bool = False, indent: bool = 
     return paragraph
 
 
+def _row_flag(row: _Row, name: str) -> None:
+    flag = OxmlElement(name)
+    flag.set(qn("w:val"), "true")
+    row._tr.get_or_add_trPr().append(flag)
+
+
 def repeat_header(row: _Row) -> None:
     """Mark a row as a header row that Word repeats at the top of every page."""
-    tr_pr = row._tr.get_or_add_trPr()
-    flag = OxmlElement("w:tblHeader")
-    flag.set(qn("w:val"), "true")
-    tr_pr.append(flag)
+    _row_flag(row, "w:cantSplit")
+    _row_flag(row, "w:tblHeader")
 
 
 def fill_cell_text(cell_paragraph: Paragraph, text: str, *, bold: bool = False, center: bool = False) -> None:
@@ -201,6 +210,7 @@ def table(doc: Document, headers: Sequence[str], widths_mm: Sequence[float]) -> 
 
 def add_row(tbl: Table, values: Sequence[str], widths_mm: Sequence[float], center: Sequence[int] = ()) -> _Row:
     row: _Row = tbl.add_row()  # type: ignore[no-untyped-call]
+    _row_flag(row, "w:cantSplit")  # an item is read whole: it moves to the next page
     for index, (cell, text) in enumerate(zip(row.cells, values, strict=True)):
         cell.width = Mm(widths_mm[index])
         fill_cell_text(cell.paragraphs[0], text, center=index in center)

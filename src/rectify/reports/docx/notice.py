@@ -11,11 +11,11 @@ from docx.document import Document
 from rectify.projections.queries import FindingView
 from rectify.reports import labels
 from rectify.reports.docx import gbt9704 as layout
-from rectify.reports.docx.problem_list import amount_text
+from rectify.reports.docx.problem_list import amount_text, deadline
 
 NUMERALS = "一二三四五六七八九十"
 HEADERS = ("序号", "问题编号", "问题", "整改类别", "整改时限", "涉及金额")
-WIDTHS = (10.0, 26.0, 58.0, 20.0, 24.0, 18.0)
+WIDTHS = (8.0, 24.0, 56.0, 16.0, 34.0, 18.0)
 
 
 def chinese_ordinal(n: int) -> str:
@@ -46,8 +46,7 @@ def build(
     layout.heading(doc, "一、问题清单", 1)
     tbl = layout.table(doc, HEADERS, WIDTHS)
     for seq, f in enumerate(findings, start=1):
-        due = f.due.isoformat() if f.due else "—"
-        values = [str(seq), f.ref, f.title, labels.class_label(f.rectification_class), due, amount_text(f)]
+        values = [str(seq), f.ref, f.title, labels.class_label(f.rectification_class), deadline(f), amount_text(f)]
         layout.add_row(tbl, values, WIDTHS, center=(0, 3))
     layout.heading(doc, "二、问题及整改要求", 1)
     for seq, f in enumerate(findings, start=1):

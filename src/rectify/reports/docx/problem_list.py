@@ -16,7 +16,7 @@ from rectify.reports import labels
 from rectify.reports.docx import gbt9704 as layout
 
 HEADERS = ("序号", "问题编号", "问题", "责任单位", "整改类别", "整改时限", "涉及金额", "状态")
-WIDTHS = (9.0, 22.0, 45.0, 22.0, 15.0, 16.0, 15.0, 12.0)
+WIDTHS = (8.0, 22.0, 44.0, 20.0, 14.0, 18.0, 16.0, 14.0)
 
 
 def responsible(finding: FindingView) -> str:
@@ -30,6 +30,13 @@ def amount_text(finding: FindingView) -> str:
     return f"{labels.money(finding.amount)}{finding.amount_unit or ''}"
 
 
+def deadline(finding: FindingView) -> str:
+    """整改时限; a long-term item is watched by its re-review date instead."""
+    if finding.due is None and finding.re_review_on is not None:
+        return f"{finding.re_review_on.isoformat()}（复核）"
+    return labels.iso_day(finding.due)
+
+
 def row_values(seq: int, finding: FindingView) -> list[str]:
     return [
         str(seq),
@@ -37,7 +44,7 @@ def row_values(seq: int, finding: FindingView) -> list[str]:
         f"{finding.title}：{finding.description}" if finding.description else finding.title,
         responsible(finding),
         labels.class_label(finding.rectification_class),
-        finding.due.isoformat() if finding.due else "—",
+        deadline(finding),
         amount_text(finding),
         labels.status_label(finding.status),
     ]

@@ -20,8 +20,8 @@ from rectify.reports import labels
 from rectify.reports.docx import gbt9704 as layout
 
 LEVEL_NAMES = ("一级指标", "二级指标", "三级指标", "四级指标", "五级指标")
-LEVEL_WIDTH = 20.0
-FIXED = (("权重", 12.0), ("得分", 12.0), ("评分规则", 0.0), ("规则计算", 20.0))
+LEVEL_WIDTH = 19.0
+FIXED = (("权重", 15.0), ("得分", 15.0), ("评分规则", 0.0), ("规则计算", 16.0))
 TEXT_WIDTH = 156.0
 
 

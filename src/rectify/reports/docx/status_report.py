@@ -15,12 +15,12 @@ from rectify.projections.figures import Figures, percent
 from rectify.projections.queries import DONE_STATUSES, FindingView
 from rectify.reports import labels
 from rectify.reports.docx import gbt9704 as layout
-from rectify.reports.docx.problem_list import responsible
+from rectify.reports.docx.problem_list import deadline, responsible
 
 DEPT_HEADERS = ("部门", "问题数", "已销号", "整改率（数量）", "整改率（金额）", "逾期", "延期", "结转", "屡查屡犯")
 DEPT_WIDTHS = (34.0, 14.0, 14.0, 20.0, 20.0, 13.0, 13.0, 14.0, 14.0)
 OPEN_HEADERS = ("序号", "问题编号", "问题", "责任单位", "整改时限", "状态")
-OPEN_WIDTHS = (10.0, 26.0, 52.0, 30.0, 20.0, 18.0)
+OPEN_WIDTHS = (8.0, 24.0, 46.0, 30.0, 28.0, 20.0)
 
 
 @dataclass(frozen=True)
@@ -104,7 +104,6 @@ def build(
         return doc
     tbl = layout.table(doc, OPEN_HEADERS, OPEN_WIDTHS)
     for seq, f in enumerate(still_open, start=1):
-        due = f.due.isoformat() if f.due else "—"
         state = labels.status_label(f.status) + ("（逾期）" if f.overdue else "")
-        layout.add_row(tbl, [str(seq), f.ref, f.title, responsible(f), due, state], OPEN_WIDTHS, center=(0,))
+        layout.add_row(tbl, [str(seq), f.ref, f.title, responsible(f), deadline(f), state], OPEN_WIDTHS, center=(0,))
     return doc

@@ -81,6 +81,8 @@ def export(
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.print_title_rows = "1:1"
+    ws.sheet_properties.pageSetUpPr.fitToPage = True  # all columns on one page width
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
     meta = wb.create_sheet(INFO_SHEET)
     for key, value in {"封存检查点": checkpoint, **info}.items():
         meta.append([key, value])
