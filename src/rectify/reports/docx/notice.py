@@ -12,6 +12,7 @@ from rectify.projections.queries import FindingView
 from rectify.reports import labels
 from rectify.reports.docx import gbt9704 as layout
 from rectify.reports.docx.problem_list import amount_text, deadline
+from rectify.reports.docx.rows import RowWriter
 
 NUMERALS = "一二三四五六七八九十"
 HEADERS = ("序号", "问题编号", "问题", "整改类别", "整改时限", "涉及金额")
@@ -44,10 +45,10 @@ def build(
         "请认真落实整改，按期报送整改情况。",
     )
     layout.heading(doc, "一、问题清单", 1)
-    tbl = layout.table(doc, HEADERS, WIDTHS)
+    rows = RowWriter(layout.table(doc, HEADERS, WIDTHS), WIDTHS, center=(0, 3))
     for seq, f in enumerate(findings, start=1):
         values = [str(seq), f.ref, f.title, labels.class_label(f.rectification_class), deadline(f), amount_text(f)]
-        layout.add_row(tbl, values, WIDTHS, center=(0, 3))
+        rows.add(values)
     layout.heading(doc, "二、问题及整改要求", 1)
     for seq, f in enumerate(findings, start=1):
         layout.heading(doc, f"（{chinese_ordinal(seq)}）{f.title}（{f.ref}）", 2)

@@ -14,6 +14,7 @@ from docx.document import Document
 from rectify.projections.queries import FindingView
 from rectify.reports import labels
 from rectify.reports.docx import gbt9704 as layout
+from rectify.reports.docx.rows import RowWriter
 
 HEADERS = ("序号", "问题编号", "问题", "责任单位", "整改类别", "整改时限", "涉及金额", "状态")
 WIDTHS = (8.0, 22.0, 44.0, 20.0, 14.0, 18.0, 16.0, 14.0)
@@ -63,6 +64,7 @@ def build(
     layout.title(doc, heading)
     layout.body(doc, scope_line)
     tbl = layout.table(doc, HEADERS, WIDTHS)
+    rows = RowWriter(tbl, WIDTHS, center=(0, 4, 7))
     ordered: Sequence[FindingView] = sorted(findings, key=lambda f: (f.category, f.ref))
     seq = 0
     for category, items in groupby(ordered, key=lambda f: f.category):
@@ -71,7 +73,7 @@ def build(
         layout.fill_cell_text(merged.paragraphs[0], category or "未分类", bold=True)
         for finding in items:
             seq += 1
-            layout.add_row(tbl, row_values(seq, finding), WIDTHS, center=(0, 4, 7))
+            rows.add(row_values(seq, finding))
             if progress is not None:
                 progress(seq)
     if seq == 0:

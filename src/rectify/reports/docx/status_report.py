@@ -16,6 +16,7 @@ from rectify.projections.queries import DONE_STATUSES, FindingView
 from rectify.reports import labels
 from rectify.reports.docx import gbt9704 as layout
 from rectify.reports.docx.problem_list import deadline, responsible
+from rectify.reports.docx.rows import RowWriter
 
 DEPT_HEADERS = ("部门", "问题数", "已销号", "整改率（数量）", "整改率（金额）", "逾期", "延期", "结转", "屡查屡犯")
 DEPT_WIDTHS = (34.0, 14.0, 14.0, 20.0, 20.0, 13.0, 13.0, 14.0, 14.0)
@@ -102,8 +103,8 @@ def build(
     if not still_open:
         layout.body(doc, "无。")
         return doc
-    tbl = layout.table(doc, OPEN_HEADERS, OPEN_WIDTHS)
+    rows_out = RowWriter(layout.table(doc, OPEN_HEADERS, OPEN_WIDTHS), OPEN_WIDTHS, center=(0,))
     for seq, f in enumerate(still_open, start=1):
         state = labels.status_label(f.status) + ("（逾期）" if f.overdue else "")
-        layout.add_row(tbl, [str(seq), f.ref, f.title, responsible(f), deadline(f), state], OPEN_WIDTHS, center=(0,))
+        rows_out.add([str(seq), f.ref, f.title, responsible(f), deadline(f), state])
     return doc
