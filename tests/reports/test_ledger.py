@@ -155,3 +155,46 @@ def test_closure_request_needs_evidence(seeded_store: Store, tmp_path: Path) -> 
     with pytest.raises(LedgerProblems) as caught:
         import_as(seeded_store, WB, path)
     assert f"rectify evidence submit 文件 --finding {R1}" in caught.value.message
+
+
+def test_unreadable_files_are_named(tmp_path: Path) -> None:
+    from rectify.domain.errors import InvalidInput
+
+    text = tmp_path / "台账.xlsx"
+    text.write_text("序号,问题编号\n1,WB-GXJ/2024/01\n", encoding="utf-8")
+    with pytest.raises(InvalidInput, match="不是 .xlsx 文件"):
+        read_ledger(text)
+    encrypted = tmp_path / "加密.xlsx"
+    encrypted.write_bytes(bytes.fromhex("D0CF11E0A1B11AE1") + bytes(1024))
+    with pytest.raises(InvalidInput, match="已加密"):
+        read_ledger(encrypted)
+    good = tmp_path / "好.xlsx"
+    export([], good, checkpoint="0:" + "0" * 64, info={})
+    truncated = tmp_path / "截断.xlsx"
+    truncated.write_bytes(good.read_bytes()[: good.stat().st_size // 2])
+    with pytest.raises(InvalidInput, match="损坏或不完整"):
+        read_ledger(truncated)
+    wb = load_workbook(good)
+    wb[SHEET].delete_cols(7)  # a department deleted the 整改措施 column
+    wb.save(good)
+    with pytest.raises(InvalidInput, match="第 1 行缺少列：整改措施"):
+        read_ledger(good)
+
+
+def test_a_row_for_a_ref_that_does_not_exist(seeded_store: Store, tmp_path: Path) -> None:
+    path = tmp_path / "台账.xlsx"
+    export_as(seeded_store, WB, path)
+    wb = load_workbook(path)
+    ws = wb[SHEET]
+    ws.append([3, "WB-GXJ/2024/77", "新问题", "", "", "", "补充的措施"])
+    ws[f"{letter('完成比例')}2"] = "六成"
+    wb.save(path)
+    before = events(seeded_store)
+    with pytest.raises(LedgerProblems) as caught:
+        import_as(seeded_store, WB, path)
+    problems = [str(p) for p in caught.value.problems]
+    assert problems == [
+        f"工作表「{SHEET}」第 2 行 {letter('完成比例')} 列（完成比例）：「六成」不是 0–100 的整数",
+        f"工作表「{SHEET}」第 4 行 {letter('问题编号')} 列（问题编号）：问题 WB-GXJ/2024/77 不存在",
+    ]
+    assert events(seeded_store) == before
