@@ -159,15 +159,18 @@ def main() -> None:
             start = time.perf_counter()
             outcome = apply_ledger(store.app, sheet, today=date(2025, 10, 15), dry_run=False)
             apply_time = time.perf_counter() - start
+            store.catch_up()
+            again_sheet = read_ledger(ledger)
             start = time.perf_counter()
-            again = apply_ledger(store.app, read_ledger(ledger), today=date(2025, 10, 15), dry_run=False)
+            again = apply_ledger(store.app, again_sheet, today=date(2025, 10, 15), dry_run=False,
+                                 current={r.finding.ref: r for r in query()})
             second = time.perf_counter() - start
         bare = timed(lambda: bare_read(ledger))
         print(
             f"台账 import, {len(sheet.entries)} rows ({len(outcome.changes)} changes recorded): "
             f"read {read_time:.2f} s + apply {apply_time:.2f} s; bare openpyxl read {bare:.2f} s; "
             f"read ratio {read_time / bare:.2f}, whole ratio {(read_time + apply_time) / bare:.2f}; "
-            f"second import (records {len(again.changes)}) {second:.2f} s"
+            f"second import (records {len(again.changes)}; read-model check + apply) {second:.2f} s"
         )
     finally:
         store.close()

@@ -10,6 +10,7 @@ from pathlib import Path
 from rectify.bootstrap import open_house
 from rectify.cli.output import console, print_json
 from rectify.domain.errors import InvalidInput
+from rectify.projections.ledger import ledger_rows
 from rectify.reports.docx.package_reader import read_report
 from rectify.reports.importer import import_package
 from rectify.reports.package import load_package
@@ -76,7 +77,12 @@ def register_documents(isub: argparse._SubParsersAction[argparse.ArgumentParser]
 def run_import_ledger(args: argparse.Namespace) -> int:
     sheet = read_ledger(args.file)  # read the whole file before opening the store
     with opened() as house, session(house) as principal:
-        outcome = apply_ledger(house.findings, sheet, today=house.clock.today(), dry_run=args.dry_run)
+        house.catch_up()
+        with house.store.engine.connect() as conn:
+            current = {row.finding.ref: row for row in ledger_rows(conn, principal=principal)}
+        outcome = apply_ledger(
+            house.findings, sheet, today=house.clock.today(), dry_run=args.dry_run, current=current
+        )
     if args.json:
         print_json({"file": str(args.file), "user": principal.name, "dry_run": args.dry_run, **asdict(outcome)})
         return 0

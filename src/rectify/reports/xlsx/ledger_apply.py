@@ -12,13 +12,14 @@ one `save_all` — a single transaction, so a 台账 is recorded whole or not at
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Protocol
 
 from rectify.domain.errors import RectifyError
 from rectify.domain.finding import Finding
+from rectify.projections.ledger import LedgerRow
 from rectify.reports import labels
 from rectify.reports.xlsx.ledger_read import CellProblem, LedgerEntry, LedgerProblems, LedgerSheet
 
@@ -56,7 +57,11 @@ def apply_ledger(
     *,
     today: date,
     dry_run: bool,
+    current: Mapping[str, LedgerRow] | None = None,
 ) -> LedgerOutcome:
+    """`current`: the caught-up 台账 rows the user may see, by ref. A row equal to its
+    read-model state is skipped without loading its finding (a re-import of 10,000
+    rows then costs a query, not 10,000 loads); every other row goes to the finding."""
     problems: list[CellProblem] = list(sheet.problems)
     changes: list[PlannedChange] = []
     touched: dict[str, Finding] = {}
@@ -68,6 +73,9 @@ def apply_ledger(
             )
             continue
         first_row[entry.ref] = entry.row
+        known = current.get(entry.ref) if current is not None else None
+        if known is not None and unchanged(entry, known):
+            continue
         try:
             # The same load and scope check as every finding command.
             finding = app._finding_for_action(entry.ref)
@@ -84,6 +92,21 @@ def apply_ledger(
     if touched and not dry_run:
         app.save_all(*touched.values())
     return LedgerOutcome(tuple(changes), len(sheet.entries), recorded=bool(touched) and not dry_run)
+
+
+def unchanged(entry: LedgerEntry, row: LedgerRow) -> bool:
+    """Whether importing `entry` would record nothing, judged from the read model."""
+    f = row.finding
+    return (
+        entry.due == f.due
+        and entry.person in (None, f.responsible_person)
+        and entry.measures in (None, row.measures)
+        and (
+            (entry.progress is None and entry.percent is None)
+            or (entry.progress, entry.percent) == (row.progress, f.progress_percent)
+        )
+        and entry.status in (None, f.status)
+    )
 
 
 def _apply_row(
