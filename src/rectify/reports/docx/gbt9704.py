@@ -209,8 +209,8 @@ def table(doc: Document, headers: Sequence[str], widths_mm: Sequence[float]) -> 
 
 
 def add_row(tbl: Table, values: Sequence[str], widths_mm: Sequence[float], center: Sequence[int] = ()) -> _Row:
+    # Data rows may break across pages: a long problem text kept whole leaves half-empty pages.
     row: _Row = tbl.add_row()  # type: ignore[no-untyped-call]
-    _row_flag(row, "w:cantSplit")  # an item is read whole: it moves to the next page
     for index, (cell, text) in enumerate(zip(row.cells, values, strict=True)):
         cell.width = Mm(widths_mm[index])
         fill_cell_text(cell.paragraphs[0], text, center=index in center)

@@ -2,7 +2,7 @@
 
 python-docx inserts every property element by searching its ordered siblings, which
 makes a 1,000-row table several times slower than its plain `cell.text`. A row built
-once with `gbt9704.add_row` (widths, style, East Asian fonts on the run, cantSplit)
+once with `gbt9704.add_row` (widths, style, East Asian fonts on the run)
 is deep-copied for each further row and only its texts are replaced, so every row
 carries exactly the same formatting.
 """
