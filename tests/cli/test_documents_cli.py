@@ -27,7 +27,7 @@ def cli_env(db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Pat
     with open_house(db_url, create=True, clock=FixedClock.on(date(2025, 9, 1)), blob_dir=tmp_path / "b") as house:
         house.people.password_cost_n = 2**10
         house.people.bootstrap_first_user("wangke", BUREAU_ENV["RECTIFY_PASSWORD"], "王科长")
-        seeded(house.store)
+        seeded(house)
         with house.acting(Principal("wangke", Role.BUREAU)):
             house.people.add_user("wb", Role.DEPARTMENT, WB_ENV["RECTIFY_PASSWORD"], "卫滨工信", "WB-GXJ")
     monkeypatch.setenv("RECTIFY_DB", db_url)

@@ -1,13 +1,13 @@
-"""A store with the real Weibin and Zhengzhou packages, their findings issued."""
+"""A house with the real Weibin and Zhengzhou packages, their findings issued."""
 
 from __future__ import annotations
 
 from datetime import date
 
+from rectify.bootstrap import House
 from rectify.domain.finding import RectificationClass
-from rectify.domain.identity import Principal, Role, acting_as
+from rectify.domain.identity import Principal, Role
 from rectify.projections import seal
-from rectify.projections.store import Store
 from rectify.reports.importer import import_package
 from rectify.reports.package import load_package
 from tests.conftest import WEIBIN, ZHENGZHOU
@@ -20,21 +20,20 @@ ISSUED_ON = date(2025, 9, 1)
 DUE = date(2025, 11, 30)
 
 
-def seeded(store: Store) -> None:
-    with acting_as(BUREAU):
+def seeded(house: House) -> None:
+    with house.acting(BUREAU):
         for package in (WEIBIN, ZHENGZHOU):
-            import_package(store.app, load_package(package))
+            import_package(house.services, load_package(package))
         for ref in (R1, R2):
-            store.app.issue_finding(
+            house.findings.issue_finding(
                 ref,
                 rectification_class=RectificationClass.PHASED,
                 requirements="细化预算测算，完善绩效目标",
                 issued_on=ISSUED_ON,
                 due=DUE,
             )
-    store.catch_up()
 
 
-def checkpoint_of(store: Store) -> str:
-    with store.engine.connect() as conn:
+def checkpoint_of(house: House) -> str:
+    with house.store.engine.connect() as conn:
         return str(seal.checkpoint(conn))

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
+from rectify.bootstrap import House
 from rectify.domain.identity import Principal, acting_as
 from rectify.projections.ledger import ledger_rows
 from rectify.projections.queries import finding_detail
-from rectify.projections.store import Store
 from rectify.reports.xlsx.columns import ORIGINAL_REF, SHEET, TITLES, letter
 from rectify.reports.xlsx.ledger_apply import apply_ledger
 from rectify.reports.xlsx.ledger_export import export
@@ -23,27 +23,27 @@ from tests.reports.documents_setup import BUREAU, DUE, R1, R2, WB, ZZ, checkpoin
 TODAY = date(2025, 10, 15)
 
 
-def export_as(store: Store, principal: Principal, path: Path) -> int:
-    with store.engine.connect() as conn:
+def export_as(store: House, principal: Principal, path: Path) -> int:
+    with store.store.engine.connect() as conn:
         rows = list(ledger_rows(conn, principal=principal, fiscal_year=2024, today=TODAY))
     return export(rows, path, checkpoint=checkpoint_of(store), info={"导出人": principal.name})
 
 
 def import_as(
-    store: Store, principal: Principal, path: Path, dry_run: bool = False, read_model: bool = True
+    store: House, principal: Principal, path: Path, dry_run: bool = False, read_model: bool = True
 ) -> object:
     """As `rectify import ledger` does: rows equal to the read model are skipped."""
-    with store.engine.connect() as conn:
+    with store.store.engine.connect() as conn:
         current = {r.finding.ref: r for r in ledger_rows(conn, principal=principal, today=TODAY)}
     with acting_as(principal):
         outcome = apply_ledger(
-            store.app, read_ledger(path), today=TODAY, dry_run=dry_run, current=current if read_model else None
+            store.findings, read_ledger(path), today=TODAY, dry_run=dry_run, current=current if read_model else None
         )
     store.catch_up()
     return outcome
 
 
-def events(store: Store) -> int:
+def events(store: House) -> int:
     return int(checkpoint_of(store).split(":")[0])
 
 
@@ -52,12 +52,12 @@ def cell_of(ws: object, title: str, row: int) -> object:
 
 
 @pytest.fixture
-def seeded_store(store: Store) -> Store:
-    seeded(store)
-    return store
+def seeded_store(house: House) -> House:
+    seeded(house)
+    return house
 
 
-def test_export_layout(seeded_store: Store, tmp_path: Path) -> None:
+def test_export_layout(seeded_store: House, tmp_path: Path) -> None:
     path = tmp_path / "台账.xlsx"
     assert export_as(seeded_store, BUREAU, path) == 2
     wb = load_workbook(path)
@@ -79,7 +79,7 @@ def test_export_layout(seeded_store: Store, tmp_path: Path) -> None:
     assert wb["导出信息"]["B1"].value == checkpoint_of(seeded_store)
 
 
-def test_department_fills_in_and_imports_twice(seeded_store: Store, tmp_path: Path) -> None:
+def test_department_fills_in_and_imports_twice(seeded_store: House, tmp_path: Path) -> None:
     store = seeded_store
     path = tmp_path / "台账.xlsx"
     export_as(store, WB, path)
@@ -101,7 +101,7 @@ def test_department_fills_in_and_imports_twice(seeded_store: Store, tmp_path: Pa
     outcome = import_as(store, WB, path)
     assert outcome.recorded and outcome.findings_changed == 2  # type: ignore[attr-defined]
     assert events(store) == before + 6
-    with store.engine.connect() as conn:
+    with store.store.engine.connect() as conn:
         detail = finding_detail(conn, R1, principal=WB, today=TODAY)
         rows = {r.finding.ref: r for r in ledger_rows(conn, principal=WB, today=TODAY)}
     assert detail.finding.responsible_person == "李主任" and detail.finding.progress_percent == 60
@@ -115,7 +115,7 @@ def test_department_fills_in_and_imports_twice(seeded_store: Store, tmp_path: Pa
     assert events(store) == before + 6
 
 
-def test_bad_rows_are_all_named_and_nothing_is_recorded(seeded_store: Store, tmp_path: Path) -> None:
+def test_bad_rows_are_all_named_and_nothing_is_recorded(seeded_store: House, tmp_path: Path) -> None:
     store = seeded_store
     path = tmp_path / "台账.xlsx"
     export_as(store, WB, path)
@@ -155,7 +155,7 @@ def test_bad_rows_are_all_named_and_nothing_is_recorded(seeded_store: Store, tmp
     assert events(store) == before
 
 
-def test_closure_request_needs_evidence(seeded_store: Store, tmp_path: Path) -> None:
+def test_closure_request_needs_evidence(seeded_store: House, tmp_path: Path) -> None:
     path = tmp_path / "台账.xlsx"
     export_as(seeded_store, WB, path)
     wb = load_workbook(path)
@@ -190,7 +190,7 @@ def test_unreadable_files_are_named(tmp_path: Path) -> None:
         read_ledger(good)
 
 
-def test_a_row_for_a_ref_that_does_not_exist(seeded_store: Store, tmp_path: Path) -> None:
+def test_a_row_for_a_ref_that_does_not_exist(seeded_store: House, tmp_path: Path) -> None:
     path = tmp_path / "台账.xlsx"
     export_as(seeded_store, WB, path)
     wb = load_workbook(path)

@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 from docx.oxml.ns import qn
 
+from rectify.bootstrap import House, open_house
+from rectify.domain.clock import FixedClock
 from rectify.domain.identity import acting_as
 from rectify.projections import figures, queries
-from rectify.projections.store import Store
 from rectify.reports.docx import notice, problem_list, scorecard, status_report
 from tests.reports.documents_setup import BUREAU, R1, R2, checkpoint_of, seeded
 from tests.reports.docx_checks import check_layout, check_repeating_header, reopen
@@ -22,22 +23,22 @@ WEIBIN_KEY = "WB-GXJ/2024/department"
 
 
 @pytest.fixture(scope="module")
-def seeded_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
+def seeded_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[House]:
     # Documents only read: one SQLite store for the module keeps the tests fast.
-    from rectify.projections.store import open_store
+    folder = tmp_path_factory.mktemp("docs")
+    with open_house(
+        f"sqlite:///{folder / 'r.db'}", create=True, clock=FixedClock.on(TODAY), blob_dir=folder / "b"
+    ) as house:
+        seeded(house)
+        yield house
 
-    store = open_store(f"sqlite:///{tmp_path_factory.mktemp('docs') / 'r.db'}", create=True)
-    seeded(store)
-    yield store
-    store.close()
 
-
-def all_findings(store: Store) -> list[queries.FindingView]:
-    with store.engine.connect() as conn:
+def all_findings(store: House) -> list[queries.FindingView]:
+    with store.store.engine.connect() as conn:
         return queries.list_findings(conn, principal=BUREAU, fiscal_year=2024, today=TODAY)
 
 
-def test_problem_list(seeded_store: Store, tmp_path: Path) -> None:
+def test_problem_list(seeded_store: House, tmp_path: Path) -> None:
     checkpoint = checkpoint_of(seeded_store)
     written = problem_list.build(
         all_findings(seeded_store), heading="2024年度绩效评价问题清单", scope_line="范围：全部部门", checkpoint=checkpoint
@@ -57,7 +58,7 @@ def test_problem_list(seeded_store: Store, tmp_path: Path) -> None:
     assert abs(sum(c.width.mm for c in table.rows[4].cells) - 156) < 0.5
 
 
-def test_notice(seeded_store: Store, tmp_path: Path) -> None:
+def test_notice(seeded_store: House, tmp_path: Path) -> None:
     checkpoint = checkpoint_of(seeded_store)
     written = notice.build(
         "新乡市卫滨区工业和信息化局",
@@ -80,10 +81,10 @@ def test_notice(seeded_store: Store, tmp_path: Path) -> None:
     assert notice.chinese_ordinal(12) == "十二" and notice.chinese_ordinal(25) == "二十五"
 
 
-def test_status_report(seeded_store: Store, tmp_path: Path) -> None:
+def test_status_report(seeded_store: House, tmp_path: Path) -> None:
     store = seeded_store
     checkpoint = checkpoint_of(store)
-    with store.engine.connect() as conn:
+    with store.store.engine.connect() as conn:
         rows = figures.figures(conn, principal=BUREAU, year=2024, today=TODAY)
     written = status_report.build(
         2024, rows, all_findings(store), as_of_line="统计截至2025年12月15日。", checkpoint=checkpoint
@@ -103,12 +104,12 @@ def test_status_report(seeded_store: Store, tmp_path: Path) -> None:
     assert still_open.rows[1].cells[5].text == "整改中（逾期）"
 
 
-def test_scorecard_merges_levels(seeded_store: Store, tmp_path: Path) -> None:
+def test_scorecard_merges_levels(seeded_store: House, tmp_path: Path) -> None:
     store = seeded_store
     checkpoint = checkpoint_of(store)
     with acting_as(BUREAU):
-        card = store.app.scorecard(WEIBIN_KEY)
-        evaluation = store.app.evaluation_at(WEIBIN_KEY)
+        card = store.evaluations.scorecard(WEIBIN_KEY)
+        evaluation = store.evaluations.evaluation_at(WEIBIN_KEY)
     rule_texts = {str(i["code"]): i.get("rule_text") for i in evaluation.indicators}
     written = scorecard.build(
         card, heading="卫滨区工信局部门整体支出绩效评价评分表", when_line="第三方评价", rule_texts=rule_texts, checkpoint=checkpoint

@@ -16,8 +16,7 @@ from pathlib import Path
 
 from rich.progress import Progress
 
-from rectify.bootstrap import House
-from rectify.cli.context import opened, session
+from rectify.bootstrap import House, open_house
 from rectify.cli.output import console, err_console
 from rectify.domain.errors import InvalidInput, NotAllowed, NotFound
 from rectify.domain.identity import Principal, Role
@@ -124,7 +123,7 @@ def _all_findings(house: House, principal: Principal, **filters: object) -> list
 def _reading() -> Iterator[tuple[House, Principal]]:
     """The House as the logged-in user, read models (and the seal) caught up first, so
     the document and the checkpoint in its footer show the same log."""
-    with opened() as house, session(house, catch_up=False) as principal:
+    with open_house() as house, house.session(catch_up=False) as principal:
         house.catch_up()
         yield house, principal
 

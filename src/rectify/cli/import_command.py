@@ -76,7 +76,7 @@ def register_documents(isub: argparse._SubParsersAction[argparse.ArgumentParser]
 
 def run_import_ledger(args: argparse.Namespace) -> int:
     sheet = read_ledger(args.file)  # read the whole file before opening the store
-    with opened() as house, session(house) as principal:
+    with open_house() as house, house.session() as principal:
         house.catch_up()
         with house.store.engine.connect() as conn:
             current = {row.finding.ref: row for row in ledger_rows(conn, principal=principal)}

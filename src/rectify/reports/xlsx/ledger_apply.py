@@ -4,7 +4,7 @@ Each row is compared with its finding; only what differs becomes an action: 责�
 name the person, 整改措施 → record measures, 整改进展/完成比例 → report progress,
 状态「已申请销号」 → ask for closure with the evidence already attached. A second import
 of the same file therefore records nothing. The finding is loaded and scope-checked
-by the application exactly as `rectify findings …` does, and the actions are the
+by the finding service exactly as `rectify findings …` does, and the actions are the
 aggregate's own guarded methods (role, state, values); every refusal is kept with
 its sheet/row/column. Only when no row is refused are all changed findings saved in
 one `save_all` — a single transaction, so a 台账 is recorded whole or not at all.
@@ -15,10 +15,10 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import Protocol
 
 from rectify.domain.errors import RectifyError
 from rectify.domain.finding import Finding
+from rectify.domain.services.findings import FindingService
 from rectify.projections.ledger import LedgerRow
 from rectify.reports import labels
 from rectify.reports.xlsx.ledger_read import CellProblem, LedgerEntry, LedgerProblems, LedgerSheet
@@ -44,15 +44,8 @@ class LedgerOutcome:
         return len({c.ref for c in self.changes})
 
 
-class FindingSource(Protocol):
-    """What the import needs from the application (RectifyApp has both)."""
-
-    def _finding_for_action(self, ref: str) -> Finding: ...
-    def save_all(self, *aggregates: Finding) -> None: ...
-
-
 def apply_ledger(
-    app: FindingSource,
+    findings: FindingService,
     sheet: LedgerSheet,
     *,
     today: date,
@@ -78,7 +71,7 @@ def apply_ledger(
             continue
         try:
             # The same load and scope check as every finding command.
-            finding = app._finding_for_action(entry.ref)
+            finding = findings._finding_for_action(entry.ref)
         except RectifyError as exc:
             problems.append(CellProblem(entry.place("问题编号"), exc.message))
             continue
@@ -90,7 +83,7 @@ def apply_ledger(
         problems.sort(key=lambda p: (p.place.sheet, p.place.row, p.place.column))
         raise LedgerProblems(sheet.path, problems)
     if touched and not dry_run:
-        app.save_all(*touched.values())
+        findings.app.save_all(*touched.values())
     return LedgerOutcome(tuple(changes), len(sheet.entries), recorded=bool(touched) and not dry_run)
 
 
