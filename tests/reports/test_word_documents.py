@@ -23,8 +23,8 @@ WEIBIN_KEY = "WB-GXJ/2024/department"
 
 
 @pytest.fixture(scope="module")
-def seeded_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[House]:
-    # Documents only read: one SQLite store for the module keeps the tests fast.
+def seeded_house(tmp_path_factory: pytest.TempPathFactory) -> Iterator[House]:
+    # Documents only read: one SQLite house for the module keeps the tests fast.
     folder = tmp_path_factory.mktemp("docs")
     with open_house(
         f"sqlite:///{folder / 'r.db'}", create=True, clock=FixedClock.on(TODAY), blob_dir=folder / "b"
@@ -33,15 +33,15 @@ def seeded_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[House]:
         yield house
 
 
-def all_findings(store: House) -> list[queries.FindingView]:
-    with store.store.engine.connect() as conn:
+def all_findings(house: House) -> list[queries.FindingView]:
+    with house.store.engine.connect() as conn:
         return queries.list_findings(conn, principal=BUREAU, fiscal_year=2024, today=TODAY)
 
 
-def test_problem_list(seeded_store: House, tmp_path: Path) -> None:
-    checkpoint = checkpoint_of(seeded_store)
+def test_problem_list(seeded_house: House, tmp_path: Path) -> None:
+    checkpoint = checkpoint_of(seeded_house)
     written = problem_list.build(
-        all_findings(seeded_store), heading="2024年度绩效评价问题清单", scope_line="范围：全部部门", checkpoint=checkpoint
+        all_findings(seeded_house), heading="2024年度绩效评价问题清单", scope_line="范围：全部部门", checkpoint=checkpoint
     )
     doc = reopen(written, tmp_path / "问题清单.docx")
     check_layout(doc, checkpoint)
@@ -58,11 +58,11 @@ def test_problem_list(seeded_store: House, tmp_path: Path) -> None:
     assert abs(sum(c.width.mm for c in table.rows[4].cells) - 156) < 0.5
 
 
-def test_notice(seeded_store: House, tmp_path: Path) -> None:
-    checkpoint = checkpoint_of(seeded_store)
+def test_notice(seeded_house: House, tmp_path: Path) -> None:
+    checkpoint = checkpoint_of(seeded_house)
     written = notice.build(
         "新乡市卫滨区工业和信息化局",
-        all_findings(seeded_store),
+        all_findings(seeded_house),
         issuer="新乡市卫滨区财政局",
         on=date(2025, 9, 1),
         checkpoint=checkpoint,
@@ -81,13 +81,13 @@ def test_notice(seeded_store: House, tmp_path: Path) -> None:
     assert notice.chinese_ordinal(12) == "十二" and notice.chinese_ordinal(25) == "二十五"
 
 
-def test_status_report(seeded_store: House, tmp_path: Path) -> None:
-    store = seeded_store
-    checkpoint = checkpoint_of(store)
-    with store.store.engine.connect() as conn:
+def test_status_report(seeded_house: House, tmp_path: Path) -> None:
+    house = seeded_house
+    checkpoint = checkpoint_of(house)
+    with house.store.engine.connect() as conn:
         rows = figures.figures(conn, principal=BUREAU, year=2024, today=TODAY)
     written = status_report.build(
-        2024, rows, all_findings(store), as_of_line="统计截至2025年12月15日。", checkpoint=checkpoint
+        2024, rows, all_findings(house), as_of_line="统计截至2025年12月15日。", checkpoint=checkpoint
     )
     doc = reopen(written, tmp_path / "整改情况报告.docx")
     check_layout(doc, checkpoint)
@@ -104,12 +104,12 @@ def test_status_report(seeded_store: House, tmp_path: Path) -> None:
     assert still_open.rows[1].cells[5].text == "整改中（逾期）"
 
 
-def test_scorecard_merges_levels(seeded_store: House, tmp_path: Path) -> None:
-    store = seeded_store
-    checkpoint = checkpoint_of(store)
+def test_scorecard_merges_levels(seeded_house: House, tmp_path: Path) -> None:
+    house = seeded_house
+    checkpoint = checkpoint_of(house)
     with acting_as(BUREAU):
-        card = store.evaluations.scorecard(WEIBIN_KEY)
-        evaluation = store.evaluations.evaluation_at(WEIBIN_KEY)
+        card = house.evaluations.scorecard(WEIBIN_KEY)
+        evaluation = house.evaluations.evaluation_at(WEIBIN_KEY)
     rule_texts = {str(i["code"]): i.get("rule_text") for i in evaluation.indicators}
     written = scorecard.build(
         card, heading="卫滨区工信局部门整体支出绩效评价评分表", when_line="第三方评价", rule_texts=rule_texts, checkpoint=checkpoint

@@ -153,18 +153,18 @@ def test_not_a_docx(tmp_path: Path) -> None:
 
 
 @pytest.fixture
-def seeded_store(tmp_path: Path) -> Iterator[House]:
+def seeded_house(tmp_path: Path) -> Iterator[House]:
     with open_house(f"sqlite:///{tmp_path / 'r.db'}", create=True, blob_dir=tmp_path / "b") as house:
         seeded(house)
         yield house
 
 
-def test_own_documents_read_back(seeded_store: House, tmp_path: Path) -> None:
+def test_own_documents_read_back(seeded_house: House, tmp_path: Path) -> None:
     """Our 评分表 and 问题清单 go round: written, read back to the same tree and findings."""
     with acting_as(BUREAU):
-        card = seeded_store.evaluations.scorecard("WB-GXJ/2024/department")
+        card = seeded_house.evaluations.scorecard("WB-GXJ/2024/department")
     path = tmp_path / "评分表.docx"
-    scorecard.build(card, heading="评分表", when_line="", rule_texts={}, checkpoint=checkpoint_of(seeded_store)).save(str(path))
+    scorecard.build(card, heading="评分表", when_line="", rule_texts={}, checkpoint=checkpoint_of(seeded_house)).save(str(path))
     skeleton = read_report(path)
     package = skeleton.package
     # The seed prints D2 twice (满意度 is D3 in the package): read as printed, and listed.
@@ -177,7 +177,7 @@ def test_own_documents_read_back(seeded_store: House, tmp_path: Path) -> None:
     assert package["evaluation"]["stated"] == {"total": 87.66, "grade": "良"}
     from rectify.projections.queries import list_findings
 
-    with seeded_store.store.engine.connect() as conn:
+    with seeded_house.store.engine.connect() as conn:
         views = list_findings(conn, principal=BUREAU)
     listing = tmp_path / "问题清单.docx"
     problem_list.build(views, heading="问题清单", scope_line="", checkpoint="0:" + "0" * 64).save(str(listing))
