@@ -132,3 +132,26 @@ def test_scorecard_merges_levels(seeded_house: House, tmp_path: Path) -> None:
     a22 = next(r for r in rows if r[2].startswith("A2.2"))
     assert a22[4] == "1.50" and a22[6] == "3.00" and a22[5].startswith("在职人员控制率")
     assert rows[-1][:3] == ["合计"] * 3 and rows[-1][3:6] == ["100.00", "87.66", "等级：良"]
+
+
+def test_rate_chart_when_it_helps(tmp_path: Path) -> None:
+    from decimal import Decimal
+
+    from rectify.projections.figures import Figures
+    from rectify.reports.docx import rate_chart
+
+    def figures_for(code: str, name: str, closed: int, total: int) -> Figures:
+        rate = Decimal(closed * 100) / Decimal(total)
+        return Figures(code, name, 2024, total, {"closed": closed}, closed, 0, rate.quantize(Decimal("0.01")),
+                       Decimal(0), Decimal(0), None, 0, 0, 0, 0)
+
+    rows = [figures_for("WB-GXJ", "卫滨区工信局", 1, 2), figures_for("ZZ-GXJ", "郑州市工信局", 3, 4)]
+    written = status_report.build(2024, rows, [], as_of_line="", checkpoint="0:" + "0" * 64)
+    doc = reopen(written, tmp_path / "报告.docx")
+    chart = doc.tables[1]
+    assert [[c.text for c in r.cells] for r in chart.rows[1:]] == [
+        ["郑州市工信局", "75.00%", "█" * 15],
+        ["卫滨区工信局", "50.00%", "█" * 10],
+    ]
+    single = status_report.build(2024, rows[:1], [], as_of_line="", checkpoint="0:" + "0" * 64)
+    assert len(single.tables) == 1 and rate_chart.bar(None) == ""

@@ -16,6 +16,7 @@ from rectify.projections.queries import DONE_STATUSES, FindingView
 from rectify.reports import labels
 from rectify.reports.docx import gbt9704 as layout
 from rectify.reports.docx.problem_list import deadline, responsible
+from rectify.reports.docx.rate_chart import add_chart
 from rectify.reports.docx.rows import RowWriter
 
 DEPT_HEADERS = ("部门", "问题数", "已销号", "整改率（数量）", "整改率（金额）", "逾期", "延期", "结转", "屡查屡犯")
@@ -98,6 +99,9 @@ def build(
             str(r.repeats),
         ]
         layout.add_row(tbl, values, DEPT_WIDTHS, center=tuple(range(1, 9)))
+    if len(rows) > 1:
+        layout.body(doc, "各部门整改率（按数量）如下：")
+        add_chart(doc, rows)
     layout.heading(doc, "三、尚未完成整改的问题", 1)
     still_open = [f for f in open_items if f.status not in DONE_STATUSES]
     if not still_open:
