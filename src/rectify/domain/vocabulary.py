@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from enum import Enum
+from typing import TypeVar
 
 from rectify.domain.identity import Role
 
@@ -26,6 +27,7 @@ __all__ = [
     "RectificationClass",
     "Role",
     "ScoreStage",
+    "by_value",
     "detail_label",
     "event_label",
 ]
@@ -185,6 +187,14 @@ DETAIL_LABELS: Mapping[str, str] = {
     "year": "结转至年度",
     "earlier_ref": "此前问题",
 }
+
+
+E = TypeVar("E", bound=Enum)
+
+
+def by_value(labels: Mapping[E, str]) -> dict[str, str]:
+    """A label table keyed by the stored names (read models hold enum values)."""
+    return {member.value: label for member, label in labels.items()}
 
 
 def event_label(topic: str) -> str:
