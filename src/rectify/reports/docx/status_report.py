@@ -11,8 +11,9 @@ from decimal import Decimal
 
 from docx.document import Document
 
+from rectify.domain.overdue import DONE, stored
 from rectify.projections.figures import Figures, percent
-from rectify.projections.queries import DONE_STATUSES, FindingView
+from rectify.projections.queries import FindingView
 from rectify.reports import labels
 from rectify.reports.docx import gbt9704 as layout
 from rectify.reports.docx.problem_list import deadline, responsible
@@ -103,7 +104,7 @@ def build(
         layout.body(doc, "各部门整改率（按数量）如下：")
         add_chart(doc, rows)
     layout.heading(doc, "三、尚未完成整改的问题", 1)
-    still_open = [f for f in open_items if f.status not in DONE_STATUSES]
+    still_open = [f for f in open_items if f.status not in stored(DONE)]
     if not still_open:
         layout.body(doc, "无。")
         return doc
