@@ -17,7 +17,7 @@ from rectify.reports.docx import gbt9704 as layout
 from rectify.reports.docx.rows import RowWriter
 
 HEADERS = ("序号", "问题编号", "问题", "责任单位", "整改类别", "整改时限", "涉及金额", "状态")
-WIDTHS = (8.0, 22.0, 40.0, 20.0, 14.0, 22.0, 16.0, 14.0)
+WIDTHS = (8.0, 22.0, 38.0, 20.0, 14.0, 24.0, 16.0, 14.0)
 
 
 def responsible(finding: FindingView) -> str:
