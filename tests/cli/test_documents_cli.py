@@ -125,3 +125,12 @@ def test_bad_files_and_word_in(
     skeleton = json.loads(package.read_text(encoding="utf-8"))
     assert skeleton["format"] == "rectify/evaluation@1"
     assert skeleton["evaluation"]["stated"] == {"total": 87.66, "grade": "良"}
+
+
+def test_unwritable_output_is_one_line(
+    cli_env: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = cli_env / "目录.docx"
+    target.mkdir()  # a directory where the file should go: the save fails
+    assert run(monkeypatch, BUREAU_ENV, "export", "problem-list", "-o", str(target)) == 2
+    assert f"无法写入 {target}" in capsys.readouterr().err

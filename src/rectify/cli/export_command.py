@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
+from docx.document import Document
 from rich.progress import Progress
 
 from rectify.bootstrap import House, open_house
@@ -88,6 +89,13 @@ def _output(args: argparse.Namespace) -> Path:
     if not path.parent.exists():
         raise InvalidInput(f"输出目录不存在：{path.parent}")
     return path
+
+
+def _save(doc: Document, path: Path) -> None:
+    try:
+        doc.save(str(path))
+    except OSError as exc:
+        raise InvalidInput(f"无法写入 {path}：{exc.strerror or exc}") from None
 
 
 def _checkpoint(house: House) -> str:
@@ -168,7 +176,7 @@ def run_problem_list(args: argparse.Namespace) -> int:
     line = f"范围：{scope or '全部'}。共{len(items)}个问题，统计截至{labels.day(today)}。"
     with _progress("问题清单", len(items)) as tick:
         doc = problem_list.build(items, heading=heading, scope_line=line, checkpoint=checkpoint, progress=tick)
-    doc.save(str(path))
+    _save(doc, path)
     return _done(path, "问题清单", len(items), checkpoint)
 
 
@@ -192,7 +200,7 @@ def run_notice(args: argparse.Namespace) -> int:
         raise NotFound(f"部门 {args.department} 没有已下发的问题，无需通知")
     on = _parse_day(args.date, "成文日期") or today
     doc = notice.build(names.get(args.department, args.department), items, issuer=issuer, on=on, checkpoint=checkpoint)
-    doc.save(str(path))
+    _save(doc, path)
     return _done(path, "整改通知书", len(items), checkpoint)
 
 
@@ -220,7 +228,7 @@ def run_report(args: argparse.Namespace) -> int:
         checkpoint = _checkpoint(house)
     line = f"统计截至{labels.day(today)}，数据来自事件日志（封存检查点见页脚）。"
     doc = status_report.build(args.year, rows, items, as_of_line=line, checkpoint=checkpoint)
-    doc.save(str(path))
+    _save(doc, path)
     return _done(path, "整改情况报告", len(items), checkpoint)
 
 
@@ -250,7 +258,7 @@ def run_scorecard(args: argparse.Namespace) -> int:
         card, heading=f"{summary.title}评分表", when_line=f"评价编号：{args.key}；{when}。",
         rule_texts=rule_texts, checkpoint=checkpoint,
     )
-    doc.save(str(path))
+    _save(doc, path)
     return _done(path, "评分表", sum(1 for n in card.nodes if n.is_leaf), checkpoint)
 
 
@@ -267,5 +275,8 @@ def run_ledger(args: argparse.Namespace) -> int:
     info = {"导出人": principal.name, "导出日期": today.isoformat(), "年度": str(args.year or "全部"),
             "部门": args.department or "全部"}
     with _progress("整改台账", len(rows)) as tick:
-        count = ledger_export.export(rows, path, checkpoint=checkpoint, info=info, progress=tick)
+        try:
+            count = ledger_export.export(rows, path, checkpoint=checkpoint, info=info, progress=tick)
+        except OSError as exc:
+            raise InvalidInput(f"无法写入 {path}：{exc.strerror or exc}") from None
     return _done(path, "整改台账", count, checkpoint)

@@ -103,9 +103,12 @@ def run_import_scorecard(args: argparse.Namespace) -> int:
     if args.output.suffix.lower() != ".json":
         raise InvalidInput(f"输出文件 {args.output} 的扩展名应为 .json")
     skeleton = read_report(args.file)
-    args.output.write_text(
-        json.dumps(skeleton.package, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
-    )
+    try:
+        args.output.write_text(
+            json.dumps(skeleton.package, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+        )
+    except OSError as exc:
+        raise InvalidInput(f"无法写入 {args.output}：{exc.strerror or exc}") from None
     package = skeleton.package
     console.print(
         f"已写出评价包骨架 {args.output}：指标 {len(package['indicators'])} 个，问题 {len(package['findings'])} 个"
