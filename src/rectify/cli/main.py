@@ -13,6 +13,7 @@ from rectify.cli import (
     demo_command,
     evaluation_commands,
     evidence_command,
+    export_command,
     findings_command,
     import_command,
     inbox_command,
@@ -59,6 +60,7 @@ def _command_modules() -> list[CommandModule]:
         policy_command,
         inbox_command,
         scheduler_command,
+        export_command,
     ]
     return modules
 
