@@ -11,11 +11,12 @@ from rectify import __version__
 from rectify.cli import (
     check_command,
     demo_command,
-    evidence_command,
     evaluation_commands,
+    evidence_command,
     findings_command,
     import_command,
     store_commands,
+    tui_command,
     user_commands,
 )
 from rectify.cli.output import error
@@ -54,6 +55,7 @@ def _command_modules() -> list[CommandModule]:
         evidence_command,
         check_command,
         evaluation_commands,
+        tui_command,
     ]
     return modules
 
