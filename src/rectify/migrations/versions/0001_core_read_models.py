@@ -1,7 +1,7 @@
 """read models departments findings positions seal
 
 Revision ID: 0001
-Revises:
+Revises: 
 Create Date: 2026-11-21 14:43:02.429933
 """
 
@@ -19,7 +19,7 @@ depends_on = None
 
 
 def upgrade() -> None:
-
+    
     op.create_table('departments',
     sa.Column('code', sa.String(length=64), nullable=False),
     sa.Column('id', sa.String(length=36), nullable=False),
@@ -74,7 +74,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-
+    
     op.drop_table('seal_links')
     op.drop_table('projection_positions')
     with op.batch_alter_table('findings', schema=None) as batch_op:
