@@ -13,10 +13,10 @@ from typing import Any
 
 import pytest
 
-from rectify.domain.evidence import FileBlobStore
+from rectify.bootstrap import House, open_house
+from rectify.domain.clock import FixedClock
 from rectify.domain.finding import RectificationClass
-from rectify.domain.identity import Principal, Role, acting_as
-from rectify.projections.store import open_store
+from rectify.domain.identity import Principal, Role
 from rectify.reports.importer import import_package
 from rectify.reports.package import load_package
 from rectify.tui.app import RectifyTui, make_app
@@ -37,38 +37,32 @@ PRINCIPALS = {
 
 @dataclass
 class World:
-    store: Any
+    house: House
     tmp: Path
 
     def backend(self, role: str | None) -> Backend:
-        principal = PRINCIPALS[role] if role else None
-        return Backend(self.store, principal, today=lambda: TODAY)
+        return Backend(self.house, PRINCIPALS[role] if role else None)
 
     def app(self, role: str | None, **options: Any) -> RectifyTui:
         return make_app(self.backend(role), **options)
 
-    def as_role(self, role: str) -> Any:
-        return acting_as(PRINCIPALS[role])
-
 
 def build_world(url: str, tmp: Path) -> World:
-    store = open_store(url, create=True)
-    store.app.set_blob_store(FileBlobStore(tmp / "blobs"))
-    app = store.app
-    app.bootstrap_first_user("admin", PASSWORDS["admin"], "王科长")
-    with acting_as(PRINCIPALS["bureau"]):
+    house = open_house(url, create=True, clock=FixedClock.on(TODAY), blob_dir=tmp / "blobs")
+    people, findings = house.people, house.findings
+    people.bootstrap_first_user("admin", PASSWORDS["admin"], "王科长")
+    with house.acting(PRINCIPALS["bureau"]):
         for path in (WEIBIN, ZHENGZHOU):
-            import_package(app, load_package(path))
-        app.add_user("wb", Role.DEPARTMENT, PASSWORDS["wb"], "卫滨工信局", "WB-GXJ")
-        app.add_user("eva", Role.EVALUATOR, PASSWORDS["eva"], "评价组")
-        app.add_user("aud", Role.AUDITOR, PASSWORDS["aud"], "审计")
+            import_package(house.services, load_package(path))
+        people.add_user("wb", Role.DEPARTMENT, PASSWORDS["wb"], "卫滨工信局", "WB-GXJ")
+        people.add_user("eva", Role.EVALUATOR, PASSWORDS["eva"], "评价组")
+        people.add_user("aud", Role.AUDITOR, PASSWORDS["aud"], "审计")
         for ref in (R1, R2):
-            app.issue_finding(
+            findings.issue_finding(
                 ref, rectification_class=RectificationClass.PHASED, requirements="细化预算测算",
                 issued_on=date(2025, 9, 1), due=date(2025, 11, 30),
             )
-    store.catch_up()
-    return World(store, tmp)
+    return World(house, tmp)
 
 
 @pytest.fixture
@@ -77,7 +71,7 @@ def world(tmp_path: Path) -> Iterator[World]:
     try:
         yield w
     finally:
-        w.store.close()
+        w.house.close()
 
 
 async def settle(pilot: Any) -> None:

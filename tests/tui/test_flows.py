@@ -8,7 +8,7 @@ from typing import Any
 from textual.widgets import DataTable, Input, Label, Static
 
 from rectify.domain.finding import Finding
-from tests.tui.conftest import PASSWORDS, R1, R2, World, settle, sync
+from tests.tui.conftest import PASSWORDS, PRINCIPALS, R1, R2, TODAY, World, settle, sync
 
 ROOM = (80, 24)
 
@@ -35,7 +35,7 @@ async def fill(pilot: Any, **values: str) -> None:
 
 
 def status_of(world: World, ref: str) -> str:
-    finding = world.store.app.get_finding(ref)
+    finding = world.house.findings.get_finding(ref)
     assert isinstance(finding, Finding)
     return finding.status.value
 
@@ -80,13 +80,14 @@ async def test_department_reports_and_requests_closure(world: World, tmp_path: P
 async def test_bureau_returns_one_closes_another_and_sees_the_rate(world: World, tmp_path: Path) -> None:
     proof = tmp_path / "proof.txt"
     proof.write_text("制度文件")
-    app_ = world.store.app
-    with world.as_role("department"):
+    house = world.house
+    with house.acting(PRINCIPALS["department"]):
         for ref in (R1, R2):
-            evidence_id = app_.submit_evidence(proof if ref == R1 else _copy(proof, tmp_path),
-                                               effective_date=world_today(), finding_ref=ref)
-            app_.request_closure(ref, [evidence_id], "已整改")
-    world.store.catch_up()
+            evidence_id = house.evidence.submit_evidence(
+                proof if ref == R1 else _copy(proof, tmp_path),
+                effective_date=TODAY, finding_ref=ref,
+            )
+            house.findings.request_closure(ref, [evidence_id], "已整改")
     app = world.app("bureau")
     async with app.run_test(size=ROOM) as pilot:
         await settle(pilot)
@@ -121,12 +122,6 @@ async def test_bureau_returns_one_closes_another_and_sees_the_rate(world: World,
     assert status_of(world, R1) == "returned" and status_of(world, R2) == "closed"
 
 
-def world_today() -> Any:
-    from tests.tui.conftest import TODAY
-
-    return TODAY
-
-
 def _copy(path: Path, tmp: Path) -> Path:
     other = tmp / "proof2.txt"
     other.write_text(path.read_text() + "（二）")
@@ -139,14 +134,14 @@ async def test_domain_refusal_is_shown_in_the_form(world: World) -> None:
     app = world.app("bureau", finding=R1)
     async with app.run_test(size=ROOM) as pilot:
         await settle(pilot)
-        before = world.store.app.get_finding(R1).version
+        before = world.house.findings.get_finding(R1).version
         await pilot.press("e")
         await fill(pilot, new_due="2026-03-31", reason="等待预算批复")
         assert app.screen.__class__.__name__ == "FindingScreen"
         await pilot.press("k")
         await fill(pilot, earlier_ref="NO-SUCH/1")
         assert "问题 NO-SUCH/1 不存在" in str(app.screen.query_one("#form-error", Label).render())
-    assert world.store.app.get_finding(R1).version == before + 1
+    assert world.house.findings.get_finding(R1).version == before + 1
 
 
 @sync

@@ -1,19 +1,14 @@
-"""`rectify tui`: parse the options, open the store, hand over to the Textual app.
+"""`rectify tui`: parse the options and hand the House over to the Textual app.
 
-Logging in is the CLI's (session file or RECTIFY_USER/RECTIFY_PASSWORD); with no
+Logging in is the House's (session file or RECTIFY_USER/RECTIFY_PASSWORD); with no
 valid session the app opens on its login screen (same users, same scrypt check).
 """
 
 from __future__ import annotations
 
 import argparse
-import os
-from datetime import date
 
 from rectify.cli.context import opened
-from rectify.cli.evidence_command import configure_evidence
-from rectify.cli.findings_command import TODAY_ENV, parse_date
-from rectify.cli.session import resolve_principal
 from rectify.domain.errors import NoActor
 from rectify.domain.identity import Principal
 
@@ -43,15 +38,11 @@ def launch(*, screen: str = "home", finding: str | None = None, light: bool = Fa
     from rectify.tui.app import make_app
     from rectify.tui.backend import Backend
 
-    today = parse_date(os.environ.get(TODAY_ENV) or None, "今天的日期")
-    with opened() as store:
-        configure_evidence(store)
-        store.catch_up()
+    with opened() as house:
+        house.catch_up()
         principal: Principal | None
         try:
-            principal = resolve_principal(store)
+            principal = house.principal_from_environment()
         except NoActor:
             principal = None
-        backend = Backend(store, principal, today=(lambda: today) if today else date.today)
-        make_app(backend, screen=screen, finding=finding, light=light).run()
-
+        make_app(Backend(house, principal), screen=screen, finding=finding, light=light).run()

@@ -1,23 +1,24 @@
 """The TUI's one door to the store: application commands and read-model queries.
 
 Screens never see a connection, a table or the event store: they call these methods
-from thread workers and get frozen DTOs back. Every write runs as the logged-in
-principal (`acting_as`) and catches the read models up afterwards, as the CLI does.
-The store object is handed in by the entry point (duck-typed, so this room imports
-no wiring); reads are scoped to the principal by the queries themselves.
+from thread workers and get frozen DTOs back. Writes go through the House's
+application services as the logged-in principal (`house.acting`, which catches the
+read models up afterwards, as the CLI does); reads go through the query functions,
+which scope rows to the principal. "Today" is the House's clock.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 from uuid import UUID
 
+from rectify.bootstrap import House
 from rectify.domain.errors import NoActor, NotAllowed
 from rectify.domain.evaluation import Scorecard, ScoreStage
 from rectify.domain.identity import Principal, Role, acting_as
@@ -26,16 +27,6 @@ from rectify.projections import evaluations as evaluation_queries
 from rectify.projections import figures as figure_queries
 
 PAGE = 50  # rows one screenful asks for; the table asks again when scrolled near the end
-
-
-class StoreLike(Protocol):
-    """What the entry point hands over: the application, its engine, the event table."""
-
-    app: Any
-    engine: Any
-    events: Any
-
-    def catch_up(self) -> int: ...
 
 
 @dataclass(frozen=True)
@@ -60,21 +51,18 @@ class EvidenceView:
 
 
 class Backend:
-    def __init__(
-        self,
-        store: StoreLike,
-        principal: Principal | None = None,
-        today: Callable[[], date] = date.today,
-    ) -> None:
-        self.store = store
+    def __init__(self, house: House, principal: Principal | None = None) -> None:
+        self.house = house
         self.principal = principal
-        self.today = today
+
+    def today(self) -> date:
+        return self.house.clock.today()
 
     # -- who ----------------------------------------------------------------------
 
     def login(self, name: str, password: str) -> Principal:
         """The same scrypt check as `rectify login`; raises NotAllowed/NotFound on failure."""
-        principal: Principal = self.store.app.authenticate(name.strip(), password)
+        principal = self.house.authenticate(name.strip(), password)
         self.principal = principal
         return principal
 
@@ -84,19 +72,13 @@ class Backend:
         return self.principal
 
     @contextmanager
-    def _acting(self) -> Iterator[Principal]:
-        with acting_as(self._me()) as principal:
-            yield principal
-        self.store.catch_up()
-
-    @contextmanager
     def _reading(self) -> Iterator[Any]:
-        with self.store.engine.connect() as conn:
+        with self.house.store.engine.connect() as conn:
             yield conn
 
     def refresh(self) -> int:
         """Apply events recorded by others (another terminal, the scheduler)."""
-        return self.store.catch_up()
+        return self.house.catch_up()
 
     # -- problem list ---------------------------------------------------------------
 
@@ -127,9 +109,9 @@ class Backend:
         """The evidence attached to a finding, with hashes (scope-checked by the app)."""
         out = []
         with acting_as(self._me()):
-            finding = self.store.app.get_finding(ref)
+            finding = self.house.findings.get_finding(ref)
             for evidence_id in finding.evidence_ids:
-                e = self.store.app.get_evidence(evidence_id)
+                e = self.house.evidence.get_evidence(evidence_id)
                 out.append(
                     EvidenceView(e.id, e.original_name, e.size, e.sha256, e.submitted_by, e.effective_date)
                 )
@@ -137,7 +119,7 @@ class Backend:
 
     def save_evidence(self, evidence_id: UUID, target: Path) -> Path:
         with acting_as(self._me()):
-            data: bytes = self.store.app.evidence_content(evidence_id)
+            data = self.house.evidence.evidence_content(evidence_id)
         target.write_bytes(data)
         return target
 
@@ -161,18 +143,18 @@ class Backend:
 
     def act(self, name: str, ref: str, **values: Any) -> None:
         """Run one lifecycle action by name (see tui.actions) as the principal."""
-        with self._acting():
-            app = self.store.app
+        with self.house.acting(self._me()):
+            findings = self.house.findings
             if name == "attach_evidence":
-                evidence_id = app.submit_evidence(
+                evidence_id = self.house.evidence.submit_evidence(
                     Path(values["path"]), effective_date=values["effective_date"], finding_ref=ref
                 )
-                app.attach_evidence(ref, evidence_id)
+                findings.attach_evidence(ref, evidence_id)
             elif name == "request_closure":
-                finding = app.get_finding(ref)
-                app.request_closure(ref, list(finding.evidence_ids), values.get("note"))
+                finding = findings.get_finding(ref)
+                findings.request_closure(ref, list(finding.evidence_ids), values.get("note"))
             else:
-                getattr(app, name)(ref, **values)
+                getattr(findings, name)(ref, **values)
 
     # -- evaluations -----------------------------------------------------------------
 
@@ -185,8 +167,7 @@ class Backend:
 
     def scorecard(self, key: str, as_of: date | None = None) -> Scorecard:
         self._check_evaluation_scope(key)
-        card: Scorecard = self.store.app.scorecard(key, as_of=as_of)
-        return card
+        return self.house.evaluations.scorecard(key, as_of=as_of)
 
     def score_history(self, key: str, code: str) -> list[evaluation_queries.ScoreChange]:
         self._check_evaluation_scope(key)
@@ -198,9 +179,8 @@ class Backend:
             return evaluation_queries.compare(conn, department, code)
 
     def set_score(self, key: str, code: str, value: Decimal, stage: ScoreStage, reason: str) -> bool:
-        with self._acting():
-            changed: bool = self.store.app.set_score(key, code, value, stage=stage, reason=reason)
-        return changed
+        with self.house.acting(self._me()):
+            return self.house.evaluations.set_score(key, code, value, stage=stage, reason=reason)
 
     def budget(self, department: str, year: int) -> evaluation_queries.BudgetView | None:
         me = self._me()
@@ -226,13 +206,13 @@ class Backend:
         self._require_overseer()
         with self._reading() as conn:
             return event_log.list_events(
-                conn, self.store.events, after=after, limit=limit, topic=topic, actor=actor
+                conn, self.house.store.events, after=after, limit=limit, topic=topic, actor=actor
             )
 
     def verify(self, progress: seal.VerifyProgress | None = None) -> seal.VerifyResult:
         self._require_overseer()
         with self._reading() as conn:
-            return seal.verify(conn, self.store.events, progress=progress)
+            return seal.verify(conn, self.house.store.events, progress=progress)
 
     def _require_overseer(self) -> None:
         if self._me().role not in (Role.AUDITOR, Role.BUREAU):
