@@ -17,7 +17,8 @@ from typing import Any
 
 from rectify.domain.finding import RectificationClass
 from rectify.domain.identity import Role
-from rectify.domain.lifecycle import ACTION_LABELS, Action, FindingStatus, allowed_actions
+from rectify.domain.lifecycle import allowed_actions
+from rectify.domain.vocabulary import ACTION_LABELS, CLASS_LABELS, Action, FindingStatus
 
 
 @dataclass(frozen=True)
@@ -86,11 +87,7 @@ FORMS: dict[Action, ActionForm] = {
     )
 }
 
-CLASS_CHOICES = (
-    ("immediate", "立行立改"),
-    ("phased", "分阶段整改"),
-    ("long_term", "持续整改"),
-)
+CLASS_CHOICES = tuple((c.value, label) for c, label in CLASS_LABELS.items())
 
 
 def forms_for(status: str, role: Role) -> list[ActionForm]:

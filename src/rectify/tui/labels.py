@@ -1,18 +1,24 @@
-"""Every Chinese word the TUI shows that is not a domain term (those come from the
-domain's vocabulary: statuses, actions, roles, stages), and the one place that turns
-values into screen text (Beijing time with the zone, money, rates)."""
+"""Every Chinese word the TUI shows that is not a domain term. Domain terms
+(statuses, classes, actions, roles, stages, event names) come from
+`rectify.domain.vocabulary`, and values are written by `rectify.domain.formatting`
+(Beijing time with the zone, amounts, rates), the same as the CLI's."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
-from rectify.domain.evaluation import STAGE_LABELS, ScoreStage
+from rectify.domain import formatting
 from rectify.domain.identity import Role
-from rectify.domain.lifecycle import ROLE_LABELS, STATUS_LABELS, FindingStatus
-
-BEIJING = ZoneInfo("Asia/Shanghai")
+from rectify.domain.vocabulary import (
+    CLASS_LABELS as DOMAIN_CLASS_LABELS,
+)
+from rectify.domain.vocabulary import (
+    ROLE_LABELS,
+    STAGE_LABELS,
+    STATUS_LABELS,
+    by_value,
+)
 
 APP_TITLE = "rectify 绩效评价与整改"
 SCREEN_TITLES = {
@@ -24,7 +30,9 @@ SCREEN_TITLES = {
     "log": "事件日志",
     "login": "登录",
 }
-CLASS_LABELS = {"immediate": "立行立改", "phased": "分阶段整改", "long_term": "持续整改"}
+CLASS_LABELS = by_value(DOMAIN_CLASS_LABELS)
+_STATUS = by_value(STATUS_LABELS)
+_STAGE = by_value(STAGE_LABELS)
 
 KEYS = {
     "home": "首页",
@@ -66,14 +74,11 @@ HELP_TEXT = """\
 
 
 def status_label(status: str) -> str:
-    try:
-        return STATUS_LABELS[FindingStatus(status)]
-    except ValueError:
-        return status
+    return _STATUS.get(status, status)
 
 
 def class_label(value: str | None) -> str:
-    return CLASS_LABELS.get(value or "", "—")
+    return CLASS_LABELS.get(value or "", formatting.MISSING)
 
 
 def role_label(role: Role) -> str:
@@ -81,32 +86,26 @@ def role_label(role: Role) -> str:
 
 
 def stage_label(stage: str | None) -> str:
-    if stage is None:
-        return "—"
-    try:
-        return STAGE_LABELS[ScoreStage(stage)]
-    except ValueError:
-        return stage
+    return formatting.MISSING if stage is None else _STAGE.get(stage, stage)
 
 
 def when(moment: datetime | None) -> str:
     """A moment in Beijing time, with the zone said."""
-    if moment is None:
-        return "—"
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M") + " 北京"
+    return formatting.moment(moment)
 
 
 def day(value: date | None) -> str:
-    return value.isoformat() if value else "—"
+    return formatting.day(value)
 
 
 def number(value: Decimal | None, unit: str | None = None) -> str:
-    if value is None:
-        return "—"
-    return f"{value:f}{unit or ''}"
+    return formatting.amount(value, unit) if unit else formatting.number(value)
 
 
 def rate(value: Decimal | None) -> str:
-    return "—" if value is None else f"{value:f}%"
+    return formatting.percent(value)
+
+
+def short(text: str, width: int = 24) -> str:
+    """Cut a long title for a table cell (the full text is on the detail screen)."""
+    return text if len(text) <= width else text[: width - 1] + "…"

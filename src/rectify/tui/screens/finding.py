@@ -11,7 +11,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Footer, Header, Static
 
-from rectify.domain.lifecycle import Action
+from rectify.domain.vocabulary import Action
 from rectify.projections.queries import FindingDetail
 from rectify.tui.actions import FORMS, forms_for
 from rectify.tui.labels import KEYS, class_label, day, number, status_label, when

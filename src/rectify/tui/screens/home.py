@@ -14,7 +14,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from rectify.domain.identity import Role
 from rectify.tui.home_data import HomeData, gather
-from rectify.tui.labels import KEYS, day, rate, role_label, stage_label, status_label
+from rectify.tui.labels import KEYS, day, rate, role_label, short, stage_label, status_label
 from rectify.tui.loading import Loaded, LoadingScreen
 
 
@@ -88,7 +88,7 @@ class HomeScreen(LoadingScreen):
         for f in data.todo:
             due = day(f.due) + ("（逾期）" if f.overdue else "")
             note = data.returned_reasons.get(f.ref, "")
-            table.add_row(f.ref, f.title, status_label(f.status), due, note, key=f.ref)
+            table.add_row(f.ref, short(f.title), status_label(f.status), due, note, key=f.ref)
 
     def _figures(self, data: HomeData) -> None:
         table = self.query_one("#figures", DataTable)
@@ -97,7 +97,7 @@ class HomeScreen(LoadingScreen):
         self.query_one("#figures-title", Static).update("整改率（按部门、年度）" if data.figures else "")
         for r in data.figures:
             table.add_row(
-                r.department_name or r.department_code, str(r.year), str(r.total),
+                short(r.department_name or r.department_code, 16), str(r.year), str(r.total),
                 rate(r.rate_by_count), rate(r.rate_by_amount), str(r.overdue),
                 str(r.carried_over), str(r.repeats),
             )
@@ -109,7 +109,7 @@ class HomeScreen(LoadingScreen):
         title = "评价（得分与规则不符的末级指标数）" if data.evaluations else ""
         self.query_one("#evaluations-title", Static).update(title)
         for e in data.evaluations:
-            table.add_row(e.title, str(e.year), stage_label(e.stage), e.total, e.grade,
+            table.add_row(short(e.title, 30), str(e.year), stage_label(e.stage), e.total, e.grade,
                           str(e.differences), key=e.key)
 
     @on(DataTable.RowSelected, "#todo")

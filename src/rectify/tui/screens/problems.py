@@ -15,12 +15,13 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.widgets import Checkbox, DataTable, Footer, Header, Input, Select, Static
 
+from rectify.domain.vocabulary import FindingStatus
 from rectify.projections.queries import FindingView
 from rectify.tui.backend import PAGE, ProblemFilter
-from rectify.tui.labels import CLASS_LABELS, KEYS, class_label, day, number, status_label
+from rectify.tui.labels import CLASS_LABELS, KEYS, class_label, day, number, short, status_label
 from rectify.tui.loading import Loaded, LoadingScreen
 
-STATUSES = ("recorded", "issued", "closure_requested", "returned", "closed", "long_term", "withdrawn")
+STATUSES = tuple(s.value for s in FindingStatus)
 COLUMNS = ("编号", "年度", "部门", "问题", "金额", "类别", "状态", "整改时限")
 NEAR_END = 10  # rows before the end at which the next page is asked for
 
@@ -32,7 +33,7 @@ def finding_row(f: FindingView) -> tuple[str, ...]:
         f.ref,
         years,
         f.department_name or f.department_code,
-        f.title,
+        short(f.title, 30),
         number(f.amount, f.amount_unit),
         class_label(f.rectification_class),
         status_label(f.status),

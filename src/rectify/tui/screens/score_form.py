@@ -12,7 +12,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select
 
-from rectify.domain.evaluation import STAGE_LABELS, ScoreStage
+from rectify.domain.vocabulary import STAGE_LABELS, ScoreStage
 from rectify.tui.labels import KEYS
 from rectify.tui.loading import Failed, Loaded, run_call
 
