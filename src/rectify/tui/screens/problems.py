@@ -57,6 +57,7 @@ class ProblemsScreen(LoadingScreen):
         self.more = False
         self.loading_more = False
         self.loaded = 0
+        self.pages_shown = 0  # pages put on screen so far (tests and the benchmark wait on it)
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -162,6 +163,7 @@ class ProblemsScreen(LoadingScreen):
         if rows:
             self.last_ref = rows[-1].ref
         self.loaded = table.row_count
+        self.pages_shown += 1
         more = "，向下滚动加载更多" if self.more else "（全部）"
         self.query_one("#problems-status", Static).update(f"已显示 {self.loaded} 项{more}")
 
