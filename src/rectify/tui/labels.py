@@ -8,6 +8,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
+from rich.cells import cell_len
+
 from rectify.domain import formatting
 from rectify.domain.identity import Role
 from rectify.domain.vocabulary import (
@@ -107,5 +109,13 @@ def rate(value: Decimal | None) -> str:
 
 
 def short(text: str, width: int = 24) -> str:
-    """Cut a long title for a table cell (the full text is on the detail screen)."""
-    return text if len(text) <= width else text[: width - 1] + "…"
+    """Cut a long title to `width` terminal cells (a Chinese character takes two);
+    the full text is on the detail screen."""
+    if cell_len(text) <= width:
+        return text
+    out = ""
+    for char in text:
+        if cell_len(out + char) > width - 1:
+            break
+        out += char
+    return out + "…"

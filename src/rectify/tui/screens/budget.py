@@ -26,7 +26,7 @@ class BudgetScreen(LoadingScreen):
             yield Static("调整记录", classes="section")
             adjustments: DataTable[str] = DataTable(id="budget-adjustments", cursor_type="row")
             yield adjustments
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.title = "预算台账"

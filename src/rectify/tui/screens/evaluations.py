@@ -17,7 +17,7 @@ from textual_plotext import PlotextPlot
 
 from rectify.domain.evaluation import Scorecard
 from rectify.domain.identity import Role
-from rectify.tui.labels import KEYS, number, stage_label, when
+from rectify.tui.labels import KEYS, number, short, stage_label, when
 from rectify.tui.loading import Loaded, LoadingScreen
 from rectify.tui.screens.score_form import ScoreFormScreen
 
@@ -71,7 +71,7 @@ class EvaluationsScreen(LoadingScreen):
                 history: DataTable[str] = DataTable(id="history", cursor_type="row")
                 yield history
                 yield PlotextPlot(id="chart")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.title = "绩效评价"
@@ -98,7 +98,7 @@ class EvaluationsScreen(LoadingScreen):
         self._departments = {e.key: e.department_code for e in rows}
         for e in rows:
             total = f"{number(e.stated_total)} {e.stated_grade or ''}"
-            table.add_row(e.title, e.department_code, str(e.fiscal_year), stage_label(e.stage), total, key=e.key)
+            table.add_row(short(e.title, 40), e.department_code, str(e.fiscal_year), stage_label(e.stage), total, key=e.key)
         table.focus()
         if self.key:
             self.show(self.key)
@@ -112,9 +112,11 @@ class EvaluationsScreen(LoadingScreen):
             f"[b]{card.key}[/]（{when_text}）总分 [b]{card.total:f}[/] 等级 [b]{card.grade or '—'}[/]{stated}"
         )
         tree = self.query_one("#tree", DataTable)
+        keep = tree.cursor_row  # the same indicator after a revision or a date change
         tree.clear()
         for code, row in tree_rows(card):
             tree.add_row(*row, key=code)
+        tree.move_cursor(row=min(keep, tree.row_count - 1))
         self.query_one("#evaluation-list").display = False
         tree.display = True
         self.query_one("#as-of").display = True

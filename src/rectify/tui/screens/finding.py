@@ -46,7 +46,7 @@ def detail_lines(d: FindingDetail) -> str:
 
 class FindingScreen(LoadingScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "app.pop_screen", KEYS["back"]),
+        Binding("escape", "app.pop_screen", KEYS["back"], show=False),
         Binding("s", "save_evidence", KEYS["save"], show=False),
         *[Binding(form.key, f"form('{action.value}')", form.title) for action, form in FORMS.items()],
     ]
@@ -68,7 +68,7 @@ class FindingScreen(LoadingScreen):
             yield Static("佐证材料（s 保存选中的文件）", classes="section")
             evidence: DataTable[str] = DataTable(id="evidence", cursor_type="row")
             yield evidence
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.title = f"问题 {self.ref}"

@@ -42,7 +42,7 @@ class HomeScreen(LoadingScreen):
             yield Static("", id="evaluations-title", classes="section")
             evaluations: DataTable[str] = DataTable(id="home-evaluations", cursor_type="row")
             yield evaluations
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         principal = self.app.backend.principal  # type: ignore[attr-defined]

@@ -46,7 +46,7 @@ class LogScreen(LoadingScreen):
         yield ProgressBar(id="verify-progress", show_eta=False)
         table: DataTable[str] = DataTable(id="events", cursor_type="row", zebra_stripes=True)
         yield table
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.title = "事件日志"

@@ -19,7 +19,7 @@ class LoginScreen(LoadingScreen):
             yield Input(placeholder="密码", password=True, id="password")
             yield Label("", id="login-error", classes="error")
             yield Button("登录", id="login-button", variant="primary")
-        yield Footer()
+        yield Footer(compact=True)
 
     @on(Input.Submitted, "#user")
     def next_field(self) -> None:

@@ -32,7 +32,7 @@ def finding_row(f: FindingView) -> tuple[str, ...]:
     return (
         f.ref,
         years,
-        f.department_name or f.department_code,
+        short(f.department_name or f.department_code, 14),
         short(f.title, 30),
         number(f.amount, f.amount_unit),
         class_label(f.rectification_class),
@@ -80,7 +80,7 @@ class ProblemsScreen(LoadingScreen):
         table: DataTable[str] = DataTable(id="findings", cursor_type="row", zebra_stripes=True)
         yield table
         yield Static("", id="problems-status")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.title = "问题清单"
