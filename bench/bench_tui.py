@@ -88,7 +88,7 @@ async def shown(app: Any, pages: int) -> None:
 
 async def pilot_times(backend: Backend, repeat: int) -> dict[str, float]:
     """From key press (or app start) to the rows being in the table."""
-    out: dict[str, list[float]] = {"first": [], "filter": [], "page": []}
+    out: dict[str, list[float]] = {"first": [], "filter": [], "filter_action": [], "page": []}
     for _ in range(repeat):
         start = time.perf_counter()
         app = make_app(backend, screen="problems")
@@ -103,6 +103,13 @@ async def pilot_times(backend: Backend, repeat: int) -> dict[str, float]:
                 await pilot.press("o")
                 await shown(app, target)
                 out["filter"].append(time.perf_counter() - start)
+                await settle(pilot)
+            for _flip in range(2):  # the same filter from the action itself, without Pilot's key wait
+                target = screen.pages_shown + 1
+                start = time.perf_counter()
+                screen.action_flip("overdue")
+                await shown(app, target)
+                out["filter_action"].append(time.perf_counter() - start)
                 await settle(pilot)
             table = screen.query_one("#findings")
             target = screen.pages_shown + 1
@@ -137,10 +144,11 @@ def main() -> None:
         "page": timed(lambda: backend.findings_page(flt, first[PAGE - 1].ref, PAGE + 1)),
     }
     tui = asyncio.run(pilot_times(backend, args.repeat))
-    goals = {"first": 0.5, "filter": 0.1, "page": 0.05}
-    print(f"{'measure':8} {'TUI (Pilot)':>12} {'plain query':>12} {'ratio':>7} {'goal':>6}")
-    for name in ("first", "filter", "page"):
-        print(f"{name:8} {tui[name] * 1000:10.1f}ms {plain[name] * 1000:10.1f}ms "
+    plain["filter_action"] = plain["filter"]
+    goals = {"first": 0.5, "filter": 0.1, "filter_action": 0.1, "page": 0.05}
+    print(f"{'measure':14} {'TUI (Pilot)':>12} {'plain query':>12} {'ratio':>7} {'goal':>6}")
+    for name in ("first", "filter", "filter_action", "page"):
+        print(f"{name:14} {tui[name] * 1000:10.1f}ms {plain[name] * 1000:10.1f}ms "
               f"{tui[name] / plain[name]:6.1f}x {goals[name] * 1000:4.0f}ms")
     house.close()
 

@@ -7,7 +7,7 @@ table never holds more than the pages actually looked at.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -23,7 +23,7 @@ from rectify.tui.loading import Loaded, LoadingScreen
 
 STATUSES = tuple(s.value for s in FindingStatus)
 COLUMNS = ("编号", "年度", "部门", "问题", "金额", "类别", "状态", "整改时限")
-NEAR_END = 10  # rows before the end at which the next page is asked for
+NEAR_END = PAGE // 2  # rows before the end at which the next page is asked for (prefetch)
 
 
 def finding_row(f: FindingView) -> tuple[str, ...]:
@@ -58,6 +58,7 @@ class ProblemsScreen(LoadingScreen):
         self.loading_more = False
         self.loaded = 0
         self.pages_shown = 0  # pages put on screen so far (tests and the benchmark wait on it)
+        self.refs: list[str] = []  # row index → ref (rows are only ever appended)
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -155,11 +156,13 @@ class ProblemsScreen(LoadingScreen):
         table = self.query_one("#findings", DataTable)
         if kind == "first":
             table.clear()
+            self.refs = []
         self.loading_more = False
         self.more = len(rows) > PAGE
         rows = rows[:PAGE]
-        for f in rows:
-            table.add_row(*finding_row(f), key=f.ref)
+        # One add_rows call per page: far cheaper than a call per row.
+        table.add_rows(finding_row(f) for f in rows)
+        self.refs.extend(f.ref for f in rows)
         if rows:
             self.last_ref = rows[-1].ref
         self.loaded = table.row_count
@@ -174,13 +177,13 @@ class ProblemsScreen(LoadingScreen):
 
     @on(DataTable.RowSelected, "#findings")
     def open_row(self, event: DataTable.RowSelected) -> None:
-        if event.row_key.value is not None:
-            self.app.open_finding(event.row_key.value)  # type: ignore[attr-defined]
+        if 0 <= event.cursor_row < len(self.refs):
+            self.app.open_finding(self.refs[event.cursor_row])  # type: ignore[attr-defined]
 
     def on_screen_resume(self) -> None:
         if self.is_mounted and self.loaded:
             self.reload()
 
-    def selected(self) -> Any:
-        table = self.query_one("#findings", DataTable)
-        return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+    def selected(self) -> str | None:
+        row = self.query_one("#findings", DataTable).cursor_row
+        return self.refs[row] if 0 <= row < len(self.refs) else None
