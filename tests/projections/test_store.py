@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 from sqlalchemy import select, text
 
-from rectify.bootstrap import House
-from rectify.domain.application import RectifyApp, finding_fields
+from rectify.bootstrap import House, open_house
+from rectify.domain.application import finding_fields
 from rectify.domain.department import Department
 from rectify.domain.errors import ConcurrencyConflict, StoreError
 from rectify.domain.finding import Finding
@@ -56,12 +56,12 @@ def test_append_and_read_back(house: House, bureau: object) -> None:
 def test_optimistic_concurrency_conflict(house: House, bureau: object) -> None:
     record_sample(house, 0)
     # A second application on the same database: two users acting at once.
-    other = RectifyApp(env={"SQLALCHEMY_URL": house.store.url.render_as_string(hide_password=False)})
+    other = open_house(house.store.url.render_as_string(hide_password=False))
     try:
         mine = house.services.app.get_department("D1")
-        theirs = other.get_department("D1")
+        theirs = other.services.app.get_department("D1")
         theirs.rename("乙局", reason="更名")
-        other.save_all(theirs)
+        other.services.app.save_all(theirs)
         mine.rename("丙局", reason="更名")
         with pytest.raises(ConcurrencyConflict):
             house.services.app.save_all(mine)

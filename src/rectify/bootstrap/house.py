@@ -12,22 +12,27 @@ from types import TracebackType
 from platformdirs import user_data_dir
 
 from rectify.bootstrap import login
-from rectify.domain.clock import Clock, SystemClock
+from rectify.bootstrap.queries import Queries
+from rectify.domain.clock import Clock, FixedClock, SystemClock
 from rectify.domain.deadlines import DeadlinePolicy
 from rectify.domain.errors import InvalidInput
 from rectify.domain.evidence import DEFAULT_MAX_SIZE, FileBlobStore
 from rectify.domain.identity import Principal, acting_as
+from rectify.domain.parsing import parse_date
 from rectify.domain.services import (
     EvaluationService,
     EvidenceService,
     FindingService,
     PeopleService,
+    ScheduleService,
     Services,
 )
 from rectify.projections.store import Store, describe, open_store
 
 BLOB_DIR_ENV = "RECTIFY_BLOB_DIR"
 MAX_BYTES_ENV = "RECTIFY_EVIDENCE_MAX_BYTES"
+# Fixes the house clock's day: reproducible overdue figures, reports as of a day.
+TODAY_ENV = "RECTIFY_TODAY"
 
 
 def blob_dir_for(store: Store) -> Path:
@@ -56,6 +61,11 @@ def evidence_max_size() -> int:
     return limit
 
 
+def clock_from_environment() -> Clock:
+    day = parse_date(os.environ.get(TODAY_ENV) or None, TODAY_ENV)
+    return FixedClock.on(day) if day is not None else SystemClock()
+
+
 @dataclass
 class House:
     store: Store
@@ -80,6 +90,16 @@ class House:
     @property
     def people(self) -> PeopleService:
         return self.services.people
+
+    @property
+    def schedule(self) -> ScheduleService:
+        """The clock's policy and occurrences (rectify.scheduler records through it)."""
+        return self.services.schedule
+
+    @property
+    def queries(self) -> Queries:
+        """Read models, scoped to the acting principal, "today" from the clock."""
+        return Queries(self.store.engine, self.clock)
 
     @property
     def label(self) -> str:
@@ -113,6 +133,12 @@ class House:
         if catch_up:
             self.catch_up()
 
+    @contextmanager
+    def session(self, *, catch_up: bool = True) -> Iterator[Principal]:
+        """`acting` as whoever is logged in (principal_from_environment)."""
+        with self.acting(self.principal_from_environment(), catch_up=catch_up) as principal:
+            yield principal
+
     def _now(self) -> int:
         return int(self.clock.now().timestamp())
 
@@ -144,7 +170,7 @@ def open_house(
     """Open the store at `url` (else RECTIFY_DB, else the default file) and wire it."""
     store = open_store(url, create=create)
     try:
-        clock = clock or SystemClock()
+        clock = clock or clock_from_environment()
         policy = policy or DeadlinePolicy()
         max_size = evidence_max_size()
         services = Services.build(

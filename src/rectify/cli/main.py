@@ -15,11 +15,15 @@ from rectify.cli import (
     evidence_command,
     findings_command,
     import_command,
+    inbox_command,
+    policy_command,
+    scheduler_command,
     store_commands,
     tui_command,
     user_commands,
 )
 from rectify.cli.output import error
+from rectify.cli.parser import ChineseArgumentParser, add_commands
 from rectify.domain.errors import RectifyError
 
 DESCRIPTION = """rectify：绩效评价与问题整改跟踪（事件溯源）。
@@ -29,13 +33,11 @@ DESCRIPTION = """rectify：绩效评价与问题整改跟踪（事件溯源）�
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="rectify",
-        description=DESCRIPTION,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+    parser = ChineseArgumentParser(prog="rectify", description=DESCRIPTION)
+    parser.add_argument(
+        "--version", action="version", version=f"rectify {__version__}", help="显示版本并退出"
     )
-    parser.add_argument("--version", action="version", version=f"rectify {__version__}")
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    sub = add_commands(parser, dest="command", required=True, metavar="COMMAND")
     for module in _command_modules():
         module.register(sub)
     return parser
@@ -55,6 +57,9 @@ def _command_modules() -> list[CommandModule]:
         evidence_command,
         check_command,
         evaluation_commands,
+        policy_command,
+        inbox_command,
+        scheduler_command,
         tui_command,
     ]
     return modules

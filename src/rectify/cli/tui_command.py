@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import argparse
 
-from rectify.cli.context import opened
+from rectify.bootstrap import open_house
 from rectify.domain.errors import NoActor
 from rectify.domain.identity import Principal
 
@@ -38,7 +38,7 @@ def launch(*, screen: str = "home", finding: str | None = None, light: bool = Fa
     from rectify.tui.app import make_app
     from rectify.tui.backend import Backend
 
-    with opened() as house:
+    with open_house() as house:
         house.catch_up()
         principal: Principal | None
         try:

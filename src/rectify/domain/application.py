@@ -22,6 +22,7 @@ from rectify.domain.errors import ConcurrencyConflict, NotFound
 from rectify.domain.evaluation import ScoreStage
 from rectify.domain.finding import FindingStatus, RectificationClass
 from rectify.domain.identity import Role
+from rectify.domain.occurrence import OccurrenceKind
 from rectify.domain.transcodings import enum_transcoding, register_common
 
 APPLICATION_NAME = "rectify"  # ≤ 32 characters: the tracking column is that wide on PostgreSQL
@@ -47,6 +48,7 @@ class RectifyApp(Application[UUID]):
         transcoder.register(enum_transcoding(RectificationClass, "rectification_class"))
         transcoder.register(enum_transcoding(Role, "role"))
         transcoder.register(enum_transcoding(ScoreStage, "score_stage"))
+        transcoder.register(enum_transcoding(OccurrenceKind, "occurrence_kind"))
 
     def save_all(self, *aggregates: Aggregate) -> None:
         """Save atomically; a version clash means someone else acted first."""

@@ -19,6 +19,7 @@ __all__ = [
     "CLASS_LABELS",
     "DETAIL_LABELS",
     "EVENT_LABELS",
+    "OCCURRENCE_LABELS",
     "ROLE_LABELS",
     "STAGE_LABELS",
     "STATUS_LABELS",
@@ -161,6 +162,20 @@ EVENT_LABELS: Mapping[str, str] = {
     "rectify/UserDirectory.UserListed": "登记用户",
     "rectify/Department.Registered": "登记部门",
     "rectify/Department.Renamed": "部门更名",
+    "rectify/Occurrence.Recorded": "时钟记录（提醒、逾期、复核、报送）",
+    "rectify/Policy.Adopted": "制定时限与提醒政策",
+    "rectify/Policy.Changed": "修改时限与提醒政策",
+}
+
+# What the clock records (Occurrence.kind) and the inbox's other items, by stored name.
+OCCURRENCE_LABELS: Mapping[str, str] = {
+    "reminder": "整改时限提醒",
+    "overdue": "整改逾期",
+    "re_review_due": "持续整改到期复核",
+    "report_due": "应报送整改情况",
+    "report_overdue": "整改情况逾期未报",
+    "returned": "问题被退回",
+    "closure_requested": "申请销号待审核",
 }
 
 # The Chinese name of each event field a timeline shows (its details column).

@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from rectify.domain.application import EVENTS_TABLE
+from rectify.projections.deadline_watch import DeadlineWatchProjector
 from rectify.projections.departments import DepartmentsProjector
 from rectify.projections.evaluations import BudgetsProjector, EvaluationsProjector
 from rectify.projections.findings import FindingsProjector
+from rectify.projections.inbox import InboxProjector
 from rectify.projections.positions import projection_positions
 from rectify.projections.projector import Projector
 from rectify.projections.seal import SealProjector
@@ -26,6 +28,8 @@ def all_projectors() -> list[Projector]:
         TimelineProjector(),
         EvaluationsProjector(),
         BudgetsProjector(),
+        DeadlineWatchProjector(),
+        InboxProjector(),
     ]
 
 

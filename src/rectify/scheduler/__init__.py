@@ -1,1 +1,1 @@
-"""APScheduler jobs (room reserved by the layering; jobs arrive with their issue)."""
+"""The clock: deadline scans run by APScheduler (only this package imports apscheduler)."""

@@ -1,5 +1,6 @@
 """The application services, one per context, all on the one RectifyApp (event store and
-repository): the problem list, evaluations and budgets, evidence, people.
+repository): the problem list, evaluations and budgets, evidence, people, the clock's
+schedule (policy and occurrences).
 
 Command names follow one pattern, ``verb_object`` in the imperative — ``record_finding``,
 ``issue_finding``, ``adjust_budget``, ``set_score``, ``submit_evidence``, ``add_user`` —
@@ -10,7 +11,7 @@ check made, for writes that save several aggregates at once (the package importe
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from rectify.domain.application import RectifyApp
 from rectify.domain.clock import Clock
@@ -20,12 +21,14 @@ from rectify.domain.services.evaluations import EvaluationService
 from rectify.domain.services.evidence import EvidenceService
 from rectify.domain.services.findings import FindingService
 from rectify.domain.services.people import PeopleService
+from rectify.domain.services.schedule import RecordedDeadlineDays, ScheduleService
 
 __all__ = [
     "EvaluationService",
     "EvidenceService",
     "FindingService",
     "PeopleService",
+    "ScheduleService",
     "Services",
 ]
 
@@ -37,6 +40,7 @@ class Services:
     evaluations: EvaluationService
     evidence: EvidenceService
     people: PeopleService
+    schedule: ScheduleService
 
     @classmethod
     def build(
@@ -48,8 +52,12 @@ class Services:
         blob_store: BlobStore,
         evidence_max_size: int = DEFAULT_MAX_SIZE,
     ) -> Services:
+        schedule = ScheduleService(app)
+        # Default deadlines by class follow the bureau's recorded policy (`policy set`).
+        policy = replace(policy, days=RecordedDeadlineDays(schedule, policy.days))
         return cls(
             app=app,
+            schedule=schedule,
             findings=FindingService(app, clock, policy),
             evaluations=EvaluationService(app),
             evidence=EvidenceService(app, blob_store, evidence_max_size),

@@ -24,7 +24,7 @@ from rectify.domain.clock import BEIJING
 from rectify.domain.errors import InvalidInput, NotFound
 from rectify.domain.evaluation import Evaluation, Scorecard, ScoreStage, survey_figures
 from rectify.domain.identity import current_principal
-from rectify.domain.permissions import BUDGET_PERMISSIONS, require
+from rectify.domain.permissions import BUDGET_PERMISSIONS, EVALUATION_PERMISSIONS, require
 from rectify.domain.scoring import MeasureLookup, Rounding, rounded_lookup, survey_measures
 
 # Dates typed by users are Chinese calendar days.
@@ -137,6 +137,13 @@ class EvaluationService:
     ) -> bool:
         """Enter or revise a leaf's score at a stage (a revision needs a reason)."""
         evaluation = self.get_evaluation(key)
+        require(
+            EVALUATION_PERMISSIONS["set_score"],
+            current_principal(),
+            department=evaluation.department_code,
+            parent_of=self.app.parent_of,
+            subject=f"（评价 {key}）",
+        )
         changed = evaluation.set_score(
             code, stage, value, reason=reason, inputs=inputs, narrative=narrative
         )

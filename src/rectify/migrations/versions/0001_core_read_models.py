@@ -19,7 +19,7 @@ depends_on = None
 
 
 def upgrade() -> None:
-    
+
     op.create_table('departments',
     sa.Column('code', sa.String(length=64), nullable=False),
     sa.Column('id', sa.String(length=36), nullable=False),
@@ -74,7 +74,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    
+
     op.drop_table('seal_links')
     op.drop_table('projection_positions')
     with op.batch_alter_table('findings', schema=None) as batch_op:

@@ -1,0 +1,119 @@
+"""Read model: notifications (提醒) per audience — the bureau, or a department/unit.
+
+Reminders, overdue and report items go to the responsible department/unit and to the
+bureau; a return (退回) to the department; a closure request to the bureau. An item's
+key is derived from its event (originator id, version, audience), so it is the same
+after a rebuild; that is why who has read an item and whether it was mailed live in
+their own tables (`inbox_reads`, `mail_sent`), which a rebuild keeps.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Column, Connection, Date, DateTime, String, Table, Text, select
+
+from rectify.projections.findings import findings
+from rectify.projections.metadata import metadata
+from rectify.projections.projector import Handler, Projector
+
+BUREAU = "bureau"
+DEPARTMENT = "department"
+BEIJING = ZoneInfo("Asia/Shanghai")
+
+inbox_items = Table(
+    "inbox_items",
+    metadata,
+    Column("key", String(120), primary_key=True),
+    Column("audience", String(16), nullable=False),  # bureau | department
+    Column("department_code", String(64), nullable=False, index=True),
+    Column("unit_code", String(64), nullable=True, index=True),
+    Column("ref", String(128), nullable=False),
+    Column("title", Text, nullable=False),
+    Column("kind", String(32), nullable=False),
+    Column("for_date", Date, nullable=True),
+    Column("about", Date, nullable=True),
+    Column("detail", Text, nullable=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+# Per-user read marks and the mail log: not derived from events, never rebuilt.
+inbox_reads = Table(
+    "inbox_reads",
+    metadata,
+    Column("item_key", String(120), primary_key=True),
+    Column("user_name", String(128), primary_key=True),
+    Column("read_at", DateTime(timezone=True), nullable=False),
+)
+
+mail_sent = Table(
+    "mail_sent",
+    metadata,
+    Column("item_key", String(120), primary_key=True),
+    Column("sent_at", DateTime(timezone=True), nullable=False),
+)
+
+
+def item_key(event: Any, audience: str) -> str:
+    return f"{event.originator_id}:{event.originator_version}:{audience}"
+
+
+class InboxProjector(Projector):
+    name = "inbox"
+    tables = (inbox_items,)
+
+    def handlers(self) -> Mapping[str, Handler]:
+        return {
+            "rectify/Occurrence.Recorded": self.occurrence,
+            "rectify/Finding.Returned": self.finding_event("returned", (DEPARTMENT,)),
+            "rectify/Finding.ClosureRequested": self.finding_event("closure_requested", (BUREAU,)),
+        }
+
+    @staticmethod
+    def _insert(conn: Connection, event: Any, audiences: tuple[str, ...], **values: Any) -> None:
+        conn.execute(
+            inbox_items.insert(),
+            [
+                {"key": item_key(event, a), "audience": a, "created_at": event.timestamp, **values}
+                for a in audiences
+            ],
+        )
+
+    def occurrence(self, conn: Connection, event: Any) -> None:
+        self._insert(
+            conn,
+            event,
+            (DEPARTMENT, BUREAU),
+            department_code=event.department_code,
+            unit_code=event.unit_code,
+            ref=event.ref,
+            title=event.title,
+            kind=event.kind.value,
+            for_date=event.for_date,
+            about=event.about,
+            detail=None,
+        )
+
+    def finding_event(self, kind: str, audiences: tuple[str, ...]) -> Handler:
+        def handler(conn: Connection, event: Any) -> None:
+            row = conn.execute(
+                select(findings.c.ref, findings.c.title, findings.c.department_code, findings.c.unit_code)
+                .where(findings.c.id == str(event.originator_id))
+            ).one()
+            self._insert(
+                conn,
+                event,
+                audiences,
+                department_code=row.department_code,
+                unit_code=row.unit_code,
+                ref=row.ref,
+                title=row.title,
+                kind=kind,
+                for_date=event.timestamp.astimezone(BEIJING).date(),
+                about=None,
+                detail=event.reason,
+            )
+
+        return handler

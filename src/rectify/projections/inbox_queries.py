@@ -1,0 +1,90 @@
+"""Inbox queries, scoped like every read: the bureau sees bureau items, a department
+user the items of its department and its units; read marks are per user."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Connection, Engine, and_, delete, exists, insert, or_, select
+from sqlalchemy.exc import IntegrityError
+
+from rectify.domain.errors import NotFound
+from rectify.domain.identity import Principal, Role
+from rectify.projections.departments import departments
+from rectify.projections.inbox import BUREAU, DEPARTMENT, inbox_items, inbox_reads, mail_sent
+
+
+def _scope(principal: Principal) -> Any:
+    c = inbox_items.c
+    if principal.role is Role.BUREAU:
+        return c.audience == BUREAU
+    if principal.role is Role.DEPARTMENT and principal.department:
+        mine = principal.department
+        units = select(departments.c.code).where(departments.c.parent_code == mine)
+        return and_(
+            c.audience == DEPARTMENT,
+            or_(c.department_code == mine, c.unit_code == mine, c.unit_code.in_(units)),
+        )
+    return c.key.is_(None)  # evaluators and auditors get no notifications
+
+
+def _is_read(user: str) -> Any:
+    r = inbox_reads.c
+    return exists().where(r.item_key == inbox_items.c.key, r.user_name == user)
+
+
+def inbox(conn: Connection, principal: Principal, *, unread_only: bool = False) -> Sequence[Any]:
+    query = select(inbox_items, _is_read(principal.name).label("read")).where(_scope(principal))
+    if unread_only:
+        query = query.where(~_is_read(principal.name))
+    return conn.execute(
+        query.order_by(inbox_items.c.created_at.desc(), inbox_items.c.key)
+    ).all()
+
+
+def mark_read(engine: Engine, principal: Principal, key: str | None) -> int:
+    """Mark one item (by key) or, with None, every unread item; returns how many."""
+    with engine.begin() as conn:
+        query = select(inbox_items.c.key).where(_scope(principal), ~_is_read(principal.name))
+        if key is not None:
+            query = query.where(inbox_items.c.key == key)
+        keys = list(conn.execute(query).scalars())
+        if key is not None and not keys:
+            visible = conn.execute(
+                select(inbox_items.c.key).where(_scope(principal), inbox_items.c.key == key)
+            ).first()
+            if visible is None:
+                raise NotFound(f"提醒 {key} 不存在或不在 {principal.name} 的范围内")
+            return 0
+        now = datetime.now(UTC)
+        if keys:
+            conn.execute(
+                insert(inbox_reads),
+                [{"item_key": k, "user_name": principal.name, "read_at": now} for k in keys],
+            )
+        return len(keys)
+
+
+def unsent(conn: Connection) -> Sequence[Any]:
+    sent = exists().where(mail_sent.c.item_key == inbox_items.c.key)
+    return conn.execute(
+        select(inbox_items).where(~sent).order_by(inbox_items.c.created_at, inbox_items.c.key)
+    ).all()
+
+
+def claim_for_mail(engine: Engine, key: str) -> bool:
+    """Claim an item for sending; False if another sender has it (at most once)."""
+    try:
+        with engine.begin() as conn:
+            conn.execute(insert(mail_sent).values(item_key=key, sent_at=datetime.now(UTC)))
+    except IntegrityError:
+        return False
+    return True
+
+
+def release_claim(engine: Engine, key: str) -> None:
+    """A failed send: let the next scan try again."""
+    with engine.begin() as conn:
+        conn.execute(delete(mail_sent).where(mail_sent.c.item_key == key))
