@@ -208,3 +208,30 @@ async def test_login_screen_uses_the_same_check(world: World) -> None:
         await settle(pilot)
         assert app.backend.principal is not None and app.backend.principal.name == "wb"
         assert app.screen.__class__.__name__ == "HomeScreen"
+
+
+@sync
+async def test_department_inbox_unread_count_mark_read_and_jump(world: World) -> None:
+    from rectify.scheduler.scan import scan
+
+    recorded = scan(world.house, TODAY)
+    assert recorded, "the scan should remind of the two overdue findings"
+    app = world.app("department")
+    async with app.run_test(size=ROOM) as pilot:
+        await settle(pilot)
+        unread = len(world.backend("department").inbox(unread_only=True))
+        assert unread > 0 and f"未读提醒 {unread}" in app.sub_title
+        await pilot.press("6")
+        await settle(pilot)
+        rows = cells(app, "#inbox")
+        assert rows[0][0] == "●" and rows[0][3] in (R1, R2)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen.__class__.__name__ == "FindingScreen"
+        await pilot.press("escape")
+        await settle(pilot)
+        assert f"未读提醒 {unread - 1}" in app.sub_title or unread == 1
+        await pilot.press("a")
+        await settle(pilot)
+        assert "未读提醒" not in app.sub_title
+        assert all(row[0] == "" for row in cells(app, "#inbox"))

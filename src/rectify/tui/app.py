@@ -20,11 +20,13 @@ from rectify.tui.screens.evaluations import EvaluationsScreen
 from rectify.tui.screens.finding import FindingScreen
 from rectify.tui.screens.help import HelpScreen
 from rectify.tui.screens.home import HomeScreen
+from rectify.tui.screens.inbox import InboxScreen
 from rectify.tui.screens.log import LogScreen
 from rectify.tui.screens.login import LoginScreen
 from rectify.tui.screens.problems import ProblemsScreen
 
-SCREENS_BY_NAME = ("home", "problems", "evaluations", "budget", "log")
+SCREENS_BY_NAME = ("home", "problems", "evaluations", "budget", "log", "inbox")
+UNREAD_EVERY = 60.0  # seconds between looks at the inbox (the scheduler may add items)
 DARK, LIGHT = "textual-dark", "textual-light"
 
 
@@ -37,6 +39,7 @@ class RectifyTui(App[None]):
         "evaluations": EvaluationsScreen,
         "budget": BudgetScreen,
         "log": LogScreen,
+        "inbox": InboxScreen,
     }
     COMMANDS = App.COMMANDS | {JumpProvider}
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -45,6 +48,7 @@ class RectifyTui(App[None]):
         Binding("3", "go('evaluations')", KEYS["evaluations"]),
         Binding("4", "go('budget')", KEYS["budget"], show=False),
         Binding("5", "go('log')", KEYS["log"], show=False),
+        Binding("6", "go('inbox')", KEYS["inbox"]),
         Binding("question_mark", "help", KEYS["help"]),
         Binding("ctrl+t", "toggle_theme", KEYS["theme"], show=False),
         Binding("ctrl+q", "quit", KEYS["quit"], priority=True),
@@ -73,11 +77,28 @@ class RectifyTui(App[None]):
     def start(self) -> None:
         principal = self.backend.principal
         assert principal is not None
-        self.sub_title = f"{principal.name}（{role_label(principal.role)}）"
+        self.who = f"{principal.name}（{role_label(principal.role)}）"
+        self.sub_title = self.who
+        self.refresh_unread()
+        self.set_interval(UNREAD_EVERY, self.refresh_unread)
         mode = "problems" if self.start_finding else self.start_screen
         self.switch_mode(mode)
         if self.start_finding:
             self.push_screen(FindingScreen(self.start_finding))
+
+    def refresh_unread(self) -> None:
+        """The unread count in the header, read in a thread worker."""
+        backend = self.backend
+
+        def look() -> None:
+            try:
+                count = backend.unread_count()
+            except Exception:  # noqa: BLE001 - the header must never crash the app
+                return
+            suffix = f" · 未读提醒 {count}" if count else ""
+            self.call_from_thread(setattr, self, "sub_title", self.who + suffix)
+
+        self.run_worker(look, thread=True, group="unread", exclusive=True)
 
     def action_go(self, mode: str) -> None:
         if self.backend.principal is not None:

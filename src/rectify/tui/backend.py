@@ -22,7 +22,7 @@ from rectify.bootstrap import House
 from rectify.domain.errors import NoActor, NotAllowed
 from rectify.domain.evaluation import Scorecard, ScoreStage
 from rectify.domain.identity import Principal, Role, acting_as
-from rectify.projections import dashboard, event_log, queries, seal
+from rectify.projections import dashboard, event_log, inbox_queries, queries, seal
 from rectify.projections import evaluations as evaluation_queries
 from rectify.projections import figures as figure_queries
 
@@ -48,6 +48,16 @@ class EvidenceView:
     sha256: str
     submitted_by: str
     effective_date: date
+
+
+@dataclass(frozen=True)
+class InboxItem:
+    key: str
+    kind: str
+    ref: str
+    title: str
+    for_date: date | None
+    read: bool
 
 
 class Backend:
@@ -217,3 +227,17 @@ class Backend:
     def _require_overseer(self) -> None:
         if self._me().role not in (Role.AUDITOR, Role.BUREAU):
             raise NotAllowed("事件日志只对财政局与审计（只读）用户开放")
+
+    # -- inbox (reminders the scheduler records) --------------------------------------
+
+    def inbox(self, unread_only: bool = False) -> list[InboxItem]:
+        with self._reading() as conn:
+            rows = inbox_queries.inbox(conn, self._me(), unread_only=unread_only)
+        return [InboxItem(r.key, r.kind, r.ref, r.title, r.for_date, bool(r.read)) for r in rows]
+
+    def unread_count(self) -> int:
+        return len(self.inbox(unread_only=True))
+
+    def mark_read(self, key: str | None) -> int:
+        """One item (by key) or, with None, every unread one; returns how many."""
+        return inbox_queries.mark_read(self.house.store.engine, self._me(), key)
