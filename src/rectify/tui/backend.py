@@ -83,7 +83,8 @@ class Backend:
 
     @contextmanager
     def _reading(self) -> Iterator[Any]:
-        with self.house.store.engine.connect() as conn:
+        """A connection for the query functions House.queries does not wrap."""
+        with self.house.queries.connection() as conn:
             yield conn
 
     def refresh(self) -> int:
@@ -95,16 +96,13 @@ class Backend:
     def findings_page(
         self, flt: ProblemFilter, after: str | None = None, limit: int = PAGE
     ) -> list[queries.FindingView]:
-        with self._reading() as conn:
-            return queries.list_findings(
-                conn,
-                principal=self._me(),
+        with acting_as(self._me()):
+            return self.house.queries.list_findings(
                 fiscal_year=flt.fiscal_year,
                 department=flt.department,
                 status=flt.status,
                 rectification_class=flt.rectification_class,
                 overdue=flt.overdue,
-                today=self.today(),
                 repeat=flt.repeat,
                 text=flt.text,
                 after=after,
@@ -112,8 +110,8 @@ class Backend:
             )
 
     def finding(self, ref: str) -> queries.FindingDetail:
-        with self._reading() as conn:
-            return queries.finding_detail(conn, ref, principal=self._me(), today=self.today())
+        with acting_as(self._me()):
+            return self.house.queries.finding_detail(ref)
 
     def evidence_of(self, ref: str) -> list[EvidenceView]:
         """The evidence attached to a finding, with hashes (scope-checked by the app)."""
@@ -134,8 +132,8 @@ class Backend:
         return target
 
     def figures(self, year: int | None = None) -> list[figure_queries.Figures]:
-        with self._reading() as conn:
-            return figure_queries.figures(conn, principal=self._me(), year=year, today=self.today())
+        with acting_as(self._me()):
+            return self.house.queries.figures(year=year)
 
     def deadline_counts(self) -> dashboard.DeadlineCounts:
         with self._reading() as conn:
@@ -146,8 +144,7 @@ class Backend:
             return dashboard.most_urgent(conn, self._me(), self.today(), status=status, limit=limit)
 
     def departments(self) -> list[queries.DepartmentView]:
-        with self._reading() as conn:
-            return queries.list_departments(conn)
+        return self.house.queries.departments()
 
     # -- finding actions (the domain checks role, state and scope) -------------------
 
@@ -196,15 +193,13 @@ class Backend:
         me = self._me()
         if me.role is Role.DEPARTMENT and me.department != department:
             raise NotAllowed(f"部门 {department} 的预算不在 {me.name} 的范围内")
-        with self._reading() as conn:
-            return evaluation_queries.budget_view(conn, department, year)
+        return self.house.queries.budget(department, year)
 
     def _check_evaluation_scope(self, key: str) -> None:
         me = self._me()
         if me.role is not Role.DEPARTMENT:
             return
-        with self._reading() as conn:
-            summary = evaluation_queries.get_evaluation_summary(conn, key)
+        summary = self.house.queries.evaluation_summary(key)
         if summary is not None and summary.department_code != me.department:
             raise NotAllowed(f"评价 {key} 不在 {me.name}（部门 {me.department}）的范围内")
 
