@@ -20,7 +20,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "tui",
         help="终端界面：首页、问题清单、问题详情与操作、评价、预算、事件日志",
         description="打开终端界面。未登录时先显示登录界面。"
-        "按 ? 看帮助，Ctrl+P 跳转到问题、部门或评价，1–5 切换界面，Ctrl+Q 退出。",
+        "按 ? 看帮助，Ctrl+P 跳转到问题、部门或评价，1–6 切换界面，Ctrl+Q 退出。",
     )
     tui.add_argument("--screen", choices=SCREENS, default="home", help="打开时显示的界面")
     tui.add_argument("--finding", metavar="REF", help="打开时显示该问题")
