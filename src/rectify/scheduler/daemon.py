@@ -4,7 +4,8 @@ Two triggers share one job: an interval (every N minutes, so a scan missed while
 machine slept is soon made up) and a daily cron at the policy's hour, Beijing time.
 `max_instances=1` and `coalesce=True` keep one scan at a time in this process; other
 processes are harmless because recording is idempotent. SIGTERM/SIGINT stop the
-scheduler after the running scan's current occurrence (each is its own transaction).
+scheduler; a scan already running finishes first (and a scan cut short by a harder
+kill is completed by the next one, since recording is idempotent).
 
 For tests and demos, `run_days` drives the same job over simulated days instead of
 the wall clock, so nothing ever waits on real time.
@@ -56,9 +57,10 @@ class Daemon:
 
     def run_forever(self, hour: int, interval_minutes: int) -> None:
         self._install_signals()
+        executor = ThreadPoolExecutor(1)
         scheduler = BlockingScheduler(
             jobstores={"default": MemoryJobStore()},
-            executors={"default": ThreadPoolExecutor(1)},
+            executors={"default": executor},
             job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 3600},
             timezone=BEIJING,
         )
@@ -72,6 +74,7 @@ class Daemon:
         self.scheduler = scheduler
         log.info("调度已启动：每 %d 分钟扫描一次，另每日 %02d:00（北京时间）", interval_minutes, hour)
         scheduler.start()  # blocks until _stop shuts it down
+        executor.shutdown(wait=True)  # let a running scan finish before the store closes
         log.info("调度已停止")
 
     def run_days(self, start: date, until: date) -> None:
