@@ -221,6 +221,8 @@ async def test_department_inbox_unread_count_mark_read_and_jump(world: World) ->
         await settle(pilot)
         unread = len(world.backend("department").inbox(unread_only=True))
         assert unread > 0 and f"未读提醒 {unread}" in app.sub_title
+        reminders = cells(app, "#reminders")  # the home screen lists them too
+        assert reminders and {r[2] for r in reminders} <= {R1, R2}
         await pilot.press("6")
         await settle(pilot)
         rows = cells(app, "#inbox")

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from rectify.domain.identity import Role
 from rectify.projections.dashboard import DeadlineCounts
 from rectify.projections.queries import FindingView
-from rectify.tui.backend import Backend
+from rectify.tui.backend import Backend, InboxItem
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,10 @@ class HomeData:
     returned_reasons: dict[str, str] = field(default_factory=dict)
     figures: list[Any] = field(default_factory=list)
     evaluations: list[EvaluationLine] = field(default_factory=list)
+    reminders: list[InboxItem] = field(default_factory=list)  # unread; reports owed first
+
+
+TODAY_MAX = date.max
 
 
 def _evaluation_lines(backend: Backend) -> list[EvaluationLine]:
@@ -65,7 +70,11 @@ def gather(backend: Backend) -> HomeData:
                 returns = [e for e in backend.finding(f.ref).timeline if e.event.endswith("Returned")]
                 if returns:
                     reasons[f.ref] = returns[-1].reason or ""
-        return HomeData(role, counts, todo, "我的待办（按整改时限）", returned_reasons=reasons)
+        owed = ("report_overdue", "report_due")
+        unread = backend.inbox(unread_only=True)
+        reminders = sorted(unread, key=lambda i: (i.kind not in owed, i.for_date or TODAY_MAX))[:10]
+        return HomeData(role, counts, todo, "我的待办（按整改时限）", returned_reasons=reasons,
+                        reminders=reminders)
     if role is Role.EVALUATOR:
         return HomeData(role, counts, [], "", evaluations=_evaluation_lines(backend))
     return HomeData(role, counts, [], "", figures=backend.figures())

@@ -13,6 +13,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Footer, Header, Static
 
 from rectify.domain.identity import Role
+from rectify.domain.vocabulary import OCCURRENCE_LABELS
 from rectify.tui.home_data import HomeData, gather
 from rectify.tui.labels import KEYS, day, rate, role_label, short, stage_label, status_label
 from rectify.tui.loading import Loaded, LoadingScreen
@@ -42,6 +43,9 @@ class HomeScreen(LoadingScreen):
             yield Static("", id="evaluations-title", classes="section")
             evaluations: DataTable[str] = DataTable(id="home-evaluations", cursor_type="row")
             yield evaluations
+            yield Static("", id="reminders-title", classes="section")
+            reminders: DataTable[str] = DataTable(id="reminders", cursor_type="row")
+            yield reminders
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -54,6 +58,7 @@ class HomeScreen(LoadingScreen):
         self.query_one("#home-evaluations", DataTable).add_columns(
             "评价", "年度", "阶段", "总分", "等级", "与规则不符"
         )
+        self.query_one("#reminders", DataTable).add_columns("日期", "提醒", "编号", "问题")
         self.reload()
 
     def action_reload(self) -> None:
@@ -72,6 +77,7 @@ class HomeScreen(LoadingScreen):
         self._todo(data)
         self._figures(data)
         self._evaluations(data)
+        self._reminders(data)
         if data.role is Role.AUDITOR:
             self.query_one("#todo-title", Static).update("只读：按 5 打开事件日志，v 校验封存")
         if not isinstance(self.focused, DataTable) or not self.focused.row_count:
@@ -111,6 +117,21 @@ class HomeScreen(LoadingScreen):
         for e in data.evaluations:
             table.add_row(short(e.title, 30), str(e.year), stage_label(e.stage), e.total, e.grade,
                           str(e.differences), key=e.key)
+
+    def _reminders(self, data: HomeData) -> None:
+        table = self.query_one("#reminders", DataTable)
+        table.clear()
+        table.display = bool(data.reminders)
+        title = "未读提醒（应报送的整改情况在前；6 打开收件箱）" if data.reminders else ""
+        self.query_one("#reminders-title", Static).update(title)
+        for i in data.reminders:
+            table.add_row(day(i.for_date), OCCURRENCE_LABELS.get(i.kind, i.kind), i.ref,
+                          short(i.title), key=i.ref + "|" + i.key)
+
+    @on(DataTable.RowSelected, "#reminders")
+    def open_reminder(self, event: DataTable.RowSelected) -> None:
+        if event.row_key.value:
+            self.app.open_finding(event.row_key.value.split("|", 1)[0])  # type: ignore[attr-defined]
 
     @on(DataTable.RowSelected, "#todo")
     def open_finding(self, event: DataTable.RowSelected) -> None:

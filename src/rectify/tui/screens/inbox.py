@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Footer, Header, Static
 
-from rectify.scheduler.mail import kind_label
+from rectify.domain.vocabulary import OCCURRENCE_LABELS
 from rectify.tui.backend import InboxItem
 from rectify.tui.labels import KEYS, day, short
 from rectify.tui.loading import Loaded, LoadingScreen
@@ -58,7 +58,7 @@ class InboxScreen(LoadingScreen):
         table = self.query_one("#inbox", DataTable)
         table.clear()
         table.add_rows(
-            ("" if i.read else "●", day(i.for_date), kind_label(i.kind), i.ref, short(i.title, 30))
+            ("" if i.read else "●", day(i.for_date), OCCURRENCE_LABELS.get(i.kind, i.kind), i.ref, short(i.title, 30))
             for i in self.items
         )
         unread = sum(not i.read for i in self.items)
