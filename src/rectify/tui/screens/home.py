@@ -124,6 +124,7 @@ class HomeScreen(LoadingScreen):
         table.display = bool(data.reminders)
         title = "未读提醒（应报送的整改情况在前；6 打开收件箱）" if data.reminders else ""
         self.query_one("#reminders-title", Static).update(title)
+        self.query_one("#reminders-title").display = bool(data.reminders)
         for i in data.reminders:
             table.add_row(day(i.for_date), OCCURRENCE_LABELS.get(i.kind, i.kind), i.ref,
                           short(i.title), key=i.ref + "|" + i.key)
