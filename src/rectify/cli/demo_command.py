@@ -6,11 +6,12 @@ from __future__ import annotations
 import argparse
 import os
 import secrets
+import sys
 from importlib import resources
 from pathlib import Path
 
 from rectify.bootstrap import House, open_house
-from rectify.cli import findings_command
+from rectify.cli import findings_command, tui_command
 from rectify.cli.output import console
 from rectify.cli.parser import ChineseArgumentParser, add_commands
 from rectify.reports.checker import check_package
@@ -23,8 +24,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "demo",
         help="初始化库、导入自带的示例评价包并显示问题清单（first-run demo）",
         description="在 RECTIFY_DB（默认：用户数据目录下的 SQLite 文件）中初始化库，"
-        "导入自带的两个真实评价包（可重复运行，不会重复记录），然后显示问题清单与各评价的状态。",
+        "导入自带的两个真实评价包（可重复运行，不会重复记录），然后显示问题清单与各评价的状态；"
+        "在终端中运行时随后打开终端界面（rectify tui）。",
     )
+    demo.add_argument("--no-tui", action="store_true", help="只打印摘要，不打开终端界面")
     demo.set_defaults(func=run_demo)
 
 
@@ -65,6 +68,9 @@ def run_demo(args: argparse.Namespace) -> int:
     console.print(f"库：{where}（RECTIFY_DB 可指定别的库）")
     console.print(f"当前登录：{principal.name}（财政局）")
     console.print(NEXT_STEPS)
+    if code == 0 and not args.no_tui and sys.stdin.isatty() and sys.stdout.isatty():
+        console.print("正在打开终端界面（? 帮助，Ctrl+Q 退出）…")
+        tui_command.launch()
     return code
 
 

@@ -20,6 +20,7 @@ from rectify.cli import (
     policy_command,
     scheduler_command,
     store_commands,
+    tui_command,
     user_commands,
 )
 from rectify.cli.output import error
@@ -61,6 +62,7 @@ def _command_modules() -> list[CommandModule]:
         inbox_command,
         scheduler_command,
         export_command,
+        tui_command,
     ]
     return modules
 

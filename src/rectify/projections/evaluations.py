@@ -509,6 +509,27 @@ def get_evaluation_summary(conn: Connection, key: str) -> EvaluationSummary | No
     )
 
 
+def list_evaluations(conn: Connection, *, department: str | None = None) -> list[EvaluationSummary]:
+    """Every registered evaluation (of one department), newest fiscal year first."""
+    query = select(evaluations).order_by(evaluations.c.fiscal_year.desc(), evaluations.c.key)
+    if department is not None:
+        query = query.where(evaluations.c.department_code == department)
+    return [
+        EvaluationSummary(
+            key=r.key,
+            department_code=r.department_code,
+            fiscal_year=r.fiscal_year,
+            subject=r.subject,
+            title=r.title,
+            stage=r.stage,
+            stated_total=r.stated_total,
+            stated_grade=r.stated_grade,
+            version=r.version,
+        )
+        for r in conn.execute(query).all()
+    ]
+
+
 def indicator_exists(conn: Connection, key: str, code: str) -> bool:
     return (
         conn.execute(

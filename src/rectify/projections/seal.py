@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import struct
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from sqlalchemy import BigInteger, Column, Connection, String, Table, select
@@ -136,8 +136,20 @@ def _links(conn: Connection, batch: int = 5000) -> Iterator[tuple[int, str]]:
         last = int(rows[-1].notification_id)
 
 
-def verify(conn: Connection, events: Table, checkpoint: Checkpoint | None = None) -> VerifyResult:
-    """Recompute the chain from the event table and compare it link by link."""
+VerifyProgress = Callable[[int, int], None]  # (links checked, sealed position)
+PROGRESS_EVERY = 2000
+
+
+def verify(
+    conn: Connection,
+    events: Table,
+    checkpoint: Checkpoint | None = None,
+    progress: VerifyProgress | None = None,
+) -> VerifyResult:
+    """Recompute the chain from the event table and compare it link by link.
+
+    `progress(checked, sealed_position)` is called every PROGRESS_EVERY links (screens
+    show a bar; the CLI passes none)."""
     sealed_position, _ = sealed_head(conn)
     stored = _stored_events(conn, events)
     links = _links(conn)
@@ -157,6 +169,8 @@ def verify(conn: Connection, events: Table, checkpoint: Checkpoint | None = None
             return VerifyResult(False, checked, sealed_position, 0, link_id,
                                 f"第 {link_id} 号事件与封存时不同（被修改或被调换位置）")
         checked += 1
+        if progress is not None and checked % PROGRESS_EVERY == 0:
+            progress(checked, sealed_position)
         if checkpoint is not None and link_id == checkpoint.position and link != checkpoint.head:
             return VerifyResult(False, checked, sealed_position, 0, link_id,
                                 f"日志不再延续检查点 {checkpoint}：第 {link_id} 号的链值不同")
@@ -170,6 +184,8 @@ def verify(conn: Connection, events: Table, checkpoint: Checkpoint | None = None
                             f"检查点位置 {checkpoint.position} 超出现有封存位置 {sealed_position}（事件被删除或日志被截断）")
     if checkpoint is not None and checkpoint.position == 0 and checkpoint.head != GENESIS.hex():
         return VerifyResult(False, checked, sealed_position, unsealed, 0, f"检查点 {checkpoint} 无效")
+    if progress is not None:
+        progress(checked, sealed_position)
     return VerifyResult(True, checked, sealed_position, unsealed)
 
 

@@ -1,0 +1,48 @@
+"""`rectify tui`: parse the options and hand the House over to the Textual app.
+
+Logging in is the House's (session file or RECTIFY_USER/RECTIFY_PASSWORD); with no
+valid session the app opens on its login screen (same users, same scrypt check).
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from rectify.bootstrap import open_house
+from rectify.domain.errors import NoActor
+from rectify.domain.identity import Principal
+
+SCREENS = ("home", "problems", "evaluations", "log")
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    tui = sub.add_parser(
+        "tui",
+        help="终端界面：首页、问题清单、问题详情与操作、评价、预算、事件日志",
+        description="打开终端界面。未登录时先显示登录界面。"
+        "按 ? 看帮助，Ctrl+P 跳转到问题、部门或评价，1–6 切换界面，Ctrl+Q 退出。",
+    )
+    tui.add_argument("--screen", choices=SCREENS, default="home", help="打开时显示的界面")
+    tui.add_argument("--finding", metavar="REF", help="打开时显示该问题")
+    tui.add_argument("--light", action="store_true", help="浅色主题（默认深色；Ctrl+T 切换）")
+    tui.set_defaults(func=run_tui)
+
+
+def run_tui(args: argparse.Namespace) -> int:
+    launch(screen=args.screen, finding=args.finding, light=args.light)
+    return 0
+
+
+def launch(*, screen: str = "home", finding: str | None = None, light: bool = False) -> None:
+    # Imported here: starting Textual costs time every other command should not pay.
+    from rectify.tui.app import make_app
+    from rectify.tui.backend import Backend
+
+    with open_house() as house:
+        house.catch_up()
+        principal: Principal | None
+        try:
+            principal = house.principal_from_environment()
+        except NoActor:
+            principal = None
+        make_app(Backend(house, principal), screen=screen, finding=finding, light=light).run()

@@ -1,0 +1,238 @@
+"""The TUI's one door to the store: application commands and read-model queries.
+
+Screens never see a connection, a table or the event store: they call these methods
+from thread workers and get frozen DTOs back. Writes go through the House's
+application services as the logged-in principal (`house.acting`, which catches the
+read models up afterwards, as the CLI does); reads go through the query functions,
+which scope rows to the principal. "Today" is the House's clock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+from uuid import UUID
+
+from rectify.bootstrap import House
+from rectify.domain.errors import NoActor, NotAllowed
+from rectify.domain.evaluation import Scorecard, ScoreStage
+from rectify.domain.identity import Principal, Role, acting_as
+from rectify.projections import dashboard, event_log, inbox_queries, queries, seal
+from rectify.projections import evaluations as evaluation_queries
+from rectify.projections import figures as figure_queries
+
+PAGE = 50  # rows one screenful asks for; the table asks again when scrolled near the end
+
+
+@dataclass(frozen=True)
+class ProblemFilter:
+    fiscal_year: int | None = None
+    department: str | None = None
+    status: str | None = None
+    rectification_class: str | None = None
+    overdue: bool = False
+    repeat: bool = False
+    text: str | None = None
+
+
+@dataclass(frozen=True)
+class EvidenceView:
+    id: UUID
+    original_name: str
+    size: int
+    sha256: str
+    submitted_by: str
+    effective_date: date
+
+
+@dataclass(frozen=True)
+class InboxItem:
+    key: str
+    kind: str
+    ref: str
+    title: str
+    for_date: date | None
+    read: bool
+
+
+class Backend:
+    def __init__(self, house: House, principal: Principal | None = None) -> None:
+        self.house = house
+        self.principal = principal
+
+    def today(self) -> date:
+        return self.house.clock.today()
+
+    # -- who ----------------------------------------------------------------------
+
+    def login(self, name: str, password: str) -> Principal:
+        """The same scrypt check as `rectify login`; raises NotAllowed/NotFound on failure."""
+        principal = self.house.authenticate(name.strip(), password)
+        self.principal = principal
+        return principal
+
+    def _me(self) -> Principal:
+        if self.principal is None:
+            raise NoActor("尚未登录")
+        return self.principal
+
+    @contextmanager
+    def _reading(self) -> Iterator[Any]:
+        """A connection for the query functions House.queries does not wrap."""
+        with self.house.queries.connection() as conn:
+            yield conn
+
+    def refresh(self) -> int:
+        """Apply events recorded by others (another terminal, the scheduler)."""
+        return self.house.catch_up()
+
+    # -- problem list ---------------------------------------------------------------
+
+    def findings_page(
+        self, flt: ProblemFilter, after: str | None = None, limit: int = PAGE
+    ) -> list[queries.FindingView]:
+        with acting_as(self._me()):
+            return self.house.queries.list_findings(
+                fiscal_year=flt.fiscal_year,
+                department=flt.department,
+                status=flt.status,
+                rectification_class=flt.rectification_class,
+                overdue=flt.overdue,
+                repeat=flt.repeat,
+                text=flt.text,
+                after=after,
+                limit=limit,
+            )
+
+    def finding(self, ref: str) -> queries.FindingDetail:
+        with acting_as(self._me()):
+            return self.house.queries.finding_detail(ref)
+
+    def evidence_of(self, ref: str) -> list[EvidenceView]:
+        """The evidence attached to a finding, with hashes (scope-checked by the app)."""
+        out = []
+        with acting_as(self._me()):
+            finding = self.house.findings.get_finding(ref)
+            for evidence_id in finding.evidence_ids:
+                e = self.house.evidence.get_evidence(evidence_id)
+                out.append(
+                    EvidenceView(e.id, e.original_name, e.size, e.sha256, e.submitted_by, e.effective_date)
+                )
+        return out
+
+    def save_evidence(self, evidence_id: UUID, target: Path) -> Path:
+        with acting_as(self._me()):
+            data = self.house.evidence.evidence_content(evidence_id)
+        target.write_bytes(data)
+        return target
+
+    def figures(self, year: int | None = None) -> list[figure_queries.Figures]:
+        with acting_as(self._me()):
+            return self.house.queries.figures(year=year)
+
+    def deadline_counts(self) -> dashboard.DeadlineCounts:
+        with self._reading() as conn:
+            return dashboard.deadline_counts(conn, self._me(), self.today())
+
+    def most_urgent(self, status: str | None = None, limit: int = 20) -> list[queries.FindingView]:
+        with self._reading() as conn:
+            return dashboard.most_urgent(conn, self._me(), self.today(), status=status, limit=limit)
+
+    def departments(self) -> list[queries.DepartmentView]:
+        return self.house.queries.departments()
+
+    # -- finding actions (the domain checks role, state and scope) -------------------
+
+    def act(self, name: str, ref: str, **values: Any) -> None:
+        """Run one lifecycle action by name (see tui.actions) as the principal."""
+        with self.house.acting(self._me()):
+            findings = self.house.findings
+            if name == "attach_evidence":
+                evidence_id = self.house.evidence.submit_evidence(
+                    Path(values["path"]), effective_date=values["effective_date"], finding_ref=ref
+                )
+                findings.attach_evidence(ref, evidence_id)
+            elif name == "request_closure":
+                finding = findings.get_finding(ref)
+                findings.request_closure(ref, list(finding.evidence_ids), values.get("note"))
+            else:
+                getattr(findings, name)(ref, **values)
+
+    # -- evaluations -----------------------------------------------------------------
+
+    def evaluations(self) -> list[evaluation_queries.EvaluationSummary]:
+        me = self._me()
+        with self._reading() as conn:
+            if me.role is Role.DEPARTMENT:
+                return evaluation_queries.list_evaluations(conn, department=me.department or "")
+            return evaluation_queries.list_evaluations(conn)
+
+    def scorecard(self, key: str, as_of: date | None = None) -> Scorecard:
+        self._check_evaluation_scope(key)
+        return self.house.evaluations.scorecard(key, as_of=as_of)
+
+    def score_history(self, key: str, code: str) -> list[evaluation_queries.ScoreChange]:
+        self._check_evaluation_scope(key)
+        with self._reading() as conn:
+            return evaluation_queries.score_history_of(conn, key, code)
+
+    def compare(self, department: str, code: str) -> list[evaluation_queries.ComparePoint]:
+        with self._reading() as conn:
+            return evaluation_queries.compare(conn, department, code)
+
+    def set_score(self, key: str, code: str, value: Decimal, stage: ScoreStage, reason: str) -> bool:
+        with self.house.acting(self._me()):
+            return self.house.evaluations.set_score(key, code, value, stage=stage, reason=reason)
+
+    def budget(self, department: str, year: int) -> evaluation_queries.BudgetView | None:
+        me = self._me()
+        if me.role is Role.DEPARTMENT and me.department != department:
+            raise NotAllowed(f"部门 {department} 的预算不在 {me.name} 的范围内")
+        return self.house.queries.budget(department, year)
+
+    def _check_evaluation_scope(self, key: str) -> None:
+        me = self._me()
+        if me.role is not Role.DEPARTMENT:
+            return
+        summary = self.house.queries.evaluation_summary(key)
+        if summary is not None and summary.department_code != me.department:
+            raise NotAllowed(f"评价 {key} 不在 {me.name}（部门 {me.department}）的范围内")
+
+    # -- the log ---------------------------------------------------------------------
+
+    def events(
+        self, after: int = 0, topic: str | None = None, actor: str | None = None, limit: int = PAGE
+    ) -> list[event_log.LoggedEvent]:
+        self._require_overseer()
+        with self._reading() as conn:
+            return event_log.list_events(
+                conn, self.house.store.events, after=after, limit=limit, topic=topic, actor=actor
+            )
+
+    def verify(self, progress: seal.VerifyProgress | None = None) -> seal.VerifyResult:
+        self._require_overseer()
+        with self._reading() as conn:
+            return seal.verify(conn, self.house.store.events, progress=progress)
+
+    def _require_overseer(self) -> None:
+        if self._me().role not in (Role.AUDITOR, Role.BUREAU):
+            raise NotAllowed("事件日志只对财政局与审计（只读）用户开放")
+
+    # -- inbox (reminders the scheduler records) --------------------------------------
+
+    def inbox(self, unread_only: bool = False) -> list[InboxItem]:
+        with self._reading() as conn:
+            rows = inbox_queries.inbox(conn, self._me(), unread_only=unread_only)
+        return [InboxItem(r.key, r.kind, r.ref, r.title, r.for_date, bool(r.read)) for r in rows]
+
+    def unread_count(self) -> int:
+        return len(self.inbox(unread_only=True))
+
+    def mark_read(self, key: str | None) -> int:
+        """One item (by key) or, with None, every unread one; returns how many."""
+        return inbox_queries.mark_read(self.house.store.engine, self._me(), key)

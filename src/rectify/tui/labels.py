@@ -1,0 +1,122 @@
+"""Every Chinese word the TUI shows that is not a domain term. Domain terms
+(statuses, classes, actions, roles, stages, event names) come from
+`rectify.domain.vocabulary`, and values are written by `rectify.domain.formatting`
+(Beijing time with the zone, amounts, rates), the same as the CLI's."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from rich.cells import cell_len
+
+from rectify.domain import formatting
+from rectify.domain.identity import Role
+from rectify.domain.vocabulary import (
+    CLASS_LABELS as DOMAIN_CLASS_LABELS,
+)
+from rectify.domain.vocabulary import (
+    ROLE_LABELS,
+    STAGE_LABELS,
+    STATUS_LABELS,
+    by_value,
+)
+
+APP_TITLE = "rectify 绩效评价与整改"
+SCREEN_TITLES = {
+    "home": "首页",
+    "problems": "问题清单",
+    "finding": "问题详情",
+    "evaluations": "绩效评价",
+    "budget": "预算台账",
+    "log": "事件日志",
+    "login": "登录",
+}
+CLASS_LABELS = by_value(DOMAIN_CLASS_LABELS)
+_STATUS = by_value(STATUS_LABELS)
+_STAGE = by_value(STAGE_LABELS)
+
+KEYS = {
+    "home": "首页",
+    "problems": "问题清单",
+    "evaluations": "评价",
+    "budget": "预算",
+    "log": "日志",
+    "inbox": "收件箱",
+    "help": "帮助",
+    "theme": "明/暗",
+    "quit": "退出",
+    "back": "返回",
+    "refresh": "刷新",
+    "filter": "筛选",
+    "open": "打开",
+    "overdue": "只看逾期",
+    "repeat": "只看屡犯",
+    "verify": "校验封存",
+    "revise": "修订得分",
+    "history": "得分历史",
+    "chart": "跨年图",
+    "save": "保存材料",
+}
+
+HELP_TEXT = """\
+# rectify 帮助
+
+**到处可用**：`1` 首页　`2` 问题清单　`3` 绩效评价　`4` 预算台账　`5` 事件日志　`6` 收件箱
+`Ctrl+P` 命令面板（输入问题编号、部门或评价即可跳转）　`Ctrl+T` 明/暗主题　`?` 本帮助　`Esc` 返回　`Ctrl+Q` 退出
+
+**问题清单**：`/` 光标到筛选框　`o` 只看逾期　`r` 只看屡查屡犯　`Enter` 打开问题；滚到底自动加载下一页。
+
+**问题详情**：底栏列出当前角色此时可做的操作，每个操作一个按键，打开表单；
+表单校验不通过时在字段旁标出原因，什么也不记录；领域规则拒绝时显示与命令行相同的中文原因。
+
+**绩效评价**：`Enter` 看指标树；在末级指标上 `h` 看得分历史，`e` 修订得分（须说明理由），`c` 跨年度图。
+
+**事件日志**（财政局、审计）：`v` 重新计算封存链并显示进度。
+"""
+
+
+def status_label(status: str) -> str:
+    return _STATUS.get(status, status)
+
+
+def class_label(value: str | None) -> str:
+    return CLASS_LABELS.get(value or "", formatting.MISSING)
+
+
+def role_label(role: Role) -> str:
+    return ROLE_LABELS[role]
+
+
+def stage_label(stage: str | None) -> str:
+    return formatting.MISSING if stage is None else _STAGE.get(stage, stage)
+
+
+def when(moment: datetime | None) -> str:
+    """A moment in Beijing time, with the zone said."""
+    return formatting.moment(moment)
+
+
+def day(value: date | None) -> str:
+    return formatting.day(value)
+
+
+def number(value: Decimal | None, unit: str | None = None) -> str:
+    return formatting.amount(value, unit) if unit else formatting.number(value)
+
+
+def rate(value: Decimal | None) -> str:
+    return formatting.percent(value)
+
+
+def short(text: str, width: int = 24) -> str:
+    """Cut a long title to `width` terminal cells (a Chinese character takes two);
+    the full text is on the detail screen."""
+    if cell_len(text) <= width:
+        return text
+    out = ""
+    for char in text:
+        if cell_len(out + char) > width - 1:
+            break
+        out += char
+    return out + "…"

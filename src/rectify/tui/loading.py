@@ -1,0 +1,71 @@
+"""Database work off the UI thread: a worker runs one backend call and posts the
+result (or the refusal) back as a message, so the screen never freezes.
+
+A user's mistake (`RectifyError`) comes back as its Chinese message. Anything else
+(a lost database connection, a server restart) is shown as a message too, and the
+call is retried after a pause instead of killing the app with a traceback.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from textual.message import Message
+from textual.screen import Screen
+
+from rectify.domain.errors import RectifyError
+
+RETRY_SECONDS = 5.0
+
+
+class Loaded(Message):
+    def __init__(self, tag: str, value: Any) -> None:
+        super().__init__()
+        self.tag = tag
+        self.value = value
+
+
+class Failed(Message):
+    def __init__(self, tag: str, message: str, user_error: bool) -> None:
+        super().__init__()
+        self.tag = tag
+        self.message = message
+        self.user_error = user_error
+
+
+def run_call(target: Any, tag: str, call: Callable[[], Any]) -> None:
+    """The body of a thread worker: call, then post Loaded/Failed to `target`."""
+    try:
+        value = call()
+    except RectifyError as exc:
+        target.post_message(Failed(tag, exc.message, True))
+        return
+    except Exception as exc:  # noqa: BLE001 - a broken connection must not kill the app
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        target.post_message(Failed(tag, f"数据库暂不可用：{first}", False))
+        return
+    target.post_message(Loaded(tag, value))
+
+
+class LoadingScreen(Screen[Any]):
+    """A screen whose data comes from backend calls made in thread workers."""
+
+    def load(self, tag: str, call: Callable[[], Any]) -> None:
+        self._last_calls = getattr(self, "_last_calls", {})
+        self._last_calls[tag] = call
+        self.run_worker(
+            lambda: run_call(self, tag, call), thread=True, group=tag, exclusive=True
+        )
+
+    def on_failed(self, message: Failed) -> None:
+        if message.user_error:
+            self.show_refusal(message.tag, message.message)
+            return
+        self.notify(f"{message.message}；{RETRY_SECONDS:.0f} 秒后重试", severity="error")
+        call = getattr(self, "_last_calls", {}).get(message.tag)
+        if call is not None:
+            self.set_timer(RETRY_SECONDS, lambda: self.load(message.tag, call))
+
+    def show_refusal(self, tag: str, text: str) -> None:
+        self.notify(text, severity="error", timeout=8)

@@ -1,0 +1,66 @@
+"""Ctrl+P: jump to any finding (by ref or words), department or evaluation.
+
+Searches run in a thread (the backend is blocking) and only over what the user may
+see: the finding queries are scoped to the principal.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from functools import partial
+from typing import Any
+
+from textual.command import Hit, Hits, Provider
+
+from rectify.domain.errors import RectifyError
+from rectify.tui.backend import ProblemFilter
+
+LIMIT = 8
+
+
+def _candidates(backend: Any, text: str) -> list[tuple[str, str, str]]:
+    """(kind, id, label) for everything `text` may name."""
+    out: list[tuple[str, str, str]] = []
+    try:
+        detail = backend.finding(text.strip())
+        out.append(("finding", detail.finding.ref, f"问题 {detail.finding.ref} {detail.finding.title}"))
+    except RectifyError:
+        pass
+    for f in backend.findings_page(ProblemFilter(text=text), None, LIMIT):
+        out.append(("finding", f.ref, f"问题 {f.ref} {f.title}"))
+    needle = text.lower()
+    for d in backend.departments():
+        if needle in d.code.lower() or needle in d.name.lower():
+            out.append(("department", d.code, f"部门 {d.code} {d.name}（问题清单）"))
+    for e in backend.evaluations():
+        if needle in e.key.lower() or needle in e.title.lower():
+            out.append(("evaluation", e.key, f"评价 {e.title}（{e.key}）"))
+    return out
+
+
+class JumpProvider(Provider):
+    async def search(self, query: str) -> Hits:
+        backend = getattr(self.app, "backend", None)
+        if backend is None or backend.principal is None or not query.strip():
+            return
+        matcher = self.matcher(query)
+        try:
+            found = await asyncio.to_thread(_candidates, backend, query.strip())
+        except Exception:  # noqa: BLE001 - a palette search must never crash the app
+            return
+        seen: set[tuple[str, str]] = set()
+        for kind, ident, label in found:
+            if (kind, ident) in seen:
+                continue
+            seen.add((kind, ident))
+            score = matcher.match(label) or 0.5
+            yield Hit(score, matcher.highlight(label), partial(self._jump, kind, ident), help=kind)
+
+    async def _jump(self, kind: str, ident: str) -> None:
+        app: Any = self.app
+        if kind == "finding":
+            app.open_finding(ident)
+        elif kind == "department":
+            await app.open_department(ident)
+        else:
+            await app.open_evaluation(ident)

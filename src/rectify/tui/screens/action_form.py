@@ -1,0 +1,85 @@
+"""One lifecycle action as a modal form: fields, checks beside each field, and the
+domain's refusal shown as it comes. Dismisses True only when the action was recorded."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Select
+
+from rectify.tui.actions import CLASS_CHOICES, ActionForm, validate
+from rectify.tui.labels import KEYS
+from rectify.tui.loading import Failed, Loaded, run_call
+
+
+class ActionFormScreen(ModalScreen[bool]):
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", KEYS["back"])]
+
+    def __init__(self, form: ActionForm, ref: str) -> None:
+        super().__init__()
+        self.form = form
+        self.ref = ref
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="action-form"):
+            yield Label(f"{self.form.title}：问题 {self.ref}", classes="title")
+            for field in self.form.fields:
+                yield Label(field.label + ("" if field.required else "（可选）"))
+                if field.kind == "class":
+                    yield Select(
+                        [(label, value) for value, label in CLASS_CHOICES],
+                        prompt="请选择",
+                        id=f"in-{field.name}",
+                        compact=True,
+                    )
+                else:
+                    yield Input(placeholder=field.placeholder, id=f"in-{field.name}", compact=True)
+                yield Label("", id=f"err-{field.name}", classes="error")
+            yield Label("", id="form-error", classes="error")
+            with Horizontal(classes="buttons"):
+                yield Button("确定", id="ok", variant="primary", compact=True)
+                yield Button("取消", id="cancel", compact=True)
+
+    def _raw(self) -> dict[str, str]:
+        raw: dict[str, str] = {}
+        for field in self.form.fields:
+            widget = self.query_one(f"#in-{field.name}")
+            if isinstance(widget, Select):
+                value = widget.value
+                raw[field.name] = value if isinstance(value, str) else ""
+            elif isinstance(widget, Input):
+                raw[field.name] = widget.value
+        return raw
+
+    @on(Input.Submitted)
+    @on(Button.Pressed, "#ok")
+    def submit(self) -> None:
+        backend = self.app.backend  # type: ignore[attr-defined]
+        values, errors = validate(self.form, self._raw(), backend.today())
+        for field in self.form.fields:
+            self.query_one(f"#err-{field.name}", Label).update(errors.get(field.name, ""))
+            self.query_one(f"#in-{field.name}").set_class(field.name in errors, "-invalid")
+        self.query_one("#form-error", Label).update("")
+        if errors:
+            return
+        method, ref = self.form.method, self.ref
+        self.run_worker(
+            lambda: run_call(self, "act", lambda: backend.act(method, ref, **values)),
+            thread=True,
+            exclusive=True,
+        )
+
+    def on_failed(self, message: Failed) -> None:
+        self.query_one("#form-error", Label).update(message.message)
+
+    def on_loaded(self, message: Loaded) -> None:
+        self.dismiss(True)
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(False)

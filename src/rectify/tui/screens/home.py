@@ -1,0 +1,145 @@
+"""首页, one per role: the bureau's deadlines, reviews and 整改率; the department's
+own items by due date and what came back; the evaluator's evaluations and where
+scores depart from the rules; the auditor's figures and the way to the log."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.widgets import DataTable, Footer, Header, Static
+
+from rectify.domain.identity import Role
+from rectify.domain.vocabulary import OCCURRENCE_LABELS
+from rectify.tui.home_data import HomeData, gather
+from rectify.tui.labels import KEYS, day, rate, role_label, short, stage_label, status_label
+from rectify.tui.loading import Loaded, LoadingScreen
+
+
+def counts_line(data: HomeData) -> str:
+    c = data.counts
+    return (
+        f"[b red]逾期 {c.overdue}[/]  7天内到期 {c.due_in_7}  30天内到期 {c.due_in_30}  "
+        f"待审核 {c.waiting_review}  已退回 {c.returned}  屡查屡犯 {c.repeats}  未销号 {c.open}"
+    )
+
+
+class HomeScreen(LoadingScreen):
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("f5", "reload", KEYS["refresh"])]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="home"):
+            yield Static("加载中…", id="home-counts")
+            yield Static("", id="todo-title", classes="section")
+            todo: DataTable[str] = DataTable(id="todo", cursor_type="row")
+            yield todo
+            yield Static("", id="figures-title", classes="section")
+            figures: DataTable[str] = DataTable(id="figures", cursor_type="row")
+            yield figures
+            yield Static("", id="evaluations-title", classes="section")
+            evaluations: DataTable[str] = DataTable(id="home-evaluations", cursor_type="row")
+            yield evaluations
+            yield Static("", id="reminders-title", classes="section")
+            reminders: DataTable[str] = DataTable(id="reminders", cursor_type="row")
+            yield reminders
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        principal = self.app.backend.principal  # type: ignore[attr-defined]
+        self.title = f"首页 · {role_label(principal.role)}"
+        self.query_one("#todo", DataTable).add_columns("编号", "问题", "状态", "整改时限", "说明")
+        self.query_one("#figures", DataTable).add_columns(
+            "部门", "年度", "问题数", "整改率(数量)", "整改率(金额)", "逾期", "结转", "屡犯"
+        )
+        self.query_one("#home-evaluations", DataTable).add_columns(
+            "评价", "年度", "阶段", "总分", "等级", "与规则不符"
+        )
+        self.query_one("#reminders", DataTable).add_columns("日期", "提醒", "编号", "问题")
+        self.reload()
+
+    def action_reload(self) -> None:
+        self.reload()
+
+    def on_screen_resume(self) -> None:
+        self.reload()
+
+    def reload(self) -> None:
+        backend = self.app.backend  # type: ignore[attr-defined]
+        self.load("home", lambda: gather(backend))
+
+    def on_loaded(self, message: Loaded) -> None:
+        data: HomeData = message.value
+        self.query_one("#home-counts", Static).update(counts_line(data))
+        self._todo(data)
+        self._figures(data)
+        self._evaluations(data)
+        self._reminders(data)
+        if data.role is Role.AUDITOR:
+            self.query_one("#todo-title", Static).update("只读：按 5 打开事件日志，v 校验封存")
+        if not isinstance(self.focused, DataTable) or not self.focused.row_count:
+            for table in self.query(DataTable):
+                if table.display and table.row_count:
+                    table.focus()
+                    break
+
+    def _todo(self, data: HomeData) -> None:
+        table = self.query_one("#todo", DataTable)
+        table.clear()
+        table.display = bool(data.todo_title)
+        self.query_one("#todo-title", Static).update(data.todo_title)
+        for f in data.todo:
+            due = day(f.due) + ("（逾期）" if f.overdue else "")
+            note = data.returned_reasons.get(f.ref, "")
+            table.add_row(f.ref, short(f.title), status_label(f.status), due, note, key=f.ref)
+
+    def _figures(self, data: HomeData) -> None:
+        table = self.query_one("#figures", DataTable)
+        table.clear()
+        table.display = bool(data.figures)
+        self.query_one("#figures-title", Static).update("整改率（按部门、年度）" if data.figures else "")
+        for r in data.figures:
+            table.add_row(
+                short(r.department_name or r.department_code, 16), str(r.year), str(r.total),
+                rate(r.rate_by_count), rate(r.rate_by_amount), str(r.overdue),
+                str(r.carried_over), str(r.repeats),
+            )
+
+    def _evaluations(self, data: HomeData) -> None:
+        table = self.query_one("#home-evaluations", DataTable)
+        table.clear()
+        table.display = bool(data.evaluations)
+        title = "评价（得分与规则不符的末级指标数）" if data.evaluations else ""
+        self.query_one("#evaluations-title", Static).update(title)
+        for e in data.evaluations:
+            table.add_row(short(e.title, 30), str(e.year), stage_label(e.stage), e.total, e.grade,
+                          str(e.differences), key=e.key)
+
+    def _reminders(self, data: HomeData) -> None:
+        table = self.query_one("#reminders", DataTable)
+        table.clear()
+        table.display = bool(data.reminders)
+        title = "未读提醒（应报送的整改情况在前；6 打开收件箱）" if data.reminders else ""
+        self.query_one("#reminders-title", Static).update(title)
+        self.query_one("#reminders-title").display = bool(data.reminders)
+        for i in data.reminders:
+            table.add_row(day(i.for_date), OCCURRENCE_LABELS.get(i.kind, i.kind), i.ref,
+                          short(i.title), key=i.ref + "|" + i.key)
+
+    @on(DataTable.RowSelected, "#reminders")
+    def open_reminder(self, event: DataTable.RowSelected) -> None:
+        if event.row_key.value:
+            self.app.open_finding(event.row_key.value.split("|", 1)[0])  # type: ignore[attr-defined]
+
+    @on(DataTable.RowSelected, "#todo")
+    def open_finding(self, event: DataTable.RowSelected) -> None:
+        if event.row_key.value:
+            self.app.open_finding(event.row_key.value)  # type: ignore[attr-defined]
+
+    @on(DataTable.RowSelected, "#home-evaluations")
+    def open_evaluation(self, event: DataTable.RowSelected) -> None:
+        if event.row_key.value:
+            self.app.call_later(self.app.open_evaluation, event.row_key.value)  # type: ignore[attr-defined]

@@ -1,0 +1,113 @@
+"""事件日志 (bureau and auditor): every stored event, filtered by type or actor,
+paged by position; `v` recomputes the seal with a progress bar."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.widgets import DataTable, Footer, Header, Input, ProgressBar, Static
+
+from rectify.projections.event_log import LoggedEvent
+from rectify.projections.seal import VerifyResult
+from rectify.tui.backend import PAGE
+from rectify.tui.labels import KEYS, when
+from rectify.tui.loading import Loaded, LoadingScreen
+
+
+def _at(stamp: str | None) -> str:
+    try:
+        return when(datetime.fromisoformat(stamp)) if stamp else "—"
+    except ValueError:
+        return stamp or "—"
+
+
+class LogScreen(LoadingScreen):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("v", "verify", KEYS["verify"]),
+        Binding("slash", "focus_filter", KEYS["filter"]),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.last = 0
+        self.more = False
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="log-filters"):
+            yield Input(placeholder="/ 事件类型，如 Finding.Closed", id="log-topic", compact=True)
+            yield Input(placeholder="操作人", id="log-actor", compact=True)
+        yield Static("封存：按 v 校验", id="seal-status")
+        yield ProgressBar(id="verify-progress", show_eta=False)
+        table: DataTable[str] = DataTable(id="events", cursor_type="row", zebra_stripes=True)
+        yield table
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.title = "事件日志"
+        self.query_one("#events", DataTable).add_columns("序号", "事件", "对象", "版本", "操作人", "时间", "理由")
+        self.query_one("#verify-progress").display = False
+        self.query_one("#events", DataTable).focus()
+        self.reload()
+
+    def reload(self) -> None:
+        self.last = 0
+        self.query_one("#events", DataTable).clear()
+        self._page()
+
+    def _page(self) -> None:
+        backend = self.app.backend  # type: ignore[attr-defined]
+        topic = self.query_one("#log-topic", Input).value.strip() or None
+        actor = self.query_one("#log-actor", Input).value.strip() or None
+        after = self.last
+        self.load("page", lambda: backend.events(after, topic, actor, PAGE + 1))
+
+    @on(Input.Changed)
+    def filter_changed(self) -> None:
+        self.reload()
+
+    def action_focus_filter(self) -> None:
+        self.query_one("#log-topic", Input).focus()
+
+    @on(DataTable.RowHighlighted, "#events")
+    def near_end(self, event: DataTable.RowHighlighted) -> None:
+        if self.more and event.cursor_row >= event.data_table.row_count - 10:
+            self.more = False
+            self._page()
+
+    def action_verify(self) -> None:
+        bar = self.query_one("#verify-progress", ProgressBar)
+        bar.display = True
+        bar.update(total=None, progress=0)
+        self.query_one("#seal-status", Static).update("正在校验封存链…")
+        backend = self.app.backend  # type: ignore[attr-defined]
+
+        def progress(checked: int, sealed: int) -> None:
+            self.app.call_from_thread(bar.update, total=max(sealed, 1), progress=checked)
+
+        self.load("verify", lambda: backend.verify(progress))
+
+    def on_loaded(self, message: Loaded) -> None:
+        if message.tag == "verify":
+            self._verified(message.value)
+            return
+        rows: list[LoggedEvent] = message.value
+        self.more = len(rows) > PAGE
+        table = self.query_one("#events", DataTable)
+        for e in rows[:PAGE]:
+            table.add_row(str(e.position), e.topic.removeprefix("rectify/"), e.originator_id[:8],
+                          str(e.version), e.actor or "—", _at(e.timestamp), e.reason or "")
+            self.last = e.position
+
+    def _verified(self, result: VerifyResult) -> None:
+        status = self.query_one("#seal-status", Static)
+        if result.ok:
+            extra = f"，另有 {result.unsealed} 个事件尚未封存" if result.unsealed else ""
+            status.update(f"[b green]封存完好[/]：已校验 {result.checked} 个事件（封存至第 {result.sealed_position} 号）{extra}")
+        else:
+            status.update(f"[b red]封存被破坏[/]：{result.problem}")

@@ -1,0 +1,91 @@
+"""A real SQLite store with the two shipped packages, a user per role, and both
+Weibin findings issued with a deadline that has passed on the tests' fixed today."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+from collections.abc import Awaitable, Callable, Iterator
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from rectify.bootstrap import House, open_house
+from rectify.domain.clock import FixedClock
+from rectify.domain.finding import RectificationClass
+from rectify.domain.identity import Principal, Role
+from rectify.reports.importer import import_package
+from rectify.reports.package import load_package
+from rectify.tui.app import RectifyTui, make_app
+from rectify.tui.backend import Backend
+from tests.conftest import WEIBIN, ZHENGZHOU
+
+TODAY = date(2026, 1, 15)
+R1 = "WB-GXJ/2024/01"
+R2 = "WB-GXJ/2024/02"
+PASSWORDS = {"admin": "admin-secret-1", "wb": "wb-secret-123", "eva": "eva-secret-123", "aud": "aud-secret-123"}
+PRINCIPALS = {
+    "bureau": Principal("admin", Role.BUREAU),
+    "department": Principal("wb", Role.DEPARTMENT, "WB-GXJ"),
+    "evaluator": Principal("eva", Role.EVALUATOR),
+    "auditor": Principal("aud", Role.AUDITOR),
+}
+
+
+@dataclass
+class World:
+    house: House
+    tmp: Path
+
+    def backend(self, role: str | None) -> Backend:
+        return Backend(self.house, PRINCIPALS[role] if role else None)
+
+    def app(self, role: str | None, **options: Any) -> RectifyTui:
+        return make_app(self.backend(role), **options)
+
+
+def build_world(url: str, tmp: Path) -> World:
+    house = open_house(url, create=True, clock=FixedClock.on(TODAY), blob_dir=tmp / "blobs")
+    people, findings = house.people, house.findings
+    people.bootstrap_first_user("admin", PASSWORDS["admin"], "王科长")
+    with house.acting(PRINCIPALS["bureau"]):
+        for path in (WEIBIN, ZHENGZHOU):
+            import_package(house.services, load_package(path))
+        people.add_user("wb", Role.DEPARTMENT, PASSWORDS["wb"], "卫滨工信局", "WB-GXJ")
+        people.add_user("eva", Role.EVALUATOR, PASSWORDS["eva"], "评价组")
+        people.add_user("aud", Role.AUDITOR, PASSWORDS["aud"], "审计")
+        for ref in (R1, R2):
+            findings.issue_finding(
+                ref, rectification_class=RectificationClass.PHASED, requirements="细化预算测算",
+                issued_on=date(2025, 9, 1), due=date(2025, 11, 30),
+            )
+    return World(house, tmp)
+
+
+@pytest.fixture
+def world(tmp_path: Path) -> Iterator[World]:
+    w = build_world(f"sqlite:///{tmp_path / 'rectify.db'}", tmp_path)
+    try:
+        yield w
+    finally:
+        w.house.close()
+
+
+async def settle(pilot: Any) -> None:
+    """Wait for every thread worker and the messages it posted."""
+    for _ in range(3):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+def sync(test: Callable[..., Awaitable[None]]) -> Callable[..., None]:
+    """Run an async Pilot test in its own event loop (no asyncio plugin needed)."""
+
+    @functools.wraps(test)
+    def run(*args: Any, **kwargs: Any) -> None:
+        asyncio.run(test(*args, **kwargs))
+
+    return run

@@ -1,0 +1,60 @@
+"""A lost database connection: the screen says so and retries; the app lives on.
+
+Real PostgreSQL: the server ends every session of the test database while the problem
+list is open; the next page load fails, is shown, and the retry succeeds.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import psycopg
+import pytest
+
+from rectify.tui import loading
+from tests.conftest import PG_ADMIN
+from tests.tui.conftest import build_world, settle, sync
+
+
+def _terminate_sessions(database: str) -> int:
+    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+        rows = conn.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+            (database,),
+        ).fetchall()
+    return len(rows)
+
+
+@sync
+async def test_problem_list_survives_a_server_side_disconnect(
+    pg_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(loading, "RETRY_SECONDS", 0.3)
+    world = build_world(pg_url, tmp_path)
+    notices: list[str] = []
+    try:
+        app = world.app("bureau", screen="problems")
+        async with app.run_test(size=(80, 24)) as pilot:
+            original = app.notify
+
+            def spy(message: str, *args: Any, **kwargs: Any) -> None:
+                notices.append(message)
+                original(message, *args, **kwargs)
+
+            app.notify = spy  # type: ignore[method-assign]
+            await settle(pilot)
+            shown = app.screen.pages_shown
+            assert _terminate_sessions(pg_url.rsplit("/", 1)[1]) > 0
+            await pilot.press("f5")
+            for _ in range(50):
+                await settle(pilot)
+                if app.screen.pages_shown > shown:
+                    break
+                await pilot.pause(0.1)
+            assert app.is_running
+            assert app.screen.pages_shown > shown, "the retry did not bring the list back"
+            assert app.screen.query_one("#findings").row_count == 2
+    finally:
+        world.house.close()
+    assert any("数据库暂不可用" in n for n in notices), notices
