@@ -6,7 +6,9 @@ public funds (公用经费), 三公经费 and staffing (编制/实有人数). Ev
 Decimal in the budget's unit (万元 or 元).
 
 A line's adjusted figure is derived: initial + Σ its adjustments (where the initial
-figure is unknown the figure the report stated stands in). Rates use the format's
+figure is unknown the figure the report stated stands in). An adjustment with no line
+(the report did not say which) counts in the total adjustment and in the total
+adjusted figure, in no line's figure. Rates use the format's
 definitions through `rectify.domain.scoring` (execution = final / adjusted,
 adjustment = (adjusted − initial) / initial, carryover = carryover / adjusted,
 control = actual / budget), in percent and exact; None when undefined.
@@ -50,7 +52,7 @@ RATE_NAMES = (
 
 @dataclass(frozen=True)
 class Adjustment:
-    line: str
+    line: str | None  # None: the report did not say which line
     amount: Decimal
     on: date | None
     reason: str
@@ -128,10 +130,16 @@ class Budget(RectifyAggregate):
         stated = line.get("stated_adjusted")
         return Decimal(stated) + moved if stated is not None else None
 
+    def unassigned(self) -> Decimal:
+        """Σ adjustments whose line the report did not name."""
+        return sum((a.amount for a in self.adjustments if a.line is None), Decimal(0))
+
     def totals(self) -> BudgetTotals:
         codes = list(self.lines)
         initial = _sum([self.lines[c].get("initial") for c in codes])
         adjusted = _sum([self.adjusted_of(c) for c in codes])
+        if adjusted is not None:
+            adjusted += self.unassigned()
         final = _sum([self.finals.get(c) for c in codes])
         stated = self.stated or {}
         if initial is None:
@@ -171,11 +179,14 @@ class Budget(RectifyAggregate):
         """Exact values of the `budget.*` and `staffing.*` measures rules may name."""
         values: dict[str, Decimal | None] = {f"budget.{k}": v for k, v in self.rates().items()}
         if self.staffing:
-            pairs = [(int(s["authorized"]), int(s["actual"])) for s in self.staffing]
-            values["staffing.control_rate"] = staffing_control_rate(pairs)
+            known = [s for s in self.staffing if s.get("authorized") is not None and s.get("actual") is not None]
+            # A unit that did not disclose its numbers makes the overall rate unknown.
+            pairs = [(int(s["authorized"]), int(s["actual"])) for s in known]
+            whole = len(known) == len(self.staffing)
+            values["staffing.control_rate"] = staffing_control_rate(pairs) if whole else None
             for s in self.staffing:
-                values[f"staffing[{s['unit']}].control_rate"] = staffing_control_rate(
-                    [(int(s["authorized"]), int(s["actual"]))]
+                values[f"staffing[{s['unit']}].control_rate"] = (
+                    staffing_control_rate([(int(s["authorized"]), int(s["actual"]))]) if s in known else None
                 )
         return values
 
@@ -183,15 +194,17 @@ class Budget(RectifyAggregate):
 
     def adjust(
         self,
-        line: str,
+        line: str | None,
         amount: Decimal,
         *,
         reason: str,
         on: date | None = None,
         document: str | None = None,
     ) -> None:
-        """追加 (amount > 0) or 调减 (amount < 0) one line."""
-        if line not in self.lines:
+        """追加 (amount > 0) or 调减 (amount < 0) one line, or the budget (line None)."""
+        if line is None and not self.lines:
+            raise InvalidInput(f"预算 {self.label}：预算没有预算行，未注明预算行的调整无处计入")
+        if line is not None and line not in self.lines:
             known = "、".join(self.lines) or "（无）"
             raise InvalidInput(f"预算 {self.label}：预算行 {line} 不存在（已有：{known}）")
         if not isinstance(amount, Decimal) or not amount.is_finite() or amount == 0:
@@ -237,7 +250,7 @@ class Budget(RectifyAggregate):
     def record_staffing(self, staffing: Sequence[Mapping[str, Any]], reason: str | None = None) -> bool:
         rows = [dict(s) for s in staffing]
         for s in rows:
-            if int(s["authorized"]) < 0 or int(s["actual"]) < 0:
+            if any(s.get(k) is not None and int(s[k]) < 0 for k in ("authorized", "actual")):
                 raise InvalidInput(f"预算 {self.label}：单位 {s['unit']} 的人数不能为负")
         if rows == self.staffing:
             return False
@@ -263,7 +276,7 @@ class Budget(RectifyAggregate):
 
     @event("Adjusted", topic="rectify/Budget.Adjusted")
     def _adjusted(
-        self, line: str, amount: Decimal, on: date | None, document: str | None, reason: str
+        self, line: str | None, amount: Decimal, on: date | None, document: str | None, reason: str
     ) -> None:
         self.adjustments.append(Adjustment(line, amount, on, reason, document))
 
