@@ -19,36 +19,31 @@ from rich.table import Table
 
 from rectify.cli.context import opened, session
 from rectify.cli.output import console, print_json
+from rectify.domain import formatting, vocabulary
 from rectify.domain.errors import InvalidInput
 from rectify.domain.finding import Finding, RectificationClass
 from rectify.domain.identity import Principal
+from rectify.domain.vocabulary import Action, by_value
 from rectify.projections import queries
 from rectify.projections.figures import Figures, figures
 
-STATUS_LABELS = {
-    "recorded": "待下发",
-    "issued": "整改中",
-    "closure_requested": "已申请销号",
-    "returned": "已退回",
-    "closed": "已销号",
-    "long_term": "持续整改",
-    "withdrawn": "已撤销",
-}
-CLASS_LABELS = {"immediate": "立行立改", "phased": "分阶段整改", "long_term": "持续整改"}
-DONE_LABELS = {
-    "measures": "记录整改措施",
-    "person": "指定责任人",
-    "progress": "报告整改进展",
-    "attach": "附佐证材料",
-    "request-closure": "申请销号",
-    "close": "销号",
-    "return": "退回",
-    "extend": "延期",
-    "long-term": "转为持续整改",
-    "reopen": "重新打开",
-    "carry-over": "结转",
-    "withdraw": "撤销",
-    "link-repeat": "关联屡查屡犯",
+STATUS_LABELS = by_value(vocabulary.STATUS_LABELS)
+CLASS_LABELS = by_value(vocabulary.CLASS_LABELS)
+# Subcommand → the lifecycle action it takes, for "已<action>" after it succeeds.
+DONE_ACTIONS = {
+    "measures": Action.RECORD_MEASURES,
+    "person": Action.NAME_RESPONSIBLE,
+    "progress": Action.REPORT_PROGRESS,
+    "attach": Action.ATTACH_EVIDENCE,
+    "request-closure": Action.REQUEST_CLOSURE,
+    "close": Action.CLOSE,
+    "return": Action.RETURN,
+    "extend": Action.EXTEND_DEADLINE,
+    "long-term": Action.ACCEPT_LONG_TERM,
+    "reopen": Action.REOPEN,
+    "carry-over": Action.CARRY_OVER,
+    "withdraw": Action.WITHDRAW,
+    "link-repeat": Action.LINK_REPEAT,
 }
 TODAY_ENV = "RECTIFY_TODAY"  # for reproducible overdue figures (tests, reports as of a day)
 
@@ -299,7 +294,8 @@ def _action(change: Change) -> Callable[[argparse.Namespace], int]:
     def run(args: argparse.Namespace) -> int:
         with opened() as house, session(house):
             finding = change(house.findings, args)
-        done = DONE_LABELS.get(args.findings_command, args.findings_command)
+        action = DONE_ACTIONS.get(args.findings_command)
+        done = vocabulary.ACTION_LABELS[action] if action else args.findings_command
         console.print(f"问题 {finding.ref}：已{done}，当前状态「{finding.status_label}」")
         return 0
 
@@ -465,17 +461,9 @@ def _show_detail(detail: queries.FindingDetail) -> None:
     for header in ("时间", "操作人", "操作", "理由", "内容"):
         table.add_column(header, overflow="fold")
     for e in detail.timeline:
-        details = "；".join(
-            f"{k}={_plain(v)}" for k, v in e.details.items() if v not in (None, "", [])
-        )
-        table.add_row(e.at.strftime("%Y-%m-%d %H:%M"), e.actor, e.label, e.reason or "", details)
+        details = formatting.details_text(e.details)
+        table.add_row(formatting.moment(e.at), e.actor, e.label, e.reason or "", details)
     console.print(table)
-
-
-def _plain(value: Any) -> str:
-    if isinstance(value, list):
-        return "、".join(str(v) for v in value)
-    return str(value)
 
 
 def run_show(args: argparse.Namespace) -> int:

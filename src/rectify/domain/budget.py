@@ -9,7 +9,8 @@ A line's adjusted figure is derived: initial + Σ its adjustments (where the ini
 figure is unknown the figure the report stated stands in). An adjustment with no line
 (the report did not say which) counts in the total adjustment and in the total
 adjusted figure, in no line's figure. Rates use the format's
-definitions through `rectify.domain.scoring` (execution = final / adjusted,
+definitions through `rectify.domain.scoring.figures`, the same functions
+`rectify check` uses (execution = final / adjusted,
 adjustment = (adjusted − initial) / initial, carryover = carryover / adjusted,
 control = actual / budget), in percent and exact; None when undefined.
 
@@ -32,23 +33,15 @@ from eventsourcing.domain import event
 from rectify.domain.base import RectifyAggregate, derived_id
 from rectify.domain.errors import InvalidInput
 from rectify.domain.scoring import (
-    adjustment_rate,
-    carryover_rate,
-    control_rate,
-    execution_rate,
-    staffing_control_rate,
+    BudgetFigures,
+    StaffCount,
+    budget_measures,
+    budget_rates,
+    line_sum,
 )
+from rectify.domain.scoring.figures import RATE_NAMES
 
 __all__ = ["RATE_NAMES", "Adjustment", "Budget", "BudgetTotals"]
-
-RATE_NAMES = (
-    "execution_rate",
-    "adjustment_rate",
-    "carryover_rate",
-    "public_funds_control_rate",
-    "three_public_control_rate",
-)
-
 
 @dataclass(frozen=True)
 class Adjustment:
@@ -68,10 +61,8 @@ class BudgetTotals:
     carryover: Decimal | None
 
 
-def _sum(values: Sequence[Decimal | None]) -> Decimal | None:
-    if not values or any(v is None for v in values):
-        return None
-    return sum((v for v in values if v is not None), Decimal(0))
+def _count(value: Any) -> int | None:
+    return int(value) if value is not None else None
 
 
 class Budget(RectifyAggregate):
@@ -136,11 +127,11 @@ class Budget(RectifyAggregate):
 
     def totals(self) -> BudgetTotals:
         codes = list(self.lines)
-        initial = _sum([self.lines[c].get("initial") for c in codes])
-        adjusted = _sum([self.adjusted_of(c) for c in codes])
+        initial = line_sum([self.lines[c].get("initial") for c in codes])
+        adjusted = line_sum([self.adjusted_of(c) for c in codes])
         if adjusted is not None:
             adjusted += self.unassigned()
-        final = _sum([self.finals.get(c) for c in codes])
+        final = line_sum([self.finals.get(c) for c in codes])
         stated = self.stated or {}
         if initial is None:
             initial = stated.get("initial")
@@ -157,38 +148,33 @@ class Budget(RectifyAggregate):
             carryover=carry,
         )
 
-    def rates(self) -> dict[str, Decimal | None]:
+    def figures(self) -> BudgetFigures:
+        """This budget as the typed figures `rectify check` also computes from."""
         t = self.totals()
-        out: dict[str, Decimal | None] = dict.fromkeys(RATE_NAMES)
-        if t.final is not None and t.adjusted is not None:
-            out["execution_rate"] = execution_rate(t.final, t.adjusted)
-        if t.initial is not None and t.adjusted is not None:
-            out["adjustment_rate"] = adjustment_rate(t.initial, t.adjusted)
-        if t.carryover is not None and t.adjusted is not None:
-            out["carryover_rate"] = carryover_rate(t.carryover, t.adjusted)
         pf = self.public_funds or {}
-        if pf.get("actual") is not None and pf.get("budget") is not None:
-            out["public_funds_control_rate"] = control_rate(pf["actual"], pf["budget"])
         tp = self.three_public or {}
-        base = tp.get("adjusted") if tp.get("adjusted") is not None else tp.get("initial")
-        if tp.get("actual") is not None and base is not None:
-            out["three_public_control_rate"] = control_rate(tp["actual"], base)
-        return out
+        return BudgetFigures(
+            initial=t.initial,
+            adjusted=t.adjusted,
+            final=t.final,
+            carryover=t.carryover,
+            public_funds_actual=pf.get("actual"),
+            public_funds_budget=pf.get("budget"),
+            three_public_actual=tp.get("actual"),
+            three_public_initial=tp.get("initial"),
+            three_public_adjusted=tp.get("adjusted"),
+            staffing=tuple(
+                StaffCount(str(s["unit"]), _count(s.get("authorized")), _count(s.get("actual")))
+                for s in self.staffing
+            ),
+        )
+
+    def rates(self) -> dict[str, Decimal | None]:
+        return budget_rates(self.figures())
 
     def measures(self) -> dict[str, Decimal | None]:
         """Exact values of the `budget.*` and `staffing.*` measures rules may name."""
-        values: dict[str, Decimal | None] = {f"budget.{k}": v for k, v in self.rates().items()}
-        if self.staffing:
-            known = [s for s in self.staffing if s.get("authorized") is not None and s.get("actual") is not None]
-            # A unit that did not disclose its numbers makes the overall rate unknown.
-            pairs = [(int(s["authorized"]), int(s["actual"])) for s in known]
-            whole = len(known) == len(self.staffing)
-            values["staffing.control_rate"] = staffing_control_rate(pairs) if whole else None
-            for s in self.staffing:
-                values[f"staffing[{s['unit']}].control_rate"] = (
-                    staffing_control_rate([(int(s["authorized"]), int(s["actual"]))]) if s in known else None
-                )
-        return values
+        return budget_measures(self.figures())
 
     # -- commands ---------------------------------------------------------------------
 
