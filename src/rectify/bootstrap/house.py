@@ -18,6 +18,7 @@ from rectify.domain.deadlines import DeadlinePolicy
 from rectify.domain.errors import InvalidInput
 from rectify.domain.evidence import DEFAULT_MAX_SIZE, FileBlobStore
 from rectify.domain.identity import Principal, acting_as
+from rectify.domain.target_commands import TargetService
 from rectify.projections.store import Store, describe, open_store
 
 BLOB_DIR_ENV = "RECTIFY_BLOB_DIR"
@@ -77,6 +78,11 @@ class House:
     @property
     def people(self) -> RectifyApp:
         return self.store.app
+
+    @property
+    def targets(self) -> TargetService:
+        """绩效目标: declare, revise, note another version (its own service, same app)."""
+        return TargetService(self.store.app)
 
     @property
     def label(self) -> str:

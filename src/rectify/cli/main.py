@@ -16,6 +16,7 @@ from rectify.cli import (
     findings_command,
     import_command,
     store_commands,
+    targets_command,
     user_commands,
 )
 from rectify.cli.output import error
@@ -54,6 +55,7 @@ def _command_modules() -> list[CommandModule]:
         evidence_command,
         check_command,
         evaluation_commands,
+        targets_command,
     ]
     return modules
 

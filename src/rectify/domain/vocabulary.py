@@ -22,6 +22,7 @@ __all__ = [
     "ROLE_LABELS",
     "STAGE_LABELS",
     "STATUS_LABELS",
+    "TARGET_CATEGORY_LABELS",
     "Action",
     "FindingStatus",
     "RectificationClass",
@@ -161,6 +162,22 @@ EVENT_LABELS: Mapping[str, str] = {
     "rectify/UserDirectory.UserListed": "登记用户",
     "rectify/Department.Registered": "登记部门",
     "rectify/Department.Renamed": "部门更名",
+    "rectify/Targets.Declared": "申报绩效目标",
+    "rectify/Targets.Revised": "调整绩效目标",
+    "rectify/Targets.VersionNoted": "记录绩效目标的另一版本",
+}
+
+# Performance-target categories (绩效指标类别), by their stored names.
+TARGET_CATEGORY_LABELS: Mapping[str, str] = {
+    "quantity": "数量指标",
+    "quality": "质量指标",
+    "timeliness": "时效指标",
+    "cost": "成本指标",
+    "economic": "经济效益指标",
+    "social": "社会效益指标",
+    "ecological": "生态效益指标",
+    "sustainable": "可持续影响指标",
+    "satisfaction": "满意度指标",
 }
 
 # The Chinese name of each event field a timeline shows (its details column).

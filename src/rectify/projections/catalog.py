@@ -11,6 +11,7 @@ from rectify.projections.findings import FindingsProjector
 from rectify.projections.positions import projection_positions
 from rectify.projections.projector import Projector
 from rectify.projections.seal import SealProjector
+from rectify.projections.targets import TargetsProjector
 from rectify.projections.timeline import TimelineProjector
 
 # Tables the eventsourcing library owns; Alembic never creates, alters or drops them.
@@ -26,6 +27,7 @@ def all_projectors() -> list[Projector]:
         TimelineProjector(),
         EvaluationsProjector(),
         BudgetsProjector(),
+        TargetsProjector(),
     ]
 
 

@@ -20,8 +20,32 @@ def upgrade() -> None:
     # A report may not say which budget line an adjustment touched.
     with op.batch_alter_table('budget_adjustments', schema=None) as batch_op:
         batch_op.alter_column('line', existing_type=sa.String(length=64), nullable=True)
+    op.create_table('target_changes',
+    sa.Column('targets_id', sa.String(length=36), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('code', sa.String(length=64), nullable=False),
+    sa.Column('key', sa.String(length=160), nullable=False),
+    sa.Column('department_code', sa.String(length=64), nullable=False),
+    sa.Column('fiscal_year', sa.Integer(), nullable=False),
+    sa.Column('project_code', sa.String(length=64), nullable=True),
+    sa.Column('kind', sa.String(length=16), nullable=False),
+    sa.Column('effective', sa.Date(), nullable=False),
+    sa.Column('name', sa.Text(), nullable=False),
+    sa.Column('category', sa.String(length=16), nullable=False),
+    sa.Column('operator', sa.String(length=16), nullable=False),
+    sa.Column('value', sa.Text(), nullable=False),
+    sa.Column('unit', sa.String(length=32), nullable=True),
+    sa.Column('source', sa.Text(), nullable=True),
+    sa.Column('reason', sa.Text(), nullable=True),
+    sa.Column('actor', sa.Text(), nullable=False),
+    sa.Column('recorded_at', sa.DateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('targets_id', 'version', 'code', name=op.f('pk_target_changes'))
+    )
+    op.create_index('ix_target_changes_department_code_fiscal_year', 'target_changes', ['department_code', 'fiscal_year'], unique=False)
 
 
 def downgrade() -> None:
+    op.drop_index('ix_target_changes_department_code_fiscal_year', table_name='target_changes')
+    op.drop_table('target_changes')
     with op.batch_alter_table('budget_adjustments', schema=None) as batch_op:
         batch_op.alter_column('line', existing_type=sa.String(length=64), nullable=False)
