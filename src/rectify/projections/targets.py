@@ -13,7 +13,18 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Column, Connection, Date, DateTime, Index, Integer, String, Table, Text, select
+from sqlalchemy import (
+    Column,
+    Connection,
+    Date,
+    DateTime,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    select,
+)
 
 from rectify.domain.errors import NotAllowed
 from rectify.domain.identity import Principal, Role
