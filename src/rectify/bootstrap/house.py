@@ -18,6 +18,7 @@ from rectify.domain.deadlines import DeadlinePolicy
 from rectify.domain.errors import InvalidInput
 from rectify.domain.evidence import DEFAULT_MAX_SIZE, FileBlobStore
 from rectify.domain.identity import Principal, acting_as
+from rectify.domain.monitoring_commands import MonitoringService
 from rectify.domain.target_commands import TargetService
 from rectify.projections.store import Store, describe, open_store
 
@@ -83,6 +84,11 @@ class House:
     def targets(self) -> TargetService:
         """绩效目标: declare, revise, note another version (its own service, same app)."""
         return TargetService(self.store.app)
+
+    @property
+    def monitoring(self) -> MonitoringService:
+        """绩效监控: plans, reports, warnings → findings, overdue marks (the scheduler's hook)."""
+        return MonitoringService(self.store.app, self.targets)
 
     @property
     def label(self) -> str:

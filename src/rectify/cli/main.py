@@ -11,10 +11,11 @@ from rectify import __version__
 from rectify.cli import (
     check_command,
     demo_command,
-    evidence_command,
     evaluation_commands,
+    evidence_command,
     findings_command,
     import_command,
+    monitoring_command,
     store_commands,
     targets_command,
     user_commands,
@@ -56,6 +57,7 @@ def _command_modules() -> list[CommandModule]:
         check_command,
         evaluation_commands,
         targets_command,
+        monitoring_command,
     ]
     return modules
 

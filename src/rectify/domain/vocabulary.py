@@ -22,7 +22,9 @@ __all__ = [
     "ROLE_LABELS",
     "STAGE_LABELS",
     "STATUS_LABELS",
+    "MONITORING_STATUS_LABELS",
     "TARGET_CATEGORY_LABELS",
+    "WARNING_KIND_LABELS",
     "Action",
     "FindingStatus",
     "RectificationClass",
@@ -165,6 +167,11 @@ EVENT_LABELS: Mapping[str, str] = {
     "rectify/Targets.Declared": "申报绩效目标",
     "rectify/Targets.Revised": "调整绩效目标",
     "rectify/Targets.VersionNoted": "记录绩效目标的另一版本",
+    "rectify/Monitoring.Planned": "制定绩效监控计划",
+    "rectify/Monitoring.ReportFiled": "报送绩效监控报告",
+    "rectify/Monitoring.WarningRaised": "绩效监控预警",
+    "rectify/Monitoring.WarningConverted": "预警转为问题",
+    "rectify/Monitoring.ReportOverdue": "绩效监控报告逾期",
 }
 
 # Performance-target categories (绩效指标类别), by their stored names.
@@ -179,6 +186,10 @@ TARGET_CATEGORY_LABELS: Mapping[str, str] = {
     "sustainable": "可持续影响指标",
     "satisfaction": "满意度指标",
 }
+
+# Monitoring report status (what the scheduler watches) and warning kinds.
+MONITORING_STATUS_LABELS: Mapping[str, str] = {"owed": "待报送", "filed": "已报送", "overdue": "已逾期"}
+WARNING_KIND_LABELS: Mapping[str, str] = {"execution_lag": "执行进度滞后", "target_miss": "目标预计偏差"}
 
 # The Chinese name of each event field a timeline shows (its details column).
 DETAIL_LABELS: Mapping[str, str] = {

@@ -8,6 +8,7 @@ from rectify.domain.application import EVENTS_TABLE
 from rectify.projections.departments import DepartmentsProjector
 from rectify.projections.evaluations import BudgetsProjector, EvaluationsProjector
 from rectify.projections.findings import FindingsProjector
+from rectify.projections.monitoring import MonitoringProjector
 from rectify.projections.positions import projection_positions
 from rectify.projections.projector import Projector
 from rectify.projections.seal import SealProjector
@@ -28,6 +29,7 @@ def all_projectors() -> list[Projector]:
         EvaluationsProjector(),
         BudgetsProjector(),
         TargetsProjector(),
+        MonitoringProjector(),
     ]
 
 

@@ -1,4 +1,4 @@
-"""the yearly cycle: adjustments with no line, performance targets
+"""the yearly cycle: adjustments with no line, performance targets, monitoring
 
 Revision ID: 0004_cycle
 Revises: 0003_problem_list
@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from alembic import op
+
+import rectify.projections.metadata
 
 revision = '0004_cycle'
 down_revision = '0003_problem_list'
@@ -42,9 +44,57 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('targets_id', 'version', 'code', name=op.f('pk_target_changes'))
     )
     op.create_index('ix_target_changes_department_code_fiscal_year', 'target_changes', ['department_code', 'fiscal_year'], unique=False)
+    op.create_table('monitoring_periods',
+    sa.Column('department_code', sa.String(length=64), nullable=False),
+    sa.Column('fiscal_year', sa.Integer(), nullable=False),
+    sa.Column('period', sa.String(length=32), nullable=False),
+    sa.Column('monitoring_id', sa.String(length=36), nullable=False),
+    sa.Column('start', sa.Date(), nullable=False),
+    sa.Column('end', sa.Date(), nullable=False),
+    sa.Column('due', sa.Date(), nullable=False),
+    sa.Column('status', sa.String(length=16), nullable=False),
+    sa.Column('filed_on', sa.Date(), nullable=True),
+    sa.Column('late', sa.Boolean(), nullable=True),
+    sa.Column('execution_rate', rectify.projections.metadata.DecimalText(), nullable=True),
+    sa.Column('time_elapsed', rectify.projections.metadata.DecimalText(), nullable=True),
+    sa.PrimaryKeyConstraint('department_code', 'fiscal_year', 'period', name=op.f('pk_monitoring_periods'))
+    )
+    op.create_index(op.f('ix_monitoring_periods_monitoring_id'), 'monitoring_periods', ['monitoring_id'], unique=False)
+    op.create_index(op.f('ix_monitoring_periods_due'), 'monitoring_periods', ['due'], unique=False)
+    op.create_table('monitoring_values',
+    sa.Column('department_code', sa.String(length=64), nullable=False),
+    sa.Column('fiscal_year', sa.Integer(), nullable=False),
+    sa.Column('period', sa.String(length=32), nullable=False),
+    sa.Column('code', sa.String(length=64), nullable=False),
+    sa.Column('target', sa.Text(), nullable=False),
+    sa.Column('reached', rectify.projections.metadata.DecimalText(), nullable=True),
+    sa.Column('expected', rectify.projections.metadata.DecimalText(), nullable=True),
+    sa.Column('deviation', rectify.projections.metadata.DecimalText(), nullable=True),
+    sa.Column('cause', sa.Text(), nullable=True),
+    sa.Column('measure', sa.Text(), nullable=True),
+    sa.PrimaryKeyConstraint('department_code', 'fiscal_year', 'period', 'code', name=op.f('pk_monitoring_values'))
+    )
+    op.create_table('monitoring_warnings',
+    sa.Column('warning_id', sa.String(length=160), nullable=False),
+    sa.Column('department_code', sa.String(length=64), nullable=False),
+    sa.Column('fiscal_year', sa.Integer(), nullable=False),
+    sa.Column('period', sa.String(length=32), nullable=False),
+    sa.Column('kind', sa.String(length=32), nullable=False),
+    sa.Column('code', sa.String(length=64), nullable=True),
+    sa.Column('message', sa.Text(), nullable=False),
+    sa.Column('finding_ref', sa.String(length=160), nullable=True),
+    sa.PrimaryKeyConstraint('warning_id', name=op.f('pk_monitoring_warnings'))
+    )
+    op.create_index(op.f('ix_monitoring_warnings_department_code'), 'monitoring_warnings', ['department_code'], unique=False)
 
 
 def downgrade() -> None:
+    op.drop_index(op.f('ix_monitoring_warnings_department_code'), table_name='monitoring_warnings')
+    op.drop_table('monitoring_warnings')
+    op.drop_table('monitoring_values')
+    op.drop_index(op.f('ix_monitoring_periods_due'), table_name='monitoring_periods')
+    op.drop_index(op.f('ix_monitoring_periods_monitoring_id'), table_name='monitoring_periods')
+    op.drop_table('monitoring_periods')
     op.drop_index('ix_target_changes_department_code_fiscal_year', table_name='target_changes')
     op.drop_table('target_changes')
     with op.batch_alter_table('budget_adjustments', schema=None) as batch_op:
