@@ -16,6 +16,7 @@ from rectify.cli import (
     findings_command,
     import_command,
     monitoring_command,
+    review_command,
     store_commands,
     targets_command,
     user_commands,
@@ -58,6 +59,7 @@ def _command_modules() -> list[CommandModule]:
         evaluation_commands,
         targets_command,
         monitoring_command,
+        review_command,
     ]
     return modules
 

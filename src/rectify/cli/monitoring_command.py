@@ -7,6 +7,7 @@ monitoring read models. `overdue` is the scan the scheduler runs on its timer.
 from __future__ import annotations
 
 import argparse
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from rectify.cli.context import opened, session
 from rectify.cli.findings_command import parse_date
 from rectify.cli.output import console, print_json
 from rectify.domain.errors import InvalidInput
-from rectify.domain.monitoring import Period, WarningRules
+from rectify.domain.monitoring import SELF_EVALUATION, Period, WarningRules
 from rectify.domain.vocabulary import MONITORING_STATUS_LABELS, WARNING_KIND_LABELS
 from rectify.projections.monitoring import monitoring_view, owed_reports
 from rectify.reports.monitoring_file import load_monitoring_file
@@ -31,6 +32,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     plan.add_argument("year", type=int)
     plan.add_argument("--period", action="append", required=True, metavar="NAME:START:END:DUE",
                       help="如 H1:2024-01-01:2024-06-30:2024-07-15，可重复")
+    plan.add_argument("--self-evaluation-due", metavar="DATE",
+                      help="自评报告的报送期限（如次年 2025-03-31；报送用 rectify review submit）")
     plan.add_argument("--lag", default="10", help="执行进度落后时间进度超过多少个百分点预警（默认 10）")
     plan.add_argument("--miss", default="10", help="指标预计偏差超过百分之多少预警（默认 10）")
     plan.set_defaults(func=run_plan)
@@ -73,13 +76,17 @@ def _period(text: str) -> Period:
     if len(parts) != 4:
         raise InvalidInput(f"--period {text!r} 应为 名称:开始:结束:报送期限")
     name, start, end, due = parts
-    dates = [parse_date(x, f"--period {name} 的日期") for x in (start, end, due)]
-    assert all(d is not None for d in dates)
-    return Period(name.strip(), *[d for d in dates if d is not None])
+    what = f"--period {name} 的日期"
+    first, last, until = (parse_date(x, what) for x in (start, end, due))
+    assert first is not None and last is not None and until is not None
+    return Period(name.strip(), first, last, until)
 
 
 def run_plan(args: argparse.Namespace) -> int:
     periods = [_period(p) for p in args.period]
+    self_due = parse_date(args.self_evaluation_due, "--self-evaluation-due")
+    if self_due is not None:
+        periods.append(Period("自评", date(args.year, 1, 1), date(args.year, 12, 31), self_due, SELF_EVALUATION))
     rules = WarningRules(_decimal(args.lag, "--lag"), _decimal(args.miss, "--miss"))
     with opened() as house, session(house):
         plan = house.monitoring.plan_monitoring(args.department, args.year, periods, rules)

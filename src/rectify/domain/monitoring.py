@@ -1,6 +1,8 @@
 """Performance monitoring (绩效监控): one department's monitoring plan and reports for a year.
 
-The bureau plans the periods (e.g. H1: 2024-01-01 → 06-30, report due 07-15) and the
+The bureau plans the periods (e.g. H1: 2024-01-01 → 06-30, report due 07-15), the
+self-evaluation report's due date (a period of kind `self_evaluation`, submitted with
+`SelfEvaluationSubmitted` once the department has entered its 自评 scores) and the
 warning rules (`Planned`); the department files one report per period (`ReportFiled`):
 per target the value reached so far, the expected full-year value, the cause of a
 deviation (偏差原因) and the corrective measure, and budget execution to date. Filing
@@ -30,7 +32,7 @@ from rectify.domain.errors import InvalidInput, NotAllowed, NotFound
 from rectify.domain.identity import Role
 from rectify.domain.targets import Target
 
-__all__ = ["MONITORING_RULES", "Monitoring", "MonitoringAction", "Period", "WarningRules", "deviation_percent"]
+__all__ = ["MONITORING_RULES", "SELF_EVALUATION", "Monitoring", "MonitoringAction", "Period", "WarningRules", "deviation_percent"]
 
 
 class MonitoringAction(Enum):
@@ -38,6 +40,7 @@ class MonitoringAction(Enum):
     FILE = "file"
     CONVERT_WARNING = "convert_warning"
     MARK_OVERDUE = "mark_overdue"
+    SUBMIT_SELF_EVALUATION = "submit_self_evaluation"
 
 
 # Who may do what. "own" = a department user bound to the monitored department.
@@ -46,6 +49,7 @@ MONITORING_RULES: Mapping[MonitoringAction, frozenset[str]] = {
     MonitoringAction.FILE: frozenset({"bureau", "own"}),
     MonitoringAction.CONVERT_WARNING: frozenset({"bureau"}),
     MonitoringAction.MARK_OVERDUE: frozenset({"system", "bureau"}),
+    MonitoringAction.SUBMIT_SELF_EVALUATION: frozenset({"bureau", "own"}),
 }
 
 
@@ -54,12 +58,16 @@ def may(action: MonitoringAction, role: Role, own: bool) -> bool:
     return role.value in allowed or (role is Role.DEPARTMENT and own and "own" in allowed)
 
 
+SELF_EVALUATION = "self_evaluation"  # the period of the year-end self-evaluation report (自评)
+
+
 @dataclass(frozen=True)
 class Period:
     name: str
     start: date
     end: date
     due: date
+    kind: str = "monitoring"  # or SELF_EVALUATION
 
 
 @dataclass(frozen=True)
@@ -108,7 +116,9 @@ class Monitoring(RectifyAggregate):
                  lag_points: Decimal, miss_percent: Decimal) -> None:
         self.department_code = department_code
         self.fiscal_year = fiscal_year
-        self.periods = {p["name"]: Period(p["name"], p["start"], p["end"], p["due"]) for p in periods}
+        self.periods = {
+            p["name"]: Period(p["name"], p["start"], p["end"], p["due"], p.get("kind", "monitoring")) for p in periods
+        }
         self.rules = WarningRules(lag_points, miss_percent)
         self.reports: dict[str, dict[str, Any]] = {}
         self.overdue: set[str] = set()
@@ -119,6 +129,8 @@ class Monitoring(RectifyAggregate):
         names = [p.name for p in periods]
         if not periods:
             raise InvalidInput("监控计划至少须有一个期间")
+        if sum(p.kind == SELF_EVALUATION for p in periods) > 1:
+            raise InvalidInput("一个年度只有一份自评报告")
         for p in periods:
             if names.count(p.name) > 1:
                 raise InvalidInput(f"期间 {p.name} 重复")
@@ -149,6 +161,8 @@ class Monitoring(RectifyAggregate):
                     targets: Mapping[str, Target], filed_on: date, where: str = "values") -> list[dict[str, Any]]:
         """Record a period's report and the warnings its rules raise; return the warnings."""
         period = self.period(name)
+        if period.kind == SELF_EVALUATION:
+            raise InvalidInput(f"{name} 是自评报告，请用 `rectify review submit` 报送")
         if name in self.reports:
             raise InvalidInput(f"监控 {self.label} 期间 {name} 的报告已报送")
         rows: list[dict[str, Any]] = []
@@ -184,6 +198,15 @@ class Monitoring(RectifyAggregate):
                                  code=w["code"], message=str(w["message"]))
         return [self.warnings[f"{self.label}/{name}/W{n}"] for n in range(1, len(raised) + 1)]
 
+    def submit_self_evaluation(self, filed_on: date) -> Period:
+        period = next((p for p in self.periods.values() if p.kind == SELF_EVALUATION), None)
+        if period is None:
+            raise NotFound(f"{self.label} 的计划中没有自评报告期限")
+        if period.name in self.reports:
+            raise InvalidInput(f"{self.label} 的自评报告已报送")
+        self._self_evaluation_submitted(period=period.name, filed_on=filed_on, late=filed_on > period.due)
+        return period
+
     def convert_warning(self, warning_id: str, finding_ref: str) -> dict[str, Any]:
         warning = self.warnings.get(warning_id)
         if warning is None:
@@ -208,6 +231,10 @@ class Monitoring(RectifyAggregate):
                       execution_rate: Decimal, time_elapsed: Decimal, filed_on: date, late: bool) -> None:
         self.reports[period] = {"values": values, "budget": budget, "spent": spent, "execution_rate": execution_rate,
                                 "time_elapsed": time_elapsed, "filed_on": filed_on, "late": late}
+
+    @event("SelfEvaluationSubmitted", topic="rectify/Monitoring.SelfEvaluationSubmitted")
+    def _self_evaluation_submitted(self, period: str, filed_on: date, late: bool) -> None:
+        self.reports[period] = {"filed_on": filed_on, "late": late}
 
     @event("WarningRaised", topic="rectify/Monitoring.WarningRaised")
     def _warning_raised(self, warning_id: str, period: str, kind: str, code: str | None, message: str) -> None:

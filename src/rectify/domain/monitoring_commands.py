@@ -19,6 +19,7 @@ ACTION_WORDS = {
     MonitoringAction.FILE: "报送监控报告",
     MonitoringAction.CONVERT_WARNING: "将预警转为问题",
     MonitoringAction.MARK_OVERDUE: "标记监控报告逾期",
+    MonitoringAction.SUBMIT_SELF_EVALUATION: "报送自评报告",
 }
 
 
@@ -49,7 +50,7 @@ class MonitoringService:
         Monitoring.validate_plan(fiscal_year, periods, rules)
         plan = Monitoring(
             department_code=department_code, fiscal_year=fiscal_year,
-            periods=[{"name": p.name, "start": p.start, "end": p.end, "due": p.due} for p in periods],
+            periods=[{"name": p.name, "start": p.start, "end": p.end, "due": p.due, "kind": p.kind} for p in periods],
             lag_points=rules.lag_points, miss_percent=rules.miss_percent,
         )
         self.app.save_all(plan)
@@ -66,6 +67,15 @@ class MonitoringService:
         warnings = plan.file_report(period, values, execution, targets, filed_on or self.app.clock.today(), where)
         self.app.save_all(plan)
         return warnings
+
+    def submit_self_evaluation(self, department_code: str, fiscal_year: int, filed_on: date | None = None) -> Period:
+        """The department's 自评 is complete: the owed self-evaluation report is filed
+        (late is recorded, not refused)."""
+        self._check(MonitoringAction.SUBMIT_SELF_EVALUATION, department_code)
+        plan = self.get_monitoring(department_code, fiscal_year)
+        period = plan.submit_self_evaluation(filed_on or self.app.clock.today())
+        self.app.save_all(plan)
+        return period
 
     def convert_warning(self, department_code: str, fiscal_year: int, warning_id: str,
                         *, title: str | None = None) -> str:

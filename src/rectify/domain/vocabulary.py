@@ -169,6 +169,7 @@ EVENT_LABELS: Mapping[str, str] = {
     "rectify/Targets.VersionNoted": "记录绩效目标的另一版本",
     "rectify/Monitoring.Planned": "制定绩效监控计划",
     "rectify/Monitoring.ReportFiled": "报送绩效监控报告",
+    "rectify/Monitoring.SelfEvaluationSubmitted": "报送自评报告",
     "rectify/Monitoring.WarningRaised": "绩效监控预警",
     "rectify/Monitoring.WarningConverted": "预警转为问题",
     "rectify/Monitoring.ReportOverdue": "绩效监控报告逾期",

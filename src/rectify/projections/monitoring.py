@@ -37,6 +37,7 @@ monitoring_periods = Table(
     Column("start", Date, nullable=False),
     Column("end", Date, nullable=False),
     Column("due", Date, nullable=False, index=True),
+    Column("kind", String(16), nullable=False),  # monitoring / self_evaluation
     Column("status", String(16), nullable=False),  # owed / filed / overdue
     Column("filed_on", Date, nullable=True),
     Column("late", Boolean, nullable=True),
@@ -81,6 +82,7 @@ class MonitoringProjector(Projector):
         return {
             "rectify/Monitoring.Planned": self.planned,
             "rectify/Monitoring.ReportFiled": self.filed,
+            "rectify/Monitoring.SelfEvaluationSubmitted": self.self_evaluation,
             "rectify/Monitoring.WarningRaised": self.warning,
             "rectify/Monitoring.WarningConverted": self.converted,
             "rectify/Monitoring.ReportOverdue": self.overdue,
@@ -90,7 +92,7 @@ class MonitoringProjector(Projector):
         conn.execute(monitoring_periods.insert(), [
             {"department_code": event.department_code, "fiscal_year": event.fiscal_year, "period": p["name"],
              "monitoring_id": str(event.originator_id), "start": p["start"], "end": p["end"], "due": p["due"],
-             "status": "owed"}
+             "kind": p.get("kind", "monitoring"), "status": "owed"}
             for p in event.periods
         ])
 
@@ -118,6 +120,10 @@ class MonitoringProjector(Projector):
                 for v in event.values
             ])
 
+    def self_evaluation(self, conn: Connection, event: Any) -> None:
+        conn.execute(update(monitoring_periods).where(self._where(event, event.period))
+                     .values(status="filed", filed_on=event.filed_on, late=event.late))
+
     def warning(self, conn: Connection, event: Any) -> None:
         head = self._head(conn, event)
         conn.execute(monitoring_warnings.insert().values(
@@ -136,6 +142,7 @@ class MonitoringProjector(Projector):
 @dataclass(frozen=True)
 class PeriodView:
     period: str
+    kind: str
     start: date
     end: date
     due: date
@@ -165,7 +172,7 @@ def monitoring_view(conn: Connection, department_code: str, fiscal_year: int, *,
     ).order_by(monitoring_warnings.c.warning_id)).all()
     return [
         PeriodView(
-            p.period, p.start, p.end, p.due, p.status, p.filed_on, p.late, p.execution_rate, p.time_elapsed,
+            p.period, p.kind, p.start, p.end, p.due, p.status, p.filed_on, p.late, p.execution_rate, p.time_elapsed,
             tuple({k: getattr(v, k) for k in ("code", "target", "reached", "expected", "deviation", "cause", "measure")}
                   for v in values if v.period == p.period),
             tuple({k: getattr(w, k) for k in ("warning_id", "kind", "code", "message", "finding_ref")}

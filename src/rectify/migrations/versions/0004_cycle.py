@@ -52,6 +52,7 @@ def upgrade() -> None:
     sa.Column('start', sa.Date(), nullable=False),
     sa.Column('end', sa.Date(), nullable=False),
     sa.Column('due', sa.Date(), nullable=False),
+    sa.Column('kind', sa.String(length=16), nullable=False),
     sa.Column('status', sa.String(length=16), nullable=False),
     sa.Column('filed_on', sa.Date(), nullable=True),
     sa.Column('late', sa.Boolean(), nullable=True),
