@@ -18,6 +18,7 @@ from rectify.domain.deadlines import DeadlinePolicy
 from rectify.domain.errors import InvalidInput
 from rectify.domain.evidence import DEFAULT_MAX_SIZE, FileBlobStore
 from rectify.domain.identity import Principal, acting_as
+from rectify.domain.comment_commands import CommentService
 from rectify.domain.monitoring_commands import MonitoringService
 from rectify.domain.target_commands import TargetService
 from rectify.projections.store import Store, describe, open_store
@@ -89,6 +90,11 @@ class House:
     def monitoring(self) -> MonitoringService:
         """绩效监控: plans, reports, warnings → findings, overdue marks (the scheduler's hook)."""
         return MonitoringService(self.store.app, self.targets)
+
+    @property
+    def comments(self) -> CommentService:
+        """征求意见: the comment round on a draft evaluation."""
+        return CommentService(self.store.app)
 
     @property
     def label(self) -> str:

@@ -10,6 +10,7 @@ from typing import Protocol
 from rectify import __version__
 from rectify.cli import (
     check_command,
+    comments_command,
     demo_command,
     evaluation_commands,
     evidence_command,
@@ -60,6 +61,7 @@ def _command_modules() -> list[CommandModule]:
         targets_command,
         monitoring_command,
         review_command,
+        comments_command,
     ]
     return modules
 

@@ -17,6 +17,7 @@ from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError, JSONTranscoder
 
 from rectify.domain.clock import Clock, SystemClock
+from rectify.domain.comments import CommentRound  # noqa: F401  (every aggregate is importable from here)
 from rectify.domain.department import Department
 from rectify.domain.errors import ConcurrencyConflict, NotFound
 from rectify.domain.evaluation import ScoreStage
@@ -25,7 +26,7 @@ from rectify.domain.evidence_commands import EvidenceCommands
 from rectify.domain.finding import Finding, FindingStatus, RectificationClass
 from rectify.domain.finding_commands import FindingCommands
 from rectify.domain.identity import Role
-from rectify.domain.monitoring import Monitoring  # noqa: F401  (every aggregate is importable from here)
+from rectify.domain.monitoring import Monitoring  # noqa: F401
 from rectify.domain.targets import Targets  # noqa: F401
 from rectify.domain.transcodings import enum_transcoding, register_common
 from rectify.domain.user_commands import UserCommands

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from rectify.domain.application import EVENTS_TABLE
+from rectify.projections.comments import CommentsProjector
 from rectify.projections.departments import DepartmentsProjector
 from rectify.projections.evaluations import BudgetsProjector, EvaluationsProjector
 from rectify.projections.findings import FindingsProjector
@@ -30,6 +31,7 @@ def all_projectors() -> list[Projector]:
         BudgetsProjector(),
         TargetsProjector(),
         MonitoringProjector(),
+        CommentsProjector(),
     ]
 
 

@@ -1,4 +1,4 @@
-"""the yearly cycle: adjustments with no line, performance targets, monitoring
+"""the yearly cycle: adjustments with no line, performance targets, monitoring, comment rounds
 
 Revision ID: 0004_cycle
 Revises: 0003_problem_list
@@ -87,9 +87,40 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('warning_id', name=op.f('pk_monitoring_warnings'))
     )
     op.create_index(op.f('ix_monitoring_warnings_department_code'), 'monitoring_warnings', ['department_code'], unique=False)
+    op.create_table('comment_rounds',
+    sa.Column('evaluation_key', sa.String(length=200), nullable=False),
+    sa.Column('round_id', sa.String(length=36), nullable=False),
+    sa.Column('department_code', sa.String(length=64), nullable=False),
+    sa.Column('sent_on', sa.Date(), nullable=False),
+    sa.Column('deadline', sa.Date(), nullable=False),
+    sa.Column('closed_on', sa.Date(), nullable=True),
+    sa.PrimaryKeyConstraint('evaluation_key', name=op.f('pk_comment_rounds')),
+    sa.UniqueConstraint('round_id', name=op.f('uq_comment_rounds_round_id'))
+    )
+    op.create_index(op.f('ix_comment_rounds_department_code'), 'comment_rounds', ['department_code'], unique=False)
+    op.create_table('comment_replies',
+    sa.Column('evaluation_key', sa.String(length=200), nullable=False),
+    sa.Column('reply_id', sa.String(length=16), nullable=False),
+    sa.Column('kind', sa.String(length=16), nullable=False),
+    sa.Column('subject', sa.String(length=160), nullable=False),
+    sa.Column('agrees', sa.Boolean(), nullable=False),
+    sa.Column('reasons', sa.Text(), nullable=True),
+    sa.Column('evidence', sa.Text(), nullable=False),
+    sa.Column('proposed', rectify.projections.metadata.DecimalText(), nullable=True),
+    sa.Column('replied_on', sa.Date(), nullable=False),
+    sa.Column('late', sa.Boolean(), nullable=False),
+    sa.Column('replied_by', sa.Text(), nullable=False),
+    sa.Column('accepted', sa.Boolean(), nullable=True),
+    sa.Column('response', sa.Text(), nullable=True),
+    sa.Column('responded_by', sa.Text(), nullable=True),
+    sa.PrimaryKeyConstraint('evaluation_key', 'reply_id', name=op.f('pk_comment_replies'))
+    )
 
 
 def downgrade() -> None:
+    op.drop_table('comment_replies')
+    op.drop_index(op.f('ix_comment_rounds_department_code'), table_name='comment_rounds')
+    op.drop_table('comment_rounds')
     op.drop_index(op.f('ix_monitoring_warnings_department_code'), table_name='monitoring_warnings')
     op.drop_table('monitoring_warnings')
     op.drop_table('monitoring_values')
