@@ -14,11 +14,11 @@ from platformdirs import user_data_dir
 from rectify.bootstrap import login
 from rectify.domain.application import RectifyApp
 from rectify.domain.clock import Clock, SystemClock
+from rectify.domain.comment_commands import CommentService
 from rectify.domain.deadlines import DeadlinePolicy
 from rectify.domain.errors import InvalidInput
 from rectify.domain.evidence import DEFAULT_MAX_SIZE, FileBlobStore
 from rectify.domain.identity import Principal, acting_as
-from rectify.domain.comment_commands import CommentService
 from rectify.domain.monitoring_commands import MonitoringService
 from rectify.domain.target_commands import TargetService
 from rectify.projections.store import Store, describe, open_store
