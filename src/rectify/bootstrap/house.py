@@ -13,6 +13,7 @@ from platformdirs import user_data_dir
 
 from rectify.bootstrap import login
 from rectify.domain.application import RectifyApp
+from rectify.domain.base import recording_with
 from rectify.domain.clock import Clock, SystemClock
 from rectify.domain.comment_commands import CommentService
 from rectify.domain.deadlines import DeadlinePolicy
@@ -20,6 +21,7 @@ from rectify.domain.errors import InvalidInput
 from rectify.domain.evidence import DEFAULT_MAX_SIZE, FileBlobStore
 from rectify.domain.identity import Principal, acting_as
 from rectify.domain.monitoring_commands import MonitoringService
+from rectify.domain.result_commands import ResultService
 from rectify.domain.target_commands import TargetService
 from rectify.projections.store import Store, describe, open_store
 
@@ -97,6 +99,11 @@ class House:
         return CommentService(self.store.app)
 
     @property
+    def results(self) -> ResultService:
+        """结果应用: the grade → budget consequence policy and each decision."""
+        return ResultService(self.store.app)
+
+    @property
     def label(self) -> str:
         """The store's address without its password (session key, messages)."""
         return describe(self.store.url)
@@ -123,7 +130,7 @@ class House:
     @contextmanager
     def acting(self, principal: Principal, *, catch_up: bool = True) -> Iterator[Principal]:
         """Commands inside run as `principal`; on normal exit the read models catch up."""
-        with acting_as(principal):
+        with acting_as(principal), recording_with(self.clock):
             yield principal
         if catch_up:
             self.catch_up()

@@ -17,6 +17,7 @@ from rectify.cli import (
     findings_command,
     import_command,
     monitoring_command,
+    results_command,
     review_command,
     store_commands,
     targets_command,
@@ -62,6 +63,7 @@ def _command_modules() -> list[CommandModule]:
         monitoring_command,
         review_command,
         comments_command,
+        results_command,
     ]
     return modules
 

@@ -27,6 +27,7 @@ from rectify.domain.finding import Finding, FindingStatus, RectificationClass
 from rectify.domain.finding_commands import FindingCommands
 from rectify.domain.identity import Role
 from rectify.domain.monitoring import Monitoring  # noqa: F401
+from rectify.domain.results import ResultDecision, ResultPolicy  # noqa: F401
 from rectify.domain.targets import Targets  # noqa: F401
 from rectify.domain.transcodings import enum_transcoding, register_common
 from rectify.domain.user_commands import UserCommands

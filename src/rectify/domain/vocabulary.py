@@ -19,6 +19,7 @@ __all__ = [
     "CLASS_LABELS",
     "DETAIL_LABELS",
     "EVENT_LABELS",
+    "RESULT_CONSEQUENCE_LABELS",
     "ROLE_LABELS",
     "STAGE_LABELS",
     "STATUS_LABELS",
@@ -171,6 +172,9 @@ EVENT_LABELS: Mapping[str, str] = {
     "rectify/CommentRound.ReplyRecorded": "部门回复征求意见",
     "rectify/CommentRound.ResponseRecorded": "答复部门意见",
     "rectify/CommentRound.Closed": "结束征求意见（定稿）",
+    "rectify/ResultPolicy.Started": "建立结果应用政策",
+    "rectify/ResultPolicy.Set": "设定结果应用政策",
+    "rectify/ResultDecision.Decided": "决定结果应用",
     "rectify/Monitoring.Planned": "制定绩效监控计划",
     "rectify/Monitoring.ReportFiled": "报送绩效监控报告",
     "rectify/Monitoring.SelfEvaluationSubmitted": "报送自评报告",
@@ -191,6 +195,9 @@ TARGET_CATEGORY_LABELS: Mapping[str, str] = {
     "sustainable": "可持续影响指标",
     "satisfaction": "满意度指标",
 }
+
+# Result application (结果应用): the budget consequence of a grade, by stored name.
+RESULT_CONSEQUENCE_LABELS: Mapping[str, str] = {"priority": "优先保障", "keep": "维持", "cut": "核减", "suspend": "暂停"}
 
 # Monitoring report status (what the scheduler watches) and warning kinds.
 MONITORING_STATUS_LABELS: Mapping[str, str] = {"owed": "待报送", "filed": "已报送", "overdue": "已逾期"}

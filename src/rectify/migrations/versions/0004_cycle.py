@@ -1,4 +1,4 @@
-"""the yearly cycle: adjustments with no line, performance targets, monitoring, comment rounds
+"""the yearly cycle: adjustments with no line, performance targets, monitoring, comment rounds, result decisions
 
 Revision ID: 0004_cycle
 Revises: 0003_problem_list
@@ -115,9 +115,29 @@ def upgrade() -> None:
     sa.Column('responded_by', sa.Text(), nullable=True),
     sa.PrimaryKeyConstraint('evaluation_key', 'reply_id', name=op.f('pk_comment_replies'))
     )
+    op.create_table('result_decisions',
+    sa.Column('evaluation_key', sa.String(length=200), nullable=False),
+    sa.Column('department_code', sa.String(length=64), nullable=False),
+    sa.Column('project_code', sa.String(length=64), nullable=True),
+    sa.Column('fiscal_year', sa.Integer(), nullable=False),
+    sa.Column('budget_year', sa.Integer(), nullable=False),
+    sa.Column('total', rectify.projections.metadata.DecimalText(), nullable=False),
+    sa.Column('grade', sa.String(length=16), nullable=False),
+    sa.Column('consequence', sa.String(length=16), nullable=False),
+    sa.Column('share', rectify.projections.metadata.DecimalText(), nullable=True),
+    sa.Column('actor', sa.Text(), nullable=False),
+    sa.Column('reason', sa.Text(), nullable=False),
+    sa.Column('decided_at', sa.DateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('evaluation_key', name=op.f('pk_result_decisions'))
+    )
+    op.create_index(op.f('ix_result_decisions_department_code'), 'result_decisions', ['department_code'], unique=False)
+    op.create_index(op.f('ix_result_decisions_budget_year'), 'result_decisions', ['budget_year'], unique=False)
 
 
 def downgrade() -> None:
+    op.drop_index(op.f('ix_result_decisions_budget_year'), table_name='result_decisions')
+    op.drop_index(op.f('ix_result_decisions_department_code'), table_name='result_decisions')
+    op.drop_table('result_decisions')
     op.drop_table('comment_replies')
     op.drop_index(op.f('ix_comment_rounds_department_code'), table_name='comment_rounds')
     op.drop_table('comment_rounds')
