@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID, uuid5
 
+import eventsourcing.domain
 from eventsourcing.domain import Aggregate
 
 from rectify.domain.clock import Clock
@@ -39,7 +40,9 @@ def recording_with(clock: Clock) -> Iterator[None]:
 
 def recording_now() -> datetime:
     clock = _recording_clock.get()
-    return (clock.now() if clock is not None else datetime.now(UTC)).astimezone(UTC)
+    if clock is None:  # the library's own source of "now", looked up at call time
+        return eventsourcing.domain.datetime_now_with_tzinfo()
+    return clock.now().astimezone(UTC)
 
 # Stable namespace for ids derived from business keys (department code, finding ref...),
 # so that importing the same package twice addresses the same aggregates.
