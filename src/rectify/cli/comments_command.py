@@ -10,11 +10,11 @@ import argparse
 
 from rich.table import Table
 
-from rectify.cli.context import opened, session
+from rectify.bootstrap import open_house
 from rectify.cli.evaluation_commands import _decimal
-from rectify.cli.findings_command import parse_date
 from rectify.cli.output import console, print_json
 from rectify.domain.errors import InvalidInput
+from rectify.domain.parsing import parse_date
 from rectify.projections.comments import comment_round
 
 
@@ -67,7 +67,7 @@ def run_open(args: argparse.Namespace) -> int:
     deadline = parse_date(args.deadline, "回复期限")
     if deadline is None:
         raise InvalidInput("须给出回复期限 --deadline")
-    with opened() as house, session(house):
+    with open_house() as house, house.session():
         round_ = house.comments.open_round(args.key, deadline, parse_date(args.on, "发送日期"))
     console.print(f"已向 {round_.department_code} 发送 {args.key} 征求意见稿，{deadline} 前回复")
     return 0
@@ -75,7 +75,7 @@ def run_open(args: argparse.Namespace) -> int:
 
 def run_reply(args: argparse.Namespace) -> int:
     kind, subject = ("finding", args.finding) if args.finding else ("score", args.score)
-    with opened() as house, session(house):
+    with open_house() as house, house.session():
         reply_id = house.comments.reply(
             args.key, kind, subject, agrees=args.agree, reasons=args.reasons, evidence=tuple(args.evidence),
             proposed=args.proposed, replied_on=parse_date(args.on, "回复日期"),
@@ -86,21 +86,21 @@ def run_reply(args: argparse.Namespace) -> int:
 
 
 def run_respond(args: argparse.Namespace) -> int:
-    with opened() as house, session(house):
+    with open_house() as house, house.session():
         house.comments.respond(args.key, args.reply, accepted=args.accept, reason=args.reason, score=args.score)
     console.print(f"已答复 {args.reply}：{'采纳' if args.accept else '不采纳'}（{args.reason}）")
     return 0
 
 
 def run_close(args: argparse.Namespace) -> int:
-    with opened() as house, session(house):
+    with open_house() as house, house.session():
         fixed = house.comments.close_round(args.key, parse_date(args.on, "结束日期"))
     console.print(f"征求意见结束，{args.key} 定稿：{fixed} 个末级指标的最终得分已确定")
     return 0
 
 
 def run_show(args: argparse.Namespace) -> int:
-    with opened() as house, session(house) as principal, house.store.engine.connect() as conn:
+    with open_house() as house, house.session() as principal, house.store.engine.connect() as conn:
         view = comment_round(conn, args.key, principal=principal)
     if args.json:
         print_json(view)

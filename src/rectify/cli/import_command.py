@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from rectify.cli.context import opened, session
+from rectify.bootstrap import open_house
 from rectify.cli.output import console, print_json
 from rectify.reports.importer import import_package
 from rectify.reports.package import load_package
@@ -26,8 +26,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 def run_import(args: argparse.Namespace) -> int:
     package = load_package(args.file)  # validate fully before opening the store
-    with opened() as house, session(house):
-        result = import_package(house.app, package)
+    with open_house() as house, house.session():
+        result = import_package(house.services, package)
     if args.json:
         print_json(result)
         return 0

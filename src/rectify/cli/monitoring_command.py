@@ -13,11 +13,11 @@ from pathlib import Path
 
 from rich.table import Table
 
-from rectify.cli.context import opened, session
-from rectify.cli.findings_command import parse_date
+from rectify.bootstrap import open_house
 from rectify.cli.output import console, print_json
 from rectify.domain.errors import InvalidInput
 from rectify.domain.monitoring import SELF_EVALUATION, Period, WarningRules
+from rectify.domain.parsing import parse_date
 from rectify.domain.vocabulary import MONITORING_STATUS_LABELS, WARNING_KIND_LABELS
 from rectify.projections.monitoring import monitoring_view, owed_reports
 from rectify.reports.monitoring_file import load_monitoring_file
@@ -88,7 +88,7 @@ def run_plan(args: argparse.Namespace) -> int:
     if self_due is not None:
         periods.append(Period("自评", date(args.year, 1, 1), date(args.year, 12, 31), self_due, SELF_EVALUATION))
     rules = WarningRules(_decimal(args.lag, "--lag"), _decimal(args.miss, "--miss"))
-    with opened() as house, session(house):
+    with open_house() as house, house.session():
         plan = house.monitoring.plan_monitoring(args.department, args.year, periods, rules)
     console.print(f"已制定监控计划 {plan.label}：{'、'.join(f'{p.name}（{p.due} 前报送）' for p in periods)}")
     return 0
@@ -96,7 +96,7 @@ def run_plan(args: argparse.Namespace) -> int:
 
 def run_file(args: argparse.Namespace) -> int:
     doc = load_monitoring_file(args.file)
-    with opened() as house, session(house):
+    with open_house() as house, house.session():
         warnings = house.monitoring.file_monitoring_report(
             doc.department, doc.fiscal_year, doc.period, doc.values, doc.execution,
             filed_on=doc.filed_on, where=f"{args.file}: $.values",
@@ -108,7 +108,7 @@ def run_file(args: argparse.Namespace) -> int:
 
 
 def run_show(args: argparse.Namespace) -> int:
-    with opened() as house, session(house) as principal, house.store.engine.connect() as conn:
+    with open_house() as house, house.session() as principal, house.store.engine.connect() as conn:
         periods = monitoring_view(conn, args.department, args.year, principal=principal)
     if args.json:
         print_json(periods)
@@ -137,14 +137,14 @@ def run_show(args: argparse.Namespace) -> int:
 
 
 def run_to_finding(args: argparse.Namespace) -> int:
-    with opened() as house, session(house):
+    with open_house() as house, house.session():
         ref = house.monitoring.convert_warning(args.department, args.year, args.warning, title=args.title)
     console.print(f"预警 {args.warning} 已转为问题 {ref}（待下发）")
     return 0
 
 
 def run_overdue(args: argparse.Namespace) -> int:
-    with opened() as house, session(house):
+    with open_house() as house, house.session():
         today = parse_date(args.today, "今天的日期") or house.clock.today()
         house.catch_up()
         with house.store.engine.connect() as conn:

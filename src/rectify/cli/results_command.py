@@ -10,7 +10,7 @@ import argparse
 
 from rich.table import Table
 
-from rectify.cli.context import opened, session
+from rectify.bootstrap import open_house
 from rectify.cli.evaluation_commands import _decimal
 from rectify.cli.output import console, print_json
 from rectify.domain.errors import InvalidInput
@@ -56,7 +56,7 @@ def _band(text: str, i: int) -> dict[str, str | None]:
 
 def run_policy(args: argparse.Namespace) -> int:
     bands = parse_bands([_band(b, i) for i, b in enumerate(args.band)], "--band")
-    with opened() as house, session(house):
+    with open_house() as house, house.session():
         house.results.set_policy(bands, args.reason)
     console.print("已设定结果应用政策：" + "；".join(
         f"{b.grade} [{b.min}, {b.max or '∞'}) {RESULT_CONSEQUENCE_LABELS[b.consequence]}"
@@ -65,7 +65,7 @@ def run_policy(args: argparse.Namespace) -> int:
 
 
 def run_decide(args: argparse.Namespace) -> int:
-    with opened() as house, session(house):
+    with open_house() as house, house.session():
         d = house.results.decide(args.key, reason=args.reason, consequence=args.consequence, share=args.share,
                                  budget_year=args.budget_year)
     share = f" {d.share}%" if d.share is not None else ""
@@ -74,7 +74,7 @@ def run_decide(args: argparse.Namespace) -> int:
 
 
 def run_show(args: argparse.Namespace) -> int:
-    with opened() as house, session(house) as principal, house.store.engine.connect() as conn:
+    with open_house() as house, house.session() as principal, house.store.engine.connect() as conn:
         view = results_view(conn, args.department, args.year, principal=principal, today=house.clock.today())
     if args.json:
         print_json(view)

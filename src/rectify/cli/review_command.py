@@ -12,12 +12,12 @@ import argparse
 
 from rich.table import Table
 
-from rectify.cli.context import opened, session
+from rectify.bootstrap import open_house
 from rectify.cli.evaluation_commands import _decimal
-from rectify.cli.findings_command import parse_date
 from rectify.cli.output import console, print_json
 from rectify.domain.errors import InvalidInput
 from rectify.domain.evaluation import ScoreStage
+from rectify.domain.parsing import parse_date
 from rectify.projections.review import deviations
 
 
@@ -48,7 +48,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def run_score(args: argparse.Namespace) -> int:
-    with opened() as house, session(house):
+    with open_house() as house, house.session():
         changed = house.evaluations.set_score(
             args.key, args.code, args.value, stage=args.stage, reason=args.reason, narrative=args.note
         )
@@ -58,7 +58,7 @@ def run_score(args: argparse.Namespace) -> int:
 
 
 def run_submit(args: argparse.Namespace) -> int:
-    with opened() as house, session(house):
+    with open_house() as house, house.session():
         period = house.monitoring.submit_self_evaluation(args.department, args.year, parse_date(args.on, "报送日期"))
     console.print(f"已报送 {args.department} {args.year} 年度自评报告（期限 {period.due}）")
     return 0
@@ -67,7 +67,7 @@ def run_submit(args: argparse.Namespace) -> int:
 def run_deviation(args: argparse.Namespace) -> int:
     if (args.key is None) == (args.department is None):
         raise InvalidInput("请给出评价键，或 --department 部门代码（二者之一）")
-    with opened() as house, session(house) as principal, house.store.engine.connect() as conn:
+    with open_house() as house, house.session() as principal, house.store.engine.connect() as conn:
         rows = deviations(conn, principal=principal, key=args.key, department_code=args.department,
                           code=args.indicator)
     if args.json:

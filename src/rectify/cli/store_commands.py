@@ -7,7 +7,7 @@ import os
 
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from rectify.cli.context import opened
+from rectify.bootstrap import open_house
 from rectify.cli.output import console, error, print_json
 from rectify.cli.prompts import read_new_password
 from rectify.domain.errors import InvalidInput
@@ -44,10 +44,15 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def run_init(args: argparse.Namespace) -> int:
-    with opened(create=True) as house:
+    with open_house(create=True) as house:
         applied = house.catch_up()
         console.print(f"库已就绪：{house.label}（追上 {applied} 个事件）")
         if house.people.has_users():
+            if args.user:
+                console.print(
+                    f"库中已有用户，未创建用户 {args.user}；"
+                    "请由财政局用户登录后用 `rectify user add` 添加"
+                )
             return 0
         name = (args.user or os.environ.get("RECTIFY_USER") or "").strip()
         if not name:
@@ -61,13 +66,13 @@ def run_init(args: argparse.Namespace) -> int:
 
 
 def run_upgrade(args: argparse.Namespace) -> int:
-    with opened(create=True) as house:
+    with open_house(create=True) as house:
         console.print(f"架构已是最新：{house.label}")
     return 0
 
 
 def run_rebuild(args: argparse.Namespace) -> int:
-    with opened() as house, Progress(
+    with open_house() as house, Progress(
         TextColumn("重建读模型"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
         console=console, transient=False,
     ) as bar:
@@ -83,7 +88,7 @@ def run_rebuild(args: argparse.Namespace) -> int:
 
 def run_verify(args: argparse.Namespace) -> int:
     expected = seal.Checkpoint.parse(args.checkpoint) if args.checkpoint else None
-    with opened() as house, house.store.engine.connect() as conn:
+    with open_house() as house, house.store.engine.connect() as conn:
         result = seal.verify(conn, house.store.events, expected)
     if args.json:
         print_json(result)
@@ -99,7 +104,7 @@ def run_verify(args: argparse.Namespace) -> int:
 
 
 def run_checkpoint(args: argparse.Namespace) -> int:
-    with opened() as house:
+    with open_house() as house:
         house.catch_up()
         with house.store.engine.connect() as conn:
             console.print(str(seal.checkpoint(conn)))

@@ -12,11 +12,11 @@ from typing import Any
 
 from rich.table import Table
 
-from rectify.cli.context import opened, session
-from rectify.cli.findings_command import parse_date
+from rectify.bootstrap import open_house
 from rectify.cli.output import console, print_json
 from rectify.domain.errors import NotFound
 from rectify.domain.formatting import moment
+from rectify.domain.parsing import parse_date
 from rectify.domain.vocabulary import TARGET_CATEGORY_LABELS
 from rectify.projections.targets import target_history, targets_in_force
 from rectify.reports.targets_file import load_targets_file
@@ -72,7 +72,7 @@ def _where(parser: argparse.ArgumentParser) -> None:
 
 def run_declare(args: argparse.Namespace) -> int:
     doc = load_targets_file(args.file)  # shape-checked before the store is opened
-    with opened() as house, session(house):
+    with open_house() as house, house.session():
         targets = house.targets.declare_targets(
             doc.department, doc.fiscal_year, doc.rows,
             project_code=doc.project, effective=doc.effective, where=doc.source,
@@ -84,7 +84,7 @@ def run_declare(args: argparse.Namespace) -> int:
 def run_revise(args: argparse.Namespace) -> int:
     changes: dict[str, Any] = {"value": args.value, "operator": args.operator, "unit": args.unit, "name": args.name}
     effective = parse_date(args.effective, "生效日期")
-    with opened() as house, session(house):
+    with open_house() as house, house.session():
         targets = house.targets.revise_target(
             args.department, args.year, args.code, changes,
             reason=args.reason, project_code=args.project, effective=effective,
@@ -96,7 +96,7 @@ def run_revise(args: argparse.Namespace) -> int:
 
 def run_note(args: argparse.Namespace) -> int:
     row = {"code": args.code, "operator": args.operator, "value": args.value, "unit": args.unit, "source": args.source}
-    with opened() as house, session(house):
+    with open_house() as house, house.session():
         current = house.targets.get_targets(args.department, args.year, args.project).in_force().get(args.code)
         if current is not None:
             row.update(name=current.name, category=current.category.value)
@@ -107,7 +107,7 @@ def run_note(args: argparse.Namespace) -> int:
 
 def run_show(args: argparse.Namespace) -> int:
     day = parse_date(args.as_of, "日期")
-    with opened() as house, session(house) as principal, house.store.engine.connect() as conn:
+    with open_house() as house, house.session() as principal, house.store.engine.connect() as conn:
         rows = targets_in_force(conn, args.department, args.year, day, principal=principal, project_code=args.project)
     if rows is None:
         raise NotFound(f"部门 {args.department} {args.year} 年度尚未申报绩效目标")
@@ -128,7 +128,7 @@ def run_show(args: argparse.Namespace) -> int:
 
 
 def run_history(args: argparse.Namespace) -> int:
-    with opened() as house, session(house) as principal, house.store.engine.connect() as conn:
+    with open_house() as house, house.session() as principal, house.store.engine.connect() as conn:
         rows = target_history(conn, args.department, args.year, principal=principal, project_code=args.project)
     if args.json:
         print_json(rows)

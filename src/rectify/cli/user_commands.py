@@ -5,13 +5,17 @@ from __future__ import annotations
 import argparse
 import os
 
-from rectify.cli.context import opened, session
+from rectify.bootstrap import open_house
 from rectify.cli.output import console
 from rectify.cli.prompts import read_new_password, read_password
+from rectify.domain import vocabulary
 from rectify.domain.errors import InvalidInput
 from rectify.domain.identity import Role
+from rectify.domain.vocabulary import by_value
 
-ROLE_LABELS = {"bureau": "财政局", "evaluator": "评价机构", "department": "部门", "auditor": "审计（只读）"}
+ROLE_LABELS = by_value(vocabulary.ROLE_LABELS)
+# Roles a person can be given (the scheduler acts as SYSTEM, never a person).
+PERSON_ROLES = sorted(r.value for r in Role if r is not Role.SYSTEM)
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -30,7 +34,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     usub = user.add_subparsers(dest="user_command", required=True, metavar="COMMAND")
     add = usub.add_parser("add", help="添加用户（财政局）")
     add.add_argument("name", help="登录名")
-    add.add_argument("--role", required=True, choices=sorted(ROLE_LABELS), help="角色")
+    add.add_argument("--role", required=True, choices=PERSON_ROLES, help="角色")
     add.add_argument("--department", help="部门用户所属的部门或单位编码")
     add.add_argument("--display-name", default="", help="显示名称")
     add.add_argument("--password-stdin", action="store_true", help="从标准输入读取密码（一行）")
@@ -41,7 +45,7 @@ def run_login(args: argparse.Namespace) -> int:
     name = (args.user or os.environ.get("RECTIFY_USER") or "").strip()
     if not name:
         raise InvalidInput("请用 --user 指定用户名")
-    with opened() as house:
+    with open_house() as house:
         principal = house.people.authenticate(name, read_password(args.password_stdin))
         path = house.remember_login(principal)
         house.catch_up()
@@ -50,14 +54,14 @@ def run_login(args: argparse.Namespace) -> int:
 
 
 def run_logout(args: argparse.Namespace) -> int:
-    with opened() as house:
+    with open_house() as house:
         removed = house.forget_login()
     console.print("已退出登录" if removed else "本库没有保存的登录会话")
     return 0
 
 
 def run_whoami(args: argparse.Namespace) -> int:
-    with opened() as house:
+    with open_house() as house:
         principal = house.principal_from_environment()
     bound = f"，部门 {principal.department}" if principal.department else ""
     console.print(f"{principal.name}（{ROLE_LABELS[principal.role.value]}{bound}）")
@@ -66,7 +70,7 @@ def run_whoami(args: argparse.Namespace) -> int:
 
 def run_user_add(args: argparse.Namespace) -> int:
     password = read_new_password(args.password_stdin, prompt=f"用户 {args.name} 的密码")
-    with opened() as house, session(house):
+    with open_house() as house, house.session():
         house.people.add_user(
             args.name, Role(args.role), password, args.display_name, department_code=args.department
         )

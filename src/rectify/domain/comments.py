@@ -9,15 +9,13 @@ finding withdrawn with that reason (saved together with this event); not accepte
 the reason is kept. Closing the round (`Closed`) fixes the final stage: every leaf's
 counted score is entered at stage `final` in the Evaluation.
 
-Who may do what: `COMMENT_RULES` (checked by `CommentService`).
+Who may do what: `rectify.domain.permissions.COMMENT_PERMISSIONS`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
-from enum import Enum
 from typing import Any
 from uuid import UUID
 
@@ -25,30 +23,8 @@ from eventsourcing.domain import event
 
 from rectify.domain.base import RectifyAggregate, derived_id
 from rectify.domain.errors import InvalidInput, NotAllowed, NotFound
-from rectify.domain.identity import Role
 
-__all__ = ["COMMENT_RULES", "CommentAction", "CommentRound"]
-
-
-class CommentAction(Enum):
-    OPEN = "open"
-    REPLY = "reply"
-    RESPOND = "respond"
-    CLOSE = "close"
-
-
-# Who may do what. "own" = a department user bound to the evaluated department.
-COMMENT_RULES: Mapping[CommentAction, frozenset[str]] = {
-    CommentAction.OPEN: frozenset({"bureau", "evaluator"}),
-    CommentAction.REPLY: frozenset({"own"}),
-    CommentAction.RESPOND: frozenset({"bureau", "evaluator"}),
-    CommentAction.CLOSE: frozenset({"bureau"}),
-}
-
-
-def may(action: CommentAction, role: Role, own: bool) -> bool:
-    allowed = COMMENT_RULES[action]
-    return role.value in allowed or (role is Role.DEPARTMENT and own and "own" in allowed)
+__all__ = ["SUBJECTS", "CommentRound"]
 
 
 SUBJECTS = {"finding": "问题", "score": "得分"}

@@ -6,25 +6,25 @@
 - Intervals (a score the written rule only bounds) as `1.00～3.00`, the form Chinese
   reports use; a point interval is its one value. JSON keeps `[lo, hi]` lists.
 - Dates as ISO `2026-11-26`.
-- Date-times in Beijing time with the zone named: `2026-11-26 21:55 北京时间`.
-  China keeps no daylight saving, so a fixed +08:00 offset is exact. A naive value
-  (SQLite drops the offset) is UTC, which is how the store writes every timestamp.
+- Date-times in Beijing time (`clock.BEIJING`, Asia/Shanghai) with the zone named:
+  `2026-11-26 21:55 北京时间`. A naive value (SQLite drops the offset) is UTC, which
+  is how the store writes every timestamp.
 - A missing value as `—`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from enum import Enum
 from typing import Any
 
+from rectify.domain.clock import BEIJING
 from rectify.domain.scoring import Interval
 from rectify.domain.vocabulary import CLASS_LABELS, RectificationClass, by_value, detail_label
 
 MISSING = "—"
-BEIJING = timezone(timedelta(hours=8), "北京时间")
 _CLASS_BY_VALUE = by_value(CLASS_LABELS)
 
 

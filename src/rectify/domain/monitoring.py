@@ -12,7 +12,7 @@ force at the period's end. The bureau turns a warning into a finding with one ac
 its due date is marked overdue by the scheduler (`ReportOverdue`): the due dates are
 data (`monitoring_periods` read model) the scheduler scans.
 
-Who may do what: `MONITORING_RULES` (checked by `MonitoringService`).
+Who may do what: `rectify.domain.permissions.MONITORING_PERMISSIONS`.
 """
 
 from __future__ import annotations
@@ -21,7 +21,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
-from enum import Enum
 from typing import Any
 from uuid import UUID
 
@@ -29,33 +28,9 @@ from eventsourcing.domain import event
 
 from rectify.domain.base import RectifyAggregate, derived_id
 from rectify.domain.errors import InvalidInput, NotAllowed, NotFound
-from rectify.domain.identity import Role
 from rectify.domain.targets import Target
 
-__all__ = ["MONITORING_RULES", "SELF_EVALUATION", "Monitoring", "MonitoringAction", "Period", "WarningRules", "deviation_percent"]
-
-
-class MonitoringAction(Enum):
-    PLAN = "plan"
-    FILE = "file"
-    CONVERT_WARNING = "convert_warning"
-    MARK_OVERDUE = "mark_overdue"
-    SUBMIT_SELF_EVALUATION = "submit_self_evaluation"
-
-
-# Who may do what. "own" = a department user bound to the monitored department.
-MONITORING_RULES: Mapping[MonitoringAction, frozenset[str]] = {
-    MonitoringAction.PLAN: frozenset({"bureau"}),
-    MonitoringAction.FILE: frozenset({"bureau", "own"}),
-    MonitoringAction.CONVERT_WARNING: frozenset({"bureau"}),
-    MonitoringAction.MARK_OVERDUE: frozenset({"system", "bureau"}),
-    MonitoringAction.SUBMIT_SELF_EVALUATION: frozenset({"bureau", "own"}),
-}
-
-
-def may(action: MonitoringAction, role: Role, own: bool) -> bool:
-    allowed = MONITORING_RULES[action]
-    return role.value in allowed or (role is Role.DEPARTMENT and own and "own" in allowed)
+__all__ = ["SELF_EVALUATION", "Monitoring", "Period", "WarningRules", "deviation_percent"]
 
 
 SELF_EVALUATION = "self_evaluation"  # the period of the year-end self-evaluation report (自评)

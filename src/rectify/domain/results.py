@@ -8,7 +8,7 @@ year it affects (`Decided`: grade, total, consequence, share, who (actor) and wh
 (reason)); the default comes from the policy in force, and the bureau may depart
 from it with a reason.
 
-Who may do what: `RESULT_RULES` (checked by `ResultService`).
+Who may do what: `rectify.domain.permissions.RESULT_PERMISSIONS`.
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from enum import Enum
 from typing import Any
 from uuid import UUID
 
@@ -26,21 +25,10 @@ from rectify.domain.base import RectifyAggregate, derived_id
 from rectify.domain.errors import InvalidInput
 from rectify.domain.vocabulary import RESULT_CONSEQUENCE_LABELS
 
-__all__ = ["CONSEQUENCES", "RESULT_RULES", "Band", "ResultAction", "ResultDecision", "ResultPolicy", "parse_bands"]
+__all__ = ["CONSEQUENCES", "Band", "ResultDecision", "ResultPolicy", "parse_bands"]
 
 # The consequences a band may carry (stored names; labels in the vocabulary).
 CONSEQUENCES: Mapping[str, str] = RESULT_CONSEQUENCE_LABELS
-
-
-class ResultAction(Enum):
-    SET_POLICY = "set_policy"
-    DECIDE = "decide"
-
-
-RESULT_RULES: Mapping[ResultAction, frozenset[str]] = {
-    ResultAction.SET_POLICY: frozenset({"bureau"}),
-    ResultAction.DECIDE: frozenset({"bureau"}),
-}
 
 
 @dataclass(frozen=True)

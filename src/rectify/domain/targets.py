@@ -9,7 +9,7 @@ Where a report states a target differently in two places (seed 004: the narrativ
 against the table), `VersionNoted` keeps the other version beside the one in force,
 without changing it.
 
-Who may do what: `TARGET_RULES` below (checked by `TargetService`).
+Who may do what: `rectify.domain.permissions.TARGET_PERMISSIONS`.
 """
 
 from __future__ import annotations
@@ -26,14 +26,11 @@ from eventsourcing.domain import event
 
 from rectify.domain.base import RectifyAggregate, derived_id
 from rectify.domain.errors import InvalidInput, NotFound
-from rectify.domain.identity import Role
 
 __all__ = [
     "OPERATORS",
-    "TARGET_RULES",
     "Category",
     "Target",
-    "TargetAction",
     "Targets",
     "parse_target",
     "targets_key",
@@ -57,25 +54,6 @@ OPERATORS: Mapping[str, str] = {
     ">=": ">=", "≥": ">=", "<=": "<=", "≤": "<=", "=": "=", "＝": "=", ">": ">", "<": "<",
     "qualitative": "qualitative", "定性": "qualitative",
 }
-
-
-class TargetAction(Enum):
-    DECLARE = "declare"
-    REVISE = "revise"
-    NOTE_VERSION = "note_version"
-
-
-# Who may do what. "own" = a department user bound to the targets' department.
-TARGET_RULES: Mapping[TargetAction, frozenset[str]] = {
-    TargetAction.DECLARE: frozenset({"bureau", "own"}),
-    TargetAction.REVISE: frozenset({"bureau", "own"}),
-    TargetAction.NOTE_VERSION: frozenset({"bureau", "evaluator"}),
-}
-
-
-def may(action: TargetAction, role: Role, own: bool) -> bool:
-    allowed = TARGET_RULES[action]
-    return role.value in allowed or (role is Role.DEPARTMENT and own and "own" in allowed)
 
 
 @dataclass(frozen=True)

@@ -79,8 +79,12 @@ def budget_rates(f: BudgetFigures) -> dict[str, Decimal | None]:
     if f.carryover is not None and f.adjusted is not None:
         out["carryover_rate"] = carryover_rate(f.carryover, f.adjusted)
     if f.public_funds_actual is not None and f.public_funds_budget is not None:
-        out["public_funds_control_rate"] = control_rate(f.public_funds_actual, f.public_funds_budget)
-    base = f.three_public_adjusted if f.three_public_adjusted is not None else f.three_public_initial
+        out["public_funds_control_rate"] = control_rate(
+            f.public_funds_actual, f.public_funds_budget
+        )
+    base = (
+        f.three_public_adjusted if f.three_public_adjusted is not None else f.three_public_initial
+    )
     if f.three_public_actual is not None and base is not None:
         out["three_public_control_rate"] = control_rate(f.three_public_actual, base)
     return out

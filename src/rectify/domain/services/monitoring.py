@@ -1,5 +1,5 @@
 """The monitoring service (绩效监控): plan periods, file reports, turn a warning into a
-finding, mark overdue (the scheduler's hook). One service on the one Application."""
+finding, mark overdue (the scheduler's hook). Roles: `permissions.MONITORING_PERMISSIONS`."""
 
 from __future__ import annotations
 
@@ -7,44 +7,36 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
-from rectify.domain.application import RectifyApp, finding_fields
-from rectify.domain.errors import NotAllowed, NotFound
+from rectify.domain.application import RectifyApp
+from rectify.domain.clock import Clock
+from rectify.domain.errors import NotAllowed
 from rectify.domain.identity import current_principal
-from rectify.domain.monitoring import Monitoring, MonitoringAction, Period, WarningRules, may
-from rectify.domain.target_commands import TargetService
-from rectify.domain.vocabulary import ROLE_LABELS
-
-ACTION_WORDS = {
-    MonitoringAction.PLAN: "制定监控计划",
-    MonitoringAction.FILE: "报送监控报告",
-    MonitoringAction.CONVERT_WARNING: "将预警转为问题",
-    MonitoringAction.MARK_OVERDUE: "标记监控报告逾期",
-    MonitoringAction.SUBMIT_SELF_EVALUATION: "报送自评报告",
-}
+from rectify.domain.monitoring import Monitoring, Period, WarningRules
+from rectify.domain.permissions import MONITORING_PERMISSIONS, require
+from rectify.domain.services.findings import FindingService
+from rectify.domain.services.targets import TargetService
 
 
 class MonitoringService:
-    def __init__(self, app: RectifyApp, targets: TargetService) -> None:
+    def __init__(self, app: RectifyApp, clock: Clock, targets: TargetService, findings: FindingService) -> None:
         self.app = app
+        self.clock = clock
         self.targets = targets
+        self.findings = findings
 
-    def _check(self, action: MonitoringAction, department_code: str) -> None:
-        who = current_principal()
-        if not may(action, who.role, who.department == department_code):
-            limit = f"（只能操作本部门 {who.department}）" if who.department else ""
-            raise NotAllowed(f"{ROLE_LABELS[who.role]}用户 {who.name} 不能为部门 {department_code} {ACTION_WORDS[action]}{limit}")
+    def _check(self, action: str, department_code: str) -> None:
+        require(MONITORING_PERMISSIONS[action], current_principal(), department=department_code,
+                parent_of=self.app.parent_of, subject=f"（部门 {department_code}）")
 
     def get_monitoring(self, department_code: str, fiscal_year: int) -> Monitoring:
-        found = self.app.get_or_none(Monitoring.create_id(department_code, fiscal_year))
-        if not isinstance(found, Monitoring):
-            raise NotFound(f"部门 {department_code} {fiscal_year} 年度尚无监控计划")
-        return found
+        return self.app.load(Monitoring.create_id(department_code, fiscal_year), Monitoring,
+                             f"部门 {department_code} {fiscal_year} 年度尚无监控计划")
 
     def plan_monitoring(self, department_code: str, fiscal_year: int, periods: Sequence[Period],
                         rules: WarningRules | None = None) -> Monitoring:
-        self._check(MonitoringAction.PLAN, department_code)
+        self._check("plan_monitoring", department_code)
         self.app.get_department(department_code)
-        if self.app.get_or_none(Monitoring.create_id(department_code, fiscal_year)) is not None:
+        if self.app.find(Monitoring.create_id(department_code, fiscal_year), Monitoring) is not None:
             raise NotAllowed(f"部门 {department_code} {fiscal_year} 年度已有监控计划")
         rules = rules or WarningRules()
         Monitoring.validate_plan(fiscal_year, periods, rules)
@@ -60,40 +52,40 @@ class MonitoringService:
                                values: Sequence[Mapping[str, Any]], execution: Mapping[str, Any],
                                filed_on: date | None = None, where: str = "values") -> list[dict[str, Any]]:
         """File a period's report (late is recorded, not refused); return the warnings raised."""
-        self._check(MonitoringAction.FILE, department_code)
+        self._check("file_monitoring_report", department_code)
         plan = self.get_monitoring(department_code, fiscal_year)
         end = plan.period(period).end
         targets = self.targets.get_targets(department_code, fiscal_year).in_force(end)
-        warnings = plan.file_report(period, values, execution, targets, filed_on or self.app.clock.today(), where)
+        warnings = plan.file_report(period, values, execution, targets, filed_on or self.clock.today(), where)
         self.app.save_all(plan)
         return warnings
 
     def submit_self_evaluation(self, department_code: str, fiscal_year: int, filed_on: date | None = None) -> Period:
         """The department's 自评 is complete: the owed self-evaluation report is filed
         (late is recorded, not refused)."""
-        self._check(MonitoringAction.SUBMIT_SELF_EVALUATION, department_code)
+        self._check("submit_self_evaluation", department_code)
         plan = self.get_monitoring(department_code, fiscal_year)
-        period = plan.submit_self_evaluation(filed_on or self.app.clock.today())
+        period = plan.submit_self_evaluation(filed_on or self.clock.today())
         self.app.save_all(plan)
         return period
 
     def convert_warning(self, department_code: str, fiscal_year: int, warning_id: str,
                         *, title: str | None = None) -> str:
         """One action: the warning becomes a recorded finding; both saved together."""
-        self._check(MonitoringAction.CONVERT_WARNING, department_code)
+        self._check("convert_warning", department_code)
         plan = self.get_monitoring(department_code, fiscal_year)
         ref = f"{warning_id.replace('/W', '/预警')}"
         warning = plan.convert_warning(warning_id, ref)
-        finding = self.app.new_finding(**finding_fields(
+        finding = self.findings.new_finding(
             ref=ref, department_code=department_code, fiscal_year=fiscal_year, category="绩效监控预警",
             title=title or warning["message"][:60], description=warning["message"],
             indicator_codes=(warning["code"],) if warning["code"] else (),
-        ))
+        )
         self.app.save_all(plan, finding)
         return ref
 
     def mark_monitoring_overdue(self, department_code: str, fiscal_year: int, period: str, today: date) -> bool:
-        self._check(MonitoringAction.MARK_OVERDUE, department_code)
+        self._check("mark_monitoring_overdue", department_code)
         plan = self.get_monitoring(department_code, fiscal_year)
         if not plan.mark_overdue(period, today):
             return False

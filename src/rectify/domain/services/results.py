@@ -1,5 +1,5 @@
 """The result-application service (结果应用): set the policy, decide per evaluation.
-One service on the one Application; BUREAU only (`results.RESULT_RULES`)."""
+Roles: `permissions.RESULT_PERMISSIONS` (BUREAU only)."""
 
 from __future__ import annotations
 
@@ -9,39 +9,32 @@ from decimal import Decimal
 from rectify.domain.application import RectifyApp
 from rectify.domain.errors import InvalidInput, NotAllowed, NotFound
 from rectify.domain.identity import current_principal
-from rectify.domain.results import (
-    CONSEQUENCES,
-    RESULT_RULES,
-    Band,
-    ResultAction,
-    ResultDecision,
-    ResultPolicy,
-)
-from rectify.domain.vocabulary import ROLE_LABELS
+from rectify.domain.permissions import RESULT_PERMISSIONS, require
+from rectify.domain.results import CONSEQUENCES, Band, ResultDecision, ResultPolicy
+from rectify.domain.services.evaluations import EvaluationService
 
 POLICY = "default"
 
 
 class ResultService:
-    def __init__(self, app: RectifyApp) -> None:
+    def __init__(self, app: RectifyApp, evaluations: EvaluationService) -> None:
         self.app = app
+        self.evaluations = evaluations
 
     @staticmethod
-    def _check(action: ResultAction) -> None:
-        who = current_principal()
-        if who.role.value not in RESULT_RULES[action]:
-            raise NotAllowed(f"{ROLE_LABELS[who.role]}用户 {who.name} 不能设定或决定结果应用（只有财政局可以）")
+    def _check(action: str) -> None:
+        require(RESULT_PERMISSIONS[action], current_principal())
 
     def get_policy(self) -> ResultPolicy:
-        found = self.app.get_or_none(ResultPolicy.create_id(POLICY))
-        if not isinstance(found, ResultPolicy) or not found.bands:
+        found = self.app.find(ResultPolicy.create_id(POLICY), ResultPolicy)
+        if found is None or not found.bands:
             raise NotFound("尚未设定结果应用政策：请先 `rectify results policy`")
         return found
 
     def set_policy(self, bands: Sequence[Band], reason: str) -> ResultPolicy:
-        self._check(ResultAction.SET_POLICY)
-        found = self.app.get_or_none(ResultPolicy.create_id(POLICY))
-        policy = found if isinstance(found, ResultPolicy) else ResultPolicy(name=POLICY)
+        self._check("set_policy")
+        found = self.app.find(ResultPolicy.create_id(POLICY), ResultPolicy)
+        policy = found if found is not None else ResultPolicy(name=POLICY)
         policy.set(bands, reason)
         self.app.save_all(policy)
         return policy
@@ -50,13 +43,13 @@ class ResultService:
                budget_year: int | None = None) -> ResultDecision:
         """The decision for one evaluation: the policy's consequence for its total,
         unless the bureau departs from it (with the reason)."""
-        self._check(ResultAction.DECIDE)
+        self._check("decide")
         if not reason or not reason.strip():
             raise InvalidInput("结果应用决定须说明理由")
-        if self.app.get_or_none(ResultDecision.create_id(key)) is not None:
+        if self.app.find(ResultDecision.create_id(key), ResultDecision) is not None:
             raise NotAllowed(f"评价 {key} 的结果应用已决定")
-        evaluation = self.app.get_evaluation(key)
-        card = self.app.scorecard(key)
+        evaluation = self.evaluations.get_evaluation(key)
+        card = self.evaluations.scorecard(key)
         band = self.get_policy().band_for(card.total)
         if band is None:
             raise InvalidInput(f"结果应用政策没有覆盖总分 {card.total} 的等级")
