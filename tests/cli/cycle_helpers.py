@@ -23,7 +23,7 @@ def cli_env(house: House, db_url: str, tmp_path: Path, monkeypatch: pytest.Monke
     admin = house.people.bootstrap_first_user("admin", PASSWORD, "管理员")
     with house.acting(admin):
         for code in ("WB-GXJ", "WB-CZJ"):
-            house.findings.save_all(house.findings.department_for(code, code, None))
+            house.findings.app.save_all(house.findings.register_department(code, code, None))
         house.people.add_user("gxj", Role.DEPARTMENT, PASSWORD, "工信局", department_code="WB-GXJ")
     monkeypatch.setenv("RECTIFY_DB", db_url)
     monkeypatch.setenv("RECTIFY_SESSION_FILE", str(tmp_path / "session.json"))

@@ -71,7 +71,7 @@ def test_a_fiscal_year(cli_env: House, tmp_path: Path, capsys: pytest.CaptureFix
     for ref in ("WB-GXJ/2024/01", "WB-GXJ/2024/H1/预警2"):
         on("2025-09-05", "admin", "findings", "issue", ref, "--class", "immediate", "--requirements", "按期整改")
     with cli_env.acting(Principal("bureau-setup", Role.BUREAU)):
-        cli_env.app.save_all(Budget(department_code="WB-GXJ", fiscal_year=2026, unit="万元", sources=None, stated={},
+        cli_env.findings.app.save_all(Budget(department_code="WB-GXJ", fiscal_year=2026, unit="万元", sources=None, stated={},
                                     lines=[{"code": "basic", "name": "基本支出", "nature": "basic", "initial": Decimal("120.00")}]))
     on("2025-09-10", "admin", "results", "policy", "--band", "优:90::priority", "--band", "良:80:90:keep",
        "--band", "中:60:80:cut:10", "--band", "差:0:60:suspend", "--reason", "卫财〔2025〕8号")

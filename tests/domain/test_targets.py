@@ -35,7 +35,7 @@ def test_parse_target_names_what_is_wrong_and_where() -> None:
 
 def test_in_force_on_a_date_from_the_log(bureau_house: House) -> None:
     house = bureau_house
-    house.findings.save_all(house.findings.department_for("WB-GXJ", "工信局", None))
+    house.findings.app.save_all(house.findings.register_department("WB-GXJ", "工信局", None))
     house.targets.declare_targets("WB-GXJ", 2024, ROWS, effective=date(2024, 1, 15))
     with pytest.raises(InvalidInput, match="须说明理由"):
         house.targets.revise_target("WB-GXJ", 2024, "T1", {"value": "30"}, reason=" ", effective=date(2024, 7, 1))
@@ -60,10 +60,10 @@ def test_in_force_on_a_date_from_the_log(bureau_house: House) -> None:
 def test_who_may_declare_and_revise(house: House) -> None:
     with house.acting(Principal("bureau-test", Role.BUREAU)):
         for code in ("WB-GXJ", "WB-CZJ"):
-            house.findings.save_all(house.findings.department_for(code, code, None))
+            house.findings.app.save_all(house.findings.register_department(code, code, None))
     with house.acting(Principal("gxj", Role.DEPARTMENT, "WB-GXJ")):
         house.targets.declare_targets("WB-GXJ", 2024, ROWS, effective=date(2024, 1, 15))
-        with pytest.raises(NotAllowed, match="只能操作本部门 WB-GXJ"):
+        with pytest.raises(NotAllowed, match="不在本部门范围内"):
             house.targets.declare_targets("WB-CZJ", 2024, ROWS)
     with house.acting(Principal("eval", Role.EVALUATOR)), pytest.raises(NotAllowed):
         house.targets.revise_target("WB-GXJ", 2024, "T1", {"value": "1"}, reason="r")

@@ -29,7 +29,7 @@ class CommentService:
 
     def _check(self, action: str, department_code: str) -> None:
         require(COMMENT_PERMISSIONS[action], current_principal(), department=department_code,
-                parent_of=self.app.parent_of, subject=f"（部门 {department_code}）")
+                parent_of=self.app.parent_of)
 
     def get_round(self, key: str) -> CommentRound:
         return self.app.load(CommentRound.create_id(key), CommentRound, f"评价 {key} 尚未征求意见")

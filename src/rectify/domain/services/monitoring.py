@@ -26,7 +26,7 @@ class MonitoringService:
 
     def _check(self, action: str, department_code: str) -> None:
         require(MONITORING_PERMISSIONS[action], current_principal(), department=department_code,
-                parent_of=self.app.parent_of, subject=f"（部门 {department_code}）")
+                parent_of=self.app.parent_of)
 
     def get_monitoring(self, department_code: str, fiscal_year: int) -> Monitoring:
         return self.app.load(Monitoring.create_id(department_code, fiscal_year), Monitoring,

@@ -26,7 +26,7 @@ class TargetService:
 
     def _require(self, action: str, department_code: str) -> None:
         require(TARGET_PERMISSIONS[action], current_principal(), department=department_code,
-                parent_of=self.app.parent_of, subject=f"（部门 {department_code}）")
+                parent_of=self.app.parent_of)
 
     def find_targets(self, department_code: str, fiscal_year: int, project_code: str | None = None) -> Targets | None:
         return self.app.find(Targets.create_id(department_code, fiscal_year, project_code), Targets)
