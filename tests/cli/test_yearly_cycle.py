@@ -9,7 +9,6 @@ problem list issued; the result applied to the next year's budget. Then
 from __future__ import annotations
 
 import json
-from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -17,7 +16,6 @@ import pytest
 
 from rectify.bootstrap import House
 from rectify.domain.budget import Budget
-from rectify.domain.clock import FixedClock
 from rectify.domain.identity import Principal, Role
 from tests.cli.cycle_helpers import cli_env, run, targets_file
 from tests.cli.test_monitoring_cli import report
@@ -29,11 +27,8 @@ KEY = "WB-GXJ/2024/department"
 
 def test_a_fiscal_year(cli_env: House, tmp_path: Path, capsys: pytest.CaptureFixture[str],
                        monkeypatch: pytest.MonkeyPatch) -> None:
-    clock = FixedClock.on(date(2024, 1, 15))
-    monkeypatch.setattr("rectify.bootstrap.house.SystemClock", lambda: clock)
-
     def on(day: str, user: str, *args: str) -> str:
-        clock.moment = FixedClock.on(date.fromisoformat(day)).moment
+        monkeypatch.setenv("RECTIFY_TODAY", day)  # the house clock, and so the events' dates
         monkeypatch.setenv("RECTIFY_USER", user)
         code, out, err = run(capsys, *args)
         assert code == 0, f"{day} {user} {' '.join(args)}:\n{out}\n{err}"

@@ -11,10 +11,10 @@ from typing import Any
 
 import pytest
 
+from rectify.bootstrap import House
 from rectify.cli.main import main
-from rectify.domain.identity import Principal, Role, acting_as
+from rectify.domain.identity import Principal, Role
 from rectify.projections.evaluations import budget_view
-from rectify.projections.store import open_store
 from rectify.reports.checker import check_package
 from rectify.reports.importer import import_package
 from rectify.reports.package import load_package
@@ -136,25 +136,19 @@ def test_a_package_omitting_the_field_validates_and_checks(
     assert isinstance(out["unchecked"], list)
 
 
-def test_every_null_package_imports(db_url: str, tmp_path: Path) -> None:
-    store = open_store(db_url, create=True)
-    try:
-        with acting_as(Principal("bureau", Role.BUREAU)):
-            for n, path in enumerate(OMITTABLE):
-                data = with_null(path, department=f"D{n}")  # one fresh department each
-                pkg = load_package(_write(tmp_path, f"pkg{n}", data))
-                import_package(store.app, pkg)
-        store.catch_up()
-        # An adjustment with no line counts in the total, in no line's sum.
-        with store.engine.connect() as conn:
-            view = budget_view(conn, f"D{OMITTABLE.index(('budget', 'adjustments', 0, 'line'))}", 2024)
-        assert view is not None
-        personnel = next(ln for ln in view.lines if ln.code == "basic.personnel")
-        assert personnel.adjustments == Decimal(0) and personnel.adjusted == Decimal("88.14")
-        assert view.adjusted == Decimal("533.63")
-        assert [a.line for a in view.adjustments][0] is None
-    finally:
-        store.close()
+def test_every_null_package_imports(house: House, tmp_path: Path) -> None:
+    with house.acting(Principal("bureau", Role.BUREAU)):
+        for n, path in enumerate(OMITTABLE):
+            data = with_null(path, department=f"D{n}")  # one fresh department each
+            import_package(house.services, load_package(_write(tmp_path, f"pkg{n}", data)))
+    # An adjustment with no line counts in the total, in no line's sum.
+    with house.store.engine.connect() as conn:
+        view = budget_view(conn, f"D{OMITTABLE.index(('budget', 'adjustments', 0, 'line'))}", 2024)
+    assert view is not None
+    personnel = next(ln for ln in view.lines if ln.code == "basic.personnel")
+    assert personnel.adjustments == Decimal(0) and personnel.adjusted == Decimal("88.14")
+    assert view.adjusted == Decimal("533.63")
+    assert [a.line for a in view.adjustments][0] is None
 
 
 def test_the_checker_says_what_it_could_not_check(tmp_path: Path) -> None:
