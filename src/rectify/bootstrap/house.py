@@ -13,6 +13,7 @@ from platformdirs import user_data_dir
 
 from rectify.bootstrap import login
 from rectify.bootstrap.queries import Queries
+from rectify.domain.base import recording_with
 from rectify.domain.clock import Clock, FixedClock, SystemClock
 from rectify.domain.deadlines import DeadlinePolicy
 from rectify.domain.errors import InvalidInput
@@ -20,12 +21,16 @@ from rectify.domain.evidence import DEFAULT_MAX_SIZE, FileBlobStore
 from rectify.domain.identity import Principal, acting_as
 from rectify.domain.parsing import parse_date
 from rectify.domain.services import (
+    CommentService,
     EvaluationService,
     EvidenceService,
     FindingService,
+    MonitoringService,
     PeopleService,
+    ResultService,
     ScheduleService,
     Services,
+    TargetService,
 )
 from rectify.projections.store import Store, describe, open_store
 
@@ -97,6 +102,26 @@ class House:
         return self.services.schedule
 
     @property
+    def targets(self) -> TargetService:
+        """绩效目标: declare, revise, note another version."""
+        return self.services.targets
+
+    @property
+    def monitoring(self) -> MonitoringService:
+        """绩效监控: plans, reports, warnings → findings, overdue marks (the scheduler's hook)."""
+        return self.services.monitoring
+
+    @property
+    def comments(self) -> CommentService:
+        """征求意见: the comment round on a draft evaluation."""
+        return self.services.comments
+
+    @property
+    def results(self) -> ResultService:
+        """结果应用: the grade → budget consequence policy and each decision."""
+        return self.services.results
+
+    @property
     def queries(self) -> Queries:
         """Read models, scoped to the acting principal, "today" from the clock."""
         return Queries(self.store.engine, self.clock)
@@ -128,7 +153,7 @@ class House:
     @contextmanager
     def acting(self, principal: Principal, *, catch_up: bool = True) -> Iterator[Principal]:
         """Commands inside run as `principal`; on normal exit the read models catch up."""
-        with acting_as(principal):
+        with acting_as(principal), recording_with(self.clock):
             yield principal
         if catch_up:
             self.catch_up()

@@ -41,8 +41,17 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
     parser.set_defaults(func=run, handler=run)
 
 
+def render_unchecked(report: CheckReport, console: Console) -> None:
+    if not report.unchecked:
+        return
+    console.print(f"[yellow]报告未披露的数据，以下 {len(report.unchecked)} 项未能检查：[/yellow]")
+    for u in report.unchecked:
+        console.print(f"  {u.path}：{u.message}", markup=False)
+
+
 def render_text(report: CheckReport, console: Console) -> None:
     console.print(f"计算总分：[bold]{report.total}[/bold]　等级：[bold]{report.grade or '—'}[/bold]")
+    render_unchecked(report, console)
     if not report.checks:
         console.print("[green]全部检查通过。[/green]")
         return

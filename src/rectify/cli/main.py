@@ -10,6 +10,7 @@ from typing import Protocol
 from rectify import __version__
 from rectify.cli import (
     check_command,
+    comments_command,
     demo_command,
     evaluation_commands,
     evidence_command,
@@ -17,9 +18,13 @@ from rectify.cli import (
     findings_command,
     import_command,
     inbox_command,
+    monitoring_command,
     policy_command,
+    results_command,
+    review_command,
     scheduler_command,
     store_commands,
+    targets_command,
     tui_command,
     user_commands,
 )
@@ -63,6 +68,11 @@ def _command_modules() -> list[CommandModule]:
         scheduler_command,
         export_command,
         tui_command,
+        targets_command,
+        monitoring_command,
+        review_command,
+        comments_command,
+        results_command,
     ]
     return modules
 

@@ -17,6 +17,9 @@ from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError, JSONTranscoder
 
+# The yearly-cycle aggregates: loaded with the application so every aggregate class
+# (and its permanent topics) is known wherever the store is opened.
+from rectify.domain import comments, monitoring, results, targets  # noqa: E402, F401, I001
 from rectify.domain.department import Department
 from rectify.domain.errors import ConcurrencyConflict, NotFound
 from rectify.domain.evaluation import ScoreStage

@@ -10,12 +10,39 @@ Conventions for every aggregate in this package:
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID, uuid5
 
+import eventsourcing.domain
 from eventsourcing.domain import Aggregate
 
+from rectify.domain.clock import Clock
 from rectify.domain.identity import current_actor
+
+# The clock events are stamped with: the house's clock while a principal acts in it
+# (`House.acting`), so a simulated year records its events on its own dates and
+# `--as-of` sees them there; the wall clock otherwise (and with the SystemClock).
+_recording_clock: ContextVar[Clock | None] = ContextVar("rectify_recording_clock", default=None)
+
+
+@contextmanager
+def recording_with(clock: Clock) -> Iterator[None]:
+    token = _recording_clock.set(clock)
+    try:
+        yield
+    finally:
+        _recording_clock.reset(token)
+
+
+def recording_now() -> datetime:
+    clock = _recording_clock.get()
+    if clock is None:  # the library's own source of "now", looked up at call time
+        return eventsourcing.domain.datetime_now_with_tzinfo()
+    return clock.now().astimezone(UTC)
 
 # Stable namespace for ids derived from business keys (department code, finding ref...),
 # so that importing the same package twice addresses the same aggregates.
@@ -30,6 +57,10 @@ class RectifyAggregate(Aggregate):
     class Event(Aggregate.Event):
         actor: str
         reason: str | None
+
+        @staticmethod
+        def create_timestamp() -> datetime:
+            return recording_now()
 
     def trigger_event(self, event_class: Any, **kwargs: Any) -> None:
         kwargs.setdefault("actor", current_actor())

@@ -6,7 +6,9 @@ public funds (公用经费), 三公经费 and staffing (编制/实有人数). Ev
 Decimal in the budget's unit (万元 or 元).
 
 A line's adjusted figure is derived: initial + Σ its adjustments (where the initial
-figure is unknown the figure the report stated stands in). Rates use the format's
+figure is unknown the figure the report stated stands in). An adjustment with no line
+(the report did not say which) counts in the total adjustment and in the total
+adjusted figure, in no line's figure. Rates use the format's
 definitions through `rectify.domain.scoring.figures`, the same functions
 `rectify check` uses (execution = final / adjusted,
 adjustment = (adjusted − initial) / initial, carryover = carryover / adjusted,
@@ -43,7 +45,7 @@ __all__ = ["RATE_NAMES", "Adjustment", "Budget", "BudgetTotals"]
 
 @dataclass(frozen=True)
 class Adjustment:
-    line: str
+    line: str | None  # None: the report did not say which line
     amount: Decimal
     on: date | None
     reason: str
@@ -57,6 +59,10 @@ class BudgetTotals:
     final: Decimal | None
     adjustment: Decimal
     carryover: Decimal | None
+
+
+def _count(value: Any) -> int | None:
+    return int(value) if value is not None else None
 
 
 class Budget(RectifyAggregate):
@@ -115,10 +121,16 @@ class Budget(RectifyAggregate):
         stated = line.get("stated_adjusted")
         return Decimal(stated) + moved if stated is not None else None
 
+    def unassigned(self) -> Decimal:
+        """Σ adjustments whose line the report did not name."""
+        return sum((a.amount for a in self.adjustments if a.line is None), Decimal(0))
+
     def totals(self) -> BudgetTotals:
         codes = list(self.lines)
         initial = line_sum([self.lines[c].get("initial") for c in codes])
         adjusted = line_sum([self.adjusted_of(c) for c in codes])
+        if adjusted is not None:
+            adjusted += self.unassigned()
         final = line_sum([self.finals.get(c) for c in codes])
         stated = self.stated or {}
         if initial is None:
@@ -152,7 +164,7 @@ class Budget(RectifyAggregate):
             three_public_initial=tp.get("initial"),
             three_public_adjusted=tp.get("adjusted"),
             staffing=tuple(
-                StaffCount(str(s["unit"]), int(s["authorized"]), int(s["actual"]))
+                StaffCount(str(s["unit"]), _count(s.get("authorized")), _count(s.get("actual")))
                 for s in self.staffing
             ),
         )
@@ -168,15 +180,17 @@ class Budget(RectifyAggregate):
 
     def adjust(
         self,
-        line: str,
+        line: str | None,
         amount: Decimal,
         *,
         reason: str,
         on: date | None = None,
         document: str | None = None,
     ) -> None:
-        """追加 (amount > 0) or 调减 (amount < 0) one line."""
-        if line not in self.lines:
+        """追加 (amount > 0) or 调减 (amount < 0) one line, or the budget (line None)."""
+        if line is None and not self.lines:
+            raise InvalidInput(f"预算 {self.label}：预算没有预算行，未注明预算行的调整无处计入")
+        if line is not None and line not in self.lines:
             known = "、".join(self.lines) or "（无）"
             raise InvalidInput(f"预算 {self.label}：预算行 {line} 不存在（已有：{known}）")
         if not isinstance(amount, Decimal) or not amount.is_finite() or amount == 0:
@@ -222,7 +236,7 @@ class Budget(RectifyAggregate):
     def record_staffing(self, staffing: Sequence[Mapping[str, Any]], reason: str | None = None) -> bool:
         rows = [dict(s) for s in staffing]
         for s in rows:
-            if int(s["authorized"]) < 0 or int(s["actual"]) < 0:
+            if any(s.get(k) is not None and int(s[k]) < 0 for k in ("authorized", "actual")):
                 raise InvalidInput(f"预算 {self.label}：单位 {s['unit']} 的人数不能为负")
         if rows == self.staffing:
             return False
@@ -248,7 +262,7 @@ class Budget(RectifyAggregate):
 
     @event("Adjusted", topic="rectify/Budget.Adjusted")
     def _adjusted(
-        self, line: str, amount: Decimal, on: date | None, document: str | None, reason: str
+        self, line: str | None, amount: Decimal, on: date | None, document: str | None, reason: str
     ) -> None:
         self.adjustments.append(Adjustment(line, amount, on, reason, document))
 

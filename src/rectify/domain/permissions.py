@@ -77,6 +77,37 @@ PEOPLE_PERMISSIONS: Mapping[str, Permission] = {
     "enable_user": Permission("启用用户", _roles(_B)),
 }
 
+# The yearly cycle (issue #12).
+TARGET_PERMISSIONS: Mapping[str, Permission] = {
+    "declare_targets": Permission("申报绩效目标", _roles(_B, _D), own=_roles(_D)),
+    "revise_target": Permission("调整绩效目标", _roles(_B, _D), own=_roles(_D)),
+    "note_target_version": Permission("记录目标的另一版本", _roles(_B, _E)),
+    "read_targets": Permission("查看绩效目标", _LOGIN, own=_roles(_D)),
+}
+
+MONITORING_PERMISSIONS: Mapping[str, Permission] = {
+    "plan_monitoring": Permission("制定监控计划", _roles(_B)),
+    "file_monitoring_report": Permission("报送监控报告", _roles(_B, _D), own=_roles(_D)),
+    "submit_self_evaluation": Permission("报送自评报告", _roles(_B, _D), own=_roles(_D)),
+    "convert_warning": Permission("将预警转为问题", _roles(_B)),
+    "mark_monitoring_overdue": Permission("标记监控报告逾期", _roles(_B, Role.SYSTEM)),
+    "read_monitoring": Permission("查看绩效监控", _LOGIN, own=_roles(_D)),
+}
+
+COMMENT_PERMISSIONS: Mapping[str, Permission] = {
+    "open_round": Permission("发送征求意见稿", _roles(_B, _E)),
+    "reply": Permission("回复征求意见", _roles(_D), own=_roles(_D)),
+    "respond": Permission("答复部门意见", _roles(_B, _E)),
+    "close_round": Permission("结束征求意见", _roles(_B)),
+    "read_comments": Permission("查看征求意见", _LOGIN, own=_roles(_D)),
+}
+
+RESULT_PERMISSIONS: Mapping[str, Permission] = {
+    "set_policy": Permission("设定结果应用政策", _roles(_B)),
+    "decide": Permission("决定结果应用", _roles(_B)),
+    "read_results": Permission("查看结果应用", _LOGIN, own=_roles(_D)),
+}
+
 ALL_TABLES: Mapping[str, Mapping[str, Permission]] = {
     "department": DEPARTMENT_PERMISSIONS,
     "finding": FINDING_PERMISSIONS,
@@ -84,6 +115,10 @@ ALL_TABLES: Mapping[str, Mapping[str, Permission]] = {
     "budget": BUDGET_PERMISSIONS,
     "evidence": EVIDENCE_PERMISSIONS,
     "people": PEOPLE_PERMISSIONS,
+    "targets": TARGET_PERMISSIONS,
+    "monitoring": MONITORING_PERMISSIONS,
+    "comments": COMMENT_PERMISSIONS,
+    "results": RESULT_PERMISSIONS,
 }
 
 

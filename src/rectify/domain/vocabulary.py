@@ -20,9 +20,13 @@ __all__ = [
     "DETAIL_LABELS",
     "EVENT_LABELS",
     "OCCURRENCE_LABELS",
+    "RESULT_CONSEQUENCE_LABELS",
     "ROLE_LABELS",
     "STAGE_LABELS",
     "STATUS_LABELS",
+    "MONITORING_STATUS_LABELS",
+    "TARGET_CATEGORY_LABELS",
+    "WARNING_KIND_LABELS",
     "Action",
     "FindingStatus",
     "RectificationClass",
@@ -165,6 +169,22 @@ EVENT_LABELS: Mapping[str, str] = {
     "rectify/Occurrence.Recorded": "时钟记录（提醒、逾期、复核、报送）",
     "rectify/Policy.Adopted": "制定时限与提醒政策",
     "rectify/Policy.Changed": "修改时限与提醒政策",
+    "rectify/Targets.Declared": "申报绩效目标",
+    "rectify/Targets.Revised": "调整绩效目标",
+    "rectify/Targets.VersionNoted": "记录绩效目标的另一版本",
+    "rectify/CommentRound.Opened": "发送征求意见稿",
+    "rectify/CommentRound.ReplyRecorded": "部门回复征求意见",
+    "rectify/CommentRound.ResponseRecorded": "答复部门意见",
+    "rectify/CommentRound.Closed": "结束征求意见（定稿）",
+    "rectify/ResultPolicy.Started": "建立结果应用政策",
+    "rectify/ResultPolicy.Set": "设定结果应用政策",
+    "rectify/ResultDecision.Decided": "决定结果应用",
+    "rectify/Monitoring.Planned": "制定绩效监控计划",
+    "rectify/Monitoring.ReportFiled": "报送绩效监控报告",
+    "rectify/Monitoring.SelfEvaluationSubmitted": "报送自评报告",
+    "rectify/Monitoring.WarningRaised": "绩效监控预警",
+    "rectify/Monitoring.WarningConverted": "预警转为问题",
+    "rectify/Monitoring.ReportOverdue": "绩效监控报告逾期",
 }
 
 # What the clock records (Occurrence.kind) and the inbox's other items, by stored name.
@@ -177,6 +197,26 @@ OCCURRENCE_LABELS: Mapping[str, str] = {
     "returned": "问题被退回",
     "closure_requested": "申请销号待审核",
 }
+
+# Performance-target categories (绩效指标类别), by their stored names.
+TARGET_CATEGORY_LABELS: Mapping[str, str] = {
+    "quantity": "数量指标",
+    "quality": "质量指标",
+    "timeliness": "时效指标",
+    "cost": "成本指标",
+    "economic": "经济效益指标",
+    "social": "社会效益指标",
+    "ecological": "生态效益指标",
+    "sustainable": "可持续影响指标",
+    "satisfaction": "满意度指标",
+}
+
+# Result application (结果应用): the budget consequence of a grade, by stored name.
+RESULT_CONSEQUENCE_LABELS: Mapping[str, str] = {"priority": "优先保障", "keep": "维持", "cut": "核减", "suspend": "暂停"}
+
+# Monitoring report status (what the scheduler watches) and warning kinds.
+MONITORING_STATUS_LABELS: Mapping[str, str] = {"owed": "待报送", "filed": "已报送", "overdue": "已逾期"}
+WARNING_KIND_LABELS: Mapping[str, str] = {"execution_lag": "执行进度滞后", "target_miss": "目标预计偏差"}
 
 # The Chinese name of each event field a timeline shows (its details column).
 DETAIL_LABELS: Mapping[str, str] = {

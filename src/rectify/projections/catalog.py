@@ -5,14 +5,18 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from rectify.domain.application import EVENTS_TABLE
+from rectify.projections.comments import CommentsProjector
 from rectify.projections.deadline_watch import DeadlineWatchProjector
 from rectify.projections.departments import DepartmentsProjector
 from rectify.projections.evaluations import BudgetsProjector, EvaluationsProjector
 from rectify.projections.findings import FindingsProjector
 from rectify.projections.inbox import InboxProjector
+from rectify.projections.monitoring import MonitoringProjector
 from rectify.projections.positions import projection_positions
 from rectify.projections.projector import Projector
+from rectify.projections.results import ResultsProjector
 from rectify.projections.seal import SealProjector
+from rectify.projections.targets import TargetsProjector
 from rectify.projections.timeline import TimelineProjector
 
 # Tables the eventsourcing library owns; Alembic never creates, alters or drops them.
@@ -30,6 +34,10 @@ def all_projectors() -> list[Projector]:
         BudgetsProjector(),
         DeadlineWatchProjector(),
         InboxProjector(),
+        TargetsProjector(),
+        MonitoringProjector(),
+        CommentsProjector(),
+        ResultsProjector(),
     ]
 
 
@@ -40,6 +48,8 @@ NOT_PROJECTED: Mapping[str, str] = {
     "rectify/Budget.ControlsRecorded": "公用经费与“三公”经费只在预算聚合内参与计算",
     "rectify/Budget.StaffingRecorded": "编制与实有人数只在预算聚合内参与计算",
     "rectify/Evidence.Submitted": "佐证材料按编号从聚合读取，问题时间线记录其附加",
+    "rectify/ResultPolicy.Started": "结果应用政策从聚合读取（决定时套用）",
+    "rectify/ResultPolicy.Set": "结果应用政策从聚合读取（决定时套用）",
     "rectify/User.Added": "用户从聚合读取（登录、权限）",
     "rectify/User.PasswordChanged": "用户从聚合读取",
     "rectify/User.RoleChanged": "用户从聚合读取",

@@ -132,7 +132,7 @@ budget_adjustments = Table(
     Column("version", Integer, primary_key=True),
     Column("department_code", String(64), nullable=False, index=True),
     Column("fiscal_year", Integer, nullable=False),
-    Column("line", String(64), nullable=False),
+    Column("line", String(64), nullable=True),  # null: the report did not say which line
     Column("amount", DecimalText, nullable=False),
     Column("adjusted_on", Date, nullable=True),
     Column("document", Text, nullable=True),
@@ -348,14 +348,17 @@ class BudgetsProjector(Projector):
 
     def adjusted(self, conn: Connection, event: Any) -> None:
         ident = str(event.originator_id)
-        line = conn.execute(
-            select(budget_lines).where(self._lines_where(ident) & (budget_lines.c.code == event.line))
-        ).one()
-        conn.execute(
-            update(budget_lines)
-            .where(self._lines_where(ident) & (budget_lines.c.code == event.line))
-            .values(adjustments=line.adjustments + event.amount)
-        )
+        if event.line is None:  # counts in the budget's totals, in no line's sum
+            line = conn.execute(select(budget_lines).where(self._lines_where(ident)).limit(1)).one()
+        else:
+            line = conn.execute(
+                select(budget_lines).where(self._lines_where(ident) & (budget_lines.c.code == event.line))
+            ).one()
+            conn.execute(
+                update(budget_lines)
+                .where(self._lines_where(ident) & (budget_lines.c.code == event.line))
+                .values(adjustments=line.adjustments + event.amount)
+            )
         conn.execute(
             budget_adjustments.insert().values(
                 budget_id=ident,
@@ -436,7 +439,7 @@ class BudgetLineView:
 
 @dataclass(frozen=True)
 class AdjustmentView:
-    line: str
+    line: str | None  # None: the report did not say which line
     amount: Decimal
     on: date | None
     document: str | None
@@ -641,6 +644,9 @@ def budget_view(conn: Connection, department: str, fiscal_year: int) -> BudgetVi
             .order_by(budget_adjustments.c.version)
         ).all()
     ]
+    unassigned = sum((a.amount for a in adjustments if a.line is None), Decimal(0))
+    if adjusted is not None:
+        adjusted += unassigned
     return BudgetView(
         department_code=department,
         fiscal_year=fiscal_year,

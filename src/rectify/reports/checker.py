@@ -107,10 +107,22 @@ class Check:
 
 
 @dataclass(frozen=True)
+class Unchecked:
+    """A check the package's nulls did not allow, and why (the report left it unsaid)."""
+
+    path: str
+    message: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"path": self.path, "message": self.message}
+
+
+@dataclass(frozen=True)
 class CheckReport:
     total: Decimal
     grade: str
     checks: list[Check] = field(default_factory=list)
+    unchecked: list[Unchecked] = field(default_factory=list)
 
     @property
     def failed(self) -> bool:
@@ -121,6 +133,7 @@ class CheckReport:
             "total": fmt(self.total),
             "grade": self.grade,
             "checks": [c.to_json() for c in self.checks],
+            "unchecked": [u.to_json() for u in self.unchecked],
         }
 
 
@@ -186,6 +199,7 @@ class _Checker:
         self.rounding = self.ev.rounding.policy()
         self.bands = self.ev.bands()
         self.checks: list[Check] = []
+        self.unchecked: list[Unchecked] = []
         self.measures = measure_lookup(pkg, self.rounding)
         self.by_code = {i.code: i for i in pkg.indicators}
         self.children: dict[str | None, list[Indicator]] = {}
@@ -194,6 +208,9 @@ class _Checker:
 
     def add(self, kind: str, path: str, stated: Value, computed: Value, message: str) -> None:
         self.checks.append(Check(kind, path, self.shown(stated), self.shown(computed), message))
+
+    def skip(self, path: str, message: str) -> None:
+        self.unchecked.append(Unchecked(path, message))
 
     def shown(self, value: Value) -> Value:
         """Pad Decimals to the rounding places (never drops digits): 1.5 → 1.50."""
@@ -230,7 +247,8 @@ class _Checker:
         grade = grade_for(total, self.bands) or ""
         self.check_total(total, grade)
         self.check_uncovered()
-        return CheckReport(total=total, grade=grade, checks=self.checks)
+        self.check_undisclosed()
+        return CheckReport(total=total, grade=grade, checks=self.checks, unchecked=self.unchecked)
 
     def check_duplicates(self) -> None:
         seen: dict[str, str] = {}
@@ -395,7 +413,10 @@ class _Checker:
         ):
             self.add("budget_sum", "budget.stated.carryover", budget.stated.carryover, budget.carryover,
                      f"报告结转结余 {fmt(budget.stated.carryover)}，包内结转结余为 {fmt(budget.carryover)}")
-        for line in budget.lines:
+        unassigned = [a.amount for a in budget.adjustments if a.line is None]
+        if unassigned:
+            self.check_unassigned(budget, sum(unassigned, Decimal(0)))
+        for line in budget.lines if not unassigned else ():
             amounts = [a.amount for a in budget.adjustments if a.line == line.code]
             if not amounts or line.initial is None or line.adjusted is None:
                 continue
@@ -442,6 +463,47 @@ class _Checker:
                     f"报告{label} {fmt(stated)}%，按包内数据及格式定义计算为 {fmt(computed)}%",
                 )
 
+    def check_unassigned(self, budget: Budget, unassigned: Decimal) -> None:
+        """Adjustments with no line: the lines' unexplained gaps must add up to them."""
+        lines = budget.lines
+        if not lines or any(ln.initial is None or ln.adjusted is None for ln in lines):
+            return
+        gaps = Decimal(0)
+        for ln in lines:
+            own = sum((a.amount for a in budget.adjustments if a.line == ln.code), Decimal(0))
+            assert ln.adjusted is not None and ln.initial is not None
+            gaps += ln.adjusted - ln.initial - own
+        if self.differs(gaps, unassigned):
+            self.add("budget_sum", "budget.adjustments", unassigned, gaps,
+                     f"未注明预算行的调整合计 {fmt(unassigned)}，各预算行调整后减年初及本行调整之差合计 {fmt(gaps)}")
+
+    # -- what the report left unsaid -------------------------------------------------
+
+    def check_undisclosed(self) -> None:
+        """Say which checks the package's nulls made impossible."""
+        budget = self.pkg.budget
+        if budget is not None:
+            for i, adj in enumerate(budget.adjustments):
+                if adj.line is None:
+                    self.skip(f"budget.adjustments[{i}]", f"调整 {fmt(adj.amount)} 未注明预算行：只计入合计，不逐行核对“年初+调整=调整后”")
+            for attr, label in (("initial", "年初预算"), ("adjusted", "调整后预算"), ("final", "决算")):
+                stated = getattr(budget.stated, attr)
+                if budget.lines and stated is not None and _sum_figure(budget, attr) is None:
+                    self.skip(f"budget.stated.{attr}", f"有预算行未披露{label}数：报告合计 {fmt(stated)} 直接采用，未核对")
+            rates = budget_rates(budget_figures(budget))
+            for name, value in rates.items():
+                if getattr(budget.stated, name) is not None and value is None:
+                    self.skip(f"budget.stated.{name}", "计算该比率所需的数据未披露：报告值未复算")
+        for i, staff in enumerate(self.pkg.staffing):
+            if staff.authorized is None or staff.actual is None:
+                self.skip(f"staffing[{i}]", f"单位 {staff.unit} 编制数或实有人数未披露：人员控制率无法计算")
+        for survey in self.pkg.surveys:
+            base = f"surveys[{survey.id}]"
+            if survey.valid is None:
+                self.skip(f"{base}.valid", "有效问卷数未披露：各题人数合计未核对，各题得分按报告值")
+            elif survey.scale is None:
+                self.skip(f"{base}.scale", "分值未披露：各题得分按报告值，未按人数复算")
+
     # -- surveys ---------------------------------------------------------------------
 
     def check_surveys(self) -> None:
@@ -451,22 +513,22 @@ class _Checker:
             composites = question_composites(figures)
             for i, q in enumerate(survey.questions):
                 path = f"{base}.questions[{i}]"
-                if q.counts is not None and sum(q.counts) != survey.valid:
+                if q.counts is not None and survey.valid is not None and sum(q.counts) != survey.valid:
                     self.add("survey_mismatch", path, Decimal(survey.valid), Decimal(sum(q.counts)),
-                             f"问卷“{survey.title}”第 {i + 1} 题各选项人数合计 {sum(q.counts)}，有效问卷 {survey.valid}")
+                             f"问卷“{survey.title or survey.id}”第 {i + 1} 题各选项人数合计 {sum(q.counts)}，有效问卷 {survey.valid}")
                     continue
                 got = composites[i]
                 if survey.scale is not None and q.stated is not None and got is not None:
                     got = self.r(got)
                     if self.differs(q.stated, got):
                         self.add("survey_mismatch", path, q.stated, got,
-                                 f"问卷“{survey.title}”第 {i + 1} 题报告得分 {fmt(q.stated)}，按人数计算为 {fmt(got)}")
+                                 f"问卷“{survey.title or survey.id}”第 {i + 1} 题报告得分 {fmt(q.stated)}，按人数计算为 {fmt(got)}")
             overall = survey_overall_value(figures)
             if survey.stated_overall is not None and overall is not None:
                 got = self.r(overall)
                 if self.differs(survey.stated_overall, got):
                     self.add("survey_mismatch", f"{base}.stated_overall", survey.stated_overall, got,
-                             f"问卷“{survey.title}”报告总体满意度 {fmt(survey.stated_overall)}，计算为 {fmt(got)}")
+                             f"问卷“{survey.title or survey.id}”报告总体满意度 {fmt(survey.stated_overall)}，计算为 {fmt(got)}")
 
     # -- total, grade, findings -----------------------------------------------------
 
@@ -519,4 +581,4 @@ def check_package(pkg: Package) -> CheckReport:
     return _Checker(pkg).run()
 
 
-__all__ = ["KINDS", "KIND_LABELS", "Check", "CheckReport", "check_package", "value_text"]
+__all__ = ["KINDS", "KIND_LABELS", "Check", "CheckReport", "Unchecked", "check_package", "value_text"]

@@ -212,7 +212,10 @@ def plan_budget(evaluations: EvaluationService, pkg: Package) -> tuple[Budget | 
                 document=adj.document,
             )
         # Lines whose stated adjusted figure is not explained by listed adjustments.
-        for ln in b.lines:
+        # Where some adjustment names no line, a line's gap may be that adjustment:
+        # attributing it again would count it twice, so the gaps stay unexplained.
+        unassigned = any(adj.line is None for adj in b.adjustments)
+        for ln in b.lines if not unassigned else ():
             if ln.initial is None or ln.adjusted is None:
                 continue
             gap = ln.adjusted - (budget.adjusted_of(ln.code) or Decimal(0))

@@ -22,7 +22,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import (
     BaseModel,
@@ -107,6 +107,18 @@ def _report_date(value: object) -> date | str:
 IsoDate = Annotated[date, BeforeValidator(_iso_date)]
 ReportDate = Annotated[date | str, PlainValidator(_report_date)]
 StrictInt = Annotated[int, Strict()]
+
+
+_T = TypeVar("_T")
+
+
+def _none_as_empty(value: object) -> object:
+    return [] if value is None else value
+
+
+# Optional lists (units, phases, staffing, ...): absent and null both mean "none stated".
+NoneList = Annotated[list[_T], BeforeValidator(_none_as_empty)]
+
 NonNegInt = Annotated[int, Strict(), Field(ge=0)]
 
 
@@ -173,7 +185,7 @@ class EvaluationInfo(Model):
     commissioned_by: str | None = None
     evaluator: str | None = None
     report_date: ReportDate | None = None
-    phases: list[Phase] = Field(default_factory=list)
+    phases: NoneList[Phase] = Field(default_factory=list)
     amount_unit: Literal["万元", "元"] = "万元"
     grade_bands: list[GradeBandModel] = Field(default_factory=_default_bands, min_length=1)
     rounding: RoundingModel = Field(default_factory=RoundingModel)
@@ -185,7 +197,7 @@ class EvaluationInfo(Model):
 
 class StageScore(Model):
     stage: Literal["self", "third_party", "review"]
-    awarded: Num | None
+    awarded: Num | None = None  # null/absent: the report's column is empty (seed 004's 复核)
 
 
 class Indicator(Model):
@@ -196,14 +208,14 @@ class Indicator(Model):
     weight: Num
     benchmark: str | None = None
     explanation: str | None = None
-    checkpoints: list[str] = Field(default_factory=list)
+    checkpoints: NoneList[str] = Field(default_factory=list)
     rule_text: str | None = None
     rule: Rule | None = None
     inputs: dict[str, InputValue] | None = None
     awarded: Num | None = None
     scores: list[StageScore] | None = None
     narrative: str | None = None
-    evidence: list[str] = Field(default_factory=list)
+    evidence: NoneList[str] = Field(default_factory=list)
 
     @property
     def shown_code(self) -> str:
@@ -213,7 +225,7 @@ class Indicator(Model):
 class BudgetLine(Model):
     code: str
     name: str
-    nature: Literal["basic", "project"]
+    nature: Literal["basic", "project"] | None = None  # null: not disclosed
     unit: str | None = None
     initial: Num | None = None
     adjusted: Num | None = None
@@ -221,7 +233,7 @@ class BudgetLine(Model):
 
 
 class BudgetAdjustment(Model):
-    line: str
+    line: str | None = None  # null: the report does not say which line (counts in no line's sum)
     amount: Num
     date: IsoDate | None = None
     reason: str | None = None
@@ -260,8 +272,8 @@ class BudgetStated(Model):
 
 class Budget(Model):
     unit: Literal["万元", "元"] | None = None
-    lines: list[BudgetLine] = Field(default_factory=list)
-    adjustments: list[BudgetAdjustment] = Field(default_factory=list)
+    lines: NoneList[BudgetLine] = Field(default_factory=list)
+    adjustments: NoneList[BudgetAdjustment] = Field(default_factory=list)
     sources: BudgetSources | None = None
     carryover: Num | None = None
     public_funds: PublicFunds | None = None
@@ -271,8 +283,8 @@ class Budget(Model):
 
 class Staffing(Model):
     unit: str
-    authorized: NonNegInt
-    actual: NonNegInt
+    authorized: NonNegInt | None = None  # null: not disclosed; control rates unknown
+    actual: NonNegInt | None = None
 
 
 class SurveyQuestion(Model):
@@ -283,13 +295,13 @@ class SurveyQuestion(Model):
 
 class Survey(Model):
     id: str = Field(min_length=1)
-    title: str
+    title: str | None = None
     respondents: NonNegInt | None = None
-    valid: NonNegInt
-    options: list[str] = Field(default_factory=list)
+    valid: NonNegInt | None = None  # null: composites are taken as stated, counts not summed
+    options: NoneList[str] = Field(default_factory=list)
     scale: list[Num] | None = None
     aggregate: Literal["mean_of_questions", "pooled"] = "mean_of_questions"
-    questions: list[SurveyQuestion] = Field(default_factory=list)
+    questions: NoneList[SurveyQuestion] = Field(default_factory=list)
     stated_overall: Num | None = None
 
 
@@ -301,7 +313,7 @@ class PackageFinding(Model):
     description: str | None = None
     root_cause: str | None = None
     responsible_unit: str | None = None
-    indicator_codes: list[str] = Field(default_factory=list)
+    indicator_codes: NoneList[str] = Field(default_factory=list)
     amount: Num | None = None
     rectification_class: Literal["immediate", "phased", "long_term"] | None = None
     due: IsoDate | None = None
@@ -311,20 +323,20 @@ class Suggestion(Model):
     ref: str
     title: str | None = None
     text: str
-    finding_refs: list[str] = Field(default_factory=list)
+    finding_refs: NoneList[str] = Field(default_factory=list)
 
 
 class Package(Model):
     format: Literal["rectify/evaluation@1"]
     department: Org
-    units: list[Org] = Field(default_factory=list)
+    units: NoneList[Org] = Field(default_factory=list)
     evaluation: EvaluationInfo
     indicators: list[Indicator]
     budget: Budget | None = None
-    staffing: list[Staffing] = Field(default_factory=list)
-    surveys: list[Survey] = Field(default_factory=list)
-    findings: list[PackageFinding]
-    suggestions: list[Suggestion] = Field(default_factory=list)
+    staffing: NoneList[Staffing] = Field(default_factory=list)
+    surveys: NoneList[Survey] = Field(default_factory=list)
+    findings: NoneList[PackageFinding]  # required key; null = the report lists no problems
+    suggestions: NoneList[Suggestion] = Field(default_factory=list)
 
     def leaf_codes(self) -> set[str]:
         parents = {i.parent for i in self.indicators}
@@ -469,8 +481,12 @@ def _adapter_errors(
             out.append(PackageError(base + json_path(e["loc"], value)[1:], _translate(e)))
 
 
+def given_or_empty(inputs: Mapping[str, object] | None) -> Mapping[str, object]:
+    return inputs if inputs is not None else {}
+
+
 def _check_inputs(
-    rule: Rule, weight: Decimal, inputs: Mapping[str, object], base: str, out: list[PackageError]
+    rule: Rule, weight: Decimal, inputs: Mapping[str, object] | None, base: str, out: list[PackageError]
 ) -> None:
     """Inputs a rule needs are present and well-typed; recurse into composite parts."""
     rpath = base + ".rule"
@@ -481,7 +497,7 @@ def _check_inputs(
         if not is_known_measure(measure):
             out.append(PackageError(f"{rpath}.measure", f"未知的 measure {measure!r}"))
         del m_i
-    for name, value in inputs.items():
+    for name, value in (inputs or {}).items():
         if name == "note":
             if not isinstance(value, str):
                 out.append(PackageError(f"{ipath}.note", "note 应为字符串"))
@@ -489,17 +505,19 @@ def _check_inputs(
             out.append(PackageError(f"{ipath}.{name}", "输入不能是文本；自由文本请放入 note"))
         elif isinstance(value, list) and name not in LIST_INPUTS:
             out.append(PackageError(f"{ipath}.{name}", "列表仅用于 results、cases、items"))
-    for name in required_inputs(rule):
-        if name not in inputs:
+    # `inputs: null`: the report disclosed none of them, so each counts as null.
+    for name in required_inputs(rule) if inputs is not None else ():
+        if name not in given_or_empty(inputs):
             out.append(PackageError(f"{ipath}.{name}", f"规则引用的输入 {name!r} 缺失（未披露请写 null）"))
+    given = given_or_empty(inputs)
     for clause_i, clause in enumerate(rule.veto):
-        value = inputs.get(clause.input)
+        value = given.get(clause.input)
         if value is not None and not isinstance(value, bool):
             out.append(
                 PackageError(f"{ipath}.{clause.input}", f"否决输入应为 true/false/null（rule.veto[{clause_i}]）")
             )
     if isinstance(rule, ChecklistRule):
-        results = inputs.get("results")
+        results = given.get("results")
         if isinstance(results, list):
             if len(results) != len(rule.items):
                 out.append(
@@ -515,16 +533,16 @@ def _check_inputs(
                     out.append(PackageError(f"{ipath}.results[{i}]", f"比例 {r} 应在 0 到 1 之间"))
                 elif isinstance(r, dict):
                     out.append(PackageError(f"{ipath}.results[{i}]", "结果应为布尔值、比例、档位名称或 null"))
-        elif results is not None and "results" in inputs:
+        elif results is not None and "results" in given:
             out.append(PackageError(f"{ipath}.results", "results 应为列表或 null"))
-    if "cases" in inputs and inputs["cases"] is not None:
-        cases = inputs["cases"]
+    if "cases" in given and given["cases"] is not None:
+        cases = given["cases"]
         if isinstance(cases, list):
             _adapter_errors(_CASES, cases, f"{ipath}.cases", out)
         elif not isinstance(cases, Decimal) or cases < 0 or cases != cases.to_integral_value():
             out.append(PackageError(f"{ipath}.cases", "cases 应为非负整数或案例列表"))
-    if "items" in inputs and inputs["items"] is not None:
-        items = inputs["items"]
+    if "items" in given and given["items"] is not None:
+        items = given["items"]
         if isinstance(items, list):
             _adapter_errors(_ITEMS, items, f"{ipath}.items", out)
             if isinstance(rule, GradeMapRule):
@@ -586,7 +604,7 @@ def semantic_errors(pkg: Package) -> list[PackageError]:
             if st in stages[:j]:
                 out.append(PackageError(f"{base}.scores[{j}].stage", f"阶段 {st!r} 重复"))
         if ind.rule is not None:
-            _check_inputs(ind.rule, ind.weight, ind.inputs or {}, base, out)
+            _check_inputs(ind.rule, ind.weight, ind.inputs, base, out)
 
     shown = {ind.code for ind in pkg.indicators} | {ind.shown_code for ind in pkg.indicators}
     refs: set[str] = set()
@@ -614,7 +632,10 @@ def semantic_errors(pkg: Package) -> list[PackageError]:
             if code in lines[:i]:
                 out.append(PackageError(f"$.budget.lines[{i}].code", f"预算行 {code!r} 重复"))
         for i, adj in enumerate(pkg.budget.adjustments):
-            if adj.line not in lines:
+            if adj.line is None:
+                if not lines:
+                    out.append(PackageError(f"$.budget.adjustments[{i}].line", "预算没有预算行，未注明预算行的调整无处计入；调整总数请写在 stated.adjustment"))
+            elif adj.line not in lines:
                 out.append(PackageError(f"$.budget.adjustments[{i}].line", f"预算行 {adj.line!r} 不存在"))
     for i, staff in enumerate(pkg.staffing):
         if staff.unit not in org_codes:
@@ -625,7 +646,7 @@ def semantic_errors(pkg: Package) -> list[PackageError]:
         if sv.id in ids:
             out.append(PackageError(f"{base}.id", f"问卷 {sv.id!r} 重复"))
         ids.add(sv.id)
-        if sv.respondents is not None and sv.valid > sv.respondents:
+        if sv.respondents is not None and sv.valid is not None and sv.valid > sv.respondents:
             out.append(PackageError(f"{base}.valid", f"有效问卷 {sv.valid} 多于回收 {sv.respondents}"))
         n = len(sv.options)
         if sv.scale is not None and len(sv.scale) != n:

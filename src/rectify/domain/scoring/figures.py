@@ -43,8 +43,14 @@ def line_sum(values: Sequence[Decimal | None]) -> Decimal | None:
 @dataclass(frozen=True)
 class StaffCount:
     unit: str
-    authorized: int
-    actual: int
+    authorized: int | None  # None: not disclosed
+    actual: int | None
+
+    @property
+    def known(self) -> tuple[int, int] | None:
+        if self.authorized is None or self.actual is None:
+            return None
+        return (self.authorized, self.actual)
 
 
 @dataclass(frozen=True)
@@ -88,12 +94,15 @@ def budget_measures(f: BudgetFigures) -> dict[str, Decimal | None]:
     """Exact values of the `budget.*` and `staffing.*` measures a rule may name."""
     values: dict[str, Decimal | None] = {f"budget.{k}": v for k, v in budget_rates(f).items()}
     if f.staffing:
-        values["staffing.control_rate"] = staffing_control_rate(
-            [(s.authorized, s.actual) for s in f.staffing]
+        # A unit that did not disclose its numbers makes the overall rate unknown too.
+        pairs = [s.known for s in f.staffing]
+        values["staffing.control_rate"] = (
+            None if any(p is None for p in pairs) else staffing_control_rate([p for p in pairs if p is not None])
         )
         for s in f.staffing:
-            values[f"staffing[{s.unit}].control_rate"] = staffing_control_rate(
-                [(s.authorized, s.actual)]
+            pair = s.known
+            values[f"staffing[{s.unit}].control_rate"] = (
+                staffing_control_rate([pair]) if pair is not None else None
             )
     return values
 
@@ -107,7 +116,7 @@ class QuestionFigures:
 @dataclass(frozen=True)
 class SurveyFigures:
     id: str
-    valid: int
+    valid: int | None  # None: not disclosed; composites are taken as stated
     scale: tuple[Decimal, ...] | None
     aggregate: str  # "mean_of_questions" or "pooled"
     questions: tuple[QuestionFigures, ...]
@@ -117,7 +126,7 @@ def question_composites(s: SurveyFigures) -> list[Decimal | None]:
     """Each question's composite: from counts and scale, else as stated."""
     return [
         question_composite(q.counts, s.scale, s.valid)
-        if s.scale is not None and q.counts is not None
+        if s.scale is not None and q.counts is not None and s.valid is not None
         else q.stated
         for q in s.questions
     ]
@@ -126,7 +135,8 @@ def question_composites(s: SurveyFigures) -> list[Decimal | None]:
 def survey_overall_value(s: SurveyFigures) -> Decimal | None:
     """The overall satisfaction by the format's definitions (pooled or mean)."""
     counts = [q.counts for q in s.questions]
-    if s.aggregate == "pooled" and s.scale is not None and all(c is not None for c in counts):
+    known = s.scale is not None and s.valid is not None and all(c is not None for c in counts)
+    if s.aggregate == "pooled" and known and s.scale is not None and s.valid is not None:
         return pooled_composite([c for c in counts if c is not None], s.scale, s.valid)
     composites = question_composites(s)
     if composites and all(c is not None for c in composites):

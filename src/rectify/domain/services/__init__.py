@@ -17,19 +17,27 @@ from rectify.domain.application import RectifyApp
 from rectify.domain.clock import Clock
 from rectify.domain.deadlines import DeadlinePolicy
 from rectify.domain.evidence import DEFAULT_MAX_SIZE, BlobStore
+from rectify.domain.services.comments import CommentService
 from rectify.domain.services.evaluations import EvaluationService
 from rectify.domain.services.evidence import EvidenceService
 from rectify.domain.services.findings import FindingService
+from rectify.domain.services.monitoring import MonitoringService
 from rectify.domain.services.people import PeopleService
+from rectify.domain.services.results import ResultService
 from rectify.domain.services.schedule import RecordedDeadlineDays, ScheduleService
+from rectify.domain.services.targets import TargetService
 
 __all__ = [
+    "CommentService",
     "EvaluationService",
     "EvidenceService",
     "FindingService",
+    "MonitoringService",
     "PeopleService",
+    "ResultService",
     "ScheduleService",
     "Services",
+    "TargetService",
 ]
 
 
@@ -41,6 +49,11 @@ class Services:
     evidence: EvidenceService
     people: PeopleService
     schedule: ScheduleService
+    # The yearly cycle (issue #12).
+    targets: TargetService
+    monitoring: MonitoringService
+    comments: CommentService
+    results: ResultService
 
     @classmethod
     def build(
@@ -55,11 +68,18 @@ class Services:
         schedule = ScheduleService(app)
         # Default deadlines by class follow the bureau's recorded policy (`policy set`).
         policy = replace(policy, days=RecordedDeadlineDays(schedule, policy.days))
+        findings = FindingService(app, clock, policy)
+        evaluations = EvaluationService(app)
+        targets = TargetService(app, clock)
         return cls(
             app=app,
             schedule=schedule,
-            findings=FindingService(app, clock, policy),
-            evaluations=EvaluationService(app),
+            findings=findings,
+            evaluations=evaluations,
             evidence=EvidenceService(app, blob_store, evidence_max_size),
             people=PeopleService(app),
+            targets=targets,
+            monitoring=MonitoringService(app, clock, targets, findings),
+            comments=CommentService(app, clock, evaluations, findings),
+            results=ResultService(app, evaluations),
         )
