@@ -8,6 +8,7 @@ aggregates of one import are saved in one atomic write: a failure records nothin
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from eventsourcing.domain import Aggregate
 
@@ -39,6 +40,7 @@ class ImportResult:
     scores_revised: int = 0
     budget_new: bool = False
     budget_events: int = 0
+    score_changes: tuple[tuple[str, str, Decimal, Decimal], ...] = ()
 
 
 def import_package(app: RectifyApp, pkg: Package) -> ImportResult:
@@ -88,6 +90,7 @@ def import_package(app: RectifyApp, pkg: Package) -> ImportResult:
         scores_revised=planned.scores_revised,
         budget_new=planned.budget_new,
         budget_events=planned.budget_events,
+        score_changes=planned.score_changes,
     )
 
 
