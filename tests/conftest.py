@@ -10,11 +10,14 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import psycopg
 import pytest
 
+from rectify.bootstrap import House, open_house
+from rectify.domain.clock import FixedClock
 from rectify.domain.identity import Principal, Role, acting_as
 
 PG_ADMIN = os.environ.get("RECTIFY_TEST_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/postgres")
@@ -68,6 +71,24 @@ def store(db_url: str) -> Iterator[object]:
         yield opened
     finally:
         opened.close()
+
+
+@pytest.fixture
+def house(db_url: str, tmp_path: Path) -> Iterator[House]:
+    """A House (rectify.bootstrap) on each backend: the store created, blobs in tmp_path,
+    the clock standing at 2025-03-03 09:00 Beijing time."""
+    with open_house(
+        db_url, create=True, clock=FixedClock.on(date(2025, 3, 3)), blob_dir=tmp_path / "blobs"
+    ) as opened:
+        opened.people.password_cost_n = 2**10  # fast hashing for tests
+        yield opened
+
+
+@pytest.fixture
+def bureau_house(house: House) -> Iterator[House]:
+    """The house with a bureau principal acting (read models caught up on exit)."""
+    with house.acting(Principal("bureau-test", Role.BUREAU)):
+        yield house
 
 
 @pytest.fixture

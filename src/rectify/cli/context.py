@@ -1,29 +1,22 @@
-"""Per-command wiring: open the store, establish who acts, catch the read models up."""
+"""Per-command wiring, all of it from the composition root (rectify.bootstrap)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from rectify.cli.session import resolve_principal
-from rectify.domain.identity import Principal, acting_as
-from rectify.projections.store import Store, open_store
+from rectify.bootstrap import House, open_house
+from rectify.domain.identity import Principal
 
 
 @contextmanager
-def opened(create: bool = False) -> Iterator[Store]:
-    store = open_store(create=create)
-    try:
-        yield store
-    finally:
-        store.close()
+def opened(create: bool = False) -> Iterator[House]:
+    with open_house(create=create) as house:
+        yield house
 
 
 @contextmanager
-def session(store: Store, *, catch_up: bool = True) -> Iterator[Principal]:
+def session(house: House, *, catch_up: bool = True) -> Iterator[Principal]:
     """Run a command as the logged-in principal; afterwards bring read models up to date."""
-    principal = resolve_principal(store)
-    with acting_as(principal):
+    with house.acting(house.principal_from_environment(), catch_up=catch_up) as principal:
         yield principal
-    if catch_up:
-        store.catch_up()

@@ -9,11 +9,10 @@ import secrets
 from importlib import resources
 from pathlib import Path
 
+from rectify.bootstrap import House
 from rectify.cli import findings_command
 from rectify.cli.context import opened, session
 from rectify.cli.output import console
-from rectify.cli.session import remember_login
-from rectify.projections.store import Store
 from rectify.reports.checker import check_package
 from rectify.reports.importer import import_package
 from rectify.reports.package import load_package
@@ -36,12 +35,12 @@ def example_packages() -> list[Path]:
 
 def run_demo(args: argparse.Namespace) -> int:
     packages = [load_package(path) for path in example_packages()]
-    with opened(create=True) as store:
-        if not store.app.has_users():
-            _bootstrap_demo_user(store)
-        with session(store):
+    with opened(create=True) as house:
+        if not house.people.has_users():
+            _bootstrap_demo_user(house)
+        with session(house):
             for package in packages:
-                result = import_package(store.app, package)
+                result = import_package(house.app, package)
                 console.print(f"导入 {result.evaluation_key}：新增事件 {result.events} 个")
         console.print()
         console.print("[bold]评价状态[/]")
@@ -63,11 +62,11 @@ def run_demo(args: argparse.Namespace) -> int:
     return int(listing.func(listing))
 
 
-def _bootstrap_demo_user(store: Store) -> None:
+def _bootstrap_demo_user(house: House) -> None:
     """A fresh store gets a first bureau user, so the demo acts as a named person."""
     name = os.environ.get("RECTIFY_USER", "").strip() or "admin"
     password = os.environ.get("RECTIFY_PASSWORD") or secrets.token_urlsafe(12)
-    principal = store.app.bootstrap_first_user(name, password, "示例管理员")
-    remember_login(store, principal)
+    principal = house.people.bootstrap_first_user(name, password, "示例管理员")
+    house.remember_login(principal)
     if "RECTIFY_PASSWORD" not in os.environ:
         console.print(f"已创建首个财政局用户 [bold]{name}[/]，初始密码 [bold]{password}[/]（仅显示这一次，请妥善保存）")

@@ -142,8 +142,8 @@ def scorecard_json(card: Scorecard) -> dict[str, Any]:
 
 def run_show(args: argparse.Namespace) -> int:
     stage = STAGES[args.stage] if args.stage else None
-    with opened() as store:
-        card = store.app.scorecard(args.key, version=args.version, as_of=args.as_of, stage=stage)
+    with opened() as house:
+        card = house.evaluations.scorecard(args.key, version=args.version, as_of=args.as_of, stage=stage)
     if args.json:
         print_json(scorecard_json(card))
         return 0
@@ -183,9 +183,9 @@ def _history(conn: Any, args: argparse.Namespace) -> list[queries.ScoreChange]:
 
 
 def run_history(args: argparse.Namespace) -> int:
-    with opened() as store:
-        store.catch_up()
-        with store.engine.connect() as conn:
+    with opened() as house:
+        house.catch_up()
+        with house.store.engine.connect() as conn:
             rows = _history(conn, args)
     if args.json:
         print_json({"key": args.key, "code": args.code, "changes": rows})
@@ -212,8 +212,8 @@ def run_history(args: argparse.Namespace) -> int:
 
 
 def run_set(args: argparse.Namespace) -> int:
-    with opened() as store, session(store):
-        changed = store.app.set_score(
+    with opened() as house, session(house):
+        changed = house.evaluations.set_score(
             args.key,
             args.code,
             args.value,
@@ -221,7 +221,7 @@ def run_set(args: argparse.Namespace) -> int:
             reason=args.reason,
             narrative=args.narrative,
         )
-        card = store.app.scorecard(args.key)
+        card = house.evaluations.scorecard(args.key)
     if changed:
         console.print(
             f"已记录：{args.key} 指标 {args.code} {STAGE_LABELS[STAGES[args.stage]]}得分 {_s(args.value)}；"
@@ -233,9 +233,9 @@ def run_set(args: argparse.Namespace) -> int:
 
 
 def run_compare(args: argparse.Namespace) -> int:
-    with opened() as store:
-        store.catch_up()
-        with store.engine.connect() as conn:
+    with opened() as house:
+        house.catch_up()
+        with house.store.engine.connect() as conn:
             points = queries.compare(conn, args.department, args.indicator)
     if args.json:
         print_json({"department": args.department, "indicator": args.indicator, "points": points})
@@ -257,8 +257,8 @@ def run_compare(args: argparse.Namespace) -> int:
 def run_adjust(args: argparse.Namespace) -> int:
     if args.amount == 0:
         raise InvalidInput("调整金额不能为 0")
-    with opened() as store, session(store):
-        budget = store.app.adjust_budget(
+    with opened() as house, session(house):
+        budget = house.evaluations.adjust_budget(
             args.department,
             args.year,
             line=args.line,

@@ -1,47 +1,17 @@
 """`rectify evidence submit | show`: 佐证材料 — the file into the blob store, metadata into the log.
 
-The blob directory is RECTIFY_BLOB_DIR when set; otherwise a `blobs/` folder beside
-the SQLite file, or, for PostgreSQL, under the user data directory (one per database).
-RECTIFY_EVIDENCE_MAX_BYTES lowers (or raises) the size limit of one file.
+The blob store and the size limit are wired by rectify.bootstrap (RECTIFY_BLOB_DIR,
+else `blobs/` beside the SQLite file; RECTIFY_EVIDENCE_MAX_BYTES).
 """
 
 from __future__ import annotations
 
 import argparse
-import os
 from pathlib import Path
 
-from platformdirs import user_data_dir
-
 from rectify.cli.context import opened, session
-from rectify.cli.findings_command import parse_date, parse_int, parse_uuid
+from rectify.cli.findings_command import parse_date, parse_uuid
 from rectify.cli.output import console, print_json
-from rectify.domain.errors import InvalidInput
-from rectify.domain.evidence import FileBlobStore
-from rectify.domain.evidence_commands import BLOB_DIR_ENV
-from rectify.projections.store import Store
-
-MAX_BYTES_ENV = "RECTIFY_EVIDENCE_MAX_BYTES"
-
-
-def blob_dir(store: Store) -> Path:
-    configured = os.environ.get(BLOB_DIR_ENV, "").strip()
-    if configured:
-        return Path(configured).expanduser()
-    url = store.url
-    if url.drivername == "sqlite":
-        return Path(str(url.database)).expanduser().resolve().parent / "blobs"
-    host = f"{url.host or 'localhost'}-{url.port or 5432}-{url.database or 'default'}"
-    return Path(user_data_dir("rectify", appauthor=False)) / "blobs" / host
-
-
-def configure_evidence(store: Store) -> None:
-    limit = parse_int(os.environ.get(MAX_BYTES_ENV), MAX_BYTES_ENV)
-    if limit is not None:
-        if limit <= 0:
-            raise InvalidInput(f"{MAX_BYTES_ENV} 须为正整数（收到 {limit}）")
-        store.app.evidence_max_size = limit
-    store.app.set_blob_store(FileBlobStore(blob_dir(store), max_size=store.app.evidence_max_size))
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -67,9 +37,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 def run_submit(args: argparse.Namespace) -> int:
     effective = parse_date(args.effective_date, "材料所属日期")
     assert effective is not None
-    with opened() as store, session(store):
-        configure_evidence(store)
-        evidence_id = store.app.submit_evidence(
+    with opened() as house, session(house):
+        evidence_id = house.evidence.submit_evidence(
             args.file,
             effective_date=effective,
             finding_ref=args.finding,
@@ -85,10 +54,9 @@ def run_submit(args: argparse.Namespace) -> int:
 
 def run_show(args: argparse.Namespace) -> int:
     evidence_id = parse_uuid(args.id, "佐证材料编号")
-    with opened() as store, session(store):
-        configure_evidence(store)
-        evidence = store.app.get_evidence(evidence_id)
-        store.app.evidence_content(evidence_id)  # raises if missing or altered
+    with opened() as house, session(house):
+        evidence = house.evidence.get_evidence(evidence_id)
+        house.evidence.evidence_content(evidence_id)  # raises if missing or altered
     data = {
         "id": str(evidence.id),
         "original_name": evidence.original_name,

@@ -297,8 +297,8 @@ Change = Callable[[Any, argparse.Namespace], Finding]
 
 def _action(change: Change) -> Callable[[argparse.Namespace], int]:
     def run(args: argparse.Namespace) -> int:
-        with opened() as store, session(store):
-            finding = change(store.app, args)
+        with opened() as house, session(house):
+            finding = change(house.findings, args)
         done = DONE_LABELS.get(args.findings_command, args.findings_command)
         console.print(f"问题 {finding.ref}：已{done}，当前状态「{finding.status_label}」")
         return 0
@@ -330,8 +330,8 @@ def run_record(args: argparse.Namespace) -> int:
     assert year is not None
     amount = parse_amount(args.amount)
     due = parse_date(args.due, "整改时限")
-    with opened() as store, session(store):
-        store.app.record_finding(
+    with opened() as house, session(house):
+        house.findings.record_finding(
             ref=args.ref,
             department_code=args.department,
             unit_code=args.unit,
@@ -356,8 +356,8 @@ def run_issue(args: argparse.Namespace) -> int:
     due = parse_date(args.due, "整改时限")
     re_review = parse_date(args.re_review, "复核日期")
     issued_on = parse_date(args.on, "下发日期")
-    with opened() as store, session(store):
-        finding = store.app.issue_finding(
+    with opened() as house, session(house):
+        finding = house.findings.issue_finding(
             args.ref,
             rectification_class=RectificationClass(args.klass),
             requirements=args.requirements,
@@ -382,9 +382,9 @@ def run_issue(args: argparse.Namespace) -> int:
 def run_list(args: argparse.Namespace) -> int:
     year = parse_int(args.year, "年度")
     today = today_from(args)
-    with opened() as store, session(store) as principal:
-        store.catch_up()
-        with store.engine.connect() as conn:
+    with opened() as house, session(house) as principal:
+        house.catch_up()
+        with house.store.engine.connect() as conn:
             rows = queries.list_findings(
                 conn,
                 principal=principal,
@@ -480,9 +480,9 @@ def _plain(value: Any) -> str:
 
 def run_show(args: argparse.Namespace) -> int:
     today = today_from(args)
-    with opened() as store, session(store) as principal:
-        store.catch_up()
-        with store.engine.connect() as conn:
+    with opened() as house, session(house) as principal:
+        house.catch_up()
+        with house.store.engine.connect() as conn:
             detail = queries.finding_detail(conn, args.ref, principal=principal, today=today)
     if args.json:
         print_json({"finding": detail.finding, "timeline": detail.timeline})
@@ -494,9 +494,9 @@ def run_show(args: argparse.Namespace) -> int:
 def run_figures(args: argparse.Namespace) -> int:
     year = parse_int(args.year, "年度")
     today = today_from(args)
-    with opened() as store, session(store) as principal:
-        store.catch_up()
-        with store.engine.connect() as conn:
+    with opened() as house, session(house) as principal:
+        house.catch_up()
+        with house.store.engine.connect() as conn:
             rows = figures(
                 conn, principal=principal, year=year, department=args.department, today=today
             )

@@ -28,8 +28,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 def run_import(args: argparse.Namespace) -> int:
     package = load_package(args.file)  # validate fully before opening the store
-    with opened() as store, session(store):
-        result = import_package(store.app, package)
+    with opened() as house, session(house):
+        result = import_package(house.app, package)
     if args.json:
         print_json(result)
         return 0

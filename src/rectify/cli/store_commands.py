@@ -9,10 +9,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from rectify.cli.context import opened
 from rectify.cli.output import console, error, print_json
-from rectify.cli.session import read_new_password, remember_login
+from rectify.cli.prompts import read_new_password
 from rectify.domain.errors import InvalidInput
 from rectify.projections import seal
-from rectify.projections.store import describe
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -45,30 +44,30 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def run_init(args: argparse.Namespace) -> int:
-    with opened(create=True) as store:
-        applied = store.catch_up()
-        console.print(f"库已就绪：{describe(store.url)}（追上 {applied} 个事件）")
-        if store.app.has_users():
+    with opened(create=True) as house:
+        applied = house.catch_up()
+        console.print(f"库已就绪：{house.label}（追上 {applied} 个事件）")
+        if house.people.has_users():
             return 0
         name = (args.user or os.environ.get("RECTIFY_USER") or "").strip()
         if not name:
             raise InvalidInput("库中还没有用户：请用 --user 指定首个财政局用户的登录名")
         password = read_new_password(args.password_stdin, prompt=f"用户 {name} 的密码")
-        principal = store.app.bootstrap_first_user(name, password, args.display_name)
-        path = remember_login(store, principal)
-        store.catch_up()
+        principal = house.people.bootstrap_first_user(name, password, args.display_name)
+        path = house.remember_login(principal)
+        house.catch_up()
         console.print(f"已创建首个财政局用户 {name} 并登录（会话：{path}）")
     return 0
 
 
 def run_upgrade(args: argparse.Namespace) -> int:
-    with opened(create=True) as store:
-        console.print(f"架构已是最新：{describe(store.url)}")
+    with opened(create=True) as house:
+        console.print(f"架构已是最新：{house.label}")
     return 0
 
 
 def run_rebuild(args: argparse.Namespace) -> int:
-    with opened() as store, Progress(
+    with opened() as house, Progress(
         TextColumn("重建读模型"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
         console=console, transient=False,
     ) as bar:
@@ -77,15 +76,15 @@ def run_rebuild(args: argparse.Namespace) -> int:
         def progress(done: int, head: int) -> None:
             bar.update(task, completed=done, total=max(head, done))
 
-        count = store.runner.rebuild(batch_size=max(1, args.batch), progress=progress)
+        count = house.store.runner.rebuild(batch_size=max(1, args.batch), progress=progress)
     console.print(f"已重放 {count} 个事件")
     return 0
 
 
 def run_verify(args: argparse.Namespace) -> int:
     expected = seal.Checkpoint.parse(args.checkpoint) if args.checkpoint else None
-    with opened() as store, store.engine.connect() as conn:
-        result = seal.verify(conn, store.events, expected)
+    with opened() as house, house.store.engine.connect() as conn:
+        result = seal.verify(conn, house.store.events, expected)
     if args.json:
         print_json(result)
     elif result.ok:
@@ -100,8 +99,8 @@ def run_verify(args: argparse.Namespace) -> int:
 
 
 def run_checkpoint(args: argparse.Namespace) -> int:
-    with opened() as store:
-        store.catch_up()
-        with store.engine.connect() as conn:
+    with opened() as house:
+        house.catch_up()
+        with house.store.engine.connect() as conn:
             console.print(str(seal.checkpoint(conn)))
     return 0

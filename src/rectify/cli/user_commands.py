@@ -7,13 +7,7 @@ import os
 
 from rectify.cli.context import opened, session
 from rectify.cli.output import console
-from rectify.cli.session import (
-    forget_login,
-    read_new_password,
-    read_password,
-    remember_login,
-    resolve_principal,
-)
+from rectify.cli.prompts import read_new_password, read_password
 from rectify.domain.errors import InvalidInput
 from rectify.domain.identity import Role
 
@@ -23,6 +17,7 @@ ROLE_LABELS = {"bureau": "财政局", "evaluator": "评价机构", "department":
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     login = sub.add_parser("login", help="登录并保存会话（session file, 0600）")
     login.add_argument("--user", help="用户名（默认 RECTIFY_USER）")
+    login.add_argument("--password-stdin", action="store_true", help="从标准输入读取密码（一行）")
     login.set_defaults(func=run_login)
 
     logout = sub.add_parser("logout", help="删除本库的登录会话")
@@ -46,24 +41,24 @@ def run_login(args: argparse.Namespace) -> int:
     name = (args.user or os.environ.get("RECTIFY_USER") or "").strip()
     if not name:
         raise InvalidInput("请用 --user 指定用户名")
-    with opened() as store:
-        principal = store.app.authenticate(name, read_password())
-        path = remember_login(store, principal)
-        store.catch_up()
+    with opened() as house:
+        principal = house.people.authenticate(name, read_password(args.password_stdin))
+        path = house.remember_login(principal)
+        house.catch_up()
     console.print(f"已登录：{principal.name}（{ROLE_LABELS[principal.role.value]}）；会话保存在 {path}")
     return 0
 
 
 def run_logout(args: argparse.Namespace) -> int:
-    with opened() as store:
-        removed = forget_login(store)
+    with opened() as house:
+        removed = house.forget_login()
     console.print("已退出登录" if removed else "本库没有保存的登录会话")
     return 0
 
 
 def run_whoami(args: argparse.Namespace) -> int:
-    with opened() as store:
-        principal = resolve_principal(store)
+    with opened() as house:
+        principal = house.principal_from_environment()
     bound = f"，部门 {principal.department}" if principal.department else ""
     console.print(f"{principal.name}（{ROLE_LABELS[principal.role.value]}{bound}）")
     return 0
@@ -71,8 +66,8 @@ def run_whoami(args: argparse.Namespace) -> int:
 
 def run_user_add(args: argparse.Namespace) -> int:
     password = read_new_password(args.password_stdin, prompt=f"用户 {args.name} 的密码")
-    with opened() as store, session(store):
-        store.app.add_user(
+    with opened() as house, session(house):
+        house.people.add_user(
             args.name, Role(args.role), password, args.display_name, department_code=args.department
         )
     console.print(f"已添加用户 {args.name}（{ROLE_LABELS[args.role]}）")

@@ -16,6 +16,7 @@ from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError, JSONTranscoder
 
+from rectify.domain.clock import Clock, SystemClock
 from rectify.domain.department import Department
 from rectify.domain.errors import ConcurrencyConflict, NotFound
 from rectify.domain.evaluation import ScoreStage
@@ -40,6 +41,9 @@ class RectifyApp(FindingCommands, UserCommands, EvidenceCommands, EvaluationComm
         "CREATE_TABLE": "no",
         "IS_SNAPSHOTTING_ENABLED": "no",
     }
+
+    # The composition root (rectify.bootstrap) replaces this with the house clock.
+    clock: Clock = SystemClock()
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)

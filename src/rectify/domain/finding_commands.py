@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
+from rectify.domain.clock import Clock
 from rectify.domain.deadlines import DeadlinePolicy
 from rectify.domain.department import Department
 from rectify.domain.errors import InvalidInput, NotAllowed, NotFound
@@ -30,6 +31,8 @@ if TYPE_CHECKING:
         def get_or_none(self, aggregate_id: UUID) -> Any: ...
         def get_finding(self, ref: str) -> Finding: ...
         def get_department(self, code: str) -> Department: ...
+
+        clock: Clock
 
 else:
     _AppBase = object
@@ -152,7 +155,7 @@ class FindingCommands(_AppBase):
         re_review_on: date | None = None,
     ) -> Finding:
         """下发. A due / re-review date not given comes from `deadline_policy`."""
-        issued_on = issued_on or date.today()
+        issued_on = issued_on or self.clock.today()
         finding = self._finding_for_action(ref)
         # Whatever the bureau did not state comes from the policy (each date separately).
         if due is None or re_review_on is None:
@@ -181,7 +184,7 @@ class FindingCommands(_AppBase):
     def accept_long_term(
         self, ref: str, re_review_on: date, reason: str | None = None, on: date | None = None
     ) -> Finding:
-        today = on or date.today()
+        today = on or self.clock.today()
         return self._change(ref, lambda f: f.accept_long_term(re_review_on, today, reason))
 
     def reopen_finding(self, ref: str, reason: str) -> Finding:
@@ -218,7 +221,7 @@ class FindingCommands(_AppBase):
     def report_progress(
         self, ref: str, text: str, percent: int, as_of: date | None = None
     ) -> Finding:
-        day = as_of or date.today()
+        day = as_of or self.clock.today()
         return self._change(ref, lambda f: f.report_progress(text, percent, day))
 
     def _evidence_for(self, ref: str, evidence_id: UUID) -> Evidence:
