@@ -179,7 +179,7 @@ def test_submit_and_read_back(app: RectifyApp, tmp_path: Path) -> None:
     events = list(app.repository.event_store.get(evidence_id))
     assert events[0].actor == "教育局用户"  # type: ignore[attr-defined]
     assert not any(b"%PDF" in repr(vars(e)).encode() for e in events)
-    with acting_as(OTHER), pytest.raises(NotAllowed):
+    with acting_as(OTHER), pytest.raises(NotFound, match="不存在"):  # reads like a missing one
         app.get_evidence(evidence_id)
     with acting_as(Principal("审计", Role.AUDITOR)):
         with pytest.raises(NotAllowed, match="不能提交"):

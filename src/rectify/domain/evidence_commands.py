@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from rectify.domain.department import Department
+from rectify.domain.doctypes import check_document
 from rectify.domain.errors import InvalidInput, NotAllowed, NotFound, StoreError
 from rectify.domain.evidence import (
     DEFAULT_MAX_SIZE,
@@ -22,14 +23,18 @@ from rectify.domain.evidence import (
     read_evidence_file,
 )
 from rectify.domain.finding import Finding
-from rectify.domain.finding_commands import in_scope
+from rectify.domain.finding_commands import in_scope, not_after_today
 from rectify.domain.identity import Principal, Role, current_principal
 from rectify.domain.lifecycle import ROLE_LABELS
 
 if TYPE_CHECKING:
     from eventsourcing.domain import Aggregate
 
+    from rectify.domain.clock import Clock
+
     class _AppBase:
+        clock: Clock
+
         def save_all(self, *aggregates: Aggregate) -> None: ...
         def get_or_none(self, aggregate_id: UUID) -> Any: ...
         def get_finding(self, ref: str) -> Finding: ...
@@ -95,12 +100,15 @@ class EvidenceCommands(_AppBase):
             self._check_finding_scope(principal, self.get_finding(finding_ref.strip()))
         elif principal.role is Role.DEPARTMENT:
             raise InvalidInput(f"部门用户提交佐证材料 {path} 须指明所属问题编号")
+        not_after_today(effective_date, self.clock.today(), "佐证材料所属日期")
         data = read_evidence_file(Path(path), max_size=self.evidence_max_size)
+        name = original_name or Path(path).name
         meta = Evidence.describe(
             sha256=hashlib.sha256(data).hexdigest(),
-            original_name=original_name or Path(path).name,
+            original_name=name,
             size=len(data),
-            media_type=media_type,
+            # What the content is, not what the name or the caller says (domain/doctypes.py).
+            media_type=_media_type(data, name, media_type),
             finding_ref=finding_ref,
             indicator_code=indicator_code,
         )
@@ -124,17 +132,32 @@ class EvidenceCommands(_AppBase):
         return evidence.id
 
     def get_evidence(self, evidence_id: UUID) -> Evidence:
+        """The evidence, if the acting principal may read it. What it may not read is
+        refused exactly like what does not exist, so a refusal reveals nothing."""
         evidence = self.get_or_none(evidence_id)
-        if not isinstance(evidence, Evidence):
+        if not isinstance(evidence, Evidence) or not self._may_read(current_principal(), evidence):
             raise NotFound(f"佐证材料 {evidence_id} 不存在")
-        principal = current_principal()
-        if principal.role is Role.DEPARTMENT:
-            if evidence.finding_ref is None:
-                raise NotAllowed(f"佐证材料 {evidence_id} 不属于任何问题，部门用户不能查看")
-            self._check_finding_scope(principal, self.get_finding(evidence.finding_ref))
         return evidence
+
+    def _may_read(self, principal: Principal, evidence: Evidence) -> bool:
+        if principal.role is not Role.DEPARTMENT:
+            return True
+        if evidence.finding_ref is None:
+            return False
+        finding = self.get_or_none(Finding.create_id(evidence.finding_ref))
+        return isinstance(finding, Finding) and in_scope(
+            principal, finding.department_code, finding.unit_code, self._evidence_parent_of
+        )
 
     def evidence_content(self, evidence_id: UUID) -> bytes:
         """The stored bytes, re-checked against the recorded sha256."""
         evidence = self.get_evidence(evidence_id)
         return self.blob_store.get(evidence.sha256)
+
+
+def _media_type(data: bytes, name: str, claimed: str | None) -> str:
+    """What the content is; a type the caller states must agree with it."""
+    media = check_document(data, name)
+    if claimed is not None and claimed.strip() and claimed.strip().lower() != media:
+        raise InvalidInput(f"佐证材料 {name}：声明的媒体类型 {claimed} 与内容（{media}）不符")
+    return media

@@ -17,7 +17,7 @@ from uuid import UUID
 from rectify.domain.clock import Clock
 from rectify.domain.deadlines import DeadlinePolicy
 from rectify.domain.department import Department
-from rectify.domain.errors import InvalidInput, NotAllowed, NotFound
+from rectify.domain.errors import InvalidInput, NotAllowed
 from rectify.domain.evidence import Evidence
 from rectify.domain.finding import Finding, RectificationClass, find_repeats
 from rectify.domain.identity import Principal, Role, current_principal
@@ -31,6 +31,7 @@ if TYPE_CHECKING:
         def get_or_none(self, aggregate_id: UUID) -> Any: ...
         def get_finding(self, ref: str) -> Finding: ...
         def get_department(self, code: str) -> Department: ...
+        def get_evidence(self, evidence_id: UUID) -> Evidence: ...
 
         clock: Clock
 
@@ -54,6 +55,12 @@ def in_scope(
     if mine in (department_code, unit_code):
         return True
     return unit_code is not None and parent_of(unit_code) == mine
+
+
+def not_after_today(day: date, today: date, what: str) -> None:
+    """Something already done (issued, reported, evidenced) cannot be dated later than today."""
+    if day > today:
+        raise InvalidInput(f"{what} {day.isoformat()} 在今天（{today.isoformat()}）之后")
 
 
 class FindingCommands(_AppBase):
@@ -156,6 +163,7 @@ class FindingCommands(_AppBase):
     ) -> Finding:
         """下发. A due / re-review date not given comes from `deadline_policy`."""
         issued_on = issued_on or self.clock.today()
+        not_after_today(issued_on, self.clock.today(), "下发日期")
         finding = self._finding_for_action(ref)
         # Whatever the bureau did not state comes from the policy (each date separately).
         if due is None or re_review_on is None:
@@ -222,12 +230,12 @@ class FindingCommands(_AppBase):
         self, ref: str, text: str, percent: int, as_of: date | None = None
     ) -> Finding:
         day = as_of or self.clock.today()
+        not_after_today(day, self.clock.today(), "进展日期")
         return self._change(ref, lambda f: f.report_progress(text, percent, day))
 
     def _evidence_for(self, ref: str, evidence_id: UUID) -> Evidence:
-        evidence = self.get_or_none(evidence_id)
-        if not isinstance(evidence, Evidence):
-            raise NotFound(f"佐证材料 {evidence_id} 不存在")
+        # Scoped: evidence the actor may not read cannot be attached (and reads as absent).
+        evidence = self.get_evidence(evidence_id)
         if evidence.finding_ref is not None and evidence.finding_ref != ref:
             raise InvalidInput(
                 f"佐证材料 {evidence.original_name}（{evidence_id}）是为问题 {evidence.finding_ref} 提交的，"

@@ -13,10 +13,11 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from rectify.domain.budget import MAX_AMOUNT_YUAN
+
 if TYPE_CHECKING:
     from rectify.reports.package import Budget, Package
 
-MAX_AMOUNT_YUAN = Decimal(10) ** 12  # 1 万亿元: beyond any department's budget
 RATE_RANGE = (Decimal(-100), Decimal(1000))  # percent
 _RATES = ("execution_rate", "adjustment_rate", "carryover_rate",
           "public_funds_control_rate", "three_public_control_rate")
