@@ -7,6 +7,7 @@ import os
 
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+from rectify.bootstrap import checkpoints
 from rectify.cli.context import opened
 from rectify.cli.output import console, error, print_json
 from rectify.cli.prompts import read_new_password
@@ -35,11 +36,26 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     rb.set_defaults(func=run_rebuild)
 
     vf = sub.add_parser("verify", help="校验事件日志未被篡改（recompute the hash chain）")
-    vf.add_argument("--checkpoint", metavar="P:H", help="同时证明日志仍延续此检查点（prove the log extends P:H）")
+    vf.add_argument(
+        "--checkpoint", metavar="P:H",
+        help="证明日志仍延续此检查点（默认：检查点文件中最远的一个；prove the log extends P:H）",
+    )
+    vf.add_argument(
+        "--no-checkpoint", action="store_true",
+        help="不与检查点文件比对（只校验链本身，发现不了末尾被截断）",
+    )
     vf.add_argument("--json", action="store_true", help="输出 JSON")
     vf.set_defaults(func=run_verify)
 
-    cp = sub.add_parser("checkpoint", help="打印当前封存检查点 position:head-hash")
+    cp = sub.add_parser(
+        "checkpoint",
+        help="打印当前封存检查点 position:head-hash 并记入检查点文件（可由 cron 定时运行）",
+        description=(
+            "打印当前封存检查点并追加到检查点文件（RECTIFY_CHECKPOINT_FILE，默认在用户状态目录下）。"
+            "每个命令结束后也会自动记录；`rectify verify` 默认与文件中最远的检查点比对。"
+            "cron 示例：*/30 * * * * RECTIFY_DB=… RECTIFY_USER=… RECTIFY_PASSWORD=… rectify checkpoint"
+        ),
+    )
     cp.set_defaults(func=run_checkpoint)
 
 
@@ -47,6 +63,10 @@ def run_init(args: argparse.Namespace) -> int:
     with opened(create=True) as house:
         applied = house.catch_up()
         console.print(f"库已就绪：{house.label}（追上 {applied} 个事件）")
+        if checkpoints.current(house.store).position == 0:
+            retired = checkpoints.retire(house.store, house.clock.now())
+            if retired is not None:
+                console.print(f"[yellow]库是空的：此前的检查点文件已改名为 {retired}（若库不是你刚重建的，请立即核查）[/]")
         if house.people.has_users():
             return 0
         name = (args.user or os.environ.get("RECTIFY_USER") or "").strip()
@@ -56,6 +76,7 @@ def run_init(args: argparse.Namespace) -> int:
         principal = house.people.bootstrap_first_user(name, password, args.display_name)
         path = house.remember_login(principal)
         house.catch_up()
+        checkpoints.save(house.store, house.clock.now())
         console.print(f"已创建首个财政局用户 {name} 并登录（会话：{path}）")
     return 0
 
@@ -83,16 +104,23 @@ def run_rebuild(args: argparse.Namespace) -> int:
 
 def run_verify(args: argparse.Namespace) -> int:
     expected = seal.Checkpoint.parse(args.checkpoint) if args.checkpoint else None
-    with opened() as house, house.store.engine.connect() as conn:
-        result = seal.verify(conn, house.store.events, expected)
+    with opened() as house:
+        source = "--checkpoint 给出"
+        if expected is None and not args.no_checkpoint:
+            expected = checkpoints.furthest(house.store)
+            source = f"检查点文件 {checkpoints.checkpoint_file(house.store)}"
+        with house.store.engine.connect() as conn:
+            result = seal.verify(conn, house.store.events, expected)
+        missing_file = expected is None and not args.no_checkpoint
+        path = checkpoints.checkpoint_file(house.store)
     if args.json:
         print_json(result)
     elif result.ok:
         console.print(f"日志完整：已校验 {result.checked} 个事件，封存至第 {result.sealed_position} 号")
         if expected is not None:
-            console.print(f"日志延续检查点 {expected}")
-        if result.unsealed:
-            console.print(f"另有 {result.unsealed} 个新事件尚未封存（运行任意命令后封存）")
+            console.print(f"日志延续检查点 {expected}（{source}）")
+        elif missing_file:
+            console.print(f"[yellow]没有检查点文件 {path}：无法发现末尾事件连同封存被删除[/]")
     else:
         error(f"日志校验失败：{result.problem}（通知编号 {result.first_bad_id}）")
     return 0 if result.ok else 1
@@ -101,6 +129,6 @@ def run_verify(args: argparse.Namespace) -> int:
 def run_checkpoint(args: argparse.Namespace) -> int:
     with opened() as house:
         house.catch_up()
-        with house.store.engine.connect() as conn:
-            console.print(str(seal.checkpoint(conn)))
+        point = checkpoints.save(house.store, house.clock.now())
+        console.print(str(point))
     return 0

@@ -8,7 +8,7 @@ from rectify.projections.evaluations import BudgetsProjector, EvaluationsProject
 from rectify.projections.findings import FindingsProjector
 from rectify.projections.positions import projection_positions
 from rectify.projections.projector import Projector
-from rectify.projections.seal import SealProjector
+from rectify.projections.seal import seal_links
 from rectify.projections.timeline import TimelineProjector
 
 # Tables the eventsourcing library owns; Alembic never creates, alters or drops them.
@@ -16,9 +16,8 @@ EVENT_STORE_TABLES = frozenset({EVENTS_TABLE})
 
 
 def all_projectors() -> list[Projector]:
-    # The seal first: a batch seals events before any read model reads them.
+    # The seal is no read model: links are written with the events (projections/sealing.py).
     return [
-        SealProjector(),
         DepartmentsProjector(),
         FindingsProjector(),
         TimelineProjector(),
@@ -27,5 +26,5 @@ def all_projectors() -> list[Projector]:
     ]
 
 
-# Imported for its table's registration on the shared MetaData.
-__all__ = ["EVENT_STORE_TABLES", "all_projectors", "projection_positions"]
+# Imported for their tables' registration on the shared MetaData.
+__all__ = ["EVENT_STORE_TABLES", "all_projectors", "projection_positions", "seal_links"]

@@ -25,6 +25,7 @@ from rectify.domain.application import RectifyApp
 from rectify.domain.errors import StoreError
 from rectify.projections.catalog import all_projectors
 from rectify.projections.runner import ProjectionRunner
+from rectify.projections.sealing import PERSISTENCE_TOPIC
 
 ENV_VAR = "RECTIFY_DB"
 
@@ -126,7 +127,13 @@ def open_store(raw_url: str | None = None, *, create: bool = False) -> Store:
                 parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
                 raise StoreError(f"无法创建库目录 {parent}：{exc.strerror}") from None
-    app = RectifyApp(env={"SQLALCHEMY_URL": url.render_as_string(hide_password=False)})
+    app = RectifyApp(
+        env={
+            "SQLALCHEMY_URL": url.render_as_string(hide_password=False),
+            # Events are sealed in the transaction that records them.
+            "PERSISTENCE_MODULE": PERSISTENCE_TOPIC,
+        }
+    )
     engine = app.recorder.datastore.engine  # type: ignore[attr-defined]
     assert isinstance(engine, Engine)
     try:
