@@ -17,10 +17,11 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from rectify.bootstrap import open_house
 from rectify.domain.evaluation import ScoreStage
 from rectify.domain.identity import Principal, Role, acting_as
 from rectify.projections import evaluations as ev
-from rectify.projections.store import Store, open_store
+from rectify.projections.store import Store
 from rectify.reports.checker import check_package
 from rectify.reports.importer import import_package
 from rectify.reports.package import parse_package
@@ -81,7 +82,8 @@ def main() -> None:
     parser.add_argument("--leaves", type=int, default=1_000)
     args = parser.parse_args()
     url = args.url or f"sqlite:///{Path(tempfile.mkdtemp()) / 'bench.db'}"
-    store = open_store(url, create=True)
+    house = open_house(url, create=True)
+    store = house.store
     rows: list[tuple[str, float, float]] = []
     with acting_as(Principal("bench", Role.BUREAU)):
         # 1. Import of a generated package (events written per leaf and stage).
@@ -92,7 +94,7 @@ def main() -> None:
         rows.append((f"check {args.leaves}-leaf package (baseline: validate)",
                      timed(lambda: check_package(pkg)), validation))
         start = time.perf_counter()
-        result = import_package(store.app, pkg)
+        result = import_package(house.services, pkg)
         imported = time.perf_counter() - start
         with store.engine.connect() as conn:
             head = store.runner.head(conn)
@@ -104,10 +106,10 @@ def main() -> None:
 
         # 2. One small evaluation revised N times.
         small = parse_package(package("BENCH/2024/small", 10), "generated")
-        import_package(store.app, small)
+        import_package(house.services, small)
         with store.engine.connect() as conn:
             first = store.runner.head(conn) + 1
-        evaluation = store.app.get_evaluation("BENCH/2024/small")
+        evaluation = house.evaluations.get_evaluation("BENCH/2024/small")
         for n in range(args.revisions):
             value = Decimal(n % 100) / 100
             evaluation.revise_score("R0.0", ScoreStage.THIRD_PARTY, value, reason=f"第{n}次修改")
@@ -129,10 +131,10 @@ def main() -> None:
         rows.append((f"score history, all {n_hist} changes (read model)", timed(history), baseline))
         rows.append(("score history, one page of 200 (keyset)", timed(page), baseline))
         rows.append(("scorecard, current (replay all events)",
-                     timed(lambda: store.app.scorecard("BENCH/2024/small"), 1), baseline))
+                     timed(lambda: house.evaluations.scorecard("BENCH/2024/small"), 1), baseline))
         rows.append(("scorecard --version 5000 (replay to 5000)",
-                     timed(lambda: store.app.scorecard("BENCH/2024/small", version=5000), 1), baseline))
-    store.close()
+                     timed(lambda: house.evaluations.scorecard("BENCH/2024/small", version=5000), 1), baseline))
+    house.close()
     print(f"store: {url.split(':')[0]}; baseline = select_notifications + decode of the same events"
           " (the check row: strict validation of the same package)")
     print(f"{'measurement':<52} {'seconds':>9} {'baseline':>9} {'ratio':>7}")

@@ -16,13 +16,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 from rectify.domain.application import RectifyApp, finding_fields
+from rectify.domain.finding import Finding
 from rectify.domain.identity import Principal, Role, acting_as
 from rectify.projections.store import open_store
 
 
-def findings(app: RectifyApp, n: int) -> list[object]:
+def findings(n: int) -> list[Finding]:
     return [
-        app.new_finding(**finding_fields(
+        Finding(**finding_fields(
             ref=f"BENCH/{i:06d}", department_code="BENCH", fiscal_year=2024,
             category="预算管理", title=f"问题 {i}", description="预算编制不够精细" * 8,
             indicator_codes=("A2.1", "B1.2"),
@@ -48,12 +49,12 @@ def main() -> None:
             "SQLITE_DBNAME": str(Path(tmp) / "native.db"),
             "CREATE_TABLE": "yes",
         })
-        native_items = findings(native, n)
+        native_items = findings(n)
         native_s = timed(lambda: [native.save(a) for a in native_items])  # type: ignore[arg-type]
         native.close()
 
         store = open_store(f"sqlite:///{Path(tmp) / 'rectify.db'}", create=True)
-        ours = findings(store.app, n)
+        ours = findings(n)
         ours_s = timed(lambda: [store.app.save_all(a) for a in ours])  # type: ignore[arg-type]
 
         def raw_read_decode() -> int:

@@ -79,14 +79,27 @@ def store(db_url: str) -> Iterator[object]:
         opened.close()
 
 
+TEST_DAY = date(2025, 3, 3)
+
+
+def _open_test_house(url: str, tmp_path: Path) -> House:
+    house = open_house(url, create=True, clock=FixedClock.on(TEST_DAY), blob_dir=tmp_path / "blobs")
+    house.people.password_cost_n = 2**10  # fast hashing for tests
+    return house
+
+
 @pytest.fixture
 def house(db_url: str, tmp_path: Path) -> Iterator[House]:
     """A House (rectify.bootstrap) on each backend: the store created, blobs in tmp_path,
     the clock standing at 2025-03-03 09:00 Beijing time."""
-    with open_house(
-        db_url, create=True, clock=FixedClock.on(date(2025, 3, 3)), blob_dir=tmp_path / "blobs"
-    ) as opened:
-        opened.people.password_cost_n = 2**10  # fast hashing for tests
+    with _open_test_house(db_url, tmp_path) as opened:
+        yield opened
+
+
+@pytest.fixture
+def sqlite_house(tmp_path: Path) -> Iterator[House]:
+    """The same on a SQLite file only, for rules that do not depend on the backend."""
+    with _open_test_house(f"sqlite:///{tmp_path / 'rectify.db'}", tmp_path) as opened:
         yield opened
 
 

@@ -22,3 +22,17 @@ def test_readme_has_exactly_two_setup_commands() -> None:
 def test_ci_runs_the_readme_test_command_verbatim() -> None:
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert readme_commands()[1] in ci.splitlines()
+
+
+def test_readme_and_docs_point_at_files_that_exist() -> None:
+    """Every `docs/…`, `src/…`, `tests/…` or `bench/…` path a document names exists."""
+    documents = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+    pattern = re.compile(r"(?<![\w/.])((?:docs|src|tests|bench)/[\w./-]+\.(?:md|py|toml|json))")
+    missing = [
+        f"{doc.name}: {path}"
+        for doc in documents
+        for path in pattern.findall(doc.read_text(encoding="utf-8"))
+        if not (ROOT / path).exists()
+    ]
+    assert (ROOT / "docs" / "ARCHITECTURE.md").exists()
+    assert not missing, missing

@@ -11,7 +11,7 @@ from rectify.bootstrap import House, open_house
 from rectify.domain.clock import BEIJING, FixedClock, SystemClock
 from rectify.domain.errors import InvalidInput, NoActor, NotAllowed
 from rectify.domain.finding import RectificationClass
-from rectify.domain.identity import Principal, current_principal
+from rectify.domain.identity import Principal, Role, current_principal
 from rectify.projections.queries import list_findings
 
 
@@ -23,7 +23,7 @@ def test_acting_runs_as_the_principal_and_catches_up(house: House) -> None:
     admin = _first_bureau(house)
     with house.acting(admin):
         assert current_principal() == admin
-        house.findings.save_all(house.findings.department_for("D01", "教育局", None))
+        house.findings.app.save_all(house.findings.register_department("D01", "教育局", None))
         house.findings.record_finding(
             ref="F-1", department_code="D01", fiscal_year=2024, category="预算",
             title="执行率低", description="62%",
@@ -34,6 +34,13 @@ def test_acting_runs_as_the_principal_and_catches_up(house: House) -> None:
     with house.store.engine.connect() as conn:
         [row] = list_findings(conn, principal=admin, today=house.clock.today())
     assert row.ref == "F-1"
+    with house.acting(admin):
+        [view] = house.queries.list_findings(status="issued")
+        assert view.ref == "F-1" and view.due is not None
+        assert house.queries.finding_detail("F-1").timeline
+        assert [d.code for d in house.queries.departments()] == ["D01"]
+    with house.acting(Principal("别人", Role.DEPARTMENT, department="D02")):
+        assert house.queries.list_findings() == []
     # The issue date not given came from the house clock, not the machine's.
     assert house.findings.get_finding("F-1").issued_on == date(2025, 3, 3)
     with pytest.raises(NoActor):

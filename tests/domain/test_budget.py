@@ -6,11 +6,11 @@ from decimal import Decimal
 
 import pytest
 
+from rectify.bootstrap import House
 from rectify.domain.budget import Budget
 from rectify.domain.errors import InvalidInput, NotAllowed
 from rectify.domain.identity import Principal, Role, acting_as
 from rectify.projections import evaluations as ev
-from rectify.projections.store import Store
 from rectify.reports.importer import import_package
 from rectify.reports.package import load_package
 from tests.conftest import WEIBIN
@@ -54,21 +54,21 @@ def test_bad_adjustments_are_refused() -> None:
             b.adjust("basic", D(1), reason=" ")
 
 
-def test_budget_adjust_command_updates_the_rate(store: Store, bureau: object) -> None:
-    import_package(store.app, load_package(WEIBIN))
-    before = store.app.get_budget("WB-GXJ", 2024).rates()["adjustment_rate"]
+def test_budget_adjust_command_updates_the_rate(house: House, bureau: object) -> None:
+    import_package(house.services, load_package(WEIBIN))
+    before = house.evaluations.get_budget("WB-GXJ", 2024).rates()["adjustment_rate"]
     assert before is not None and round(before, 2) == D("-37.52")
-    store.app.adjust_budget("WB-GXJ", 2024, line="project", amount=D("85.44"), reason="追加项目")
-    after = store.app.get_budget("WB-GXJ", 2024).rates()["adjustment_rate"]
+    house.evaluations.adjust_budget("WB-GXJ", 2024, line="project", amount=D("85.44"), reason="追加项目")
+    after = house.evaluations.get_budget("WB-GXJ", 2024).rates()["adjustment_rate"]
     assert after == D("-27.52") * 854 / D("854.07") or round(after or 0, 2) == D("-27.52")
-    store.catch_up()
-    with store.engine.connect() as conn:
+    house.store.catch_up()
+    with house.store.engine.connect() as conn:
         view = ev.budget_view(conn, "WB-GXJ", 2024)
     assert view is not None and view.adjustment_rate == after
     assert view.adjustments[-1].reason == "追加项目" and view.adjustments[-1].actor == "bureau-test"
     with acting_as(Principal("评价", Role.EVALUATOR)), pytest.raises(NotAllowed):
-        store.app.adjust_budget("WB-GXJ", 2024, line="project", amount=D(1), reason="r")
+        house.evaluations.adjust_budget("WB-GXJ", 2024, line="project", amount=D(1), reason="r")
     with acting_as(Principal("别的部门", Role.DEPARTMENT, department="X")), pytest.raises(NotAllowed):
-        store.app.adjust_budget("WB-GXJ", 2024, line="project", amount=D(1), reason="r")
+        house.evaluations.adjust_budget("WB-GXJ", 2024, line="project", amount=D(1), reason="r")
     with acting_as(Principal("本部门", Role.DEPARTMENT, department="WB-GXJ")):
-        store.app.adjust_budget("WB-GXJ", 2024, line="project", amount=D(1), reason="r")
+        house.evaluations.adjust_budget("WB-GXJ", 2024, line="project", amount=D(1), reason="r")

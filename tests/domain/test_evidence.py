@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from rectify.domain.application import RectifyApp
+from rectify.bootstrap import House
+from rectify.domain.clock import FixedClock
 from rectify.domain.errors import InvalidInput, NotAllowed, NotFound, StoreError
 from rectify.domain.evidence import (
     BlobCorrupted,
@@ -130,18 +131,15 @@ def test_describe_validates() -> None:
 
 
 @pytest.fixture
-def app(tmp_path: Path) -> Iterator[RectifyApp]:
-    app = RectifyApp(
-        env={
-            "SQLALCHEMY_URL": f"sqlite:///{tmp_path}/t.db",
-            "CREATE_TABLE": "yes",
-            "RECTIFY_BLOB_DIR": str(tmp_path / "blobs"),
-        }
-    )
+def house(sqlite_house: House) -> Iterator[House]:
+    house = sqlite_house
+    # These scenarios date their steps in late 2025; things done cannot be dated after today.
+    assert isinstance(house.clock, FixedClock)
+    house.clock.moment = FixedClock.on(date(2026, 1, 5)).moment
     with acting_as(BUREAU):
-        app.save_all(app.department_for("D01", "教育局", None))
+        house.services.app.save_all(house.findings.register_department("D01", "教育局", None))
         with acting_as(Principal("评价组", Role.EVALUATOR)):
-            app.record_finding(
+            house.findings.record_finding(
                 ref="F-1",
                 department_code="D01",
                 fiscal_year=2024,
@@ -149,73 +147,63 @@ def app(tmp_path: Path) -> Iterator[RectifyApp]:
                 title="t",
                 description="d",
             )
-    yield app
-    app.close()
+    yield house
 
 
-def test_submit_and_read_back(app: RectifyApp, tmp_path: Path) -> None:
+def test_submit_and_read_back(house: House, tmp_path: Path) -> None:
     src = tmp_path / "sub" / "整改报告.pdf"
     src.parent.mkdir()
     src.write_bytes(b"%PDF-1.7 report")
     with acting_as(DEPT):
-        evidence_id = app.submit_evidence(
+        evidence_id = house.evidence.submit_evidence(
             src,
             effective_date=date(2025, 9, 30),
             finding_ref="F-1",
             original_name="../../整改\x07报告.pdf",
         )
-        evidence = app.get_evidence(evidence_id)
+        evidence = house.evidence.get_evidence(evidence_id)
         assert evidence.original_name == "整改报告.pdf"
         assert evidence.media_type == "application/pdf"
         assert evidence.size == len(b"%PDF-1.7 report")
         assert evidence.submitted_by == "教育局用户"
         assert evidence.effective_date == date(2025, 9, 30)
-        assert app.evidence_content(evidence_id) == b"%PDF-1.7 report"
+        assert house.evidence.evidence_content(evidence_id) == b"%PDF-1.7 report"
         with pytest.raises(InvalidInput, match="已提交过"):
-            app.submit_evidence(src, effective_date=date(2025, 9, 30), finding_ref="F-1")
+            house.evidence.submit_evidence(src, effective_date=date(2025, 9, 30), finding_ref="F-1")
         with pytest.raises(InvalidInput, match="须指明所属问题"):
-            app.submit_evidence(src, effective_date=date(2025, 9, 30), indicator_code="B21")
+            house.evidence.submit_evidence(src, effective_date=date(2025, 9, 30), indicator_code="B21")
     # Only metadata in the event, never the content.
-    events = list(app.repository.event_store.get(evidence_id))
+    events = list(house.services.app.repository.event_store.get(evidence_id))
     assert events[0].actor == "教育局用户"  # type: ignore[attr-defined]
     assert not any(b"%PDF" in repr(vars(e)).encode() for e in events)
     with acting_as(OTHER), pytest.raises(NotFound, match="不存在"):  # reads like a missing one
-        app.get_evidence(evidence_id)
+        house.evidence.get_evidence(evidence_id)
     with acting_as(Principal("审计", Role.AUDITOR)):
         with pytest.raises(NotAllowed, match="不能提交"):
-            app.submit_evidence(src, effective_date=date(2025, 9, 30), finding_ref="F-1")
-        assert app.evidence_content(evidence_id) == b"%PDF-1.7 report"
+            house.evidence.submit_evidence(src, effective_date=date(2025, 9, 30), finding_ref="F-1")
+        assert house.evidence.evidence_content(evidence_id) == b"%PDF-1.7 report"
     with acting_as(Principal("评价组", Role.EVALUATOR)):
-        indicator_only = app.submit_evidence(
+        indicator_only = house.evidence.submit_evidence(
             src, effective_date=date(2025, 6, 30), indicator_code="B21"
         )
         assert indicator_only != evidence_id
 
 
-def test_submit_errors(app: RectifyApp, tmp_path: Path) -> None:
+def test_submit_errors(house: House, tmp_path: Path) -> None:
     with acting_as(DEPT):
         with pytest.raises(InvalidInput, match="gone.pdf 不存在"):
-            app.submit_evidence(
+            house.evidence.submit_evidence(
                 tmp_path / "gone.pdf", effective_date=date(2025, 1, 1), finding_ref="F-1"
             )
         with pytest.raises(NotFound, match="F-404"):
-            app.submit_evidence(
+            house.evidence.submit_evidence(
                 tmp_path / "gone.pdf", effective_date=date(2025, 1, 1), finding_ref="F-404"
             )
     f = tmp_path / "a.txt"
     f.write_bytes(b"abc")
     with acting_as(OTHER), pytest.raises(NotAllowed, match="不在"):
-        app.submit_evidence(f, effective_date=date(2025, 1, 1), finding_ref="F-1")
-    app.evidence_max_size = 2
-    app.set_blob_store(FileBlobStore(tmp_path / "small", max_size=2))
+        house.evidence.submit_evidence(f, effective_date=date(2025, 1, 1), finding_ref="F-1")
+    house.evidence.evidence_max_size = 2
+    house.evidence.blob_store = FileBlobStore(tmp_path / "small", max_size=2)
     with acting_as(DEPT), pytest.raises(InvalidInput, match="过大"):
-        app.submit_evidence(f, effective_date=date(2025, 1, 1), finding_ref="F-1")
-
-
-def test_unconfigured_blob_store(tmp_path: Path) -> None:
-    app = RectifyApp(env={"SQLALCHEMY_URL": f"sqlite:///{tmp_path}/u.db", "CREATE_TABLE": "yes"})
-    try:
-        with pytest.raises(StoreError, match="RECTIFY_BLOB_DIR"):
-            _ = app.blob_store
-    finally:
-        app.close()
+        house.evidence.submit_evidence(f, effective_date=date(2025, 1, 1), finding_ref="F-1")

@@ -77,7 +77,7 @@ def test_other_content_is_refused(data: bytes, name: str, expected: str) -> None
 
 def _finding(house: House, ref: str = "F-1") -> None:
     with acting_as(BUREAU):
-        house.app.save_all(house.app.department_for("D01", "教育局", None))
+        house.services.app.save_all(house.findings.register_department("D01", "教育局", None))
     with acting_as(EVALUATOR):
         house.findings.record_finding(
             ref=ref, department_code="D01", fiscal_year=2024, category="c", title="t", description="d"
@@ -85,7 +85,7 @@ def _finding(house: House, ref: str = "F-1") -> None:
 
 
 def _positions(house: House) -> int:
-    return house.app.recorder.max_notification_id() or 0
+    return house.services.app.recorder.max_notification_id() or 0
 
 
 def test_refused_evidence_records_nothing(house: House, tmp_path: Path) -> None:

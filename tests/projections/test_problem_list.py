@@ -8,13 +8,12 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
+from rectify.bootstrap import House
 from rectify.domain.errors import NotAllowed
-from rectify.domain.evidence import FileBlobStore
 from rectify.domain.finding import RectificationClass
 from rectify.domain.identity import Principal, Role, acting_as
 from rectify.projections import queries
 from rectify.projections.figures import figures
-from rectify.projections.store import Store
 from rectify.projections.timeline import finding_timeline
 
 BUREAU = Principal("bureau-test", Role.BUREAU)
@@ -24,13 +23,11 @@ OTHER = Principal("d2-user", Role.DEPARTMENT, "D2")
 ISSUED = date(2025, 3, 1)
 
 
-def setup(store: Store, tmp_path: object) -> None:
-    app = store.app
-    app.set_blob_store(FileBlobStore(tmp_path / "blobs"))  # type: ignore[operator]
+def setup(house: House, tmp_path: object) -> None:
     with acting_as(BUREAU):
-        app.save_all(app.department_for("D1", "甲局", None))
-        app.save_all(app.department_for("D1-U", "甲局下属单位", "D1"))
-        app.save_all(app.department_for("D2", "乙局", None))
+        house.services.app.save_all(house.services.app.department_for("D1", "甲局", None))
+        house.services.app.save_all(house.services.app.department_for("D1-U", "甲局下属单位", "D1"))
+        house.services.app.save_all(house.services.app.department_for("D2", "乙局", None))
         for ref, dept, unit, amount in (
             ("D1/2024/01", "D1", None, Decimal("100.50")),
             ("D1/2024/02", "D1", "D1-U", Decimal("300")),
@@ -38,7 +35,7 @@ def setup(store: Store, tmp_path: object) -> None:
             ("D1/2024/04", "D1", None, Decimal("7")),
             ("D2/2024/01", "D2", None, Decimal("50")),
         ):
-            app.record_finding(
+            house.findings.record_finding(
                 ref=ref,
                 department_code=dept,
                 unit_code=unit,
@@ -48,34 +45,34 @@ def setup(store: Store, tmp_path: object) -> None:
                 description="预算编制不够精细",
                 amount=amount,
             )
-            app.issue_finding(
+            house.findings.issue_finding(
                 ref,
                 rectification_class=RectificationClass.IMMEDIATE,
                 requirements="按要求整改",
                 issued_on=ISSUED,
                 due=date(2025, 4, 1),
             )
-        app.withdraw_finding("D1/2024/04", "误记")
-        app.extend_deadline("D1/2024/03", date(2025, 6, 30), "需财政配合")
+        house.findings.withdraw_finding("D1/2024/04", "误记")
+        house.findings.extend_deadline("D1/2024/03", date(2025, 6, 30), "需财政配合")
     evidence = tmp_path / "proof.txt"  # type: ignore[operator]
     evidence.write_text("整改报告", encoding="utf-8")
     with acting_as(DEPT):
-        app.record_measures("D1/2024/01", "细化测算")
-        app.name_responsible_person("D1/2024/01", "张三")
-        app.report_progress("D1/2024/01", "已完成", 100, date(2025, 3, 20))
-        eid = app.submit_evidence(
+        house.findings.record_measures("D1/2024/01", "细化测算")
+        house.findings.name_responsible_person("D1/2024/01", "张三")
+        house.findings.report_progress("D1/2024/01", "已完成", 100, date(2025, 3, 20))
+        eid = house.evidence.submit_evidence(
             evidence, effective_date=date(2025, 3, 20), finding_ref="D1/2024/01"
         )
-        app.request_closure("D1/2024/01", [eid])
+        house.findings.request_closure("D1/2024/01", [eid])
     with acting_as(BUREAU):
-        app.close_finding("D1/2024/01", "材料齐全")
-        app.carry_over_finding("D1/2024/02", 2025, "跨年度整改")
-    store.catch_up()
+        house.findings.close_finding("D1/2024/01", "材料齐全")
+        house.findings.carry_over_finding("D1/2024/02", 2025, "跨年度整改")
+    house.store.catch_up()
 
 
-def test_lifecycle_columns_and_timeline(store: Store, tmp_path: object) -> None:
-    setup(store, tmp_path)
-    with store.engine.connect() as conn:
+def test_lifecycle_columns_and_timeline(house: House, tmp_path: object) -> None:
+    setup(house, tmp_path)
+    with house.store.engine.connect() as conn:
         detail = queries.finding_detail(conn, "D1/2024/01", principal=BUREAU)
         f = detail.finding
         assert (f.status, f.responsible_person, f.progress_percent) == ("closed", "张三", 100)
@@ -103,9 +100,9 @@ def test_lifecycle_columns_and_timeline(store: Store, tmp_path: object) -> None:
         assert len(n) == 5 * 2 + 6 + 1 + 1 + 1
 
 
-def test_overdue_and_filters(store: Store, tmp_path: object) -> None:
-    setup(store, tmp_path)
-    with store.engine.connect() as conn:
+def test_overdue_and_filters(house: House, tmp_path: object) -> None:
+    setup(house, tmp_path)
+    with house.store.engine.connect() as conn:
 
         def refs(**kw: object) -> list[str]:
             return [f.ref for f in queries.list_findings(conn, principal=BUREAU, **kw)]  # type: ignore[arg-type]
@@ -136,9 +133,9 @@ def test_overdue_and_filters(store: Store, tmp_path: object) -> None:
             queries.finding_detail(conn, "D1/2024/01", principal=OTHER)
 
 
-def test_figures(store: Store, tmp_path: object) -> None:
-    setup(store, tmp_path)
-    with store.engine.connect() as conn:
+def test_figures(house: House, tmp_path: object) -> None:
+    setup(house, tmp_path)
+    with house.store.engine.connect() as conn:
         rows = figures(conn, principal=BUREAU, today=date(2025, 7, 1))
         by_key = {(r.department_code, r.year): r for r in rows}
         d1 = by_key[("D1", 2024)]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import Connection, func, select, update
 
+from rectify.bootstrap import House
 from rectify.domain.errors import InvalidInput
 from rectify.projections import seal
 from rectify.projections.projector import RawEvent, as_bytes
@@ -13,10 +14,10 @@ from tests.projections.test_store import record_sample
 
 
 @pytest.fixture
-def sealed(store: Store, bureau: object) -> Store:
-    record_sample(store, 5)  # 6 events
-    store.catch_up()
-    return store
+def sealed(house: House, bureau: object) -> Store:
+    record_sample(house, 5)  # 6 events
+    house.catch_up()
+    return house.store
 
 
 def verify(store: Store, checkpoint: seal.Checkpoint | None = None) -> seal.VerifyResult:
@@ -75,8 +76,9 @@ def test_event_replaced_under_a_freed_id_is_named(sealed: Store) -> None:
     assert verify(sealed).first_bad_id == 3
 
 
-def test_event_inserted_into_a_gap_is_named(store: Store, bureau: object) -> None:
-    record_sample(store, 5)
+def test_event_inserted_into_a_gap_is_named(house: House, bureau: object) -> None:
+    record_sample(house, 5)
+    store = house.store
     with store.engine.begin() as conn:
         row = conn.execute(select(store.events).where(store.events.c.id == 6)).one()
         conn.execute(seal.seal_links.delete().where(seal.seal_links.c.notification_id == 6))

@@ -7,21 +7,21 @@ from typing import Any
 import pytest
 from sqlalchemy import select, text
 
-from rectify.domain.application import RectifyApp, finding_fields
+from rectify.bootstrap import House, open_house
+from rectify.domain.application import finding_fields
 from rectify.domain.department import Department
 from rectify.domain.errors import ConcurrencyConflict, StoreError
 from rectify.domain.finding import Finding
 from rectify.projections import queries
 from rectify.projections.catalog import all_projectors
-from rectify.projections.store import Store, alembic_check, open_store
+from rectify.projections.store import alembic_check, open_store
 
 
-def record_sample(store: Store, n_findings: int = 3) -> None:
-    app = store.app
-    app.save_all(app.department_for("D1", "甲局", None))
+def record_sample(house: House, n_findings: int = 3) -> None:
+    house.services.app.save_all(house.services.app.department_for("D1", "甲局", None))
     for i in range(n_findings):
-        app.save_all(
-            app.new_finding(
+        house.services.app.save_all(
+            house.findings.new_finding(
                 **finding_fields(
                     ref=f"D1/2024/{i:02d}", department_code="D1", fiscal_year=2024,
                     category="预算管理", title=f"问题{i}", description="说明",
@@ -30,10 +30,10 @@ def record_sample(store: Store, n_findings: int = 3) -> None:
         )
 
 
-def snapshot(store: Store) -> dict[str, list[Any]]:
+def snapshot(house: House) -> dict[str, list[Any]]:
     """Every rebuildable read model's rows, ordered, minus nothing."""
     out: dict[str, list[Any]] = {}
-    with store.engine.connect() as conn:
+    with house.store.engine.connect() as conn:
         for projector in all_projectors():
             if not projector.rebuildable:
                 continue
@@ -43,69 +43,69 @@ def snapshot(store: Store) -> dict[str, list[Any]]:
     return out
 
 
-def test_append_and_read_back(store: Store, bureau: object) -> None:
-    record_sample(store)
-    finding = store.app.get_finding("D1/2024/01")
+def test_append_and_read_back(house: House, bureau: object) -> None:
+    record_sample(house)
+    finding = house.findings.get_finding("D1/2024/01")
     assert finding.title == "问题1"
     assert finding.department_code == "D1"
-    events = store.app.repository.event_store.get(Finding.create_id("D1/2024/01"))
+    events = house.store.app.repository.event_store.get(Finding.create_id("D1/2024/01"))
     [recorded] = list(events)
     assert recorded.actor == "bureau-test"  # type: ignore[attr-defined]
 
 
-def test_optimistic_concurrency_conflict(store: Store, bureau: object) -> None:
-    record_sample(store, 0)
+def test_optimistic_concurrency_conflict(house: House, bureau: object) -> None:
+    record_sample(house, 0)
     # A second application on the same database: two users acting at once.
-    other = RectifyApp(env={"SQLALCHEMY_URL": store.url.render_as_string(hide_password=False)})
+    other = open_house(house.store.url.render_as_string(hide_password=False))
     try:
-        mine = store.app.get_department("D1")
-        theirs = other.get_department("D1")
+        mine = house.services.app.get_department("D1")
+        theirs = other.services.app.get_department("D1")
         theirs.rename("乙局", reason="更名")
-        other.save_all(theirs)
+        other.services.app.save_all(theirs)
         mine.rename("丙局", reason="更名")
         with pytest.raises(ConcurrencyConflict):
-            store.app.save_all(mine)
+            house.services.app.save_all(mine)
     finally:
         other.close()
-    assert store.app.get_department("D1").name == "乙局"
+    assert house.services.app.get_department("D1").name == "乙局"
 
 
-def test_projection_catch_up_is_incremental(store: Store, bureau: object) -> None:
-    record_sample(store, 2)
-    assert store.catch_up() == 3
-    assert store.catch_up() == 0
-    record_sample_more = store.app.new_finding(
+def test_projection_catch_up_is_incremental(house: House, bureau: object) -> None:
+    record_sample(house, 2)
+    assert house.store.catch_up() == 3
+    assert house.store.catch_up() == 0
+    record_sample_more = house.findings.new_finding(
         **finding_fields(ref="D1/2024/09", department_code="D1", fiscal_year=2024,
                          category="资产管理", title="新问题", description="")
     )
-    store.app.save_all(record_sample_more)
-    assert store.catch_up() == 1
-    with store.engine.connect() as conn:
+    house.services.app.save_all(record_sample_more)
+    assert house.store.catch_up() == 1
+    with house.store.engine.connect() as conn:
         refs = [f.ref for f in queries.list_findings(conn)]
         assert refs == ["D1/2024/00", "D1/2024/01", "D1/2024/09"]
         assert [f.ref for f in queries.list_findings(conn, after="D1/2024/00", limit=1)] == ["D1/2024/01"]
         assert queries.list_findings(conn)[0].department_name == "甲局"
 
 
-def test_rebuild_equals_incremental(store: Store, bureau: object) -> None:
-    record_sample(store, 7)
-    department = store.app.get_department("D1")
+def test_rebuild_equals_incremental(house: House, bureau: object) -> None:
+    record_sample(house, 7)
+    department = house.services.app.get_department("D1")
     department.rename("甲局（新）", reason="机构改革")
-    store.app.save_all(department)
-    store.runner.catch_up(batch_size=2)
-    incremental = snapshot(store)
+    house.services.app.save_all(department)
+    house.store.runner.catch_up(batch_size=2)
+    incremental = snapshot(house)
     progress: list[tuple[int, int]] = []
-    replayed = store.runner.rebuild(batch_size=3, progress=lambda d, h: progress.append((d, h)))
+    replayed = house.store.runner.rebuild(batch_size=3, progress=lambda d, h: progress.append((d, h)))
     assert replayed == 9
-    assert snapshot(store) == incremental
+    assert snapshot(house) == incremental
     assert progress[-1] == (9, 9)
     assert incremental["departments"][0][2] == "甲局（新）"
 
 
-def test_runner_batches_are_transactions(store: Store, bureau: object) -> None:
-    record_sample(store, 4)
-    store.runner.catch_up(batch_size=2)
-    with store.engine.connect() as conn:
+def test_runner_batches_are_transactions(house: House, bureau: object) -> None:
+    record_sample(house, 4)
+    house.store.runner.catch_up(batch_size=2)
+    with house.store.engine.connect() as conn:
         positions = dict(conn.execute(text("select name, position from projection_positions")).tuples().all())
     assert set(positions) == {p.name for p in all_projectors()}
     assert set(positions.values()) == {5}
@@ -124,10 +124,10 @@ def test_migrations_from_empty_and_alembic_check(db_url: str) -> None:
     open_store(db_url).close()
 
 
-def test_database_from_a_newer_version_is_refused(store: Store) -> None:
-    with store.engine.begin() as conn:
+def test_database_from_a_newer_version_is_refused(house: House) -> None:
+    with house.store.engine.begin() as conn:
         conn.execute(text("update alembic_version set version_num = '9999_future'"))
-    url = store.url.render_as_string(hide_password=False)
+    url = house.store.url.render_as_string(hide_password=False)
     with pytest.raises(StoreError, match="更新版本"):
         open_store(url)
     with pytest.raises(StoreError, match="更新版本"):

@@ -5,23 +5,33 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 
 from platformdirs import user_data_dir
 
-from rectify.bootstrap import login
-from rectify.domain.application import RectifyApp
-from rectify.domain.clock import Clock, SystemClock
+from rectify.bootstrap import checkpoints, login
+from rectify.bootstrap.queries import Queries
+from rectify.domain.clock import Clock, FixedClock, SystemClock
 from rectify.domain.deadlines import DeadlinePolicy
 from rectify.domain.errors import InvalidInput
 from rectify.domain.evidence import DEFAULT_MAX_SIZE, FileBlobStore
 from rectify.domain.identity import Principal, acting_as
+from rectify.domain.parsing import parse_date
+from rectify.domain.services import (
+    EvaluationService,
+    EvidenceService,
+    FindingService,
+    PeopleService,
+    Services,
+)
 from rectify.projections.store import Store, describe, open_store
 
 BLOB_DIR_ENV = "RECTIFY_BLOB_DIR"
 MAX_BYTES_ENV = "RECTIFY_EVIDENCE_MAX_BYTES"
+# Fixes the house clock's day: reproducible overdue figures, reports as of a day.
+TODAY_ENV = "RECTIFY_TODAY"
 
 
 def blob_dir_for(store: Store) -> Path:
@@ -50,33 +60,40 @@ def evidence_max_size() -> int:
     return limit
 
 
+def clock_from_environment() -> Clock:
+    day = parse_date(os.environ.get(TODAY_ENV) or None, TODAY_ENV)
+    return FixedClock.on(day) if day is not None else SystemClock()
+
+
 @dataclass
 class House:
     store: Store
     clock: Clock
-    policy: DeadlinePolicy = field(default_factory=DeadlinePolicy)
+    policy: DeadlinePolicy
+    services: Services
 
-    # -- the application services ---------------------------------------------------
-
-    @property
-    def app(self) -> RectifyApp:
-        return self.store.app
+    # -- the application services (one RectifyApp underneath) --------------------------
 
     @property
-    def findings(self) -> RectifyApp:
-        return self.store.app
+    def findings(self) -> FindingService:
+        return self.services.findings
 
     @property
-    def evaluations(self) -> RectifyApp:
-        return self.store.app
+    def evaluations(self) -> EvaluationService:
+        return self.services.evaluations
 
     @property
-    def evidence(self) -> RectifyApp:
-        return self.store.app
+    def evidence(self) -> EvidenceService:
+        return self.services.evidence
 
     @property
-    def people(self) -> RectifyApp:
-        return self.store.app
+    def people(self) -> PeopleService:
+        return self.services.people
+
+    @property
+    def queries(self) -> Queries:
+        """Read models, scoped to the acting principal, "today" from the clock."""
+        return Queries(self.store.engine, self.clock)
 
     @property
     def label(self) -> str:
@@ -109,6 +126,14 @@ class House:
             yield principal
         if catch_up:
             self.catch_up()
+        # Outside the database, so a later cut-off tail fails `verify` (checkpoints.py).
+        checkpoints.save(self.store, self.clock.now())
+
+    @contextmanager
+    def session(self, *, catch_up: bool = True) -> Iterator[Principal]:
+        """`acting` as whoever is logged in (principal_from_environment)."""
+        with self.acting(self.principal_from_environment(), catch_up=catch_up) as principal:
+            yield principal
 
     def _now(self) -> int:
         return int(self.clock.now().timestamp())
@@ -141,15 +166,17 @@ def open_house(
     """Open the store at `url` (else RECTIFY_DB, else the default file) and wire it."""
     store = open_store(url, create=create)
     try:
-        house = House(store=store, clock=clock or SystemClock(), policy=policy or DeadlinePolicy())
-        app = store.app
-        app.deadline_policy = house.policy
-        app.clock = house.clock
-        app.evidence_max_size = evidence_max_size()
-        app.set_blob_store(
-            FileBlobStore(blob_dir or blob_dir_for(store), max_size=app.evidence_max_size)
+        clock = clock or clock_from_environment()
+        policy = policy or DeadlinePolicy()
+        max_size = evidence_max_size()
+        services = Services.build(
+            store.app,
+            clock=clock,
+            policy=policy,
+            blob_store=FileBlobStore(blob_dir or blob_dir_for(store), max_size=max_size),
+            evidence_max_size=max_size,
         )
     except BaseException:
         store.close()
         raise
-    return house
+    return House(store=store, clock=clock, policy=policy, services=services)

@@ -9,10 +9,10 @@ import secrets
 from importlib import resources
 from pathlib import Path
 
-from rectify.bootstrap import House
+from rectify.bootstrap import House, open_house
 from rectify.cli import findings_command
-from rectify.cli.context import opened, session
 from rectify.cli.output import console
+from rectify.cli.parser import ChineseArgumentParser, add_commands
 from rectify.reports.checker import check_package
 from rectify.reports.importer import import_package
 from rectify.reports.package import load_package
@@ -35,12 +35,12 @@ def example_packages() -> list[Path]:
 
 def run_demo(args: argparse.Namespace) -> int:
     packages = [load_package(path) for path in example_packages()]
-    with opened(create=True) as house:
+    with open_house(create=True) as house:
         if not house.people.has_users():
             _bootstrap_demo_user(house)
-        with session(house):
+        with house.session() as principal:
             for package in packages:
-                result = import_package(house.app, package)
+                result = import_package(house.services, package)
                 console.print(f"导入 {result.evaluation_key}：新增事件 {result.events} 个")
         console.print()
         console.print("[bold]评价状态[/]")
@@ -55,11 +55,26 @@ def run_demo(args: argparse.Namespace) -> int:
                 f"核查发现 {failing} 处问题（rectify check 查看明细）；问题清单 {len(package.findings)} 项"
             )
         console.print()
+        where = house.label
     # Parse real arguments so the listing gets every option's default.
-    parser = argparse.ArgumentParser(prog="rectify")
-    findings_command.register(parser.add_subparsers())
+    parser = ChineseArgumentParser(prog="rectify")
+    findings_command.register(add_commands(parser))
     listing = parser.parse_args(["findings", "list"])
-    return int(listing.func(listing))
+    code = int(listing.func(listing))
+    console.print()
+    console.print(f"库：{where}（RECTIFY_DB 可指定别的库）")
+    console.print(f"当前登录：{principal.name}（财政局）")
+    console.print(NEXT_STEPS)
+    return code
+
+
+NEXT_STEPS = """接下来可以试试：
+  rectify findings show WB-GXJ/2024/01        查看一个问题及其整改过程
+  rectify findings issue WB-GXJ/2024/01 --class immediate --requirements "30 日内整改"
+                                              下发问题（整改时限按政策默认）
+  rectify evaluation show WB-GXJ/2024/department   指标、得分与等级
+  rectify check 评价包.json                    核查一个评价包
+  rectify --help                              全部命令"""
 
 
 def _bootstrap_demo_user(house: House) -> None:

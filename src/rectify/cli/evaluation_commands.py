@@ -8,15 +8,16 @@ from __future__ import annotations
 
 import argparse
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from rich.table import Table
 
-from rectify.cli.context import opened, session
+from rectify.bootstrap import open_house
 from rectify.cli.output import console, print_json
 from rectify.domain.errors import InvalidInput, NotFound
 from rectify.domain.evaluation import STAGE_LABELS, Scorecard, ScoreStage
+from rectify.domain.parsing import parse_amount, parse_date
 from rectify.domain.scoring import Interval
 from rectify.projections import evaluations as queries
 
@@ -25,19 +26,20 @@ STAGES = {s.value: s for s in ScoreStage}
 
 def _decimal(text: str) -> Decimal:
     try:
-        value = Decimal(text)
-    except InvalidOperation:
-        raise argparse.ArgumentTypeError(f"不是数字：{text!r}") from None
-    if not value.is_finite():
-        raise argparse.ArgumentTypeError(f"不是有限数字：{text!r}")
+        value = parse_amount(text, "数值")
+    except InvalidInput as exc:
+        raise argparse.ArgumentTypeError(exc.message) from None
+    assert value is not None
     return value
 
 
 def _date(text: str) -> date:
     try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"日期应为 YYYY-MM-DD：{text!r}") from None
+        value = parse_date(text, "日期")
+    except InvalidInput as exc:
+        raise argparse.ArgumentTypeError(exc.message) from None
+    assert value is not None
+    return value
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -142,7 +144,7 @@ def scorecard_json(card: Scorecard) -> dict[str, Any]:
 
 def run_show(args: argparse.Namespace) -> int:
     stage = STAGES[args.stage] if args.stage else None
-    with opened() as house:
+    with open_house() as house:
         card = house.evaluations.scorecard(args.key, version=args.version, as_of=args.as_of, stage=stage)
     if args.json:
         print_json(scorecard_json(card))
@@ -183,7 +185,7 @@ def _history(conn: Any, args: argparse.Namespace) -> list[queries.ScoreChange]:
 
 
 def run_history(args: argparse.Namespace) -> int:
-    with opened() as house:
+    with open_house() as house:
         house.catch_up()
         with house.store.engine.connect() as conn:
             rows = _history(conn, args)
@@ -212,7 +214,7 @@ def run_history(args: argparse.Namespace) -> int:
 
 
 def run_set(args: argparse.Namespace) -> int:
-    with opened() as house, session(house):
+    with open_house() as house, house.session():
         changed = house.evaluations.set_score(
             args.key,
             args.code,
@@ -233,7 +235,7 @@ def run_set(args: argparse.Namespace) -> int:
 
 
 def run_compare(args: argparse.Namespace) -> int:
-    with opened() as house:
+    with open_house() as house:
         house.catch_up()
         with house.store.engine.connect() as conn:
             points = queries.compare(conn, args.department, args.indicator)
@@ -257,7 +259,7 @@ def run_compare(args: argparse.Namespace) -> int:
 def run_adjust(args: argparse.Namespace) -> int:
     if args.amount == 0:
         raise InvalidInput("调整金额不能为 0")
-    with opened() as house, session(house):
+    with open_house() as house, house.session():
         budget = house.evaluations.adjust_budget(
             args.department,
             args.year,

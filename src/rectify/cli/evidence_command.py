@@ -9,9 +9,9 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from rectify.cli.context import opened, session
-from rectify.cli.findings_command import parse_date, parse_uuid
+from rectify.bootstrap import open_house
 from rectify.cli.output import console, print_json
+from rectify.domain.parsing import parse_date, parse_uuid
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -37,7 +37,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 def run_submit(args: argparse.Namespace) -> int:
     effective = parse_date(args.effective_date, "材料所属日期")
     assert effective is not None
-    with opened() as house, session(house):
+    with open_house() as house, house.session():
         evidence_id = house.evidence.submit_evidence(
             args.file,
             effective_date=effective,
@@ -54,7 +54,7 @@ def run_submit(args: argparse.Namespace) -> int:
 
 def run_show(args: argparse.Namespace) -> int:
     evidence_id = parse_uuid(args.id, "佐证材料编号")
-    with opened() as house, session(house):
+    with open_house() as house, house.session():
         evidence = house.evidence.get_evidence(evidence_id)
         house.evidence.evidence_content(evidence_id)  # raises if missing or altered
     data = {

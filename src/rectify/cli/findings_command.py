@@ -8,20 +8,19 @@ Queries are scoped to the user too: a department user sees only its own findings
 from __future__ import annotations
 
 import argparse
-import os
 from collections.abc import Callable
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any, TypeAlias
-from uuid import UUID
 
 from rich.table import Table
 
-from rectify.cli.context import opened, session
+from rectify.bootstrap import House, open_house
+from rectify.cli import output
 from rectify.cli.output import console, print_json
-from rectify.domain.errors import InvalidInput
 from rectify.domain.finding import Finding, RectificationClass
 from rectify.domain.identity import Principal
+from rectify.domain.parsing import parse_amount, parse_date, parse_int, parse_uuid
 from rectify.projections import queries
 from rectify.projections.figures import Figures, figures
 
@@ -50,7 +49,6 @@ DONE_LABELS = {
     "withdraw": "撤销",
     "link-repeat": "关联屡查屡犯",
 }
-TODAY_ENV = "RECTIFY_TODAY"  # for reproducible overdue figures (tests, reports as of a day)
 
 SubParsers: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
 
@@ -58,46 +56,9 @@ SubParsers: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
 # -- parsing helpers (one Chinese line, never an argparse usage dump) -------------------
 
 
-def parse_date(text: str | None, what: str) -> date | None:
-    if text is None:
-        return None
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        raise InvalidInput(f"{what} {text!r} 不是 YYYY-MM-DD 格式的日期") from None
-
-
-def parse_int(text: str | None, what: str) -> int | None:
-    if text is None:
-        return None
-    try:
-        return int(text.strip())
-    except ValueError:
-        raise InvalidInput(f"{what} {text!r} 不是整数") from None
-
-
-def parse_amount(text: str | None) -> Decimal | None:
-    if text is None:
-        return None
-    try:
-        value = Decimal(text.strip())
-    except InvalidOperation:
-        raise InvalidInput(f"涉及金额 {text!r} 不是数字") from None
-    if not value.is_finite():
-        raise InvalidInput(f"涉及金额 {text!r} 不是有限数字")
-    return value
-
-
-def parse_uuid(text: str, what: str) -> UUID:
-    try:
-        return UUID(text.strip())
-    except ValueError:
-        raise InvalidInput(f"{what} {text!r} 不是有效的编号（UUID）") from None
-
-
-def today_from(args: argparse.Namespace) -> date:
-    given = getattr(args, "today", None) or os.environ.get(TODAY_ENV)
-    return parse_date(given, "今天的日期") or date.today()
+def today_from(args: argparse.Namespace, house: House) -> date:
+    """--today, else the house clock (RECTIFY_TODAY fixes it: see rectify.bootstrap)."""
+    return parse_date(getattr(args, "today", None), "今天的日期") or house.clock.today()
 
 
 # -- registration -----------------------------------------------------------------------
@@ -260,7 +221,7 @@ def _register_actions(fsub: SubParsers) -> None:
     lt.set_defaults(
         func=_action(
             lambda app, a: app.accept_long_term(
-                a.ref, parse_date(a.re_review, "复核日期"), a.reason, today_from(a)
+                a.ref, parse_date(a.re_review, "复核日期"), a.reason, parse_date(a.today, "今天的日期")
             )
         )
     )
@@ -297,7 +258,7 @@ Change = Callable[[Any, argparse.Namespace], Finding]
 
 def _action(change: Change) -> Callable[[argparse.Namespace], int]:
     def run(args: argparse.Namespace) -> int:
-        with opened() as house, session(house):
+        with open_house() as house, house.session():
             finding = change(house.findings, args)
         done = DONE_LABELS.get(args.findings_command, args.findings_command)
         console.print(f"问题 {finding.ref}：已{done}，当前状态「{finding.status_label}」")
@@ -330,7 +291,7 @@ def run_record(args: argparse.Namespace) -> int:
     assert year is not None
     amount = parse_amount(args.amount)
     due = parse_date(args.due, "整改时限")
-    with opened() as house, session(house):
+    with open_house() as house, house.session():
         house.findings.record_finding(
             ref=args.ref,
             department_code=args.department,
@@ -356,7 +317,7 @@ def run_issue(args: argparse.Namespace) -> int:
     due = parse_date(args.due, "整改时限")
     re_review = parse_date(args.re_review, "复核日期")
     issued_on = parse_date(args.on, "下发日期")
-    with opened() as house, session(house):
+    with open_house() as house, house.session():
         finding = house.findings.issue_finding(
             args.ref,
             rectification_class=RectificationClass(args.klass),
@@ -381,8 +342,8 @@ def run_issue(args: argparse.Namespace) -> int:
 
 def run_list(args: argparse.Namespace) -> int:
     year = parse_int(args.year, "年度")
-    today = today_from(args)
-    with opened() as house, session(house) as principal:
+    with open_house() as house, house.session() as principal:
+        today = today_from(args, house)
         house.catch_up()
         with house.store.engine.connect() as conn:
             rows = queries.list_findings(
@@ -405,19 +366,21 @@ def run_list(args: argparse.Namespace) -> int:
     if not rows:
         console.print("没有符合条件的问题")
         return 0
-    table = Table(title="问题清单", show_lines=False)
-    for header in ("编号", "年度", "部门", "类别", "问题", "金额", "整改类别", "状态", "整改时限"):
-        table.add_column(header, overflow="fold", no_wrap=header == "编号")
+    # Department and category go under the title, so the table fits 80 columns.
+    table = output.table(
+        "问题清单",
+        ("编号", "年度", "问题（部门 · 类别）", "金额", "整改类别", "状态", "整改时限"),
+        codes=("编号", "年度", "金额", "整改类别", "状态", "整改时限"),
+    )
     for f in rows:
         amount = f"{f.amount}{f.amount_unit or ''}" if f.amount is not None else "—"
         years = str(f.fiscal_year) + (f"→{f.last_carried_year}" if f.last_carried_year else "")
         due = f.due.isoformat() if f.due else "—"
+        owner = " · ".join(x for x in (f.department_name or f.department_code, f.category) if x)
         table.add_row(
             f.ref,
             years,
-            f.department_name or f.department_code,
-            f.category,
-            f.title,
+            f"{f.title}\n[dim]{owner}[/]",
             amount,
             CLASS_LABELS.get(f.rectification_class or "", "—"),
             STATUS_LABELS.get(f.status, f.status),
@@ -479,8 +442,8 @@ def _plain(value: Any) -> str:
 
 
 def run_show(args: argparse.Namespace) -> int:
-    today = today_from(args)
-    with opened() as house, session(house) as principal:
+    with open_house() as house, house.session() as principal:
+        today = today_from(args, house)
         house.catch_up()
         with house.store.engine.connect() as conn:
             detail = queries.finding_detail(conn, args.ref, principal=principal, today=today)
@@ -493,8 +456,8 @@ def run_show(args: argparse.Namespace) -> int:
 
 def run_figures(args: argparse.Namespace) -> int:
     year = parse_int(args.year, "年度")
-    today = today_from(args)
-    with opened() as house, session(house) as principal:
+    with open_house() as house, house.session() as principal:
+        today = today_from(args, house)
         house.catch_up()
         with house.store.engine.connect() as conn:
             rows = figures(

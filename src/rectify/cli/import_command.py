@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from rectify.cli.context import opened, session
+from rectify.bootstrap import open_house
 from rectify.cli.output import console, print_json
 from rectify.domain.evaluation import STAGE_LABELS, ScoreStage
 from rectify.reports.evaluation_import import REIMPORT_REASON
@@ -28,8 +28,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 def run_import(args: argparse.Namespace) -> int:
     package = load_package(args.file)  # validate fully before opening the store
-    with opened() as house, session(house):
-        result = import_package(house.app, package)
+    with open_house() as house, house.session():
+        result = import_package(house.services, package)
     if args.json:
         print_json(result)
         return 0

@@ -11,14 +11,15 @@ from rectify import __version__
 from rectify.cli import (
     check_command,
     demo_command,
-    evidence_command,
     evaluation_commands,
+    evidence_command,
     findings_command,
     import_command,
     store_commands,
     user_commands,
 )
 from rectify.cli.output import error
+from rectify.cli.parser import ChineseArgumentParser, add_commands
 from rectify.domain.errors import RectifyError
 
 DESCRIPTION = """rectify：绩效评价与问题整改跟踪（事件溯源）。
@@ -28,13 +29,11 @@ DESCRIPTION = """rectify：绩效评价与问题整改跟踪（事件溯源）�
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="rectify",
-        description=DESCRIPTION,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+    parser = ChineseArgumentParser(prog="rectify", description=DESCRIPTION)
+    parser.add_argument(
+        "--version", action="version", version=f"rectify {__version__}", help="显示版本并退出"
     )
-    parser.add_argument("--version", action="version", version=f"rectify {__version__}")
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    sub = add_commands(parser, dest="command", required=True, metavar="COMMAND")
     for module in _command_modules():
         module.register(sub)
     return parser

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterable
 from dataclasses import asdict, is_dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
 from typing import Any
 
+from rich import box
 from rich.console import Console
+from rich.table import Table
 
 console = Console(highlight=False, soft_wrap=True)
 err_console = Console(stderr=True, highlight=False)
@@ -42,3 +45,20 @@ def print_json(data: Any) -> None:
 
 def error(message: str) -> None:
     err_console.print(f"[bold red]错误[/]：{message}", markup=True, soft_wrap=True)
+
+
+def table(title: str, headers: Iterable[str], *, codes: Iterable[str] = ()) -> Table:
+    """A table that stays readable at 80 columns: long text wraps, codes never do.
+
+    `codes` name the columns holding codes, dates, amounts and states: kept on one line.
+    """
+    fixed = set(codes)
+    out = Table(
+        title=title, box=box.SIMPLE_HEAD, padding=(0, 1), collapse_padding=True, pad_edge=False
+    )
+    for header in headers:
+        if header in fixed:
+            out.add_column(header, no_wrap=True)
+        else:
+            out.add_column(header, overflow="fold")
+    return out

@@ -7,8 +7,7 @@ import os
 
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from rectify.bootstrap import checkpoints
-from rectify.cli.context import opened
+from rectify.bootstrap import checkpoints, open_house
 from rectify.cli.output import console, error, print_json
 from rectify.cli.prompts import read_new_password
 from rectify.domain.errors import InvalidInput
@@ -60,7 +59,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def run_init(args: argparse.Namespace) -> int:
-    with opened(create=True) as house:
+    with open_house(create=True) as house:
         applied = house.catch_up()
         console.print(f"库已就绪：{house.label}（追上 {applied} 个事件）")
         if checkpoints.current(house.store).position == 0:
@@ -68,6 +67,11 @@ def run_init(args: argparse.Namespace) -> int:
             if retired is not None:
                 console.print(f"[yellow]库是空的：此前的检查点文件已改名为 {retired}（若库不是你刚重建的，请立即核查）[/]")
         if house.people.has_users():
+            if args.user:
+                console.print(
+                    f"库中已有用户，未创建用户 {args.user}；"
+                    "请由财政局用户登录后用 `rectify user add` 添加"
+                )
             return 0
         name = (args.user or os.environ.get("RECTIFY_USER") or "").strip()
         if not name:
@@ -82,13 +86,13 @@ def run_init(args: argparse.Namespace) -> int:
 
 
 def run_upgrade(args: argparse.Namespace) -> int:
-    with opened(create=True) as house:
+    with open_house(create=True) as house:
         console.print(f"架构已是最新：{house.label}")
     return 0
 
 
 def run_rebuild(args: argparse.Namespace) -> int:
-    with opened() as house, Progress(
+    with open_house() as house, Progress(
         TextColumn("重建读模型"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
         console=console, transient=False,
     ) as bar:
@@ -104,7 +108,7 @@ def run_rebuild(args: argparse.Namespace) -> int:
 
 def run_verify(args: argparse.Namespace) -> int:
     expected = seal.Checkpoint.parse(args.checkpoint) if args.checkpoint else None
-    with opened() as house:
+    with open_house() as house:
         source = "--checkpoint 给出"
         if expected is None and not args.no_checkpoint:
             expected = checkpoints.furthest(house.store)
@@ -127,7 +131,7 @@ def run_verify(args: argparse.Namespace) -> int:
 
 
 def run_checkpoint(args: argparse.Namespace) -> int:
-    with opened() as house:
+    with open_house() as house:
         house.catch_up()
         point = checkpoints.save(house.store, house.clock.now())
         console.print(str(point))

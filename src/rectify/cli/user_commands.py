@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 
-from rectify.cli.context import opened, session
+from rectify.bootstrap import open_house
 from rectify.cli.output import console
 from rectify.cli.prompts import read_new_password, read_password
 from rectify.domain.errors import InvalidInput
@@ -41,7 +41,7 @@ def run_login(args: argparse.Namespace) -> int:
     name = (args.user or os.environ.get("RECTIFY_USER") or "").strip()
     if not name:
         raise InvalidInput("请用 --user 指定用户名")
-    with opened() as house:
+    with open_house() as house:
         principal = house.people.authenticate(name, read_password(args.password_stdin))
         path = house.remember_login(principal)
         house.catch_up()
@@ -50,14 +50,14 @@ def run_login(args: argparse.Namespace) -> int:
 
 
 def run_logout(args: argparse.Namespace) -> int:
-    with opened() as house:
+    with open_house() as house:
         removed = house.forget_login()
     console.print("已退出登录" if removed else "本库没有保存的登录会话")
     return 0
 
 
 def run_whoami(args: argparse.Namespace) -> int:
-    with opened() as house:
+    with open_house() as house:
         principal = house.principal_from_environment()
     bound = f"，部门 {principal.department}" if principal.department else ""
     console.print(f"{principal.name}（{ROLE_LABELS[principal.role.value]}{bound}）")
@@ -66,7 +66,7 @@ def run_whoami(args: argparse.Namespace) -> int:
 
 def run_user_add(args: argparse.Namespace) -> int:
     password = read_new_password(args.password_stdin, prompt=f"用户 {args.name} 的密码")
-    with opened() as house, session(house):
+    with open_house() as house, house.session():
         house.people.add_user(
             args.name, Role(args.role), password, args.display_name, department_code=args.department
         )

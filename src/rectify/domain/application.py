@@ -1,7 +1,8 @@
-"""The one eventsourcing Application: commands that load, change and save aggregates.
+"""The one eventsourcing Application: the event store and repository every service shares.
 
-Scope and role checks belong here (the application layer), so every entry point —
-CLI, TUI, scheduler, importer — goes through the same rules.
+It knows how to store and load (typed), nothing about who may do what: the
+application services in `rectify.domain.services` hold the commands and their checks,
+and `rectify.bootstrap` wires them to this one Application.
 """
 
 from __future__ import annotations
@@ -9,30 +10,27 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError, JSONTranscoder
 
-from rectify.domain.clock import Clock, SystemClock
 from rectify.domain.department import Department
 from rectify.domain.errors import ConcurrencyConflict, NotFound
 from rectify.domain.evaluation import ScoreStage
-from rectify.domain.evaluation_commands import EvaluationCommands
-from rectify.domain.evidence_commands import EvidenceCommands
-from rectify.domain.finding import Finding, FindingStatus, RectificationClass
-from rectify.domain.finding_commands import FindingCommands
+from rectify.domain.finding import FindingStatus, RectificationClass
 from rectify.domain.identity import Role
 from rectify.domain.transcodings import enum_transcoding, register_common
-from rectify.domain.user_commands import UserCommands
 
 APPLICATION_NAME = "rectify"  # ≤ 32 characters: the tracking column is that wide on PostgreSQL
 EVENTS_TABLE = f"{APPLICATION_NAME}_events"
 
+A = TypeVar("A", bound=Aggregate)
 
-class RectifyApp(FindingCommands, UserCommands, EvidenceCommands, EvaluationCommands, Application[UUID]):
+
+class RectifyApp(Application[UUID]):
     name = APPLICATION_NAME
     env: ClassVar[dict[str, str]] = {
         "PERSISTENCE_MODULE": "eventsourcing_sqlalchemy",
@@ -42,9 +40,6 @@ class RectifyApp(FindingCommands, UserCommands, EvidenceCommands, EvaluationComm
         "IS_SNAPSHOTTING_ENABLED": "no",
     }
 
-    # The composition root (rectify.bootstrap) replaces this with the house clock.
-    clock: Clock = SystemClock()
-
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
         register_common(transcoder)
@@ -52,8 +47,6 @@ class RectifyApp(FindingCommands, UserCommands, EvidenceCommands, EvaluationComm
         transcoder.register(enum_transcoding(RectificationClass, "rectification_class"))
         transcoder.register(enum_transcoding(Role, "role"))
         transcoder.register(enum_transcoding(ScoreStage, "score_stage"))
-
-    # -- plumbing -----------------------------------------------------------------
 
     def save_all(self, *aggregates: Aggregate) -> None:
         """Save atomically; a version clash means someone else acted first."""
@@ -64,42 +57,41 @@ class RectifyApp(FindingCommands, UserCommands, EvidenceCommands, EvaluationComm
                 "保存失败：同一对象已被他人修改，本次操作未记录，请重试"
             ) from exc
 
-    def get_or_none(self, aggregate_id: UUID) -> Any:
+    def find(self, aggregate_id: UUID, kind: type[A], version: int | None = None) -> A | None:
+        """The aggregate of that kind, or None when there is none (or another kind)."""
         try:
-            return self.repository.get(aggregate_id)
+            found: Aggregate = self.repository.get(aggregate_id, version=version)
         except AggregateNotFoundError:
             return None
+        return found if isinstance(found, kind) else None
+
+    def load(self, aggregate_id: UUID, kind: type[A], missing: str) -> A:
+        """The aggregate, or NotFound with the message `missing`."""
+        found = self.find(aggregate_id, kind)
+        if found is None:
+            raise NotFound(missing)
+        return found
+
+    # -- departments (every context needs them for scope) ------------------------------
 
     def get_department(self, code: str) -> Department:
-        department = self.get_or_none(Department.create_id(code))
-        if department is None:
-            raise NotFound(f"部门 {code} 不存在")
-        assert isinstance(department, Department)
-        return department
+        return self.load(Department.create_id(code), Department, f"部门 {code} 不存在")
 
-    def get_finding(self, ref: str) -> Finding:
-        finding = self.get_or_none(Finding.create_id(ref))
-        if finding is None:
-            raise NotFound(f"问题 {ref} 不存在")
-        assert isinstance(finding, Finding)
-        return finding
+    def find_department(self, code: str) -> Department | None:
+        return self.find(Department.create_id(code), Department)
 
-    # -- departments --------------------------------------------------------------
+    def parent_of(self, code: str) -> str | None:
+        """A unit's parent department code (None for a department, or unknown)."""
+        department = self.find(Department.create_id(code), Department)
+        return department.parent_code if department is not None else None
 
     def department_for(self, code: str, name: str, parent_code: str | None) -> Department:
         """The department, registered or renamed as needed (unsaved)."""
-        existing = self.get_or_none(Department.create_id(code))
+        existing = self.find(Department.create_id(code), Department)
         if existing is None:
             return Department(code=code, name=name, parent_code=parent_code)
-        assert isinstance(existing, Department)
         existing.rename(name, reason="名称以评价报告为准")
         return existing
-
-    # -- findings -----------------------------------------------------------------
-
-    def new_finding(self, **fields: Any) -> Finding:
-        Finding.validate_new(fields["ref"], fields["title"], fields.get("amount"))
-        return Finding(**fields)
 
 
 def finding_fields(

@@ -11,6 +11,12 @@ differences, each as a revision with the reason 重新导入 (re-import):
   lists that are not recorded yet → Adjusted (matched by line, amount, date, document).
 A score a later package no longer shows is kept (history is never deleted).
 
+Who may: importing at all is EVALUATION_PERMISSIONS["import_package"]; the budget as the
+report states it is BUDGET_PERMISSIONS["state_budget"]; every adjustment (listed, or the
+gap between a line's stated initial and adjusted figures) is checked like
+`budget adjust` (`check_budget_role`), so an evaluator's package that adjusts a budget
+is refused whole and records nothing.
+
 Scores per stage come from the leaf's `scores` list; the package's own stage gets
 `awarded`, the rule `inputs` and the `narrative`.
 """
@@ -24,9 +30,11 @@ from typing import Any
 
 from eventsourcing.domain import Aggregate
 
-from rectify.domain.application import RectifyApp
 from rectify.domain.budget import Budget
 from rectify.domain.evaluation import Evaluation, ScoreStage, plain, rule_to_data
+from rectify.domain.identity import current_principal
+from rectify.domain.permissions import BUDGET_PERMISSIONS, EVALUATION_PERMISSIONS, require
+from rectify.domain.services import EvaluationService
 from rectify.reports.package import Indicator, Package
 
 REIMPORT_REASON = "重新导入"
@@ -107,13 +115,14 @@ def leaf_scores(pkg: Package) -> list[tuple[Indicator, ScoreStage, Decimal, bool
     return out
 
 
-def plan_evaluation(app: RectifyApp, pkg: Package) -> EvaluationImport:
+def plan_evaluation(evaluations: EvaluationService, pkg: Package) -> EvaluationImport:
     """The Evaluation and Budget aggregates with the events this package adds (unsaved)."""
     ev = pkg.evaluation
     header = header_data(pkg)
-    existing = app.get_or_none(Evaluation.create_id(ev.key))
+    existing = evaluations.find_evaluation(ev.key)
     revised_header = False
     if existing is None:
+        require(EVALUATION_PERMISSIONS["register_evaluation"], current_principal(), subject=f" {ev.key}")
         Evaluation.validate_tree(ev.key, header["indicators"])
         evaluation = Evaluation(
             key=ev.key,
@@ -122,7 +131,6 @@ def plan_evaluation(app: RectifyApp, pkg: Package) -> EvaluationImport:
             **header,
         )
     else:
-        assert isinstance(existing, Evaluation)
         evaluation = existing
         revised_header = evaluation.revise(header, REIMPORT_REASON)
 
@@ -145,7 +153,7 @@ def plan_evaluation(app: RectifyApp, pkg: Package) -> EvaluationImport:
                 changes.append((ind.code, stage.value, before, value))
 
     aggregates: list[Aggregate] = [evaluation] if evaluation.pending_events else []
-    budget, budget_new = plan_budget(app, pkg)
+    budget, budget_new = plan_budget(evaluations, pkg)
     if budget is not None and budget.pending_events:
         aggregates.append(budget)
     return EvaluationImport(
@@ -160,10 +168,11 @@ def plan_evaluation(app: RectifyApp, pkg: Package) -> EvaluationImport:
     )
 
 
-def plan_budget(app: RectifyApp, pkg: Package) -> tuple[Budget | None, bool]:
+def plan_budget(evaluations: EvaluationService, pkg: Package) -> tuple[Budget | None, bool]:
     if pkg.budget is None and not pkg.staffing:
         return None, False
     code, year = pkg.department.code, pkg.evaluation.fiscal_year
+    require(BUDGET_PERMISSIONS["state_budget"], current_principal(), subject=f"（部门 {code}）")
     b = pkg.budget
     lines = [
         {
@@ -183,7 +192,7 @@ def plan_budget(app: RectifyApp, pkg: Package) -> tuple[Budget | None, bool]:
         else {}
     )
     unit = (b.unit if b is not None and b.unit else None) or pkg.evaluation.amount_unit
-    existing = app.get_or_none(Budget.create_id(code, year))
+    existing = evaluations.find_budget(code, year)
     if existing is None:
         Budget.validate_lines(code, year, lines)
         budget = Budget(
@@ -191,7 +200,6 @@ def plan_budget(app: RectifyApp, pkg: Package) -> tuple[Budget | None, bool]:
         )
         reason: str | None = None
     else:
-        assert isinstance(existing, Budget)
         budget = existing
         reason = REIMPORT_REASON
         budget.restate(lines, sources, stated, REIMPORT_REASON)
@@ -204,6 +212,7 @@ def plan_budget(app: RectifyApp, pkg: Package) -> tuple[Budget | None, bool]:
             if recorded[k] > 0:
                 recorded[k] -= 1
                 continue
+            evaluations.check_budget_role(code, f"（评价包所列调整，预算行 {adj.line}）")
             budget.adjust(
                 adj.line,
                 adj.amount,
@@ -217,6 +226,7 @@ def plan_budget(app: RectifyApp, pkg: Package) -> tuple[Budget | None, bool]:
                 continue
             gap = ln.adjusted - (budget.adjusted_of(ln.code) or Decimal(0))
             if gap != 0:
+                evaluations.check_budget_role(code, f"（评价包调整后预算数，预算行 {ln.code}）")
                 budget.adjust(ln.code, gap, reason="评价包调整后预算数与所列调整之差")
         finals = {ln.code: ln.final for ln in b.lines if ln.final is not None}
         if finals or b.carryover is not None:

@@ -3,24 +3,28 @@
 A package is addressed by its keys (department code, finding ref), so importing the
 same package twice finds every aggregate already there and records nothing. All
 aggregates of one import are saved in one atomic write: a failure records nothing.
+
+The import is the same write path as the commands: departments, findings, scores and
+budget adjustments are made through the application services' checks (role, scope,
+duplicate, department, budget role); only the save is shared. An evaluator's package
+that would adjust a budget is therefore refused whole (docs/DECISIONS.md).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from eventsourcing.domain import Aggregate
 
-from rectify.domain.application import RectifyApp, finding_fields
-from rectify.domain.department import Department
-from rectify.domain.errors import NotAllowed
+from rectify.domain.application import finding_fields
 from rectify.domain.finding import Finding, RectificationClass
-from rectify.domain.identity import Role, current_principal
+from rectify.domain.identity import current_principal
+from rectify.domain.permissions import EVALUATION_PERMISSIONS, require
+from rectify.domain.services import Services
 from rectify.reports.evaluation_import import plan_evaluation
 from rectify.reports.package import Package, PackageFinding
-
-IMPORTING_ROLES = frozenset({Role.BUREAU, Role.EVALUATOR})
 
 
 @dataclass(frozen=True)
@@ -40,20 +44,23 @@ class ImportResult:
     scores_revised: int = 0
     budget_new: bool = False
     budget_events: int = 0
+    # Every revised score: (indicator code, stage, recorded value, package value).
     score_changes: tuple[tuple[str, str, Decimal, Decimal], ...] = ()
 
 
-def import_package(app: RectifyApp, pkg: Package) -> ImportResult:
-    principal = current_principal()
-    if principal.role not in IMPORTING_ROLES:
-        raise NotAllowed(f"角色 {principal.role.value} 不能导入评价包（只有财政局与评价机构可以）")
-
+def import_package(services: Services, pkg: Package) -> ImportResult:
+    require(
+        EVALUATION_PERMISSIONS["import_package"], current_principal(), subject=f" {pkg.evaluation.key}"
+    )
+    findings = services.findings
     changed: list[Aggregate] = []
     new_departments: list[str] = []
     renamed: list[str] = []
+    known: list[str] = []
     for org, parent in [(pkg.department, None), *[(u, u.parent) for u in pkg.units]]:
-        existed = app.get_or_none(Department.create_id(org.code)) is not None
-        department = app.department_for(org.code, org.name, parent)
+        existed = services.app.find_department(org.code) is not None
+        department = findings.register_department(org.code, org.name, parent)
+        known.append(org.code)
         if department.pending_events:
             changed.append(department)
             (renamed if existed else new_departments).append(org.code)
@@ -61,21 +68,21 @@ def import_package(app: RectifyApp, pkg: Package) -> ImportResult:
     new, unchanged, differing = [], [], []
     for item in pkg.findings:
         fields = _finding_fields(pkg, item)
-        existing = app.get_or_none(Finding.create_id(item.ref))
+        existing = findings.find_finding(item.ref)
         if existing is None:
-            changed.append(app.new_finding(**fields))
+            changed.append(findings.new_finding(**fields, pending_departments=known))
             new.append(item.ref)
-        elif _same_as_recorded(app, existing, fields):
+        elif _same_as_recorded(services, existing, fields):
             unchanged.append(item.ref)
         else:
             differing.append(item.ref)
 
-    planned = plan_evaluation(app, pkg)
+    planned = plan_evaluation(services.evaluations, pkg)
     changed.extend(planned.aggregates)
 
     events = sum(len(a.pending_events) for a in changed)
     if changed:
-        app.save_all(*changed)
+        services.app.save_all(*changed)
     return ImportResult(
         evaluation_key=pkg.evaluation.key,
         events=events,
@@ -94,7 +101,7 @@ def import_package(app: RectifyApp, pkg: Package) -> ImportResult:
     )
 
 
-def _finding_fields(pkg: Package, item: PackageFinding) -> dict[str, object]:
+def _finding_fields(pkg: Package, item: PackageFinding) -> dict[str, Any]:
     department = pkg.department.code
     unit = item.responsible_unit if item.responsible_unit not in (None, department) else None
     suggestions = [s.text for s in pkg.suggestions if item.ref in s.finding_refs]
@@ -121,10 +128,10 @@ def _finding_fields(pkg: Package, item: PackageFinding) -> dict[str, object]:
     )
 
 
-def _same_as_recorded(app: RectifyApp, existing: Finding, fields: dict[str, object]) -> bool:
+def _same_as_recorded(services: Services, existing: Finding, fields: dict[str, Any]) -> bool:
     """Compare with what was first recorded: later lifecycle events (issue, extend...)
     legitimately change the state, and are not differences in the package."""
-    [recorded] = list(app.repository.event_store.get(existing.id, lte=1))
+    [recorded] = list(services.app.repository.event_store.get(existing.id, lte=1))
     return all(_normal(getattr(recorded, name)) == _normal(value) for name, value in fields.items())
 
 

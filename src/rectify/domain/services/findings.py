@@ -1,19 +1,22 @@
-"""Finding commands, as a mixin for RectifyApp.
+"""The problem list (问题清单): recording findings and every step of their rectification.
 
 Every command reads the acting principal, checks its scope (a department acts only on
 its own findings, or its units'), loads, changes and saves. Which role may take which
-action in which state is the Finding's lifecycle table; the commands add the checks
-that need other aggregates (departments, evidence) and the deadline defaults.
+action in which state is the Finding's lifecycle table (`rectify.domain.lifecycle`);
+who may record is `rectify.domain.permissions`. The commands add the checks that need
+other aggregates (departments, evidence) and take default dates from the clock and the
+deadline policy. `new_finding` / `register_department` return unsaved aggregates with
+every check made, for the package importer's one atomic save.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
+from rectify.domain.application import RectifyApp
 from rectify.domain.clock import Clock
 from rectify.domain.deadlines import DeadlinePolicy
 from rectify.domain.department import Department
@@ -21,63 +24,35 @@ from rectify.domain.errors import InvalidInput, NotAllowed
 from rectify.domain.evidence import Evidence
 from rectify.domain.finding import Finding, RectificationClass, find_repeats
 from rectify.domain.identity import Principal, Role, current_principal
-from rectify.domain.lifecycle import RECORD_ROLES, ROLE_LABELS
-
-if TYPE_CHECKING:
-    from eventsourcing.domain import Aggregate
-
-    class _AppBase:
-        def save_all(self, *aggregates: Aggregate) -> None: ...
-        def get_or_none(self, aggregate_id: UUID) -> Any: ...
-        def get_finding(self, ref: str) -> Finding: ...
-        def get_department(self, code: str) -> Department: ...
-        def get_evidence(self, evidence_id: UUID) -> Evidence: ...
-
-        clock: Clock
-
-else:
-    _AppBase = object
+from rectify.domain.permissions import (
+    DEPARTMENT_PERMISSIONS,
+    FINDING_PERMISSIONS,
+    in_scope,
+    require,
+)
+from rectify.domain.services.reach import not_after_today, readable_evidence
 
 
-def in_scope(
-    principal: Principal,
-    department_code: str,
-    unit_code: str | None,
-    parent_of: Callable[[str], str | None],
-) -> bool:
-    """Whether a department principal may act on something owned by department/unit.
+class FindingService:
+    def __init__(self, app: RectifyApp, clock: Clock, policy: DeadlinePolicy) -> None:
+        self.app = app
+        self.clock = clock
+        self.policy = policy
 
-    `parent_of(code) -> str | None` gives a unit's parent department code.
-    """
-    mine = principal.department
-    if mine is None:
-        return False
-    if mine in (department_code, unit_code):
-        return True
-    return unit_code is not None and parent_of(unit_code) == mine
+    # -- loading ----------------------------------------------------------------------
 
+    def get_finding(self, ref: str) -> Finding:
+        return self.app.load(Finding.create_id(ref), Finding, f"问题 {ref} 不存在")
 
-def not_after_today(day: date, today: date, what: str) -> None:
-    """Something already done (issued, reported, evidenced) cannot be dated later than today."""
-    if day > today:
-        raise InvalidInput(f"{what} {day.isoformat()} 在今天（{today.isoformat()}）之后")
-
-
-class FindingCommands(_AppBase):
-    """Mixed into RectifyApp; relies on its save_all/get_or_none/get_finding."""
-
-    deadline_policy: DeadlinePolicy = DeadlinePolicy()
+    def find_finding(self, ref: str) -> Finding | None:
+        return self.app.find(Finding.create_id(ref), Finding)
 
     # -- helpers --------------------------------------------------------------------
-
-    def _parent_of(self, code: str) -> str | None:
-        department = self.get_or_none(Department.create_id(code))
-        return department.parent_code if isinstance(department, Department) else None
 
     def _check_scope(self, principal: Principal, finding: Finding) -> None:
         if principal.role is not Role.DEPARTMENT:
             return
-        if not in_scope(principal, finding.department_code, finding.unit_code, self._parent_of):
+        if not in_scope(principal, finding.department_code, finding.unit_code, self.app.parent_of):
             owner = finding.department_code + (f"/{finding.unit_code}" if finding.unit_code else "")
             raise NotAllowed(
                 f"问题 {finding.ref} 属于 {owner}，不在 {principal.name}"
@@ -89,13 +64,70 @@ class FindingCommands(_AppBase):
         self._check_scope(current_principal(), finding)
         return finding
 
-    def _change(self, ref: str, change: Any) -> Finding:
+    def _change(self, ref: str, change: Callable[[Finding], object]) -> Finding:
         finding = self._finding_for_action(ref)
         change(finding)
-        self.save_all(finding)
+        self.app.save_all(finding)
         return finding
 
+    # -- departments ------------------------------------------------------------------
+
+    def register_department(self, code: str, name: str, parent_code: str | None) -> Department:
+        """The department registered or renamed as the package names it (unsaved)."""
+        require(DEPARTMENT_PERMISSIONS["register_department"], current_principal(), subject=f" {code}")
+        return self.app.department_for(code, name, parent_code)
+
     # -- recording ------------------------------------------------------------------
+
+    def new_finding(
+        self,
+        *,
+        ref: str,
+        department_code: str,
+        fiscal_year: int,
+        category: str,
+        title: str,
+        description: str,
+        unit_code: str | None = None,
+        evaluation_key: str | None = None,
+        root_cause: str | None = None,
+        indicator_codes: Sequence[str] = (),
+        amount: Decimal | None = None,
+        amount_unit: str | None = None,
+        suggestion: str | None = None,
+        rectification_class: RectificationClass | None = None,
+        due: date | None = None,
+        pending_departments: Collection[str] = (),
+    ) -> Finding:
+        """A new finding with every check made (role, duplicate, departments), unsaved.
+
+        `pending_departments`: codes registered in the same (unsaved) write.
+        """
+        require(FINDING_PERMISSIONS["record_finding"], current_principal())
+        ref = ref.strip()
+        Finding.validate_new(ref, title, amount)
+        if self.find_finding(ref) is not None:
+            raise InvalidInput(f"问题 {ref} 已存在")
+        for code in (department_code, unit_code):
+            if code is not None and code not in pending_departments:
+                self.app.get_department(code)
+        return Finding(
+            ref=ref,
+            department_code=department_code,
+            unit_code=unit_code,
+            fiscal_year=fiscal_year,
+            evaluation_key=evaluation_key,
+            category=category.strip(),
+            title=title.strip(),
+            description=description.strip(),
+            root_cause=root_cause,
+            indicator_codes=tuple(indicator_codes),
+            amount=amount,
+            amount_unit=amount_unit,
+            suggestion=suggestion,
+            rectification_class=rectification_class,
+            due=due,
+        )
 
     def record_finding(
         self,
@@ -117,36 +149,24 @@ class FindingCommands(_AppBase):
         due: date | None = None,
     ) -> UUID:
         """Record a finding by hand (EVALUATOR or BUREAU)."""
-        principal = current_principal()
-        if principal.role not in RECORD_ROLES:
-            raise NotAllowed(
-                f"{ROLE_LABELS[principal.role]}用户 {principal.name} 不能记录问题（只有评价机构、财政局可以）"
-            )
-        ref = ref.strip()
-        Finding.validate_new(ref, title, amount)
-        if self.get_or_none(Finding.create_id(ref)) is not None:
-            raise InvalidInput(f"问题 {ref} 已存在")
-        self.get_department(department_code)
-        if unit_code is not None:
-            self.get_department(unit_code)
-        finding = Finding(
+        finding = self.new_finding(
             ref=ref,
             department_code=department_code,
-            unit_code=unit_code,
             fiscal_year=fiscal_year,
+            category=category,
+            title=title,
+            description=description,
+            unit_code=unit_code,
             evaluation_key=evaluation_key,
-            category=category.strip(),
-            title=title.strip(),
-            description=description.strip(),
             root_cause=root_cause,
-            indicator_codes=tuple(indicator_codes),
+            indicator_codes=indicator_codes,
             amount=amount,
             amount_unit=amount_unit,
             suggestion=suggestion,
             rectification_class=rectification_class,
             due=due,
         )
-        self.save_all(finding)
+        self.app.save_all(finding)
         return finding.id
 
     # -- bureau ---------------------------------------------------------------------
@@ -161,13 +181,13 @@ class FindingCommands(_AppBase):
         due: date | None = None,
         re_review_on: date | None = None,
     ) -> Finding:
-        """下发. A due / re-review date not given comes from `deadline_policy`."""
+        """下发. A due / re-review date not given comes from the deadline policy."""
         issued_on = issued_on or self.clock.today()
         not_after_today(issued_on, self.clock.today(), "下发日期")
         finding = self._finding_for_action(ref)
         # Whatever the bureau did not state comes from the policy (each date separately).
         if due is None or re_review_on is None:
-            default = self.deadline_policy.deadline(rectification_class, issued_on)
+            default = self.policy.deadline(rectification_class, issued_on)
             due = due if due is not None else default.due
             re_review_on = re_review_on if re_review_on is not None else default.re_review_on
         finding.issue(
@@ -177,7 +197,7 @@ class FindingCommands(_AppBase):
             re_review_on=re_review_on,
             requirements=requirements,
         )
-        self.save_all(finding)
+        self.app.save_all(finding)
         return finding
 
     def close_finding(self, ref: str, reason: str | None = None) -> Finding:
@@ -211,11 +231,7 @@ class FindingCommands(_AppBase):
     def repeats_among(self, ref: str, candidate_refs: Iterable[str]) -> list[str]:
         """Which of the candidates (e.g. from the read model) `ref` repeats."""
         new = self.get_finding(ref)
-        candidates = [
-            f
-            for r in candidate_refs
-            if isinstance(f := self.get_or_none(Finding.create_id(r)), Finding)
-        ]
+        candidates = [f for r in candidate_refs if (f := self.find_finding(r)) is not None]
         return [f.ref for f in find_repeats(new, candidates)]
 
     # -- department -----------------------------------------------------------------
@@ -235,7 +251,7 @@ class FindingCommands(_AppBase):
 
     def _evidence_for(self, ref: str, evidence_id: UUID) -> Evidence:
         # Scoped: evidence the actor may not read cannot be attached (and reads as absent).
-        evidence = self.get_evidence(evidence_id)
+        evidence = readable_evidence(self.app, current_principal(), evidence_id)
         if evidence.finding_ref is not None and evidence.finding_ref != ref:
             raise InvalidInput(
                 f"佐证材料 {evidence.original_name}（{evidence_id}）是为问题 {evidence.finding_ref} 提交的，"
@@ -245,9 +261,11 @@ class FindingCommands(_AppBase):
 
     def attach_evidence(self, ref: str, evidence_id: UUID) -> Finding:
         finding = self._finding_for_action(ref)
-        self._evidence_for(finding.ref, evidence_id)
+        # The finding's own rules (role, scope, state) answer first; the change stays
+        # unsaved until the evidence is known to be reachable.
         finding.attach_evidence(evidence_id)
-        self.save_all(finding)
+        self._evidence_for(finding.ref, evidence_id)
+        self.app.save_all(finding)
         return finding
 
     def request_closure(
@@ -256,8 +274,8 @@ class FindingCommands(_AppBase):
         """申请销号 with evidence ids (each must exist and may support this finding)."""
         finding = self._finding_for_action(ref)
         ids = list(evidence_ids)
+        finding.request_closure(ids, note)  # unsaved until every id is reachable
         for evidence_id in ids:
             self._evidence_for(finding.ref, evidence_id)
-        finding.request_closure(ids, note)
-        self.save_all(finding)
+        self.app.save_all(finding)
         return finding

@@ -1,23 +1,22 @@
-"""User commands, as a mixin for RectifyApp: bootstrap, add, authenticate, manage.
+"""People: users and their login sessions — bootstrap, add, authenticate, manage.
 
 `bootstrap_first_user` is the only command that runs without a logged-in principal:
 it succeeds only while no user exists, and the first user is always a bureau user
-(someone must be able to add the others). Everything else needs a BUREAU principal,
-except changing one's own password.
+(someone must be able to add the others). Everything else follows `rectify.domain.permissions.PEOPLE_PERMISSIONS`
+(BUREAU, except changing one's own password).
 """
 
 from __future__ import annotations
 
 import hashlib
 import secrets
-from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
-from rectify.domain.department import Department
+from rectify.domain.application import RectifyApp
 from rectify.domain.errors import InvalidInput, NotAllowed, NotFound
 from rectify.domain.identity import Principal, Role, acting_as, current_principal
-from rectify.domain.lifecycle import ROLE_LABELS
 from rectify.domain.passwords import PasswordHash, check_password_strength, dummy_verify
+from rectify.domain.permissions import PEOPLE_PERMISSIONS, require
 from rectify.domain.user import User, UserDirectory, check_binding, normalise_name
 
 
@@ -25,26 +24,15 @@ def token_digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-if TYPE_CHECKING:
-    from eventsourcing.domain import Aggregate
-
-    class _AppBase:
-        def save_all(self, *aggregates: Aggregate) -> None: ...
-        def get_or_none(self, aggregate_id: UUID) -> Any: ...
-        def get_department(self, code: str) -> Department: ...
-
-else:
-    _AppBase = object
-
 # Same words whether the name is unknown, the password wrong: do not tell which.
 LOGIN_REFUSED = "用户名或密码错误"
 
 
-class UserCommands(_AppBase):
-    """Mixed into RectifyApp."""
-
-    # scrypt cost; tests may lower it (never below the library minimum of 2).
-    password_cost_n: int | None = None
+class PeopleService:
+    def __init__(self, app: RectifyApp) -> None:
+        self.app = app
+        # scrypt cost; tests may lower it (never below the library minimum of 2).
+        self.password_cost_n: int | None = None
 
     def _hash(self, password: str) -> PasswordHash:
         check_password_strength(password)
@@ -53,12 +41,10 @@ class UserCommands(_AppBase):
         return PasswordHash.create(password, n=self.password_cost_n)
 
     def _directory(self) -> UserDirectory | None:
-        directory = self.get_or_none(UserDirectory.create_id())
-        return directory if isinstance(directory, UserDirectory) else None
+        return self.app.find(UserDirectory.create_id(), UserDirectory)
 
     def _user(self, name: str) -> User | None:
-        user = self.get_or_none(User.create_id(name.strip()))
-        return user if isinstance(user, User) else None
+        return self.app.find(User.create_id(name.strip()), User)
 
     def get_user(self, name: str) -> User:
         user = self._user(name)
@@ -73,12 +59,9 @@ class UserCommands(_AppBase):
         directory = self._directory()
         return list(directory.names) if directory else []
 
-    def _require_bureau(self, what: str) -> Principal:
+    def _require(self, command: str, subject: str = "") -> Principal:
         principal = current_principal()
-        if principal.role is not Role.BUREAU:
-            raise NotAllowed(
-                f"{ROLE_LABELS[principal.role]}用户 {principal.name} 不能{what}（只有财政局用户可以）"
-            )
+        require(PEOPLE_PERMISSIONS[command], principal, subject=subject)
         return principal
 
     # -- creating users ---------------------------------------------------------------
@@ -101,7 +84,7 @@ class UserCommands(_AppBase):
             )
             directory = UserDirectory(first_user=name)
         # Two bootstraps racing both try to create the directory: one gets a conflict.
-        self.save_all(directory, user)
+        self.app.save_all(directory, user)
         return principal
 
     def add_user(
@@ -112,11 +95,11 @@ class UserCommands(_AppBase):
         display_name: str,
         department_code: str | None = None,
     ) -> UUID:
-        self._require_bureau("添加用户")
+        self._require("add_user")
         name = normalise_name(name)
         code = check_binding(name, role, department_code)
         if code is not None:
-            self.get_department(code)
+            self.app.get_department(code)
         directory = self._directory()
         if directory is None:
             raise NotAllowed("还没有任何用户：请先用 `rectify init` 初始化首个用户")
@@ -130,7 +113,7 @@ class UserCommands(_AppBase):
             display_name=display_name.strip() or name,
             password_hash=self._hash(password).encoded,
         )
-        self.save_all(directory, user)
+        self.app.save_all(directory, user)
         return user.id
 
     # -- logging in -----------------------------------------------------------------
@@ -159,7 +142,7 @@ class UserCommands(_AppBase):
         token = secrets.token_urlsafe(32)
         with acting_as(principal):
             user.open_session(token_digest(token), expires)
-        self.save_all(user)
+        self.app.save_all(user)
         return token
 
     def principal_for_session(self, name: str, token: str, now: int) -> Principal | None:
@@ -175,7 +158,7 @@ class UserCommands(_AppBase):
         with acting_as(user.principal):
             user.close_session(token_digest(token))
         if user.pending_events:
-            self.save_all(user)
+            self.app.save_all(user)
 
     # -- managing users --------------------------------------------------------------
 
@@ -186,35 +169,36 @@ class UserCommands(_AppBase):
         principal = current_principal()
         user = self.get_user(name)
         if principal.name.casefold() == user.name.casefold():
+            require(PEOPLE_PERMISSIONS["change_own_password"], principal)
             if old_password is None or not user.verify_password(old_password):
                 raise NotAllowed(f"用户 {user.name}：原密码不正确，密码未修改")
             reason = "本人修改密码"
         else:
-            self._require_bureau(f"重置用户 {user.name} 的密码")
+            self._require("reset_password", f"（用户 {user.name}）")
             reason = f"由 {principal.name} 重置"
         user.change_password(self._hash(new_password), reason=reason)
-        self.save_all(user)
+        self.app.save_all(user)
 
     def change_user_role(
         self, name: str, role: Role, reason: str, department_code: str | None = None
     ) -> None:
-        self._require_bureau("变更用户角色")
+        self._require("change_user_role", f"（用户 {name}）")
         user = self.get_user(name)
         if department_code is not None:
-            self.get_department(department_code)
+            self.app.get_department(department_code)
         user.change_role(role, department_code, reason)
-        self.save_all(user)
+        self.app.save_all(user)
 
     def disable_user(self, name: str, reason: str) -> None:
-        principal = self._require_bureau("停用用户")
+        principal = self._require("disable_user", f"（用户 {name}）")
         user = self.get_user(name)
         if user.name.casefold() == principal.name.casefold():
             raise NotAllowed(f"用户 {user.name}：不能停用自己")
         user.disable(reason)
-        self.save_all(user)
+        self.app.save_all(user)
 
     def enable_user(self, name: str, reason: str = "") -> None:
-        self._require_bureau("启用用户")
+        self._require("enable_user", f"（用户 {name}）")
         user = self.get_user(name)
         user.enable(reason)
-        self.save_all(user)
+        self.app.save_all(user)

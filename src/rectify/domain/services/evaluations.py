@@ -1,10 +1,10 @@
-"""Evaluation and budget commands, as a mixin for RectifyApp.
+"""Evaluations and budgets: scores, scorecards at a point in time, budget adjustments.
 
-Roles (the application layer checks them, so every entry point obeys the same rules):
-- scores: the Evaluation aggregate checks them (EVALUATOR and BUREAU score every stage;
-  DEPARTMENT only its own self-evaluation);
-- budget facts: BUREAU, or DEPARTMENT for its own department (`DEPARTMENT` bound to
-  the budget's department code); EVALUATOR and AUDITOR may not.
+Roles are declared in `rectify.domain.permissions` (EVALUATION_PERMISSIONS,
+BUDGET_PERMISSIONS); which stage a role may score is the Evaluation's own rule
+(EVALUATOR and BUREAU every stage, DEPARTMENT only its self-evaluation). A budget
+adjustment needs BUREAU, or DEPARTMENT for its own department, whether typed
+(`adjust_budget`) or arriving in a package (`check_budget_role`, used by the importer).
 
 States in the past (`as_of` a date, or `version` N) are rebuilt from the events up to
 that point, never from the read models.
@@ -15,32 +15,20 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from uuid import UUID
-from zoneinfo import ZoneInfo
 
+from rectify.domain.application import RectifyApp
 from rectify.domain.budget import Budget
-from rectify.domain.errors import InvalidInput, NotAllowed, NotFound
+from rectify.domain.clock import BEIJING
+from rectify.domain.errors import InvalidInput, NotFound
 from rectify.domain.evaluation import Evaluation, Scorecard, ScoreStage, survey_overall_of
-from rectify.domain.identity import Role, current_principal
+from rectify.domain.identity import current_principal
+from rectify.domain.permissions import BUDGET_PERMISSIONS, EVALUATION_PERMISSIONS, require
 from rectify.domain.scoring import MeasureLookup, Rounding
 
-if TYPE_CHECKING:
-    from eventsourcing.application import Repository
-    from eventsourcing.domain import Aggregate
-
-    class _AppBase:
-        repository: Repository[UUID]
-
-        def save_all(self, *aggregates: Aggregate) -> None: ...
-        def get_or_none(self, aggregate_id: UUID) -> Any: ...
-
-else:
-    _AppBase = object
-
 # Dates typed by users are Chinese calendar days.
-LOCAL_TZ = ZoneInfo("Asia/Shanghai")
-BUDGET_ROLES = frozenset({Role.BUREAU, Role.DEPARTMENT})
+LOCAL_TZ = BEIJING
 
 
 def end_of_day(day: date) -> datetime:
@@ -65,27 +53,32 @@ def measure_lookup(
     return lookup
 
 
-class EvaluationCommands(_AppBase):
-    """Mixed into RectifyApp; relies on its save_all/get_or_none/repository."""
+class EvaluationService:
+    def __init__(self, app: RectifyApp) -> None:
+        self.app = app
 
     # -- loading ------------------------------------------------------------------
 
     def get_evaluation(self, key: str) -> Evaluation:
-        evaluation = self.get_or_none(Evaluation.create_id(key))
-        if not isinstance(evaluation, Evaluation):
-            raise NotFound(f"评价 {key} 不存在")
-        return evaluation
+        return self.app.load(Evaluation.create_id(key), Evaluation, f"评价 {key} 不存在")
+
+    def find_evaluation(self, key: str) -> Evaluation | None:
+        return self.app.find(Evaluation.create_id(key), Evaluation)
 
     def get_budget(self, department_code: str, fiscal_year: int) -> Budget:
-        budget = self.get_or_none(Budget.create_id(department_code, fiscal_year))
-        if not isinstance(budget, Budget):
-            raise NotFound(f"部门 {department_code} {fiscal_year} 年度的预算不存在")
-        return budget
+        return self.app.load(
+            Budget.create_id(department_code, fiscal_year),
+            Budget,
+            f"部门 {department_code} {fiscal_year} 年度的预算不存在",
+        )
+
+    def find_budget(self, department_code: str, fiscal_year: int) -> Budget | None:
+        return self.app.find(Budget.create_id(department_code, fiscal_year), Budget)
 
     def version_as_of(self, aggregate_id: UUID, moment: datetime) -> int | None:
         """The aggregate's last version recorded before `moment` (None: not yet created)."""
         last: int | None = None
-        for stored in self.repository.event_store.get(aggregate_id):
+        for stored in self.app.repository.event_store.get(aggregate_id):
             if getattr(stored, "timestamp") >= moment:  # noqa: B009
                 break
             last = stored.originator_version
@@ -107,22 +100,21 @@ class EvaluationCommands(_AppBase):
             return current
         if not 1 <= version <= current.version:
             raise InvalidInput(f"评价 {key} 的版本应在 1～{current.version} 之间（{version}）")
-        past: Any = self.repository.get(current.id, version=version)
-        assert isinstance(past, Evaluation)
+        past = self.app.find(current.id, Evaluation, version=version)
+        if past is None:
+            raise NotFound(f"评价 {key} 没有版本 {version}")
         return past
 
     def budget_at(
         self, department_code: str, fiscal_year: int, as_of: date | None = None
     ) -> Budget | None:
-        budget = self.get_or_none(Budget.create_id(department_code, fiscal_year))
-        if not isinstance(budget, Budget) or as_of is None:
-            return budget if isinstance(budget, Budget) else None
+        budget = self.find_budget(department_code, fiscal_year)
+        if budget is None or as_of is None:
+            return budget
         found = self.version_as_of(budget.id, end_of_day(as_of))
         if found is None:
             return None
-        past: Any = self.repository.get(budget.id, version=found)
-        assert isinstance(past, Budget)
-        return past
+        return self.app.find(budget.id, Budget, version=found)
 
     def scorecard(
         self,
@@ -152,24 +144,30 @@ class EvaluationCommands(_AppBase):
     ) -> bool:
         """Enter or revise a leaf's score at a stage (a revision needs a reason)."""
         evaluation = self.get_evaluation(key)
+        require(
+            EVALUATION_PERMISSIONS["set_score"],
+            current_principal(),
+            department=evaluation.department_code,
+            parent_of=self.app.parent_of,
+            subject=f"（评价 {key}）",
+        )
         changed = evaluation.set_score(
             code, stage, value, reason=reason, inputs=inputs, narrative=narrative
         )
         if changed:
-            self.save_all(evaluation)
+            self.app.save_all(evaluation)
         return changed
 
     # -- budget ---------------------------------------------------------------------
 
-    def check_budget_role(self, department_code: str) -> None:
-        principal = current_principal()
-        if principal.role is Role.BUREAU:
-            return
-        if principal.role is Role.DEPARTMENT and principal.department == department_code:
-            return
-        raise NotAllowed(
-            f"用户 {principal.name}（{principal.role.value}）不能记录部门 {department_code} 的预算"
-            "（只有财政局与本部门可以）"
+    def check_budget_role(self, department_code: str, what: str = "") -> None:
+        """May the acting principal adjust this department's budget? (NotAllowed if not)"""
+        require(
+            BUDGET_PERMISSIONS["adjust_budget"],
+            current_principal(),
+            department=department_code,
+            parent_of=self.app.parent_of,
+            subject=f" {department_code} 的预算{what}",
         )
 
     def adjust_budget(
@@ -187,5 +185,5 @@ class EvaluationCommands(_AppBase):
         self.check_budget_role(department_code)
         budget = self.get_budget(department_code, fiscal_year)
         budget.adjust(line, amount, reason=reason, on=on, document=document)
-        self.save_all(budget)
+        self.app.save_all(budget)
         return budget

@@ -1,0 +1,57 @@
+"""The application services, one per context, all on the one RectifyApp (event store and
+repository): the problem list, evaluations and budgets, evidence, people.
+
+Command names follow one pattern, ``verb_object`` in the imperative — ``record_finding``,
+``issue_finding``, ``adjust_budget``, ``set_score``, ``submit_evidence``, ``add_user`` —
+and getters ``get_object`` (NotFound when missing) / ``find_object`` (None when
+missing), each typed. ``new_*`` / ``register_*`` return an unsaved aggregate with every
+check made, for writes that save several aggregates at once (the package importer).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rectify.domain.application import RectifyApp
+from rectify.domain.clock import Clock
+from rectify.domain.deadlines import DeadlinePolicy
+from rectify.domain.evidence import DEFAULT_MAX_SIZE, BlobStore
+from rectify.domain.services.evaluations import EvaluationService
+from rectify.domain.services.evidence import EvidenceService
+from rectify.domain.services.findings import FindingService
+from rectify.domain.services.people import PeopleService
+
+__all__ = [
+    "EvaluationService",
+    "EvidenceService",
+    "FindingService",
+    "PeopleService",
+    "Services",
+]
+
+
+@dataclass(frozen=True)
+class Services:
+    app: RectifyApp
+    findings: FindingService
+    evaluations: EvaluationService
+    evidence: EvidenceService
+    people: PeopleService
+
+    @classmethod
+    def build(
+        cls,
+        app: RectifyApp,
+        *,
+        clock: Clock,
+        policy: DeadlinePolicy,
+        blob_store: BlobStore,
+        evidence_max_size: int = DEFAULT_MAX_SIZE,
+    ) -> Services:
+        return cls(
+            app=app,
+            findings=FindingService(app, clock, policy),
+            evaluations=EvaluationService(app),
+            evidence=EvidenceService(app, blob_store, evidence_max_size, clock),
+            people=PeopleService(app),
+        )
