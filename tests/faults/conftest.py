@@ -63,3 +63,21 @@ def rectify(
     run = InProcess(db_url, monkeypatch, capsys)
     run.ok("init", "--user", "admin", "--password-stdin", stdin=ADMIN_PASSWORD + "\n")
     yield run
+
+
+def add_user(run: InProcess, name: str, role: str, department: str | None = None) -> str:
+    password = f"{name}-password-1"
+    args = ["user", "add", name, "--role", role, "--password-stdin"]
+    if department:
+        args += ["--department", department]
+    run.ok(*args, stdin=password + "\n")
+    return password
+
+
+def as_user(run: InProcess, name: str, password: str) -> None:
+    run.monkeypatch.setenv("RECTIFY_USER", name)
+    run.monkeypatch.setenv("RECTIFY_PASSWORD", password)
+
+
+def as_admin(run: InProcess) -> None:
+    as_user(run, "admin", ADMIN_PASSWORD)

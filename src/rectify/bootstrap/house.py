@@ -162,9 +162,10 @@ def open_house(
     clock: Clock | None = None,
     blob_dir: Path | None = None,
     policy: DeadlinePolicy | None = None,
+    outdated_ok: bool = False,
 ) -> House:
     """Open the store at `url` (else RECTIFY_DB, else the default file) and wire it."""
-    store = open_store(url, create=create)
+    store = open_store(url, create=create, outdated_ok=outdated_ok)
     try:
         clock = clock or clock_from_environment()
         policy = policy or DeadlinePolicy()

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import argparse
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from rectify.bootstrap import checkpoints, open_house
+from rectify.bootstrap import House, checkpoints, open_house
 from rectify.cli.output import console, error, print_json
 from rectify.cli.prompts import read_new_password
-from rectify.domain.errors import InvalidInput
+from rectify.domain.errors import InvalidInput, StoreError
+from rectify.domain.identity import Principal
+from rectify.domain.permissions import MAINTENANCE_PERMISSIONS, require
 from rectify.projections import seal
 
 
@@ -86,13 +90,21 @@ def run_init(args: argparse.Namespace) -> int:
 
 
 def run_upgrade(args: argparse.Namespace) -> int:
+    # Who upgrades is checked before anything is migrated (a store with users only).
+    try:
+        with open_house(outdated_ok=True) as house:
+            if house.people.has_users():
+                _maintainer(house, "upgrade")
+    except StoreError as exc:
+        if "尚未初始化" not in exc.message and "不存在" not in exc.message:
+            raise
     with open_house(create=True) as house:
         console.print(f"架构已是最新：{house.label}")
     return 0
 
 
 def run_rebuild(args: argparse.Namespace) -> int:
-    with open_house() as house, Progress(
+    with open_house() as house, _maintaining(house, "rebuild"), Progress(
         TextColumn("重建读模型"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
         console=console, transient=False,
     ) as bar:
@@ -108,7 +120,7 @@ def run_rebuild(args: argparse.Namespace) -> int:
 
 def run_verify(args: argparse.Namespace) -> int:
     expected = seal.Checkpoint.parse(args.checkpoint) if args.checkpoint else None
-    with open_house() as house:
+    with open_house() as house, _maintaining(house, "verify"):
         source = "--checkpoint 给出"
         if expected is None and not args.no_checkpoint:
             expected = checkpoints.furthest(house.store)
@@ -131,8 +143,21 @@ def run_verify(args: argparse.Namespace) -> int:
 
 
 def run_checkpoint(args: argparse.Namespace) -> int:
-    with open_house() as house:
+    with open_house() as house, _maintaining(house, "checkpoint"):
         house.catch_up()
         point = checkpoints.save(house.store, house.clock.now())
         console.print(str(point))
     return 0
+
+
+def _maintainer(house: House, what: str) -> Principal:
+    """The logged-in principal, if its role may do this maintenance (permissions.py)."""
+    principal = house.principal_from_environment()
+    require(MAINTENANCE_PERMISSIONS[what], principal)
+    return principal
+
+
+@contextmanager
+def _maintaining(house: House, what: str) -> Iterator[Principal]:
+    with house.acting(_maintainer(house, what), catch_up=False) as principal:
+        yield principal

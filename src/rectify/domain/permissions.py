@@ -77,6 +77,14 @@ PEOPLE_PERMISSIONS: Mapping[str, Permission] = {
     "enable_user": Permission("启用用户", _roles(_B)),
 }
 
+# The store itself (no aggregate): checked by the CLI before the command runs.
+MAINTENANCE_PERMISSIONS: Mapping[str, Permission] = {
+    "rebuild": Permission("重建读模型", _roles(_B)),
+    "upgrade": Permission("升级数据库架构", _roles(_B)),
+    "verify": Permission("校验事件日志", _roles(_B, _A)),
+    "checkpoint": Permission("记录封存检查点", _roles(_B, _A)),
+}
+
 ALL_TABLES: Mapping[str, Mapping[str, Permission]] = {
     "department": DEPARTMENT_PERMISSIONS,
     "finding": FINDING_PERMISSIONS,

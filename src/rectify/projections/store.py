@@ -116,8 +116,11 @@ class Store:
         self.engine.dispose()
 
 
-def open_store(raw_url: str | None = None, *, create: bool = False) -> Store:
-    """Open (and with `create`, initialise or upgrade) the store at RECTIFY_DB."""
+def open_store(raw_url: str | None = None, *, create: bool = False, outdated_ok: bool = False) -> Store:
+    """Open (and with `create`, initialise or upgrade) the store at RECTIFY_DB.
+
+    `outdated_ok` opens a store whose read-model schema is behind, without changing
+    it: enough to authenticate someone before `db upgrade` migrates."""
     url = resolve_url(raw_url if raw_url is not None else os.environ.get(ENV_VAR))
     if url.drivername == "sqlite":
         _check_sqlite_path(url, create)
@@ -158,7 +161,7 @@ def open_store(raw_url: str | None = None, *, create: bool = False) -> Store:
         with engine.begin() as conn:
             command.upgrade(_alembic_config(conn), "head")
         app.recorder.create_table()  # type: ignore[attr-defined]
-    elif set(current) != _script_heads() or not has_events:
+    elif not (outdated_ok and has_events) and (set(current) != _script_heads() or not has_events):
         app.close()
         if not current and not has_events:
             raise StoreError(f"数据库 {describe(url)} 尚未初始化；请先运行 `rectify init`")
