@@ -2,8 +2,17 @@
 
 from __future__ import annotations
 
+import json
+import os
+from pathlib import Path
+from typing import Any
+
 import pytest
 
+from rectify.bootstrap import House
+from rectify.domain import passwords
+from rectify.domain.errors import NotAllowed
+from rectify.domain.services.people import LOGIN_REFUSED
 from tests.conftest import WEIBIN
 from tests.faults.conftest import InProcess, add_user, as_admin, as_user
 
@@ -40,3 +49,54 @@ def test_maintenance_commands_need_their_role(rectify: InProcess, people: dict[s
     assert rectify("rebuild").code == 0
     assert rectify("db", "upgrade").code == 0
     assert rectify.event_count() == before
+
+
+def test_unknown_name_and_wrong_password_cost_one_scrypt_each(
+    house: House, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    house.people.bootstrap_first_user("admin", "admin-password-1", "管理员")
+    calls: list[int] = []
+    real = passwords._scrypt
+
+    def counting(*args: Any) -> bytes:
+        calls.append(args[2])  # the cost n
+        return real(*args)
+
+    monkeypatch.setattr(passwords, "_scrypt", counting)
+    for name, password in (("nobody", "whatever-1"), ("admin", "wrong-password"), ("nobody2", "x")):
+        calls.clear()
+        with pytest.raises(NotAllowed) as caught:
+            house.authenticate(name, password)
+        assert str(caught.value) == LOGIN_REFUSED
+        assert calls == [2**10], (name, calls)  # one scrypt, at the users' (test) cost
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        ('{"KEY": ["not", "a", "dict"]}', "条目格式不对"),
+        ('{"KEY": {"user": 5, "token": null}}', "条目格式不对"),
+        ('{"KEY": "token"}', "条目格式不对"),
+        ('["a list"]', "应为 JSON 对象"),
+        ("{not json", "损坏"),
+    ],
+)
+def test_session_file_of_the_wrong_shape_is_a_clear_error(
+    rectify: InProcess, tmp_path: Path, content: str, expected: str
+) -> None:
+    session = tmp_path / "session.json"
+    key = next(iter(json.loads(session.read_text(encoding="utf-8"))))
+    session.write_text(content.replace("KEY", key), encoding="utf-8")
+    os.chmod(session, 0o600)
+    run = rectify("findings", "list")
+    assert run.code != 0 and expected in run.err and "Traceback" not in run.err, run
+
+
+def test_session_file_readable_by_others_is_refused_with_the_fix(rectify: InProcess, tmp_path: Path) -> None:
+    session = tmp_path / "session.json"
+    assert rectify("findings", "list").code == 0
+    os.chmod(session, 0o644)
+    run = rectify("findings", "list")
+    assert run.code != 0 and f"chmod 600 {session}" in run.err, run
+    os.chmod(session, 0o600)
+    assert rectify("findings", "list").code == 0

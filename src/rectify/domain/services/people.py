@@ -15,7 +15,7 @@ from uuid import UUID
 from rectify.domain.application import RectifyApp
 from rectify.domain.errors import InvalidInput, NotAllowed, NotFound
 from rectify.domain.identity import Principal, Role, acting_as, current_principal
-from rectify.domain.passwords import PasswordHash, check_password_strength, dummy_verify
+from rectify.domain.passwords import DEFAULT_N, PasswordHash, check_password_strength, dummy_verify
 from rectify.domain.permissions import PEOPLE_PERMISSIONS, require
 from rectify.domain.user import User, UserDirectory, check_binding, normalise_name
 
@@ -125,7 +125,7 @@ class PeopleService:
         except InvalidInput:
             user = None
         if user is None:
-            dummy_verify(password)
+            dummy_verify(password, self.password_cost_n or DEFAULT_N)
             raise NotAllowed(LOGIN_REFUSED)
         if not user.verify_password(password):
             raise NotAllowed(LOGIN_REFUSED)
