@@ -18,7 +18,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from platformdirs import user_data_dir
-from sqlalchemy import Engine, Table, inspect
+from sqlalchemy import Engine, Table, event, inspect
 from sqlalchemy.engine import URL, make_url
 
 from rectify.domain.application import RectifyApp
@@ -28,6 +28,7 @@ from rectify.projections.runner import ProjectionRunner
 from rectify.projections.sealing import PERSISTENCE_TOPIC
 
 ENV_VAR = "RECTIFY_DB"
+SQLITE_BUSY_MS = 30_000
 
 
 def default_url() -> str:
@@ -116,6 +117,12 @@ class Store:
         self.engine.dispose()
 
 
+def _busy_timeout(dbapi_connection: Any, _record: Any) -> None:
+    raw = os.environ.get("RECTIFY_SQLITE_BUSY_MS", "")
+    busy = int(raw) if raw.isdigit() else SQLITE_BUSY_MS
+    dbapi_connection.execute(f"PRAGMA busy_timeout = {busy}")
+
+
 def open_store(raw_url: str | None = None, *, create: bool = False, outdated_ok: bool = False) -> Store:
     """Open (and with `create`, initialise or upgrade) the store at RECTIFY_DB.
 
@@ -139,6 +146,9 @@ def open_store(raw_url: str | None = None, *, create: bool = False, outdated_ok:
     )
     engine = app.recorder.datastore.engine  # type: ignore[attr-defined]
     assert isinstance(engine, Engine)
+    if url.drivername == "sqlite":
+        # Writers queue for the lock instead of failing after sqlite3's default 5 s.
+        event.listen(engine, "connect", _busy_timeout)
     try:
         with engine.connect() as conn:
             current = MigrationContext.configure(conn).get_current_heads()
