@@ -5,6 +5,7 @@ seal that still verifies."""
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import subprocess
 import sys
@@ -20,6 +21,7 @@ from rectify.projections import seal
 from rectify.projections.findings import findings
 
 PROCS = Path(__file__).parent / "procs"
+RECTIFY = str(Path(sys.executable).with_name("rectify"))
 WRITERS, COMMANDS, REBUILDS = 3, 12, 3
 
 
@@ -67,3 +69,26 @@ def test_a_recorded_command_whose_views_cannot_catch_up_says_so(
             blocker.close()
         assert LAGGING in capsys.readouterr().err
         assert house.catch_up() == 1  # the recorded event, applied once the lock is free
+
+
+def test_concurrent_inits_one_creates_the_others_wait_and_say_so(db_url: str, tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("RECTIFY_")}
+    procs = []
+    for i in range(4):
+        run_env = {**env, "RECTIFY_DB": db_url, "RECTIFY_SESSION_FILE": str(tmp_path / f"s{i}.json"),
+                   "RECTIFY_CHECKPOINT_FILE": str(tmp_path / "cp.log"), "COLUMNS": "200"}
+        password = tmp_path / f"password{i}"
+        password.write_text(f"admin-password-{i}\n", encoding="utf-8")
+        with password.open("rb") as stdin:  # a file, so no process waits on another's pipe
+            procs.append(subprocess.Popen(
+                [RECTIFY, "init", "--user", f"admin{i}", "--password-stdin"], env=run_env, text=True,
+                stdin=stdin, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            ))
+    results = [(p, *p.communicate(timeout=300)) for p in procs]
+    for proc, out, err in results:
+        assert proc.returncode == 0 and "Traceback" not in err, (out, err)
+    created = [out for _, out, _ in results if "已创建首个财政局用户" in out]
+    told = [out for _, out, _ in results if "库中已有用户，未创建用户" in out]
+    assert len(created) == 1 and len(told) == 3, [out for _, out, _ in results]
+    with open_house(db_url) as house:
+        assert house.people.has_users()

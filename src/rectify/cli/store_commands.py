@@ -16,6 +16,7 @@ from rectify.domain.errors import InvalidInput, StoreError
 from rectify.domain.identity import Principal
 from rectify.domain.permissions import MAINTENANCE_PERMISSIONS, require
 from rectify.projections import seal
+from rectify.projections.store import init_lock
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -63,7 +64,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def run_init(args: argparse.Namespace) -> int:
-    with open_house(create=True) as house:
+    # Concurrent inits: the first creates store and user, the others wait and find them.
+    with init_lock(), open_house(create=True) as house:
         applied = house.catch_up()
         console.print(f"库已就绪：{house.label}（追上 {applied} 个事件）")
         if checkpoints.current(house.store).position == 0:
@@ -98,7 +100,7 @@ def run_upgrade(args: argparse.Namespace) -> int:
     except StoreError as exc:
         if "尚未初始化" not in exc.message and "不存在" not in exc.message:
             raise
-    with open_house(create=True) as house:
+    with init_lock(), open_house(create=True) as house:
         console.print(f"架构已是最新：{house.label}")
     return 0
 

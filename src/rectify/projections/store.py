@@ -7,7 +7,10 @@ rectify. Only `create=True` (init, db upgrade) creates tables.
 
 from __future__ import annotations
 
+import fcntl
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,8 +21,9 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from platformdirs import user_data_dir
-from sqlalchemy import Engine, Table, event, inspect
+from sqlalchemy import Engine, Table, create_engine, event, inspect, text
 from sqlalchemy.engine import URL, make_url
+from sqlalchemy.pool import NullPool
 
 from rectify.domain.application import RectifyApp
 from rectify.domain.errors import StoreError
@@ -115,6 +119,47 @@ class Store:
     def close(self) -> None:
         self.app.close()
         self.engine.dispose()
+
+
+INIT_LOCK_KEY = 0x696E6974  # "init": PostgreSQL advisory lock held while a store is created
+
+
+@contextmanager
+def init_lock(raw_url: str | None = None) -> Iterator[None]:
+    """Hold the store's creation lock: concurrent `init` / `db upgrade` run one at a time.
+
+    The first creates the schema and the first user; the others wait, then find both
+    there. SQLite: an flock on a file beside the database; PostgreSQL: an advisory lock."""
+    url = resolve_url(raw_url if raw_url is not None else os.environ.get(ENV_VAR))
+    if url.drivername == "sqlite":
+        path = Path(str(url.database)).expanduser()
+        _check_sqlite_path(url, create=True)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            handle = open(path.with_name(path.name + ".init-lock"), "a+b")  # noqa: SIM115
+        except OSError as exc:
+            raise StoreError(f"无法创建库目录或锁文件 {path.parent}：{exc.strerror}") from None
+        with handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            yield
+        return
+    engine = create_engine(url, poolclass=NullPool)
+    try:
+        try:
+            conn = engine.connect()
+        except sqlalchemy.exc.OperationalError as exc:
+            reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+            raise StoreError(f"无法连接数据库 {describe(url)}：{reason}") from None
+        with conn:
+            conn.execute(text("SELECT pg_advisory_lock(:key)"), {"key": INIT_LOCK_KEY})
+            conn.commit()
+            try:
+                yield
+            finally:
+                conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": INIT_LOCK_KEY})
+                conn.commit()
+    finally:
+        engine.dispose()
 
 
 def _busy_timeout(dbapi_connection: Any, _record: Any) -> None:
