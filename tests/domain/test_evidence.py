@@ -201,7 +201,7 @@ def test_submit_errors(house: House, tmp_path: Path) -> None:
             )
     f = tmp_path / "a.txt"
     f.write_bytes(b"abc")
-    with acting_as(OTHER), pytest.raises(NotAllowed, match="不在"):
+    with acting_as(OTHER), pytest.raises(NotFound, match="^问题 F-1 不存在$"):
         house.evidence.submit_evidence(f, effective_date=date(2025, 1, 1), finding_ref="F-1")
     house.evidence.evidence_max_size = 2
     house.evidence.blob_store = FileBlobStore(tmp_path / "small", max_size=2)

@@ -13,7 +13,7 @@ from rectify.bootstrap import House
 from rectify.domain import passwords
 from rectify.domain.errors import NotAllowed
 from rectify.domain.services.people import LOGIN_REFUSED
-from tests.conftest import WEIBIN
+from tests.conftest import WEIBIN, ZHENGZHOU
 from tests.faults.conftest import InProcess, add_user, as_admin, as_user
 
 
@@ -100,3 +100,29 @@ def test_session_file_readable_by_others_is_refused_with_the_fix(rectify: InProc
     assert run.code != 0 and f"chmod 600 {session}" in run.err, run
     os.chmod(session, 0o600)
     assert rectify("findings", "list").code == 0
+
+
+def test_evaluation_reads_are_scoped_and_out_of_scope_reads_like_missing(
+    rectify: InProcess, people: dict[str, str]
+) -> None:
+    key = "WB-GXJ/2024/department"
+    rectify.ok("import", "evaluation", str(ZHENGZHOU))
+    other = add_user(rectify, "zz1", "department", "ZZ-GXJ")
+    as_user(rectify, "zz1", other)
+    for command in (("evaluation", "show", key), ("score", "history", key, "B1.2")):
+        hidden = rectify(*command)
+        missing = rectify(*[part.replace(key, "NO/SUCH/KEY") for part in command])
+        assert hidden.code == missing.code != 0, (hidden, missing)
+        assert hidden.err.replace(key, "K") == missing.err.replace("NO/SUCH/KEY", "K"), (hidden, missing)
+    compared = rectify("compare", "WB-GXJ", "预算调整率", "--json")
+    assert compared.code == 0 and json.loads(compared.out)["points"] == []
+    as_user(rectify, "dept1", people["dept1"])
+    assert "总分" in rectify.ok("evaluation", "show", key)
+    assert json.loads(rectify.ok("compare", "WB-GXJ", "预算调整率", "--json"))["points"]
+    rectify.monkeypatch.setenv("RECTIFY_SESSION_FILE", "/nonexistent/session.json")
+    for name in ("RECTIFY_USER", "RECTIFY_PASSWORD"):
+        rectify.monkeypatch.delenv(name)
+    for command in (("evaluation", "show", key), ("score", "history", key, "B1.2"),
+                    ("compare", "WB-GXJ", "预算调整率")):
+        run = rectify(*command)
+        assert run.code != 0 and "登录" in run.err, (command, run)

@@ -14,11 +14,11 @@ from uuid import UUID
 from rectify.domain.application import RectifyApp
 from rectify.domain.clock import Clock, SystemClock
 from rectify.domain.doctypes import check_document
-from rectify.domain.errors import InvalidInput, StoreError
+from rectify.domain.errors import InvalidInput, NotFound, StoreError
 from rectify.domain.evidence import DEFAULT_MAX_SIZE, BlobStore, Evidence, read_evidence_file
 from rectify.domain.finding import Finding
 from rectify.domain.identity import Principal, Role, current_principal
-from rectify.domain.permissions import EVIDENCE_PERMISSIONS, Permission, require
+from rectify.domain.permissions import EVIDENCE_PERMISSIONS, Permission, in_scope, require
 from rectify.domain.services.reach import not_after_today, readable_evidence
 
 
@@ -39,6 +39,10 @@ class EvidenceService:
         return self.app.load(Finding.create_id(ref), Finding, f"问题 {ref} 不存在")
 
     def _check(self, permission: Permission, principal: Principal, finding: Finding) -> None:
+        if principal.role in permission.own and not in_scope(
+            principal, finding.department_code, finding.unit_code, self.app.parent_of
+        ):
+            raise NotFound(f"问题 {finding.ref} 不存在")  # as a missing ref: reveals nothing
         require(
             permission,
             principal,

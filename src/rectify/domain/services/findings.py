@@ -20,7 +20,7 @@ from rectify.domain.application import RectifyApp
 from rectify.domain.clock import Clock
 from rectify.domain.deadlines import DeadlinePolicy
 from rectify.domain.department import Department
-from rectify.domain.errors import InvalidInput, NotAllowed
+from rectify.domain.errors import InvalidInput, NotFound
 from rectify.domain.evidence import Evidence
 from rectify.domain.finding import Finding, RectificationClass, find_repeats
 from rectify.domain.identity import Principal, Role, current_principal
@@ -53,11 +53,8 @@ class FindingService:
         if principal.role is not Role.DEPARTMENT:
             return
         if not in_scope(principal, finding.department_code, finding.unit_code, self.app.parent_of):
-            owner = finding.department_code + (f"/{finding.unit_code}" if finding.unit_code else "")
-            raise NotAllowed(
-                f"问题 {finding.ref} 属于 {owner}，不在 {principal.name}"
-                f"（部门 {principal.department}）的范围内"
-            )
+            # Exactly what a missing ref answers: a refusal must not confirm it exists.
+            raise NotFound(f"问题 {finding.ref} 不存在")
 
     def _finding_for_action(self, ref: str) -> Finding:
         finding = self.get_finding(ref)
