@@ -11,8 +11,11 @@ import pytest
 
 from rectify.bootstrap import House
 from rectify.domain import passwords
+from rectify.domain.clock import FixedClock
 from rectify.domain.errors import NotAllowed
+from rectify.domain.identity import Principal, Role, acting_as
 from rectify.domain.services.people import LOGIN_REFUSED
+from rectify.domain.user import MAX_FAILURES
 from tests.conftest import WEIBIN, ZHENGZHOU
 from tests.faults.conftest import InProcess, add_user, as_admin, as_user
 
@@ -126,3 +129,52 @@ def test_evaluation_reads_are_scoped_and_out_of_scope_reads_like_missing(
                     ("compare", "WB-GXJ", "预算调整率")):
         run = rectify(*command)
         assert run.code != 0 and "登录" in run.err, (command, run)
+
+
+def test_lockout_after_five_failures_recorded_as_events_and_cooling(house: House) -> None:
+    house.people.bootstrap_first_user("admin", "admin-password-1", "管理员")
+    with acting_as(Principal("admin", Role.BUREAU)):
+        house.people.add_user("clerk", Role.EVALUATOR, "clerk-password-1", "")
+    for _ in range(MAX_FAILURES):
+        with pytest.raises(NotAllowed, match=f"^{LOGIN_REFUSED}$"):
+            house.authenticate("clerk", "wrong-password")
+    # Locked: even the right password is refused, in the same words.
+    with pytest.raises(NotAllowed, match=f"^{LOGIN_REFUSED}$"):
+        house.authenticate("clerk", "clerk-password-1")
+    user = house.people.get_user("clerk")
+    topics = [type(e).__qualname__ for e in house.services.app.repository.event_store.get(user.id)]
+    assert topics.count("User.LoginFailed") == MAX_FAILURES and topics.count("User.LockedOut") == 1
+    assert isinstance(house.clock, FixedClock)
+    house.clock.advance(hours=1)  # the cooling time passes
+    assert house.authenticate("clerk", "clerk-password-1").name == "clerk"
+
+
+def test_user_admin_commands(rectify: InProcess, people: dict[str, str]) -> None:
+    listed = json.loads(rectify.ok("user", "list", "--json"))
+    assert {u["name"] for u in listed} >= {"admin", "auditor1", "eval1", "dept1"}
+    for _ in range(5):
+        as_user(rectify, "eval1", "wrong-password")
+        assert rectify("whoami").code != 0
+    as_admin(rectify)
+    locked = {u["name"]: u for u in json.loads(rectify.ok("user", "list", "--json"))}["eval1"]
+    assert locked["locked_until"] is not None
+    rectify.ok("user", "unlock", "eval1", "--reason", "本人确认")
+    as_user(rectify, "eval1", people["eval1"])
+    assert "eval1" in rectify.ok("whoami")
+    # Own password: old then new; others may not list, reset or change roles.
+    rectify.ok("user", "passwd", "--password-stdin", stdin=f"{people['eval1']}\nnew-eval-password-2\n")
+    as_user(rectify, "eval1", "new-eval-password-2")
+    for command in (["user", "list"], ["user", "disable", "dept1", "--reason", "x"],
+                    ["user", "role", "dept1", "--role", "auditor", "--reason", "x"]):
+        run = rectify(*command)
+        assert run.code != 0 and "只有财政局可以" in run.err, (command, run)
+    as_admin(rectify)
+    rectify.ok("user", "role", "auditor1", "--role", "evaluator", "--reason", "转岗")
+    rectify.ok("user", "disable", "dept1", "--reason", "离职")
+    as_user(rectify, "dept1", people["dept1"])
+    assert rectify("whoami").code != 0
+    as_admin(rectify)
+    rectify.ok("user", "enable", "dept1")
+    rectify.ok("user", "passwd", "dept1", "--password-stdin", stdin="reset-password-3\n")
+    as_user(rectify, "dept1", "reset-password-3")
+    assert "dept1" in rectify.ok("whoami")

@@ -53,5 +53,5 @@ class Services:
             findings=FindingService(app, clock, policy),
             evaluations=EvaluationService(app),
             evidence=EvidenceService(app, blob_store, evidence_max_size, clock),
-            people=PeopleService(app),
+            people=PeopleService(app, clock),
         )
