@@ -118,7 +118,8 @@ def test_help_everywhere(tmp_path: Path) -> None:
         ["demo"], ["check"], ["login"], ["user", "add"],
     ):
         out = cli.ok(*args, "--help")
-        assert "usage: rectify" in out
+        assert out.startswith("用法：rectify") and "选项：" in out
+        assert "usage:" not in out and "options:" not in out
 
 
 def test_demo_on_a_fresh_store_then_again(db_url: str, tmp_path: Path) -> None:

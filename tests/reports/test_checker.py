@@ -119,7 +119,7 @@ def test_rule_mismatch_prints_range_for_undisclosed_inputs() -> None:
     report = check_package(parse_package(data, "t"))
     (check,) = [c for c in report.checks if c.path == "indicators[A1.1]" and c.kind == "rule_mismatch"]
     assert check.to_json()["computed"] == ["1.00", "3.00"]
-    assert "[1.00, 3.00]" in check.message
+    assert "1.00～3.00" in check.message
     data["indicators"][i]["awarded"] = Decimal("2.0")
     assert not [t for t in triples(data) if t[:2] == ("rule_mismatch", "indicators[A1.1]")]
 

@@ -15,10 +15,11 @@ from rich.table import Table
 
 from rectify.bootstrap import open_house
 from rectify.cli.output import console, print_json
+from rectify.domain import formatting
 from rectify.domain.errors import InvalidInput
-from rectify.domain.evaluation import STAGE_LABELS, Scorecard, ScoreStage
+from rectify.domain.evaluation import Scorecard
 from rectify.domain.parsing import parse_amount, parse_date
-from rectify.domain.scoring import Interval
+from rectify.domain.vocabulary import STAGE_LABELS, ScoreStage
 
 STAGES = {s.value: s for s in ScoreStage}
 
@@ -93,19 +94,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def _s(value: Decimal | None) -> str | None:
-    return None if value is None else format(value, "f")
+    return None if value is None else formatting.decimal_text(value)
 
 
-def _range(value: Interval | None) -> Any:
-    if value is None:
-        return None
-    return _s(value.lo) if value.is_point else [_s(value.lo), _s(value.hi)]
-
-
-def _range_text(value: Interval | None) -> str:
-    if value is None:
-        return "—"
-    return _s(value.lo) or "" if value.is_point else f"{_s(value.lo)}～{_s(value.hi)}"
+_range = formatting.interval_json
+_range_text = formatting.interval
 
 
 def scorecard_json(card: Scorecard) -> dict[str, Any]:
@@ -191,7 +184,7 @@ def run_history(args: argparse.Namespace) -> int:
     for r in rows:
         table.add_row(
             str(r.version),
-            r.recorded_at.strftime("%Y-%m-%d %H:%M"),
+            formatting.moment(r.recorded_at),
             STAGE_LABELS[ScoreStage(r.stage)],
             "录入" if r.kind == "entered" else "修改",
             _s(r.value) or "",

@@ -18,36 +18,31 @@ from rich.table import Table
 from rectify.bootstrap import House, open_house
 from rectify.cli import output
 from rectify.cli.output import console, print_json
+from rectify.domain import formatting, vocabulary
 from rectify.domain.finding import Finding, RectificationClass
 from rectify.domain.identity import Principal
 from rectify.domain.parsing import parse_amount, parse_date, parse_int, parse_uuid
+from rectify.domain.vocabulary import Action, by_value
 from rectify.projections import queries
 from rectify.projections.figures import Figures, figures
 
-STATUS_LABELS = {
-    "recorded": "待下发",
-    "issued": "整改中",
-    "closure_requested": "已申请销号",
-    "returned": "已退回",
-    "closed": "已销号",
-    "long_term": "持续整改",
-    "withdrawn": "已撤销",
-}
-CLASS_LABELS = {"immediate": "立行立改", "phased": "分阶段整改", "long_term": "持续整改"}
-DONE_LABELS = {
-    "measures": "记录整改措施",
-    "person": "指定责任人",
-    "progress": "报告整改进展",
-    "attach": "附佐证材料",
-    "request-closure": "申请销号",
-    "close": "销号",
-    "return": "退回",
-    "extend": "延期",
-    "long-term": "转为持续整改",
-    "reopen": "重新打开",
-    "carry-over": "结转",
-    "withdraw": "撤销",
-    "link-repeat": "关联屡查屡犯",
+STATUS_LABELS = by_value(vocabulary.STATUS_LABELS)
+CLASS_LABELS = by_value(vocabulary.CLASS_LABELS)
+# Subcommand → the lifecycle action it takes, for "已<action>" after it succeeds.
+DONE_ACTIONS = {
+    "measures": Action.RECORD_MEASURES,
+    "person": Action.NAME_RESPONSIBLE,
+    "progress": Action.REPORT_PROGRESS,
+    "attach": Action.ATTACH_EVIDENCE,
+    "request-closure": Action.REQUEST_CLOSURE,
+    "close": Action.CLOSE,
+    "return": Action.RETURN,
+    "extend": Action.EXTEND_DEADLINE,
+    "long-term": Action.ACCEPT_LONG_TERM,
+    "reopen": Action.REOPEN,
+    "carry-over": Action.CARRY_OVER,
+    "withdraw": Action.WITHDRAW,
+    "link-repeat": Action.LINK_REPEAT,
 }
 
 SubParsers: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
@@ -260,7 +255,8 @@ def _action(change: Change) -> Callable[[argparse.Namespace], int]:
     def run(args: argparse.Namespace) -> int:
         with open_house() as house, house.session():
             finding = change(house.findings, args)
-        done = DONE_LABELS.get(args.findings_command, args.findings_command)
+        action = DONE_ACTIONS.get(args.findings_command)
+        done = vocabulary.ACTION_LABELS[action] if action else args.findings_command
         console.print(f"问题 {finding.ref}：已{done}，当前状态「{finding.status_label}」")
         return 0
 
@@ -373,9 +369,9 @@ def run_list(args: argparse.Namespace) -> int:
         codes=("编号", "年度", "金额", "整改类别", "状态", "整改时限"),
     )
     for f in rows:
-        amount = f"{f.amount}{f.amount_unit or ''}" if f.amount is not None else "—"
+        amount = formatting.amount(f.amount, f.amount_unit)
         years = str(f.fiscal_year) + (f"→{f.last_carried_year}" if f.last_carried_year else "")
-        due = f.due.isoformat() if f.due else "—"
+        due = formatting.day(f.due)
         owner = " · ".join(x for x in (f.department_name or f.department_code, f.category) if x)
         table.add_row(
             f.ref,
@@ -407,18 +403,18 @@ def _show_detail(detail: queries.FindingDetail) -> None:
         ("类别", f.category),
         ("问题", f.title),
         ("描述", f.description),
-        ("涉及金额", f"{f.amount}{f.amount_unit or ''}" if f.amount is not None else "—"),
+        ("涉及金额", formatting.amount(f.amount, f.amount_unit)),
         ("整改类别", CLASS_LABELS.get(f.rectification_class or "", "—")),
         ("整改要求", f.requirements or "—"),
         ("责任人", f.responsible_person or "—"),
         (
             "整改时限",
-            (f.due.isoformat() if f.due else "—")
+            formatting.day(f.due)
             + ("（逾期）" if f.overdue else "")
             + (f"，延期 {f.extension_count} 次" if f.extension_count else ""),
         ),
-        ("复核日期", f.re_review_on.isoformat() if f.re_review_on else "—"),
-        ("完成比例", f"{f.progress_percent}%" if f.progress_percent is not None else "—"),
+        ("复核日期", formatting.day(f.re_review_on)),
+        ("完成比例", formatting.percent(f.progress_percent)),
         ("屡查屡犯", "、".join(f.repeat_of) or "—"),
         ("状态", STATUS_LABELS.get(f.status, f.status)),
     ]
@@ -428,17 +424,9 @@ def _show_detail(detail: queries.FindingDetail) -> None:
     for header in ("时间", "操作人", "操作", "理由", "内容"):
         table.add_column(header, overflow="fold")
     for e in detail.timeline:
-        details = "；".join(
-            f"{k}={_plain(v)}" for k, v in e.details.items() if v not in (None, "", [])
-        )
-        table.add_row(e.at.strftime("%Y-%m-%d %H:%M"), e.actor, e.label, e.reason or "", details)
+        details = formatting.details_text(e.details)
+        table.add_row(formatting.moment(e.at), e.actor, e.label, e.reason or "", details)
     console.print(table)
-
-
-def _plain(value: Any) -> str:
-    if isinstance(value, list):
-        return "、".join(str(v) for v in value)
-    return str(value)
 
 
 def run_show(args: argparse.Namespace) -> int:
@@ -471,7 +459,7 @@ def run_figures(args: argparse.Namespace) -> int:
 
 
 def _rate(value: Decimal | None) -> str:
-    return "—" if value is None else f"{value}%"
+    return formatting.percent(value)
 
 
 def _print_figures(rows: list[Figures], principal: Principal) -> None:

@@ -9,10 +9,14 @@ from rectify.bootstrap import open_house
 from rectify.cli import user_admin
 from rectify.cli.output import console
 from rectify.cli.prompts import read_new_password, read_password
+from rectify.domain import vocabulary
 from rectify.domain.errors import InvalidInput
 from rectify.domain.identity import Role
+from rectify.domain.vocabulary import by_value
 
-ROLE_LABELS = {"bureau": "财政局", "evaluator": "评价机构", "department": "部门", "auditor": "审计（只读）"}
+ROLE_LABELS = by_value(vocabulary.ROLE_LABELS)
+# Roles a person can be given (the scheduler acts as SYSTEM, never a person).
+PERSON_ROLES = sorted(r.value for r in Role if r is not Role.SYSTEM)
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -31,7 +35,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     usub = user.add_subparsers(dest="user_command", required=True, metavar="COMMAND")
     add = usub.add_parser("add", help="添加用户（财政局）")
     add.add_argument("name", help="登录名")
-    add.add_argument("--role", required=True, choices=sorted(ROLE_LABELS), help="角色")
+    add.add_argument("--role", required=True, choices=PERSON_ROLES, help="角色")
     add.add_argument("--department", help="部门用户所属的部门或单位编码")
     add.add_argument("--display-name", default="", help="显示名称")
     add.add_argument("--password-stdin", action="store_true", help="从标准输入读取密码（一行）")

@@ -7,7 +7,8 @@ Decimal in the budget's unit (万元 or 元).
 
 A line's adjusted figure is derived: initial + Σ its adjustments (where the initial
 figure is unknown the figure the report stated stands in). Rates use the format's
-definitions through `rectify.domain.scoring` (execution = final / adjusted,
+definitions through `rectify.domain.scoring.figures`, the same functions
+`rectify check` uses (execution = final / adjusted,
 adjustment = (adjusted − initial) / initial, carryover = carryover / adjusted,
 control = actual / budget), in percent and exact; None when undefined.
 
@@ -30,23 +31,15 @@ from eventsourcing.domain import event
 from rectify.domain.base import RectifyAggregate, derived_id
 from rectify.domain.errors import InvalidInput
 from rectify.domain.scoring import (
-    adjustment_rate,
-    carryover_rate,
-    control_rate,
-    execution_rate,
-    staffing_control_rate,
+    BudgetFigures,
+    StaffCount,
+    budget_measures,
+    budget_rates,
+    line_sum,
 )
+from rectify.domain.scoring.figures import RATE_NAMES
 
 __all__ = ["RATE_NAMES", "Adjustment", "Budget", "BudgetTotals"]
-
-RATE_NAMES = (
-    "execution_rate",
-    "adjustment_rate",
-    "carryover_rate",
-    "public_funds_control_rate",
-    "three_public_control_rate",
-)
-
 
 MAX_AMOUNT_YUAN = Decimal(10) ** 12  # 1 万亿元: beyond any department's budget
 
@@ -67,12 +60,6 @@ class BudgetTotals:
     final: Decimal | None
     adjustment: Decimal
     carryover: Decimal | None
-
-
-def _sum(values: Sequence[Decimal | None]) -> Decimal | None:
-    if not values or any(v is None for v in values):
-        return None
-    return sum((v for v in values if v is not None), Decimal(0))
 
 
 class Budget(RectifyAggregate):
@@ -133,9 +120,9 @@ class Budget(RectifyAggregate):
 
     def totals(self) -> BudgetTotals:
         codes = list(self.lines)
-        initial = _sum([self.lines[c].get("initial") for c in codes])
-        adjusted = _sum([self.adjusted_of(c) for c in codes])
-        final = _sum([self.finals.get(c) for c in codes])
+        initial = line_sum([self.lines[c].get("initial") for c in codes])
+        adjusted = line_sum([self.adjusted_of(c) for c in codes])
+        final = line_sum([self.finals.get(c) for c in codes])
         stated = self.stated or {}
         if initial is None:
             initial = stated.get("initial")
@@ -152,35 +139,33 @@ class Budget(RectifyAggregate):
             carryover=carry,
         )
 
-    def rates(self) -> dict[str, Decimal | None]:
+    def figures(self) -> BudgetFigures:
+        """This budget as the typed figures `rectify check` also computes from."""
         t = self.totals()
-        out: dict[str, Decimal | None] = dict.fromkeys(RATE_NAMES)
-        if t.final is not None and t.adjusted is not None:
-            out["execution_rate"] = execution_rate(t.final, t.adjusted)
-        if t.initial is not None and t.adjusted is not None:
-            out["adjustment_rate"] = adjustment_rate(t.initial, t.adjusted)
-        if t.carryover is not None and t.adjusted is not None:
-            out["carryover_rate"] = carryover_rate(t.carryover, t.adjusted)
         pf = self.public_funds or {}
-        if pf.get("actual") is not None and pf.get("budget") is not None:
-            out["public_funds_control_rate"] = control_rate(pf["actual"], pf["budget"])
         tp = self.three_public or {}
-        base = tp.get("adjusted") if tp.get("adjusted") is not None else tp.get("initial")
-        if tp.get("actual") is not None and base is not None:
-            out["three_public_control_rate"] = control_rate(tp["actual"], base)
-        return out
+        return BudgetFigures(
+            initial=t.initial,
+            adjusted=t.adjusted,
+            final=t.final,
+            carryover=t.carryover,
+            public_funds_actual=pf.get("actual"),
+            public_funds_budget=pf.get("budget"),
+            three_public_actual=tp.get("actual"),
+            three_public_initial=tp.get("initial"),
+            three_public_adjusted=tp.get("adjusted"),
+            staffing=tuple(
+                StaffCount(str(s["unit"]), int(s["authorized"]), int(s["actual"]))
+                for s in self.staffing
+            ),
+        )
+
+    def rates(self) -> dict[str, Decimal | None]:
+        return budget_rates(self.figures())
 
     def measures(self) -> dict[str, Decimal | None]:
         """Exact values of the `budget.*` and `staffing.*` measures rules may name."""
-        values: dict[str, Decimal | None] = {f"budget.{k}": v for k, v in self.rates().items()}
-        if self.staffing:
-            pairs = [(int(s["authorized"]), int(s["actual"])) for s in self.staffing]
-            values["staffing.control_rate"] = staffing_control_rate(pairs)
-            for s in self.staffing:
-                values[f"staffing[{s['unit']}].control_rate"] = staffing_control_rate(
-                    [(int(s["authorized"]), int(s["actual"]))]
-                )
-        return values
+        return budget_measures(self.figures())
 
     # -- commands ---------------------------------------------------------------------
 

@@ -25,7 +25,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from enum import Enum
 from typing import Any
 from uuid import UUID
 
@@ -40,17 +39,18 @@ from rectify.domain.scoring import (
     GradeBand,
     Interval,
     MeasureLookup,
+    QuestionFigures,
     Rounding,
     Rule,
+    SurveyFigures,
     TreeNode,
     compute_scores,
     evaluate_rule,
     grade_for,
     no_measures,
-    pooled_composite,
-    question_composite,
-    survey_overall,
+    survey_overall_value,
 )
+from rectify.domain.vocabulary import STAGE_LABELS, ScoreStage
 
 __all__ = [
     "HEADER_FIELDS",
@@ -64,25 +64,12 @@ __all__ = [
     "plain",
     "rule_from_data",
     "rule_to_data",
+    "survey_figures",
     "survey_overall_of",
 ]
 
 
-class ScoreStage(Enum):
-    SELF = "self"  # 自评
-    REVIEW = "review"  # 复核
-    THIRD_PARTY = "third_party"  # 第三方评价
-    FINAL = "final"  # 最终（征求意见后）
-
-
 STAGE_ORDER = (ScoreStage.SELF, ScoreStage.REVIEW, ScoreStage.THIRD_PARTY, ScoreStage.FINAL)
-
-STAGE_LABELS = {
-    ScoreStage.SELF: "自评",
-    ScoreStage.REVIEW: "复核",
-    ScoreStage.THIRD_PARTY: "第三方评价",
-    ScoreStage.FINAL: "最终",
-}
 
 SCORING_ROLES = frozenset({Role.EVALUATOR, Role.BUREAU})
 
@@ -132,23 +119,27 @@ def rule_from_data(data: Mapping[str, Any] | None) -> Rule | None:
     return rule
 
 
+def survey_figures(survey: Mapping[str, Any]) -> SurveyFigures:
+    """A stored survey as the typed figures `rectify check` also computes from."""
+    scale = survey.get("scale")
+    return SurveyFigures(
+        id=str(survey.get("id")),
+        valid=int(survey.get("valid") or 0),
+        scale=tuple(scale) if scale is not None else None,
+        aggregate=str(survey.get("aggregate") or "mean_of_questions"),
+        questions=tuple(
+            QuestionFigures(
+                counts=tuple(q["counts"]) if q.get("counts") is not None else None,
+                stated=q.get("stated"),
+            )
+            for q in survey.get("questions") or []
+        ),
+    )
+
+
 def survey_overall_of(survey: Mapping[str, Any]) -> Decimal | None:
     """The overall satisfaction of a stored survey, by the format's definitions."""
-    scale = survey.get("scale")
-    valid = int(survey.get("valid") or 0)
-    questions = survey.get("questions") or []
-    counts = [q.get("counts") for q in questions]
-    if survey.get("aggregate") == "pooled" and scale is not None and all(c is not None for c in counts):
-        return pooled_composite([list(c) for c in counts], list(scale), valid)
-    composites: list[Decimal | None] = []
-    for q in questions:
-        if scale is not None and q.get("counts") is not None:
-            composites.append(question_composite(list(q["counts"]), list(scale), valid))
-        else:
-            composites.append(q.get("stated"))
-    if composites and all(c is not None for c in composites):
-        return survey_overall([c for c in composites if c is not None])
-    return None
+    return survey_overall_value(survey_figures(survey))
 
 
 @dataclass(frozen=True)

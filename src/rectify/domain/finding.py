@@ -13,7 +13,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from enum import Enum
 from typing import Protocol, TypeVar
 from uuid import UUID
 
@@ -23,6 +22,7 @@ from rectify.domain.base import RectifyAggregate, derived_id
 from rectify.domain.errors import InvalidInput, NotAllowed
 from rectify.domain.identity import current_principal
 from rectify.domain.lifecycle import STATUS_LABELS, Action, FindingStatus, check
+from rectify.domain.vocabulary import RectificationClass
 
 __all__ = [
     "Extension",
@@ -33,12 +33,6 @@ __all__ = [
     "find_repeats",
     "is_repeat",
 ]
-
-
-class RectificationClass(Enum):
-    IMMEDIATE = "immediate"  # 立行立改
-    PHASED = "phased"  # 分阶段整改
-    LONG_TERM = "long_term"  # 持续整改
 
 
 @dataclass(frozen=True)

@@ -9,73 +9,32 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from enum import Enum
 
 from rectify.domain.errors import NotAllowed
 from rectify.domain.identity import Role
+from rectify.domain.vocabulary import (
+    ACTION_LABELS,
+    ROLE_LABELS,
+    STATUS_LABELS,
+    Action,
+    FindingStatus,
+)
 
-
-class FindingStatus(Enum):
-    RECORDED = "recorded"  # 已记录，待下发
-    ISSUED = "issued"  # 已下发，整改中（重新打开后也回到此状态）
-    CLOSURE_REQUESTED = "closure_requested"  # 已申请销号
-    RETURNED = "returned"  # 已退回
-    CLOSED = "closed"  # 已销号
-    LONG_TERM = "long_term"  # 持续整改（定期复核，不硬性销号）
-    WITHDRAWN = "withdrawn"  # 已撤销（误记）
-
-
-class Action(Enum):
-    ISSUE = "issue"
-    RECORD_MEASURES = "record_measures"
-    NAME_RESPONSIBLE = "name_responsible"
-    REPORT_PROGRESS = "report_progress"
-    ATTACH_EVIDENCE = "attach_evidence"
-    REQUEST_CLOSURE = "request_closure"
-    CLOSE = "close"
-    RETURN = "return"
-    EXTEND_DEADLINE = "extend_deadline"
-    ACCEPT_LONG_TERM = "accept_long_term"
-    REOPEN = "reopen"
-    CARRY_OVER = "carry_over"
-    WITHDRAW = "withdraw"
-    LINK_REPEAT = "link_repeat"
-
-
-STATUS_LABELS: Mapping[FindingStatus, str] = {
-    FindingStatus.RECORDED: "待下发",
-    FindingStatus.ISSUED: "整改中",
-    FindingStatus.CLOSURE_REQUESTED: "已申请销号",
-    FindingStatus.RETURNED: "已退回",
-    FindingStatus.CLOSED: "已销号",
-    FindingStatus.LONG_TERM: "持续整改",
-    FindingStatus.WITHDRAWN: "已撤销",
-}
-
-ACTION_LABELS: Mapping[Action, str] = {
-    Action.ISSUE: "下发",
-    Action.RECORD_MEASURES: "记录整改措施",
-    Action.NAME_RESPONSIBLE: "指定责任人",
-    Action.REPORT_PROGRESS: "报告整改进展",
-    Action.ATTACH_EVIDENCE: "附佐证材料",
-    Action.REQUEST_CLOSURE: "申请销号",
-    Action.CLOSE: "销号",
-    Action.RETURN: "退回",
-    Action.EXTEND_DEADLINE: "延期",
-    Action.ACCEPT_LONG_TERM: "转为持续整改",
-    Action.REOPEN: "重新打开",
-    Action.CARRY_OVER: "结转下一年度",
-    Action.WITHDRAW: "撤销",
-    Action.LINK_REPEAT: "关联屡查屡犯",
-}
-
-ROLE_LABELS: Mapping[Role, str] = {
-    Role.BUREAU: "财政局",
-    Role.EVALUATOR: "评价机构",
-    Role.DEPARTMENT: "部门",
-    Role.AUDITOR: "审计（只读）",
-    Role.SYSTEM: "系统",
-}
+# The status/action names and labels are re-exported for old imports; their home is
+# vocabulary.py.
+__all__ = [
+    "ACTION_LABELS",
+    "RECORD_ROLES",
+    "ROLE_LABELS",
+    "STATUS_LABELS",
+    "TRANSITIONS",
+    "Action",
+    "FindingStatus",
+    "Transition",
+    "allowed_actions",
+    "check",
+    "is_allowed",
+]
 
 # Who may record a new finding by hand. A package import is recorded by the importing
 # user; the importer applies its own rule.

@@ -123,10 +123,11 @@ def require(
     if principal.role not in permission.roles:
         allowed = "、".join(ROLE_LABELS[r] for r in Role if r in permission.roles)
         raise NotAllowed(f"{who} 不能{permission.label}{subject}（只有{allowed}可以）")
-    if principal.role in permission.own and department is not None:
-        if not in_scope(principal, department, unit, parent_of or (lambda _code: None)):
-            owner = department + (f"/{unit}" if unit else "")
-            raise NotAllowed(
-                f"{who}（部门 {principal.department}）不能{permission.label}{subject}："
-                f"它属于 {owner}，不在本部门范围内"
-            )
+    if principal.role not in permission.own or department is None:
+        return
+    if not in_scope(principal, department, unit, parent_of or (lambda _code: None)):
+        owner = department + (f"/{unit}" if unit else "")
+        raise NotAllowed(
+            f"{who}（部门 {principal.department}）不能{permission.label}{subject}："
+            f"它属于 {owner}，不在本部门范围内"
+        )

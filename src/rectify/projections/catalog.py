@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from rectify.domain.application import EVENTS_TABLE
 from rectify.projections.departments import DepartmentsProjector
 from rectify.projections.evaluations import BudgetsProjector, EvaluationsProjector
@@ -26,5 +28,26 @@ def all_projectors() -> list[Projector]:
     ]
 
 
+# Event types no read model projects, each with why. Every other event type has a
+# handler in `all_projectors()`; tests/projections/test_event_coverage.py checks both.
+# (The seal links every event, whatever its type.)
+NOT_PROJECTED: Mapping[str, str] = {
+    "rectify/Budget.ControlsRecorded": "公用经费与“三公”经费只在预算聚合内参与计算",
+    "rectify/Budget.StaffingRecorded": "编制与实有人数只在预算聚合内参与计算",
+    "rectify/Evidence.Submitted": "佐证材料按编号从聚合读取，问题时间线记录其附加",
+    "rectify/User.Added": "用户从聚合读取（登录、权限）",
+    "rectify/User.PasswordChanged": "用户从聚合读取",
+    "rectify/User.RoleChanged": "用户从聚合读取",
+    "rectify/User.Disabled": "用户从聚合读取",
+    "rectify/User.Enabled": "用户从聚合读取",
+    "rectify/User.SessionOpened": "会话只在用户聚合内校验",
+    "rectify/User.SessionClosed": "会话只在用户聚合内校验",
+    "rectify/User.LoginFailed": "登录失败与锁定只在用户聚合内计算",
+    "rectify/User.LockedOut": "登录失败与锁定只在用户聚合内计算",
+    "rectify/User.Unlocked": "登录失败与锁定只在用户聚合内计算",
+    "rectify/UserDirectory.Started": "用户名册从聚合读取",
+    "rectify/UserDirectory.UserListed": "用户名册从聚合读取",
+}
+
 # Imported for their tables' registration on the shared MetaData.
-__all__ = ["EVENT_STORE_TABLES", "all_projectors", "projection_positions", "seal_links"]
+__all__ = ["EVENT_STORE_TABLES", "NOT_PROJECTED", "all_projectors", "projection_positions", "seal_links"]

@@ -17,11 +17,15 @@ from decimal import ROUND_HALF_UP, Decimal
 from sqlalchemy import Connection, select
 
 from rectify.domain.identity import Principal
+from rectify.domain.overdue import is_overdue
+from rectify.domain.vocabulary import FindingStatus
 from rectify.projections.departments import departments
 from rectify.projections.findings import findings
-from rectify.projections.queries import is_overdue, scope_clause
+from rectify.projections.queries import scope_clause
 
 _CENT = Decimal("0.01")
+_CLOSED = FindingStatus.CLOSED.value
+_WITHDRAWN = FindingStatus.WITHDRAWN.value
 
 
 def percent(part: Decimal, whole: Decimal) -> Decimal | None:
@@ -91,10 +95,10 @@ def figures(
                 continue
             a = acc.setdefault((r.department_code, y), _Acc())
             a.statuses[r.status] += 1
-            if r.status != "withdrawn":
+            if r.status != _WITHDRAWN:
                 amount = r.amount or Decimal(0)
                 a.amount_total += amount
-                if r.status == "closed":
+                if r.status == _CLOSED:
                     a.amount_closed += amount
             a.overdue += is_overdue(r.due, r.status, today)
             a.extended += r.extension_count > 0
@@ -103,8 +107,8 @@ def figures(
     out: list[Figures] = []
     for (code, y), a in sorted(acc.items()):
         total = sum(a.statuses.values())
-        closed = a.statuses["closed"]
-        withdrawn = a.statuses["withdrawn"]
+        closed = a.statuses[_CLOSED]
+        withdrawn = a.statuses[_WITHDRAWN]
         out.append(
             Figures(
                 department_code=code,

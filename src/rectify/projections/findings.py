@@ -18,6 +18,7 @@ from sqlalchemy import (
     update,
 )
 
+from rectify.domain.vocabulary import FindingStatus, RectificationClass
 from rectify.projections.metadata import DecimalText, metadata
 from rectify.projections.projector import Handler, Projector
 
@@ -79,14 +80,14 @@ class FindingsProjector(Projector):
             "rectify/Finding.ResponsiblePersonNamed": self.person_named,
             "rectify/Finding.ProgressReported": self.progress_reported,
             "rectify/Finding.EvidenceAttached": self.just_touch,
-            "rectify/Finding.ClosureRequested": self.status_to("closure_requested"),
+            "rectify/Finding.ClosureRequested": self.status_to(FindingStatus.CLOSURE_REQUESTED),
             "rectify/Finding.Closed": self.closed,
-            "rectify/Finding.Returned": self.status_to("returned"),
+            "rectify/Finding.Returned": self.status_to(FindingStatus.RETURNED),
             "rectify/Finding.DeadlineExtended": self.extended,
             "rectify/Finding.AcceptedAsLongTerm": self.long_term,
             "rectify/Finding.Reopened": self.reopened,
             "rectify/Finding.CarriedOver": self.carried_over,
-            "rectify/Finding.Withdrawn": self.status_to("withdrawn"),
+            "rectify/Finding.Withdrawn": self.status_to(FindingStatus.WITHDRAWN),
             "rectify/Finding.RepeatLinked": self.repeat_linked,
         }
 
@@ -110,7 +111,7 @@ class FindingsProjector(Projector):
                     event.rectification_class.value if event.rectification_class else None
                 ),
                 due=event.due,
-                status="recorded",
+                status=FindingStatus.RECORDED.value,
                 recorded_at=event.timestamp,
                 recorded_by=event.actor,
                 updated_at=event.timestamp,
@@ -135,9 +136,9 @@ class FindingsProjector(Projector):
     def _row(conn: Connection, event: Any) -> Any:
         return conn.execute(select(findings).where(findings.c.id == str(event.originator_id))).one()
 
-    def status_to(self, status: str) -> Handler:
+    def status_to(self, status: FindingStatus) -> Handler:
         def handler(conn: Connection, event: Any) -> None:
-            self.touch(conn, event, status=status)
+            self.touch(conn, event, status=status.value)
 
         return handler
 
@@ -148,7 +149,7 @@ class FindingsProjector(Projector):
         self.touch(
             conn,
             event,
-            status="issued",
+            status=FindingStatus.ISSUED.value,
             rectification_class=event.rectification_class.value,
             issued_on=event.issued_on,
             due=event.due,
@@ -163,7 +164,7 @@ class FindingsProjector(Projector):
         self.touch(conn, event, progress_percent=event.percent)
 
     def closed(self, conn: Connection, event: Any) -> None:
-        self.touch(conn, event, status="closed", closed_at=event.timestamp)
+        self.touch(conn, event, status=FindingStatus.CLOSED.value, closed_at=event.timestamp)
 
     def extended(self, conn: Connection, event: Any) -> None:
         row = self._row(conn, event)
@@ -173,14 +174,14 @@ class FindingsProjector(Projector):
         self.touch(
             conn,
             event,
-            status="long_term",
-            rectification_class="long_term",
+            status=FindingStatus.LONG_TERM.value,
+            rectification_class=RectificationClass.LONG_TERM.value,
             re_review_on=event.re_review_on,
         )
 
     def reopened(self, conn: Connection, event: Any) -> None:
         row = self._row(conn, event)
-        self.touch(conn, event, status="issued", closed_at=None, reopen_count=row.reopen_count + 1)
+        self.touch(conn, event, status=FindingStatus.ISSUED.value, closed_at=None, reopen_count=row.reopen_count + 1)
 
     def carried_over(self, conn: Connection, event: Any) -> None:
         row = self._row(conn, event)

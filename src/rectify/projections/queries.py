@@ -17,16 +17,15 @@ from sqlalchemy import ColumnElement, Connection, and_, false, literal, or_, sel
 
 from rectify.domain.errors import NotFound
 from rectify.domain.identity import Principal, Role
+from rectify.domain.overdue import OVERDUE_EXEMPT, is_overdue, stored
 from rectify.projections.departments import departments
 from rectify.projections.findings import findings
 from rectify.projections.timeline import finding_timeline
 
 PAGE = 200
 
-# Statuses that no longer count as open (not overdue, no more work).
-DONE_STATUSES = ("closed", "withdrawn")
-# A long-term finding is watched by its re-review date, not its old due date.
-NOT_OVERDUE_STATUSES = (*DONE_STATUSES, "long_term", "recorded")
+# The overdue rule is the domain's (domain/overdue.py); this is its SQL form.
+NOT_OVERDUE_STATUSES = stored(OVERDUE_EXEMPT)
 
 
 @dataclass(frozen=True)
@@ -120,6 +119,7 @@ def department_clause(column: ColumnElement[str], principal: Principal | None) -
 
 
 def overdue_clause(today: date) -> ColumnElement[bool]:
+    """`domain.overdue.is_overdue` as an SQL condition on the findings table."""
     return and_(
         findings.c.due.is_not(None),
         findings.c.due < today,
@@ -253,7 +253,3 @@ def _finding_view(r: Any, today: date) -> FindingView:
         reopen_count=r.reopen_count,
         overdue=is_overdue(r.due, r.status, today),
     )
-
-
-def is_overdue(due: date | None, status: str, today: date) -> bool:
-    return due is not None and due < today and status not in NOT_OVERDUE_STATUSES

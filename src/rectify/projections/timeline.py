@@ -13,7 +13,7 @@ from uuid import UUID
 
 from sqlalchemy import Column, Connection, DateTime, Integer, String, Table, Text, select
 
-from rectify.domain.lifecycle import ACTION_LABELS, Action
+from rectify.domain.vocabulary import EVENT_LABELS
 from rectify.projections.metadata import metadata
 from rectify.projections.projector import Handler, Projector
 
@@ -31,24 +31,9 @@ finding_timeline = Table(
     Column("details", Text, nullable=False),  # JSON object of the event's own fields
 )
 
-# Event name → Chinese label (what happened).
-EVENT_LABELS: Mapping[str, str] = {
-    "Recorded": "记录问题",
-    "Issued": ACTION_LABELS[Action.ISSUE],
-    "MeasuresRecorded": ACTION_LABELS[Action.RECORD_MEASURES],
-    "ResponsiblePersonNamed": ACTION_LABELS[Action.NAME_RESPONSIBLE],
-    "ProgressReported": ACTION_LABELS[Action.REPORT_PROGRESS],
-    "EvidenceAttached": ACTION_LABELS[Action.ATTACH_EVIDENCE],
-    "ClosureRequested": ACTION_LABELS[Action.REQUEST_CLOSURE],
-    "Closed": ACTION_LABELS[Action.CLOSE],
-    "Returned": ACTION_LABELS[Action.RETURN],
-    "DeadlineExtended": ACTION_LABELS[Action.EXTEND_DEADLINE],
-    "AcceptedAsLongTerm": ACTION_LABELS[Action.ACCEPT_LONG_TERM],
-    "Reopened": ACTION_LABELS[Action.REOPEN],
-    "CarriedOver": ACTION_LABELS[Action.CARRY_OVER],
-    "Withdrawn": ACTION_LABELS[Action.WITHDRAW],
-    "RepeatLinked": ACTION_LABELS[Action.LINK_REPEAT],
-}
+# Every Finding event is on the timeline, labelled by the vocabulary.
+_PREFIX = "rectify/Finding."
+FINDING_TOPICS = tuple(topic for topic in EVENT_LABELS if topic.startswith(_PREFIX))
 
 # Fields every event has; the rest are the event's own details.
 _COMMON = frozenset({"originator_id", "originator_version", "timestamp", "actor", "reason"})
@@ -80,7 +65,7 @@ class TimelineProjector(Projector):
     tables = (finding_timeline,)
 
     def handlers(self) -> Mapping[str, Handler]:
-        return {f"rectify/Finding.{name}": self._handler(name) for name in EVENT_LABELS}
+        return {topic: self._handler(topic.removeprefix(_PREFIX)) for topic in FINDING_TOPICS}
 
     def _handler(self, name: str) -> Handler:
         def handler(conn: Connection, event: Any) -> None:
@@ -106,7 +91,7 @@ class TimelineProjector(Projector):
                 at=event.timestamp,
                 actor=event.actor,
                 event=name,
-                label=EVENT_LABELS[name],
+                label=EVENT_LABELS[_PREFIX + name],
                 reason=getattr(event, "reason", None),
                 details=json.dumps(event_details(name, event), ensure_ascii=False, sort_keys=True),
             )

@@ -8,29 +8,34 @@ last rounding place is not reported. Messages are Chinese, paths follow the form
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from rectify.domain import formatting
 from rectify.domain.scoring import (
+    BudgetFigures,
     Interval,
+    QuestionFigures,
     Rounding,
+    StaffCount,
+    SurveyFigures,
     TreeNode,
-    adjustment_rate,
-    carryover_rate,
+    budget_measures,
+    budget_rates,
     compute_scores,
-    control_rate,
     evaluate_rule,
-    execution_rate,
     grade_for,
-    pooled_composite,
-    question_composite,
-    staffing_control_rate,
-    survey_overall,
+    line_sum,
+    question_composites,
+    rounded_lookup,
+    survey_measures,
+    survey_overall_value,
 )
 from rectify.domain.scoring.engine import MeasureLookup
 from rectify.domain.scoring.rules import GradeMapRule, rule_measures
-from rectify.reports.package import Budget, Indicator, Package, Survey
+from rectify.reports.package import Budget, Indicator, Package, Staffing, Survey
 
 Value = Decimal | str | Interval | None
 
@@ -63,26 +68,23 @@ KIND_LABELS = {
 }
 
 
-def fmt(value: Decimal) -> str:
-    """A Decimal as a plain string, never in exponent notation."""
-    return format(value, "f")
+# One formatting for CLI, TUI and documents (domain/formatting.py).
+fmt = formatting.decimal_text
 
 
 def value_json(value: Value) -> Any:
     if value is None or isinstance(value, str):
         return value
     if isinstance(value, Interval):
-        return fmt(value.lo) if value.is_point else [fmt(value.lo), fmt(value.hi)]
+        return formatting.interval_json(value)
     return fmt(value)
 
 
 def value_text(value: Value) -> str:
-    if value is None:
-        return "—"
     if isinstance(value, str):
         return value
-    if isinstance(value, Interval):
-        return fmt(value.lo) if value.is_point else f"[{fmt(value.lo)}, {fmt(value.hi)}]"
+    if isinstance(value, Interval) or value is None:
+        return formatting.interval(value)
     return fmt(value)
 
 
@@ -127,94 +129,51 @@ class CheckReport:
 
 def _sum_figure(budget: Budget, attr: str) -> Decimal | None:
     """Σ lines of a figure; None when no line or some line leaves it null."""
-    values = [getattr(line, attr) for line in budget.lines]
-    if not values or any(v is None for v in values):
-        return None
-    return sum(values, Decimal(0))
+    return line_sum([getattr(line, attr) for line in budget.lines])
 
 
-def budget_totals(budget: Budget) -> dict[str, Decimal | None]:
-    """initial/adjusted/final: Σ lines, else the stated total stands in."""
-    out: dict[str, Decimal | None] = {}
-    for attr in ("initial", "adjusted", "final"):
-        summed = _sum_figure(budget, attr)
-        out[attr] = summed if summed is not None else getattr(budget.stated, attr)
-    return out
-
-
-def budget_rates(budget: Budget) -> dict[str, Decimal | None]:
-    """The derived rates (exact, in percent) from the package's own figures."""
-    t = budget_totals(budget)
-    initial, adjusted, final = t["initial"], t["adjusted"], t["final"]
-    carry = budget.carryover if budget.carryover is not None else budget.stated.carryover
-    rates: dict[str, Decimal | None] = {
-        "execution_rate": execution_rate(final, adjusted)
-        if final is not None and adjusted is not None
-        else None,
-        "adjustment_rate": adjustment_rate(initial, adjusted)
-        if initial is not None and adjusted is not None
-        else None,
-        "carryover_rate": carryover_rate(carry, adjusted)
-        if carry is not None and adjusted is not None
-        else None,
-        "public_funds_control_rate": None,
-        "three_public_control_rate": None,
+def budget_figures(budget: Budget, staffing: Sequence[Staffing] = ()) -> BudgetFigures:
+    """The package's budget as the typed figures the Budget aggregate also computes from:
+    totals are Σ lines, else the stated total stands in."""
+    totals = {
+        attr: summed if (summed := _sum_figure(budget, attr)) is not None else getattr(budget.stated, attr)
+        for attr in ("initial", "adjusted", "final")
     }
-    pf = budget.public_funds
-    if pf is not None and pf.actual is not None and pf.budget is not None:
-        rates["public_funds_control_rate"] = control_rate(pf.actual, pf.budget)
-    tp = budget.three_public
-    if tp is not None and tp.actual is not None:
-        base = tp.adjusted if tp.adjusted is not None else tp.initial
-        if base is not None:
-            rates["three_public_control_rate"] = control_rate(tp.actual, base)
-    return rates
+    pf, tp = budget.public_funds, budget.three_public
+    return BudgetFigures(
+        initial=totals["initial"],
+        adjusted=totals["adjusted"],
+        final=totals["final"],
+        carryover=budget.carryover if budget.carryover is not None else budget.stated.carryover,
+        public_funds_actual=pf.actual if pf is not None else None,
+        public_funds_budget=pf.budget if pf is not None else None,
+        three_public_actual=tp.actual if tp is not None else None,
+        three_public_initial=tp.initial if tp is not None else None,
+        three_public_adjusted=tp.adjusted if tp is not None else None,
+        staffing=tuple(StaffCount(s.unit, s.authorized, s.actual) for s in staffing),
+    )
 
 
-def survey_composites(survey: Survey) -> list[Decimal | None]:
-    """Each question's composite: from counts and scale, else as stated."""
-    out: list[Decimal | None] = []
-    for q in survey.questions:
-        if survey.scale is not None and q.counts is not None:
-            out.append(question_composite(q.counts, survey.scale, survey.valid))
-        else:
-            out.append(q.stated)
-    return out
-
-
-def survey_overall_value(survey: Survey) -> Decimal | None:
-    if survey.aggregate == "pooled" and survey.scale is not None:
-        counts = [q.counts for q in survey.questions]
-        if all(c is not None for c in counts):
-            return pooled_composite([c for c in counts if c is not None], survey.scale, survey.valid)
-    composites = survey_composites(survey)
-    if composites and all(c is not None for c in composites):
-        return survey_overall([c for c in composites if c is not None])
-    return None
+def survey_figures(survey: Survey) -> SurveyFigures:
+    """A package survey as the typed figures the Evaluation aggregate also computes from."""
+    return SurveyFigures(
+        id=survey.id,
+        valid=survey.valid,
+        scale=tuple(survey.scale) if survey.scale is not None else None,
+        aggregate=survey.aggregate,
+        questions=tuple(
+            QuestionFigures(tuple(q.counts) if q.counts is not None else None, q.stated)
+            for q in survey.questions
+        ),
+    )
 
 
 def measure_lookup(pkg: Package, rounding: Rounding) -> MeasureLookup:
     """Computed measures, rounded to the evaluation's places (None when unknown)."""
-    values: dict[str, Decimal | None] = {}
-    if pkg.budget is not None:
-        for name, rate in budget_rates(pkg.budget).items():
-            values[f"budget.{name}"] = rate
-    if pkg.staffing:
-        values["staffing.control_rate"] = staffing_control_rate(
-            [(s.authorized, s.actual) for s in pkg.staffing]
-        )
-        for s in pkg.staffing:
-            values[f"staffing[{s.unit}].control_rate"] = staffing_control_rate(
-                [(s.authorized, s.actual)]
-            )
-    for survey in pkg.surveys:
-        values[f"survey.{survey.id}.overall"] = survey_overall_value(survey)
-
-    def lookup(measure: str) -> Decimal | None:
-        value = values.get(measure)
-        return rounding.round(value) if value is not None else None
-
-    return lookup
+    # Without a budget every budget.* rate is None (unknown), as in the aggregate.
+    values = budget_measures(budget_figures(pkg.budget or Budget(), pkg.staffing))
+    values.update(survey_measures([survey_figures(s) for s in pkg.surveys]))
+    return rounded_lookup(values, rounding)
 
 
 # ------------------------------------------------------------------------ the checker
@@ -345,7 +304,7 @@ class _Checker:
         if span.is_point:
             detail = f"按书面规则应得 {fmt(span.lo)}"
         else:
-            detail = f"按书面规则（部分输入未披露）应在 [{fmt(span.lo)}, {fmt(span.hi)}] 之间"
+            detail = f"按书面规则（部分输入未披露）应在 {formatting.interval(span)} 之间"
         self.add(
             "rule_mismatch",
             path,
@@ -425,9 +384,9 @@ class _Checker:
                     summed,
                     f"报告{label}合计 {fmt(stated)}，各预算行合计 {fmt(summed)}",
                 )
-        totals = budget_totals(budget)
-        if budget.stated.adjustment is not None and totals["initial"] is not None and totals["adjusted"] is not None:
-            diff = totals["adjusted"] - totals["initial"]
+        totals = budget_figures(budget)
+        if budget.stated.adjustment is not None and totals.initial is not None and totals.adjusted is not None:
+            diff = totals.adjusted - totals.initial
             if self.differs(budget.stated.adjustment, diff):
                 self.add("budget_sum", "budget.stated.adjustment", budget.stated.adjustment, diff,
                          f"报告预算调整数 {fmt(budget.stated.adjustment)}，调整后减年初为 {fmt(diff)}")
@@ -460,7 +419,7 @@ class _Checker:
                     if self.differs(summed, figure):
                         self.add("budget_sum", f"budget.sources.{attr}", summed, figure,
                                  f"资金来源（{label}）合计 {fmt(summed)}，预算合计为 {fmt(figure)}")
-        rates = budget_rates(budget)
+        rates = budget_rates(totals)
         labels = {
             "execution_rate": "预算执行率",
             "adjustment_rate": "预算调整率",
@@ -488,7 +447,8 @@ class _Checker:
     def check_surveys(self) -> None:
         for survey in self.pkg.surveys:
             base = f"surveys[{survey.id}]"
-            composites = survey_composites(survey)
+            figures = survey_figures(survey)
+            composites = question_composites(figures)
             for i, q in enumerate(survey.questions):
                 path = f"{base}.questions[{i}]"
                 if q.counts is not None and sum(q.counts) != survey.valid:
@@ -501,7 +461,7 @@ class _Checker:
                     if self.differs(q.stated, got):
                         self.add("survey_mismatch", path, q.stated, got,
                                  f"问卷“{survey.title}”第 {i + 1} 题报告得分 {fmt(q.stated)}，按人数计算为 {fmt(got)}")
-            overall = survey_overall_value(survey)
+            overall = survey_overall_value(figures)
             if survey.stated_overall is not None and overall is not None:
                 got = self.r(overall)
                 if self.differs(survey.stated_overall, got):

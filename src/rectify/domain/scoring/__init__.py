@@ -15,6 +15,19 @@ from rectify.domain.scoring.engine import (
     outcome,
     tiers_cover,
 )
+from rectify.domain.scoring.figures import (
+    BudgetFigures,
+    QuestionFigures,
+    StaffCount,
+    SurveyFigures,
+    budget_measures,
+    budget_rates,
+    line_sum,
+    question_composites,
+    rounded_lookup,
+    survey_measures,
+    survey_overall_value,
+)
 from rectify.domain.scoring.measures import (
     adjustment_rate,
     carryover_rate,
@@ -61,6 +74,17 @@ from rectify.domain.scoring.tree import (
 )
 
 __all__ = [
+    "survey_overall_value",
+    "survey_measures",
+    "rounded_lookup",
+    "question_composites",
+    "line_sum",
+    "budget_rates",
+    "budget_measures",
+    "SurveyFigures",
+    "StaffCount",
+    "QuestionFigures",
+    "BudgetFigures",
     "DEFAULT_GRADE_BANDS",
     "Case",
     "ChecklistItem",

@@ -22,10 +22,10 @@ from rectify.domain.application import RectifyApp
 from rectify.domain.budget import Budget
 from rectify.domain.clock import BEIJING
 from rectify.domain.errors import InvalidInput, NotFound
-from rectify.domain.evaluation import Evaluation, Scorecard, ScoreStage, survey_overall_of
+from rectify.domain.evaluation import Evaluation, Scorecard, ScoreStage, survey_figures
 from rectify.domain.identity import current_principal
 from rectify.domain.permissions import BUDGET_PERMISSIONS, EVALUATION_PERMISSIONS, in_scope, require
-from rectify.domain.scoring import MeasureLookup, Rounding
+from rectify.domain.scoring import MeasureLookup, Rounding, rounded_lookup, survey_measures
 
 # Dates typed by users are Chinese calendar days.
 LOCAL_TZ = BEIJING
@@ -41,16 +41,9 @@ def measure_lookup(
 ) -> MeasureLookup:
     """Computed measures for rules: budget, staffing and survey figures, rounded to
     the evaluation's places (rules read rates as printed)."""
-    policy = rounding or evaluation.rounding_policy
     values: dict[str, Decimal | None] = dict(budget.measures()) if budget is not None else {}
-    for survey in evaluation.surveys:
-        values[f"survey.{survey['id']}.overall"] = survey_overall_of(survey)
-
-    def lookup(measure: str) -> Decimal | None:
-        value = values.get(measure)
-        return policy.round(value) if value is not None else None
-
-    return lookup
+    values.update(survey_measures([survey_figures(s) for s in evaluation.surveys]))
+    return rounded_lookup(values, rounding or evaluation.rounding_policy)
 
 
 class EvaluationService:

@@ -1,0 +1,210 @@
+"""The one vocabulary: stored English names and the Chinese label of each.
+
+Statuses, lifecycle actions, rectification classes, roles, score stages and every
+event type (by its permanent topic) are named here once. Enum values are what the
+event log and the read models store; the labels are what screens and documents show.
+Everything else imports from here — a label table anywhere else is a bug.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from enum import Enum
+from typing import TypeVar
+
+from rectify.domain.identity import Role
+
+__all__ = [
+    "ACTION_LABELS",
+    "CLASS_LABELS",
+    "DETAIL_LABELS",
+    "EVENT_LABELS",
+    "ROLE_LABELS",
+    "STAGE_LABELS",
+    "STATUS_LABELS",
+    "Action",
+    "FindingStatus",
+    "RectificationClass",
+    "Role",
+    "ScoreStage",
+    "by_value",
+    "detail_label",
+    "event_label",
+]
+
+
+class FindingStatus(Enum):
+    RECORDED = "recorded"  # 已记录，待下发
+    ISSUED = "issued"  # 已下发，整改中（重新打开后也回到此状态）
+    CLOSURE_REQUESTED = "closure_requested"  # 已申请销号
+    RETURNED = "returned"  # 已退回
+    CLOSED = "closed"  # 已销号
+    LONG_TERM = "long_term"  # 持续整改（定期复核，不硬性销号）
+    WITHDRAWN = "withdrawn"  # 已撤销（误记）
+
+
+class Action(Enum):
+    ISSUE = "issue"
+    RECORD_MEASURES = "record_measures"
+    NAME_RESPONSIBLE = "name_responsible"
+    REPORT_PROGRESS = "report_progress"
+    ATTACH_EVIDENCE = "attach_evidence"
+    REQUEST_CLOSURE = "request_closure"
+    CLOSE = "close"
+    RETURN = "return"
+    EXTEND_DEADLINE = "extend_deadline"
+    ACCEPT_LONG_TERM = "accept_long_term"
+    REOPEN = "reopen"
+    CARRY_OVER = "carry_over"
+    WITHDRAW = "withdraw"
+    LINK_REPEAT = "link_repeat"
+
+
+class RectificationClass(Enum):
+    IMMEDIATE = "immediate"  # 立行立改
+    PHASED = "phased"  # 分阶段整改
+    LONG_TERM = "long_term"  # 持续整改
+
+
+class ScoreStage(Enum):
+    SELF = "self"  # 自评
+    REVIEW = "review"  # 复核
+    THIRD_PARTY = "third_party"  # 第三方评价
+    FINAL = "final"  # 最终（征求意见后）
+
+
+STATUS_LABELS: Mapping[FindingStatus, str] = {
+    FindingStatus.RECORDED: "待下发",
+    FindingStatus.ISSUED: "整改中",
+    FindingStatus.CLOSURE_REQUESTED: "已申请销号",
+    FindingStatus.RETURNED: "已退回",
+    FindingStatus.CLOSED: "已销号",
+    FindingStatus.LONG_TERM: "持续整改",
+    FindingStatus.WITHDRAWN: "已撤销",
+}
+
+ACTION_LABELS: Mapping[Action, str] = {
+    Action.ISSUE: "下发",
+    Action.RECORD_MEASURES: "记录整改措施",
+    Action.NAME_RESPONSIBLE: "指定责任人",
+    Action.REPORT_PROGRESS: "报告整改进展",
+    Action.ATTACH_EVIDENCE: "附佐证材料",
+    Action.REQUEST_CLOSURE: "申请销号",
+    Action.CLOSE: "销号",
+    Action.RETURN: "退回",
+    Action.EXTEND_DEADLINE: "延期",
+    Action.ACCEPT_LONG_TERM: "转为持续整改",
+    Action.REOPEN: "重新打开",
+    Action.CARRY_OVER: "结转下一年度",
+    Action.WITHDRAW: "撤销",
+    Action.LINK_REPEAT: "关联屡查屡犯",
+}
+
+CLASS_LABELS: Mapping[RectificationClass, str] = {
+    RectificationClass.IMMEDIATE: "立行立改",
+    RectificationClass.PHASED: "分阶段整改",
+    RectificationClass.LONG_TERM: "持续整改",
+}
+
+ROLE_LABELS: Mapping[Role, str] = {
+    Role.BUREAU: "财政局",
+    Role.EVALUATOR: "评价机构",
+    Role.DEPARTMENT: "部门",
+    Role.AUDITOR: "审计（只读）",
+    Role.SYSTEM: "系统",
+}
+
+STAGE_LABELS: Mapping[ScoreStage, str] = {
+    ScoreStage.SELF: "自评",
+    ScoreStage.REVIEW: "复核",
+    ScoreStage.THIRD_PARTY: "第三方评价",
+    ScoreStage.FINAL: "最终",
+}
+
+# Every event type of every aggregate, by its permanent topic → what happened.
+# tests/domain/test_vocabulary.py fails when an event class has no entry here.
+EVENT_LABELS: Mapping[str, str] = {
+    "rectify/Finding.Recorded": "记录问题",
+    "rectify/Finding.Issued": ACTION_LABELS[Action.ISSUE],
+    "rectify/Finding.MeasuresRecorded": ACTION_LABELS[Action.RECORD_MEASURES],
+    "rectify/Finding.ResponsiblePersonNamed": ACTION_LABELS[Action.NAME_RESPONSIBLE],
+    "rectify/Finding.ProgressReported": ACTION_LABELS[Action.REPORT_PROGRESS],
+    "rectify/Finding.EvidenceAttached": ACTION_LABELS[Action.ATTACH_EVIDENCE],
+    "rectify/Finding.ClosureRequested": ACTION_LABELS[Action.REQUEST_CLOSURE],
+    "rectify/Finding.Closed": ACTION_LABELS[Action.CLOSE],
+    "rectify/Finding.Returned": ACTION_LABELS[Action.RETURN],
+    "rectify/Finding.DeadlineExtended": ACTION_LABELS[Action.EXTEND_DEADLINE],
+    "rectify/Finding.AcceptedAsLongTerm": ACTION_LABELS[Action.ACCEPT_LONG_TERM],
+    "rectify/Finding.Reopened": ACTION_LABELS[Action.REOPEN],
+    "rectify/Finding.CarriedOver": ACTION_LABELS[Action.CARRY_OVER],
+    "rectify/Finding.Withdrawn": ACTION_LABELS[Action.WITHDRAW],
+    "rectify/Finding.RepeatLinked": ACTION_LABELS[Action.LINK_REPEAT],
+    "rectify/Evaluation.Registered": "登记评价",
+    "rectify/Evaluation.ScoreEntered": "录入得分",
+    "rectify/Evaluation.ScoreRevised": "修改得分",
+    "rectify/Evaluation.Revised": "修改评价信息",
+    "rectify/Budget.Opened": "登记预算",
+    "rectify/Budget.Adjusted": "调整预算",
+    "rectify/Budget.FinalAccountsRecorded": "记录决算",
+    "rectify/Budget.ControlsRecorded": "记录公用经费与“三公”经费",
+    "rectify/Budget.StaffingRecorded": "记录编制与实有人数",
+    "rectify/Budget.Restated": "重述预算",
+    "rectify/Evidence.Submitted": "提交佐证材料",
+    "rectify/User.Added": "添加用户",
+    "rectify/User.PasswordChanged": "修改密码",
+    "rectify/User.RoleChanged": "变更角色",
+    "rectify/User.Disabled": "停用用户",
+    "rectify/User.Enabled": "启用用户",
+    "rectify/User.SessionOpened": "登录",
+    "rectify/User.SessionClosed": "退出登录",
+    "rectify/User.LoginFailed": "登录失败",
+    "rectify/User.LockedOut": "多次登录失败，暂时锁定",
+    "rectify/User.Unlocked": "解除登录锁定",
+    "rectify/UserDirectory.Started": "建立用户名册",
+    "rectify/UserDirectory.UserListed": "登记用户",
+    "rectify/Department.Registered": "登记部门",
+    "rectify/Department.Renamed": "部门更名",
+}
+
+# The Chinese name of each event field a timeline shows (its details column).
+DETAIL_LABELS: Mapping[str, str] = {
+    "department_code": "部门",
+    "unit_code": "单位",
+    "fiscal_year": "年度",
+    "title": "问题",
+    "amount": "涉及金额",
+    "due": "整改时限",
+    "rectification_class": "整改类别",
+    "issued_on": "下发日期",
+    "re_review_on": "复核日期",
+    "requirements": "整改要求",
+    "measures": "整改措施",
+    "person": "责任人",
+    "text": "进展",
+    "percent": "完成比例",
+    "as_of": "截至",
+    "evidence_id": "佐证材料",
+    "evidence_ids": "佐证材料",
+    "old_due": "原整改时限",
+    "new_due": "新整改时限",
+    "year": "结转至年度",
+    "earlier_ref": "此前问题",
+}
+
+
+E = TypeVar("E", bound=Enum)
+
+
+def by_value(labels: Mapping[E, str]) -> dict[str, str]:
+    """A label table keyed by the stored names (read models hold enum values)."""
+    return {member.value: label for member, label in labels.items()}
+
+
+def event_label(topic: str) -> str:
+    """The Chinese label of an event topic (`rectify/Finding.Issued` → 下发)."""
+    return EVENT_LABELS[topic]
+
+
+def detail_label(field: str) -> str:
+    """The Chinese name of an event field; an unknown field keeps its stored name."""
+    return DETAIL_LABELS.get(field, field)
