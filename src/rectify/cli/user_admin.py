@@ -14,11 +14,13 @@ from rich.table import Table
 from rectify.bootstrap import open_house
 from rectify.cli.output import console, print_json
 from rectify.cli.prompts import read_new_password, read_password
+from rectify.domain import vocabulary
 from rectify.domain.clock import BEIJING
 from rectify.domain.errors import InvalidInput
 from rectify.domain.identity import Role
+from rectify.domain.vocabulary import by_value
 
-ROLE_LABELS = {"bureau": "财政局", "evaluator": "评价机构", "department": "部门", "auditor": "审计（只读）"}
+ROLE_LABELS = by_value(vocabulary.ROLE_LABELS)
 
 
 def register(usub: Any) -> None:
