@@ -40,6 +40,12 @@ def _drop_pg_database(name: str) -> None:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+@pytest.fixture(autouse=True)
+def _checkpoint_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Seal checkpoints go to the test's own directory, never to the real state dir."""
+    monkeypatch.setenv("RECTIFY_CHECKPOINT_FILE", str(tmp_path / "checkpoints.log"))
+
+
 @pytest.fixture
 def pg_url() -> Iterator[str]:
     name = _create_pg_database()

@@ -1,7 +1,7 @@
 """Every role against every command, imports included: one table, one walk.
 
 Each step is tried first by every role not allowed to take it (each refusal must be
-NotAllowed and record nothing), then by the allowed roles (each must succeed). The
+NotAllowed — or NotFound for a read out of scope — and record nothing), then by the allowed roles (each must succeed). The
 steps run in lifecycle order on one finding, so every command meets a state in which
 only the role rule can refuse it.
 """
@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 
 from rectify.bootstrap import House
-from rectify.domain.errors import NotAllowed
+from rectify.domain.errors import NotAllowed, NotFound
 from rectify.domain.evaluation import ScoreStage
 from rectify.domain.finding import RectificationClass
 from rectify.domain.identity import Principal, Role, acting_as
@@ -50,6 +50,9 @@ class Step:
     # Steps that cannot be repeated (a second success would change nothing or clash)
     # are taken by the first allowed role only.
     repeatable: bool = True
+    # Reads out of the principal's scope are refused like a missing object (NotFound),
+    # so that a refusal reveals nothing about another department's records.
+    hidden: bool = False
 
 
 def _file(tmp: Path, who: str, name: str) -> Path:
@@ -85,9 +88,10 @@ STEPS: tuple[Step, ...] = (
     Step("submit_evidence", (B, E, OWN), _submit),
     Step("attach_evidence", (OWN,), lambda h, w, t: h.findings.attach_evidence(F, SUBMITTED[0]),
          repeatable=False),
-    Step("get_evidence", (B, E, OWN, A), lambda h, w, t: h.evidence.get_evidence(SUBMITTED[0])),
+    Step("get_evidence", (B, E, OWN, A), lambda h, w, t: h.evidence.get_evidence(SUBMITTED[0]),
+         hidden=True),
     Step("evidence_content", (B, E, OWN, A),
-         lambda h, w, t: h.evidence.evidence_content(SUBMITTED[-1])),
+         lambda h, w, t: h.evidence.evidence_content(SUBMITTED[-1]), hidden=True),
     Step("extend_deadline", (B,), lambda h, w, t: h.findings.extend_deadline(
         F, date(2025, 12, 31), "数据待决算"), repeatable=False),
     Step("request_closure", (OWN,), lambda h, w, t: h.findings.request_closure(
@@ -127,8 +131,18 @@ def _head(house: House) -> int:
 
 def _refused(house: House, who: str, step: Step, tmp: Path) -> None:
     before = _head(house)
-    with acting_as(ROLES[who]), pytest.raises(NotAllowed):
-        step.run(house, who, tmp)
+    if who == "other_department":
+        # Out of scope reads exactly like missing; else the role rule refuses.
+        with acting_as(ROLES[who]), pytest.raises((NotAllowed, NotFound)) as caught:
+            step.run(house, who, tmp)
+        if isinstance(caught.value, NotFound):
+            hidden = {f"问题 {F} 不存在", f"评价 {KEY} 不存在"} | {f"佐证材料 {e} 不存在" for e in SUBMITTED}
+            assert str(caught.value) in hidden, (step.name, str(caught.value))
+        elif step.hidden:
+            pytest.fail(f"{step.name}: out of scope must read like missing, got {caught.value}")
+    else:
+        with acting_as(ROLES[who]), pytest.raises(NotAllowed):
+            step.run(house, who, tmp)
     assert _head(house) == before, f"{step.name} refused for {who} but recorded events"
 
 

@@ -111,8 +111,8 @@ def test_problem_list_scenario(cli: Cli, tmp_path: Path) -> None:
     # Another department sees neither finding and may not show them.
     zz_list = json.loads(cli.ok("findings", "list", "--json", env=ZZ_USER))["findings"]
     assert all(not f["ref"].startswith("WB-GXJ") for f in zz_list)
-    refused(cli, "findings", "show", R1, env=ZZ_USER, needle="范围")
-    refused(cli, "findings", "measures", R1, "冒名整改", env=ZZ_USER, needle="范围")
+    refused(cli, "findings", "show", R1, env=ZZ_USER, needle=f"问题 {R1} 不存在")
+    refused(cli, "findings", "measures", R1, "冒名整改", env=ZZ_USER, needle=f"问题 {R1} 不存在")
     zz_fig = json.loads(cli.ok("findings", "figures", "--json", env=ZZ_USER))["figures"]
     assert all(r["department_code"] != "WB-GXJ" for r in zz_fig)
     # The WB department sees its own.
@@ -145,7 +145,7 @@ def test_refusals_are_one_line_and_record_nothing(cli: Cli, tmp_path: Path) -> N
     refused(cli, "evidence", "submit", str(big), "--finding", R1, "--effective-date",
             "2025-10-01", env={**WB_USER, "RECTIFY_EVIDENCE_MAX_BYTES": "1024"}, needle="过大")
     refused(cli, "evidence", "submit", str(big), "--finding", R1, "--effective-date",
-            "2025-10-01", env=ZZ_USER, needle="范围")
+            "2025-10-01", env=ZZ_USER, needle=f"问题 {R1} 不存在")
     refused(cli, "findings", "request-closure", R1, "--evidence", "not-a-uuid", env=WB_USER,
             needle="UUID")
 

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from rectify.bootstrap import House
+from rectify.domain.clock import FixedClock
 from rectify.domain.errors import InvalidInput, NotAllowed, NotFound, StoreError
 from rectify.domain.evidence import (
     BlobCorrupted,
@@ -132,6 +133,9 @@ def test_describe_validates() -> None:
 @pytest.fixture
 def house(sqlite_house: House) -> Iterator[House]:
     house = sqlite_house
+    # These scenarios date their steps in late 2025; things done cannot be dated after today.
+    assert isinstance(house.clock, FixedClock)
+    house.clock.moment = FixedClock.on(date(2026, 1, 5)).moment
     with acting_as(BUREAU):
         house.services.app.save_all(house.findings.register_department("D01", "教育局", None))
         with acting_as(Principal("评价组", Role.EVALUATOR)):
@@ -172,7 +176,7 @@ def test_submit_and_read_back(house: House, tmp_path: Path) -> None:
     events = list(house.services.app.repository.event_store.get(evidence_id))
     assert events[0].actor == "教育局用户"  # type: ignore[attr-defined]
     assert not any(b"%PDF" in repr(vars(e)).encode() for e in events)
-    with acting_as(OTHER), pytest.raises(NotAllowed):
+    with acting_as(OTHER), pytest.raises(NotFound, match="不存在"):  # reads like a missing one
         house.evidence.get_evidence(evidence_id)
     with acting_as(Principal("审计", Role.AUDITOR)):
         with pytest.raises(NotAllowed, match="不能提交"):
@@ -197,7 +201,7 @@ def test_submit_errors(house: House, tmp_path: Path) -> None:
             )
     f = tmp_path / "a.txt"
     f.write_bytes(b"abc")
-    with acting_as(OTHER), pytest.raises(NotAllowed, match="不在"):
+    with acting_as(OTHER), pytest.raises(NotFound, match="^问题 F-1 不存在$"):
         house.evidence.submit_evidence(f, effective_date=date(2025, 1, 1), finding_ref="F-1")
     house.evidence.evidence_max_size = 2
     house.evidence.blob_store = FileBlobStore(tmp_path / "small", max_size=2)

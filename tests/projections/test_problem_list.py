@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from rectify.bootstrap import House
-from rectify.domain.errors import NotAllowed
+from rectify.domain.errors import NotFound
 from rectify.domain.finding import RectificationClass
 from rectify.domain.identity import Principal, Role, acting_as
 from rectify.projections import queries
@@ -59,9 +59,9 @@ def setup(house: House, tmp_path: object) -> None:
     with acting_as(DEPT):
         house.findings.record_measures("D1/2024/01", "细化测算")
         house.findings.name_responsible_person("D1/2024/01", "张三")
-        house.findings.report_progress("D1/2024/01", "已完成", 100, date(2025, 3, 20))
+        house.findings.report_progress("D1/2024/01", "已完成", 100, date(2025, 3, 1))
         eid = house.evidence.submit_evidence(
-            evidence, effective_date=date(2025, 3, 20), finding_ref="D1/2024/01"
+            evidence, effective_date=date(2025, 3, 1), finding_ref="D1/2024/01"
         )
         house.findings.request_closure("D1/2024/01", [eid])
     with acting_as(BUREAU):
@@ -129,8 +129,11 @@ def test_overdue_and_filters(house: House, tmp_path: object) -> None:
         ]
         assert [f.ref for f in queries.list_findings(conn, principal=UNIT)] == ["D1/2024/02"]
         assert [f.ref for f in queries.list_findings(conn, principal=OTHER)] == ["D2/2024/01"]
-        with pytest.raises(NotAllowed):
+        # Out of scope reads exactly like a missing ref.
+        with pytest.raises(NotFound, match="^问题 D1/2024/01 不存在$"):
             queries.finding_detail(conn, "D1/2024/01", principal=OTHER)
+        with pytest.raises(NotFound, match="^问题 NO/SUCH 不存在$"):
+            queries.finding_detail(conn, "NO/SUCH", principal=OTHER)
 
 
 def test_figures(house: House, tmp_path: object) -> None:

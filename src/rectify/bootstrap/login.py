@@ -43,12 +43,43 @@ def session_file() -> Path:
 def _read_sessions() -> dict[str, Any]:
     path = session_file()
     try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        return {}
+    except OSError as exc:
+        raise NoActor(f"无法读取登录会话文件 {path}：{exc.strerror or exc}") from None
+    if mode & 0o077:
+        # A token others can read is a login others can use.
+        raise NoActor(
+            f"登录会话文件 {path} 的权限为 {oct(mode & 0o777)}，其他用户也能读取；"
+            f"请运行 `chmod 600 {path}`（或删除它后重新 `rectify login`）"
+        )
+    try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         return {}
     except (OSError, ValueError):
-        raise NoActor(f"登录会话文件损坏：{path}；请重新 `rectify login`") from None
-    return data if isinstance(data, dict) else {}
+        raise NoActor(f"登录会话文件损坏：{path}；请删除它后重新 `rectify login`") from None
+    if not isinstance(data, dict):
+        raise NoActor(f"登录会话文件格式不对（应为 JSON 对象）：{path}；请删除它后重新 `rectify login`")
+    return data
+
+
+def _entry(sessions: dict[str, Any], store_key: str) -> dict[str, Any] | None:
+    """This store's entry, checked: a wrong type is a clear error, never AttributeError."""
+    entry = sessions.get(store_key)
+    if entry is None:
+        return None
+    if not (
+        isinstance(entry, dict)
+        and isinstance(entry.get("user"), str)
+        and isinstance(entry.get("token"), str)
+    ):
+        raise NoActor(
+            f"登录会话文件 {session_file()} 中库 {store_key} 的条目格式不对"
+            "（应含字符串 user 与 token）；请重新 `rectify login`"
+        )
+    return entry
 
 
 def _write_sessions(sessions: dict[str, Any]) -> None:
@@ -73,10 +104,15 @@ def remember_login(people: SessionKeeper, store_key: str, principal: Principal, 
 
 def forget_login(people: SessionKeeper, store_key: str) -> bool:
     sessions = _read_sessions()
-    entry = sessions.pop(store_key, None)
-    if entry is None:
+    try:
+        entry = _entry(sessions, store_key)
+    except NoActor:
+        entry = None  # a broken entry is simply dropped
+    if store_key not in sessions:
         return False
-    people.close_session(str(entry.get("user", "")), str(entry.get("token", "")))
+    sessions.pop(store_key)
+    if entry is not None:
+        people.close_session(entry["user"], entry["token"])
     _write_sessions(sessions)
     return True
 
@@ -88,12 +124,10 @@ def principal_from_environment(people: SessionKeeper, store_key: str, now: int) 
         if password is None:
             raise NoActor(f"已设置 RECTIFY_USER={name}，但缺少 RECTIFY_PASSWORD")
         return people.authenticate(name, password)
-    entry = _read_sessions().get(store_key)
+    entry = _entry(_read_sessions(), store_key)
     if not entry:
         raise NoActor(f"没有登录用户（库 {store_key}）：{LOGIN_HINT}")
-    principal = people.principal_for_session(
-        str(entry.get("user", "")), str(entry.get("token", "")), now
-    )
+    principal = people.principal_for_session(entry["user"], entry["token"], now)
     if principal is None:
         raise NoActor(f"登录会话无效或已过期（密码已更改、用户已停用或已退出）：{LOGIN_HINT}")
     return principal

@@ -15,7 +15,7 @@ from sqlalchemy import Connection, Engine
 
 from rectify.domain.clock import Clock
 from rectify.domain.identity import current_principal
-from rectify.projections import evaluations, queries
+from rectify.projections import evaluations, queries, scoped_reads
 from rectify.projections.figures import Figures, figures
 
 
@@ -58,8 +58,16 @@ class Queries:
 
     def evaluation_summary(self, key: str) -> evaluations.EvaluationSummary | None:
         with self.connection() as conn:
-            return evaluations.get_evaluation_summary(conn, key)
+            return scoped_reads.evaluation_summary(conn, key, current_principal())
 
     def budget(self, department: str, fiscal_year: int) -> evaluations.BudgetView | None:
         with self.connection() as conn:
-            return evaluations.budget_view(conn, department, fiscal_year)
+            return scoped_reads.budget_view(conn, department, fiscal_year, current_principal())
+
+    def score_history(self, key: str, code: str) -> list[evaluations.ScoreChange]:
+        with self.connection() as conn:
+            return scoped_reads.score_history(conn, key, code, current_principal())
+
+    def compare(self, department: str, code_or_name: str) -> list[evaluations.ComparePoint]:
+        with self.connection() as conn:
+            return scoped_reads.compare(conn, department, code_or_name, current_principal())

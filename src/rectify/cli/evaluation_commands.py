@@ -16,11 +16,10 @@ from rich.table import Table
 from rectify.bootstrap import open_house
 from rectify.cli.output import console, print_json
 from rectify.domain import formatting
-from rectify.domain.errors import InvalidInput, NotFound
+from rectify.domain.errors import InvalidInput
 from rectify.domain.evaluation import Scorecard
 from rectify.domain.parsing import parse_amount, parse_date
 from rectify.domain.vocabulary import STAGE_LABELS, ScoreStage
-from rectify.projections import evaluations as queries
 
 STAGES = {s.value: s for s in ScoreStage}
 
@@ -137,7 +136,7 @@ def scorecard_json(card: Scorecard) -> dict[str, Any]:
 
 def run_show(args: argparse.Namespace) -> int:
     stage = STAGES[args.stage] if args.stage else None
-    with open_house() as house:
+    with open_house() as house, house.session(catch_up=False):
         card = house.evaluations.scorecard(args.key, version=args.version, as_of=args.as_of, stage=stage)
     if args.json:
         print_json(scorecard_json(card))
@@ -169,19 +168,10 @@ def run_show(args: argparse.Namespace) -> int:
     return 0
 
 
-def _history(conn: Any, args: argparse.Namespace) -> list[queries.ScoreChange]:
-    if queries.get_evaluation_summary(conn, args.key) is None:
-        raise NotFound(f"评价 {args.key} 不存在")
-    if not queries.indicator_exists(conn, args.key, args.code):
-        raise NotFound(f"评价 {args.key}：指标 {args.code} 不存在")
-    return queries.score_history_of(conn, args.key, args.code)
-
-
 def run_history(args: argparse.Namespace) -> int:
-    with open_house() as house:
+    with open_house() as house, house.session(catch_up=False):
         house.catch_up()
-        with house.store.engine.connect() as conn:
-            rows = _history(conn, args)
+        rows = house.queries.score_history(args.key, args.code)
     if args.json:
         print_json({"key": args.key, "code": args.code, "changes": rows})
         return 0
@@ -228,10 +218,9 @@ def run_set(args: argparse.Namespace) -> int:
 
 
 def run_compare(args: argparse.Namespace) -> int:
-    with open_house() as house:
+    with open_house() as house, house.session(catch_up=False):
         house.catch_up()
-        with house.store.engine.connect() as conn:
-            points = queries.compare(conn, args.department, args.indicator)
+        points = house.queries.compare(args.department, args.indicator)
     if args.json:
         print_json({"department": args.department, "indicator": args.indicator, "points": points})
         return 0

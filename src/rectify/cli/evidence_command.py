@@ -24,7 +24,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     submit.add_argument(
         "--effective-date", required=True, metavar="D", help="材料所属日期 YYYY-MM-DD"
     )
-    submit.add_argument("--media-type", help="媒体类型（默认按文件名推断）")
+    submit.add_argument("--media-type", help="媒体类型（默认按内容判断；给出时须与内容相符）")
     submit.add_argument("--json", action="store_true", help="输出 JSON")
     submit.set_defaults(func=run_submit)
 

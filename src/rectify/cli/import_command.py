@@ -10,8 +10,10 @@ from pathlib import Path
 from rectify.bootstrap import open_house
 from rectify.cli.output import console, print_json
 from rectify.domain.errors import InvalidInput
+from rectify.domain.evaluation import STAGE_LABELS, ScoreStage
 from rectify.projections.ledger import ledger_rows
 from rectify.reports.docx.package_reader import read_report
+from rectify.reports.evaluation_import import REIMPORT_REASON
 from rectify.reports.importer import import_package
 from rectify.reports.package import load_package
 from rectify.reports.xlsx.ledger_apply import apply_ledger
@@ -45,6 +47,11 @@ def run_import(args: argparse.Namespace) -> int:
     if result.departments_renamed:
         console.print(f"  更名部门/单位：{'、'.join(result.departments_renamed)}")
     console.print(f"  新问题 {len(result.findings_new)} 个，未变 {len(result.findings_unchanged)} 个")
+    if result.scores_entered:
+        console.print(f"  新录入得分 {result.scores_entered} 个")
+    for code, stage, before, after in result.score_changes:
+        label = STAGE_LABELS[ScoreStage(stage)]
+        console.print(f"  得分修改（{REIMPORT_REASON}）：指标 {code}（{label}）{before} → {after}")
     if result.findings_differing:
         console.print(
             f"  [yellow]与已记录内容不同（未覆盖）：{'、'.join(result.findings_differing)}[/]"

@@ -1,4 +1,4 @@
-"""`rectify login | logout | whoami | user add`: people and their sessions."""
+"""`rectify login | logout | whoami | user add` (the rest of `user`: cli/user_admin.py)."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import argparse
 import os
 
 from rectify.bootstrap import open_house
+from rectify.cli import user_admin
 from rectify.cli.output import console
 from rectify.cli.prompts import read_new_password, read_password
 from rectify.domain import vocabulary
@@ -39,6 +40,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     add.add_argument("--display-name", default="", help="显示名称")
     add.add_argument("--password-stdin", action="store_true", help="从标准输入读取密码（一行）")
     add.set_defaults(func=run_user_add)
+    user_admin.register(usub)
 
 
 def run_login(args: argparse.Namespace) -> int:

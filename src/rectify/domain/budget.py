@@ -43,6 +43,9 @@ from rectify.domain.scoring.figures import RATE_NAMES
 
 __all__ = ["RATE_NAMES", "Adjustment", "Budget", "BudgetTotals"]
 
+MAX_AMOUNT_YUAN = Decimal(10) ** 12  # 1 万亿元: beyond any department's budget
+
+
 @dataclass(frozen=True)
 class Adjustment:
     line: str | None  # None: the report did not say which line
@@ -197,6 +200,7 @@ class Budget(RectifyAggregate):
             raise InvalidInput(f"预算 {self.label}：调整金额应为非零数字（{amount!r}）")
         if not reason or not reason.strip():
             raise InvalidInput(f"预算 {self.label}：预算调整须说明理由")
+        self._check_plausible(line, amount, on)
         self._adjusted(
             line=line,
             amount=amount,
@@ -204,6 +208,20 @@ class Budget(RectifyAggregate):
             document=(document or "").strip() or None,
             reason=reason.strip(),
         )
+
+    def _check_plausible(self, line: str | None, amount: Decimal, on: date | None) -> None:
+        """The same bounds the package import applies (reports/plausibility.py)."""
+        yuan = abs(amount) * (10_000 if self.unit == "万元" else 1)
+        if yuan > MAX_AMOUNT_YUAN:
+            raise InvalidInput(f"预算 {self.label}：调整金额 {amount} {self.unit} 超出合理范围（不超过 1 万亿元）")
+        if on is not None and not self.fiscal_year <= on.year <= self.fiscal_year + 1:
+            raise InvalidInput(
+                f"预算 {self.label}：调整日期 {on.isoformat()} 不在 {self.fiscal_year} 预算年度或次年内"
+            )
+        # An adjustment with no line counts in no line's sum (so it cannot take one negative).
+        before = None if line is None else self.adjusted_of(line)
+        if before is not None and before + amount < 0:
+            raise InvalidInput(f"预算 {self.label}：调整后预算行 {line} 为负（{before} → {before + amount}）")
 
     def record_final_accounts(
         self, finals: Mapping[str, Decimal | None], carryover: Decimal | None, reason: str | None = None

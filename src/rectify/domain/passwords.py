@@ -94,11 +94,17 @@ class PasswordHash:
 
 
 # Verified against when the user does not exist, so that the time taken does not tell.
-_DUMMY: PasswordHash | None = None
+# Made of random salt and key (no scrypt run to create it): checking a password against
+# it costs exactly one scrypt at the users' cost, like checking a real user's hash.
+_DUMMIES: dict[int, PasswordHash] = {}
 
 
-def dummy_verify(password: str) -> None:
-    global _DUMMY
-    if _DUMMY is None:
-        _DUMMY = PasswordHash.create(secrets.token_urlsafe(16))
-    _DUMMY.verify(password)
+def dummy_verify(password: str, n: int = DEFAULT_N) -> None:
+    dummy = _DUMMIES.get(n)
+    if dummy is None:
+        b64 = base64.b64encode
+        salt, key = secrets.token_bytes(SALT_BYTES), secrets.token_bytes(KEY_BYTES)
+        dummy = _DUMMIES[n] = PasswordHash(
+            f"{SCHEME}${n}${DEFAULT_R}${DEFAULT_P}${b64(salt).decode()}${b64(key).decode()}"
+        )
+    dummy.verify(password)

@@ -75,6 +75,16 @@ PEOPLE_PERMISSIONS: Mapping[str, Permission] = {
     "change_user_role": Permission("变更用户角色", _roles(_B)),
     "disable_user": Permission("停用用户", _roles(_B)),
     "enable_user": Permission("启用用户", _roles(_B)),
+    "unlock_user": Permission("解除用户锁定", _roles(_B)),
+    "list_users": Permission("查看用户列表", _roles(_B)),
+}
+
+# The store itself (no aggregate): checked by the CLI before the command runs.
+MAINTENANCE_PERMISSIONS: Mapping[str, Permission] = {
+    "rebuild": Permission("重建读模型", _roles(_B)),
+    "upgrade": Permission("升级数据库架构", _roles(_B)),
+    "verify": Permission("校验事件日志", _roles(_B, _A)),
+    "checkpoint": Permission("记录封存检查点", _roles(_B, _A)),
 }
 
 # The yearly cycle (issue #12).

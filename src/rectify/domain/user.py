@@ -43,6 +43,11 @@ def check_binding(name: str, role: Role, department_code: str | None) -> str | N
     return code
 
 
+MAX_FAILURES = 5
+FAILURE_WINDOW = 15 * 60  # seconds
+LOCK_SECONDS = 15 * 60
+
+
 class User(RectifyAggregate):
     TOPIC = "rectify/User"
 
@@ -69,6 +74,9 @@ class User(RectifyAggregate):
         # Open login sessions: sha256 of the token -> expiry (unix seconds). Only the
         # hash is stored, so reading the log (as auditors do) cannot forge a session.
         self.sessions: dict[str, int] = {}
+        # Lockout: recent failed logins (unix seconds) and the end of a lock (0: none).
+        self.failures: list[int] = []
+        self.locked_until = 0
 
     @property
     def principal(self) -> Principal:
@@ -119,6 +127,36 @@ class User(RectifyAggregate):
     def _enabled(self, reason: str | None) -> None:
         self.disabled = False
 
+
+    # -- lockout: MAX_FAILURES wrong passwords within FAILURE_WINDOW lock for LOCK_SECONDS --
+
+    def locked(self, now: int) -> bool:
+        return self.locked_until > now
+
+    def login_failed(self, now: int) -> None:
+        recent = [t for t in self.failures if t > now - FAILURE_WINDOW]
+        self._login_failed(at=now)
+        if len(recent) + 1 >= MAX_FAILURES:
+            self._locked_out(until=now + LOCK_SECONDS)
+
+    @event("LoginFailed", topic="rectify/User.LoginFailed")
+    def _login_failed(self, at: int) -> None:
+        self.failures = [t for t in self.failures if t > at - FAILURE_WINDOW] + [at]
+
+    @event("LockedOut", topic="rectify/User.LockedOut")
+    def _locked_out(self, until: int) -> None:
+        self.locked_until = until
+        self.failures = []
+
+    def unlock(self, reason: str, now: int) -> None:
+        if not self.locked(now) and not self.failures:
+            raise InvalidInput(f"用户 {self.name} 未被锁定")
+        self._unlocked(reason=reason.strip() or None)
+
+    @event("Unlocked", topic="rectify/User.Unlocked")
+    def _unlocked(self, reason: str | None) -> None:
+        self.locked_until = 0
+        self.failures = []
 
     def open_session(self, token_sha256: str, expires: int) -> None:
         if self.disabled:

@@ -15,7 +15,7 @@ from rectify.projections.monitoring import MonitoringProjector
 from rectify.projections.positions import projection_positions
 from rectify.projections.projector import Projector
 from rectify.projections.results import ResultsProjector
-from rectify.projections.seal import SealProjector
+from rectify.projections.seal import seal_links
 from rectify.projections.targets import TargetsProjector
 from rectify.projections.timeline import TimelineProjector
 
@@ -24,9 +24,8 @@ EVENT_STORE_TABLES = frozenset({EVENTS_TABLE})
 
 
 def all_projectors() -> list[Projector]:
-    # The seal first: a batch seals events before any read model reads them.
+    # The seal is no read model: links are written with the events (projections/sealing.py).
     return [
-        SealProjector(),
         DepartmentsProjector(),
         FindingsProjector(),
         TimelineProjector(),
@@ -57,9 +56,12 @@ NOT_PROJECTED: Mapping[str, str] = {
     "rectify/User.Enabled": "用户从聚合读取",
     "rectify/User.SessionOpened": "会话只在用户聚合内校验",
     "rectify/User.SessionClosed": "会话只在用户聚合内校验",
+    "rectify/User.LoginFailed": "登录失败与锁定只在用户聚合内计算",
+    "rectify/User.LockedOut": "登录失败与锁定只在用户聚合内计算",
+    "rectify/User.Unlocked": "登录失败与锁定只在用户聚合内计算",
     "rectify/UserDirectory.Started": "用户名册从聚合读取",
     "rectify/UserDirectory.UserListed": "用户名册从聚合读取",
 }
 
-# Imported for its table's registration on the shared MetaData.
-__all__ = ["EVENT_STORE_TABLES", "NOT_PROJECTED", "all_projectors", "projection_positions"]
+# Imported for their tables' registration on the shared MetaData.
+__all__ = ["EVENT_STORE_TABLES", "NOT_PROJECTED", "all_projectors", "projection_positions", "seal_links"]

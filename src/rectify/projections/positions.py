@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Column, Connection, String, Table, select, update
+from sqlalchemy import BigInteger, Column, Connection, String, Table, select, text, update
 
 from rectify.projections.metadata import metadata
+
+RUNNER_LOCK_KEY = 0x72656374  # "rect": the advisory lock every projection runner takes
 
 projection_positions = Table(
     "projection_positions",
@@ -21,6 +23,10 @@ def lock_positions(conn: Connection, names: list[str]) -> dict[str, int]:
     runners (two processes) never apply the same events twice: the second waits and
     then reads the first one's committed positions.
     """
+    if conn.dialect.name == "postgresql":
+        # One runner at a time, taken before any row lock: row locks taken in heap order
+        # by two runners (a catch-up and a rebuild) could otherwise deadlock.
+        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": RUNNER_LOCK_KEY})
     conn.execute(update(projection_positions).values(position=projection_positions.c.position))
     rows = dict(conn.execute(select(projection_positions.c.name, projection_positions.c.position)).tuples().all())
     missing = [name for name in names if name not in rows]

@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, and_, false, literal, or_, select, true
 
-from rectify.domain.errors import NotAllowed, NotFound
+from rectify.domain.errors import NotFound
 from rectify.domain.identity import Principal, Role
 from rectify.domain.overdue import OVERDUE_EXEMPT, is_overdue, stored
 from rectify.projections.departments import departments
@@ -106,6 +106,18 @@ def scope_clause(principal: Principal | None) -> ColumnElement[bool]:
     )
 
 
+def department_clause(column: ColumnElement[str], principal: Principal | None) -> ColumnElement[bool]:
+    """Rows owned (through `column`) by what `principal` may see: a DEPARTMENT principal
+    its own department and its units, other roles everything."""
+    if principal is None or principal.role is not Role.DEPARTMENT:
+        return true()
+    mine = principal.department
+    if mine is None:
+        return false()
+    units = select(departments.c.code).where(departments.c.parent_code == mine)
+    return or_(column == mine, column.in_(units))
+
+
 def overdue_clause(today: date) -> ColumnElement[bool]:
     """`domain.overdue.is_overdue` as an SQL condition on the findings table."""
     return and_(
@@ -176,7 +188,7 @@ def list_findings(
 def finding_detail(
     conn: Connection, ref: str, *, principal: Principal | None, today: date | None = None
 ) -> FindingDetail:
-    """One finding with its timeline; NotFound / NotAllowed (out of scope)."""
+    """One finding with its timeline; NotFound when missing or out of scope (alike)."""
     today = today or date.today()
     row = conn.execute(
         select(findings, departments.c.name.label("department_name"))
@@ -184,17 +196,10 @@ def finding_detail(
             findings.outerjoin(departments, departments.c.code == findings.c.department_code)
         )
         .where(findings.c.ref == ref)
+        .where(scope_clause(principal))
     ).one_or_none()
-    if row is None:
+    if row is None:  # out of scope reads exactly like missing: a refusal reveals nothing
         raise NotFound(f"问题 {ref} 不存在")
-    visible = conn.execute(
-        select(findings.c.ref).where(findings.c.ref == ref, scope_clause(principal))
-    ).one_or_none()
-    if visible is None:
-        assert principal is not None
-        raise NotAllowed(
-            f"问题 {ref} 不在 {principal.name}（部门 {principal.department}）的范围内，不能查看"
-        )
     events = conn.execute(
         select(finding_timeline)
         .where(finding_timeline.c.finding_id == row.id)

@@ -3,8 +3,9 @@
 link(n) = sha256(link(n-1) || id || originator || version || topic || state), each
 field length-prefixed so no two different events can encode alike. `verify`
 recomputes the chain from the event table itself and names the first notification
-id whose stored event no longer matches what was sealed. A checkpoint
-(`position:head-hash`) exported earlier proves a later copy still extends it.
+id whose stored event no longer matches what was sealed. Links are written in the
+transaction that records the events (projections/sealing.py). A checkpoint
+(`position:head-hash`) kept outside the database proves a later copy still extends it.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from sqlalchemy import BigInteger, Column, Connection, String, Table, select
 
 from rectify.domain.errors import InvalidInput
 from rectify.projections.metadata import metadata
-from rectify.projections.projector import Projector, RawEvent, as_bytes
+from rectify.projections.projector import RawEvent, as_bytes
 
 GENESIS = bytes(32)
 
@@ -42,23 +43,6 @@ def chain(previous: bytes, raw: RawEvent) -> bytes:
     digest.update(struct.pack(">Q", len(raw.state)))
     digest.update(raw.state)
     return digest.digest()
-
-
-class SealProjector(Projector):
-    name = "seal"
-    tables = (seal_links,)
-    wants_raw = True
-    rebuildable = False
-
-    def __init__(self) -> None:
-        self._head = GENESIS
-
-    def begin_batch(self, conn: Connection) -> None:
-        self._head = sealed_head(conn)[1]
-
-    def apply_raw(self, conn: Connection, raw: RawEvent) -> None:
-        self._head = chain(self._head, raw)
-        conn.execute(seal_links.insert().values(notification_id=raw.notification_id, link=self._head.hex()))
 
 
 def sealed_head(conn: Connection) -> tuple[int, bytes]:
@@ -99,7 +83,7 @@ class VerifyResult:
     ok: bool
     checked: int  # events whose link was recomputed
     sealed_position: int
-    unsealed: int  # events after the sealed head (not yet sealed; not a failure)
+    unsealed: int  # always 0: every event is sealed when recorded (kept for the JSON output)
     first_bad_id: int | None = None
     problem: str | None = None
 
@@ -148,45 +132,63 @@ def verify(
 ) -> VerifyResult:
     """Recompute the chain from the event table and compare it link by link.
 
-    `progress(checked, sealed_position)` is called every PROGRESS_EVERY links (screens
-    show a bar; the CLI passes none)."""
+    Events are sealed in the transaction that records them (projections/sealing.py),
+    so an event without a link was written around rectify: that is tampering, as is a
+    link whose event is gone. Only a checkpoint kept outside the database can show
+    that the tail (events and links together) was cut off. `progress(checked,
+    sealed_position)` is called every PROGRESS_EVERY links (screens show a bar)."""
     sealed_position, _ = sealed_head(conn)
     stored = _stored_events(conn, events)
     links = _links(conn)
     previous = GENESIS
     checked = 0
-    next_event = next(stored, None)
-    for link_id, link in links:
-        # An event below this link's id that has no link was slipped in afterwards.
-        if next_event is not None and next_event.notification_id < link_id:
-            return VerifyResult(False, checked, sealed_position, 0, next_event.notification_id,
-                                f"第 {next_event.notification_id} 号事件是封存后插入的")
-        if next_event is None or next_event.notification_id > link_id:
-            return VerifyResult(False, checked, sealed_position, 0, link_id,
-                                f"第 {link_id} 号事件已被删除")
-        previous = chain(previous, next_event)
-        if previous.hex() != link:
-            return VerifyResult(False, checked, sealed_position, 0, link_id,
-                                f"第 {link_id} 号事件与封存时不同（被修改或被调换位置）")
+    event = next(stored, None)
+    link = next(links, None)
+    while event is not None or link is not None:
+        if link is None or (event is not None and event.notification_id < link[0]):
+            assert event is not None
+            return _failed(checked, sealed_position, event.notification_id,
+                           f"第 {event.notification_id} 号事件没有封存链接：不是由 rectify 记录的（直接写入数据库，或封存被删改）")
+        if event is None or event.notification_id > link[0]:
+            return _failed(checked, sealed_position, link[0], f"第 {link[0]} 号事件已被删除")
+        previous = chain(previous, event)
+        if previous.hex() != link[1]:
+            return _failed(checked, sealed_position, link[0],
+                           f"第 {link[0]} 号事件与封存时不同（被修改或被调换位置）")
         checked += 1
         if progress is not None and checked % PROGRESS_EVERY == 0:
             progress(checked, sealed_position)
-        if checkpoint is not None and link_id == checkpoint.position and link != checkpoint.head:
-            return VerifyResult(False, checked, sealed_position, 0, link_id,
-                                f"日志不再延续检查点 {checkpoint}：第 {link_id} 号的链值不同")
-        next_event = next(stored, None)
-    unsealed = 0
-    while next_event is not None:
-        unsealed += 1
-        next_event = next(stored, None)
-    if checkpoint is not None and checkpoint.position > sealed_position:
-        return VerifyResult(False, checked, sealed_position, unsealed, sealed_position + 1,
-                            f"检查点位置 {checkpoint.position} 超出现有封存位置 {sealed_position}（事件被删除或日志被截断）")
-    if checkpoint is not None and checkpoint.position == 0 and checkpoint.head != GENESIS.hex():
-        return VerifyResult(False, checked, sealed_position, unsealed, 0, f"检查点 {checkpoint} 无效")
+        if checkpoint is not None and link[0] == checkpoint.position and link[1] != checkpoint.head:
+            return _failed(checked, sealed_position, link[0],
+                           f"日志不再延续检查点 {checkpoint}：第 {link[0]} 号的链值不同")
+        event = next(stored, None)
+        link = next(links, None)
     if progress is not None:
         progress(checked, sealed_position)
-    return VerifyResult(True, checked, sealed_position, unsealed)
+    problem = _checkpoint_problem(conn, checkpoint, sealed_position)
+    if problem is not None:
+        return _failed(checked, sealed_position, sealed_position + 1, problem)
+    return VerifyResult(True, checked, sealed_position, 0)
+
+
+def _failed(checked: int, sealed_position: int, first_bad: int, problem: str) -> VerifyResult:
+    return VerifyResult(False, checked, sealed_position, 0, first_bad, problem)
+
+
+def _checkpoint_problem(conn: Connection, checkpoint: Checkpoint | None, sealed_position: int) -> str | None:
+    if checkpoint is None:
+        return None
+    if checkpoint.position > sealed_position:
+        return (f"检查点位置 {checkpoint.position} 超出现有封存位置 {sealed_position}"
+                "（末尾的事件连同封存被删除，或日志被截断、换成了旧备份）")
+    if checkpoint.position == 0:
+        return None if checkpoint.head == GENESIS.hex() else f"检查点 {checkpoint} 无效"
+    found = conn.execute(
+        select(seal_links.c.link).where(seal_links.c.notification_id == checkpoint.position)
+    ).scalar_one_or_none()
+    if found is None:
+        return f"检查点位置 {checkpoint.position} 在日志中不存在"
+    return None
 
 
 def checkpoint(conn: Connection) -> Checkpoint:

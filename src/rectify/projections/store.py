@@ -7,7 +7,10 @@ rectify. Only `create=True` (init, db upgrade) creates tables.
 
 from __future__ import annotations
 
+import fcntl
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,15 +21,18 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from platformdirs import user_data_dir
-from sqlalchemy import Engine, Table, inspect
+from sqlalchemy import Engine, Table, create_engine, event, inspect, text
 from sqlalchemy.engine import URL, make_url
+from sqlalchemy.pool import NullPool
 
 from rectify.domain.application import RectifyApp
 from rectify.domain.errors import StoreError
 from rectify.projections.catalog import all_projectors
 from rectify.projections.runner import ProjectionRunner
+from rectify.projections.sealing import PERSISTENCE_TOPIC
 
 ENV_VAR = "RECTIFY_DB"
+SQLITE_BUSY_MS = 30_000
 
 
 def default_url() -> str:
@@ -115,8 +121,58 @@ class Store:
         self.engine.dispose()
 
 
-def open_store(raw_url: str | None = None, *, create: bool = False) -> Store:
-    """Open (and with `create`, initialise or upgrade) the store at RECTIFY_DB."""
+INIT_LOCK_KEY = 0x696E6974  # "init": PostgreSQL advisory lock held while a store is created
+
+
+@contextmanager
+def init_lock(raw_url: str | None = None) -> Iterator[None]:
+    """Hold the store's creation lock: concurrent `init` / `db upgrade` run one at a time.
+
+    The first creates the schema and the first user; the others wait, then find both
+    there. SQLite: an flock on a file beside the database; PostgreSQL: an advisory lock."""
+    url = resolve_url(raw_url if raw_url is not None else os.environ.get(ENV_VAR))
+    if url.drivername == "sqlite":
+        path = Path(str(url.database)).expanduser()
+        _check_sqlite_path(url, create=True)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            handle = open(path.with_name(path.name + ".init-lock"), "a+b")  # noqa: SIM115
+        except OSError as exc:
+            raise StoreError(f"无法创建库目录或锁文件 {path.parent}：{exc.strerror}") from None
+        with handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            yield
+        return
+    engine = create_engine(url, poolclass=NullPool)
+    try:
+        try:
+            conn = engine.connect()
+        except sqlalchemy.exc.OperationalError as exc:
+            reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+            raise StoreError(f"无法连接数据库 {describe(url)}：{reason}") from None
+        with conn:
+            conn.execute(text("SELECT pg_advisory_lock(:key)"), {"key": INIT_LOCK_KEY})
+            conn.commit()
+            try:
+                yield
+            finally:
+                conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": INIT_LOCK_KEY})
+                conn.commit()
+    finally:
+        engine.dispose()
+
+
+def _busy_timeout(dbapi_connection: Any, _record: Any) -> None:
+    raw = os.environ.get("RECTIFY_SQLITE_BUSY_MS", "")
+    busy = int(raw) if raw.isdigit() else SQLITE_BUSY_MS
+    dbapi_connection.execute(f"PRAGMA busy_timeout = {busy}")
+
+
+def open_store(raw_url: str | None = None, *, create: bool = False, outdated_ok: bool = False) -> Store:
+    """Open (and with `create`, initialise or upgrade) the store at RECTIFY_DB.
+
+    `outdated_ok` opens a store whose read-model schema is behind, without changing
+    it: enough to authenticate someone before `db upgrade` migrates."""
     url = resolve_url(raw_url if raw_url is not None else os.environ.get(ENV_VAR))
     if url.drivername == "sqlite":
         _check_sqlite_path(url, create)
@@ -126,9 +182,18 @@ def open_store(raw_url: str | None = None, *, create: bool = False) -> Store:
                 parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
                 raise StoreError(f"无法创建库目录 {parent}：{exc.strerror}") from None
-    app = RectifyApp(env={"SQLALCHEMY_URL": url.render_as_string(hide_password=False)})
+    app = RectifyApp(
+        env={
+            "SQLALCHEMY_URL": url.render_as_string(hide_password=False),
+            # Events are sealed in the transaction that records them.
+            "PERSISTENCE_MODULE": PERSISTENCE_TOPIC,
+        }
+    )
     engine = app.recorder.datastore.engine  # type: ignore[attr-defined]
     assert isinstance(engine, Engine)
+    if url.drivername == "sqlite":
+        # Writers queue for the lock instead of failing after sqlite3's default 5 s.
+        event.listen(engine, "connect", _busy_timeout)
     try:
         with engine.connect() as conn:
             current = MigrationContext.configure(conn).get_current_heads()
@@ -151,7 +216,7 @@ def open_store(raw_url: str | None = None, *, create: bool = False) -> Store:
         with engine.begin() as conn:
             command.upgrade(_alembic_config(conn), "head")
         app.recorder.create_table()  # type: ignore[attr-defined]
-    elif set(current) != _script_heads() or not has_events:
+    elif not (outdated_ok and has_events) and (set(current) != _script_heads() or not has_events):
         app.close()
         if not current and not has_events:
             raise StoreError(f"数据库 {describe(url)} 尚未初始化；请先运行 `rectify init`")

@@ -49,6 +49,8 @@ class EvaluationImport:
     evaluation_revised: bool
     budget_new: bool
     budget_events: int
+    # Every revised score: (indicator code, stage, recorded value, package value).
+    score_changes: tuple[tuple[str, str, Decimal, Decimal], ...] = ()
 
 
 def indicator_data(ind: Indicator) -> dict[str, Any]:
@@ -133,16 +135,22 @@ def plan_evaluation(evaluations: EvaluationService, pkg: Package) -> EvaluationI
         revised_header = evaluation.revise(header, REIMPORT_REASON)
 
     entered = revised = 0
+    changes: list[tuple[str, str, Decimal, Decimal]] = []
     for ind, stage, value, own in leaf_scores(pkg):
         inputs = plain(dict(ind.inputs)) if own and ind.inputs is not None else None
         narrative = ind.narrative if own else None
-        if evaluation.score_at(ind.code, stage) is None:
+        current = evaluation.score_at(ind.code, stage)
+        if current is None:
             evaluation.enter_score(ind.code, stage, value, inputs=inputs, narrative=narrative)
             entered += 1
-        elif evaluation.revise_score(
+            continue
+        before = current.value
+        if evaluation.revise_score(
             ind.code, stage, value, reason=REIMPORT_REASON, inputs=inputs, narrative=narrative
         ):
             revised += 1
+            if before != value:
+                changes.append((ind.code, stage.value, before, value))
 
     aggregates: list[Aggregate] = [evaluation] if evaluation.pending_events else []
     budget, budget_new = plan_budget(evaluations, pkg)
@@ -156,6 +164,7 @@ def plan_evaluation(evaluations: EvaluationService, pkg: Package) -> EvaluationI
         evaluation_revised=revised_header,
         budget_new=budget_new,
         budget_events=len(budget.pending_events) if budget is not None else 0,
+        score_changes=tuple(changes),
     )
 
 

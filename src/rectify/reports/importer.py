@@ -13,6 +13,7 @@ that would adjust a budget is therefore refused whole (docs/DECISIONS.md).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from eventsourcing.domain import Aggregate
@@ -43,6 +44,8 @@ class ImportResult:
     scores_revised: int = 0
     budget_new: bool = False
     budget_events: int = 0
+    # Every revised score: (indicator code, stage, recorded value, package value).
+    score_changes: tuple[tuple[str, str, Decimal, Decimal], ...] = ()
 
 
 def import_package(services: Services, pkg: Package) -> ImportResult:
@@ -94,6 +97,7 @@ def import_package(services: Services, pkg: Package) -> ImportResult:
         scores_revised=planned.scores_revised,
         budget_new=planned.budget_new,
         budget_events=planned.budget_events,
+        score_changes=planned.score_changes,
     )
 
 

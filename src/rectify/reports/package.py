@@ -52,6 +52,8 @@ from rectify.domain.scoring import (
 )
 from rectify.domain.scoring.rules import LIST_INPUTS, InputValue, rule_measures
 from rectify.domain.scoring.tree import DEFAULT_GRADE_BANDS
+from rectify.reports import limits
+from rectify.reports.plausibility import plausibility_errors
 
 FORMAT = "rectify/evaluation@1"
 
@@ -423,6 +425,7 @@ def parse_package(data: object, source: str) -> Package:
         ]
         raise InvalidPackage(source, _dedupe(errors)) from None
     errors = semantic_errors(package)
+    errors += [PackageError(p, m) for p, m in plausibility_errors(package)]
     if errors:
         raise InvalidPackage(source, errors)
     return package
@@ -439,29 +442,43 @@ def _dedupe(errors: list[PackageError]) -> list[PackageError]:
 
 
 def load_package(path: pathlib.Path) -> Package:
-    """Read, decode (Decimal numbers) and validate a package file."""
+    """Read, decode (Decimal numbers) and validate a package file.
+
+    Size, nesting, literal lengths, text lengths and number ranges are checked
+    (reports/limits.py) before pydantic or any arithmetic sees a value."""
     source = str(path)
     try:
-        raw = path.read_bytes()
+        with path.open("rb") as stream:
+            raw = stream.read(limits.MAX_BYTES + 1)
     except FileNotFoundError:
         raise InvalidPackage(source, [PackageError("$", "文件不存在")]) from None
     except IsADirectoryError:
         raise InvalidPackage(source, [PackageError("$", "这是目录，不是文件")]) from None
     except OSError as exc:
         raise InvalidPackage(source, [PackageError("$", f"无法读取文件：{exc.strerror}")]) from None
+    if len(raw) > limits.MAX_BYTES:
+        raise InvalidPackage(
+            source, [PackageError("$", f"文件过大（超过 {limits.MAX_BYTES // (1024 * 1024)} MB）")]
+        )
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise InvalidPackage(
             source, [PackageError("$", f"文件不是 UTF-8 编码（第 {exc.start} 字节）")]
         ) from None
+    deep = limits.scan_nesting(text)
+    if deep is not None:
+        raise InvalidPackage(source, [PackageError(deep, f"嵌套过深（超过 {limits.MAX_DEPTH} 层）")])
     try:
-        data = json.loads(text, parse_float=Decimal)
+        data = limits.decode(text)
     except json.JSONDecodeError as exc:
         raise InvalidPackage(
             source,
             [PackageError("$", f"JSON 语法错误：第 {exc.lineno} 行第 {exc.colno} 列：{exc.msg}")],
         ) from None
+    refused = limits.limit_errors(data)
+    if refused:
+        raise InvalidPackage(source, [PackageError(p, m) for p, m in refused])
     return parse_package(data, source)
 
 

@@ -24,7 +24,7 @@ from rectify.domain.clock import BEIJING
 from rectify.domain.errors import InvalidInput, NotFound
 from rectify.domain.evaluation import Evaluation, Scorecard, ScoreStage, survey_figures
 from rectify.domain.identity import current_principal
-from rectify.domain.permissions import BUDGET_PERMISSIONS, EVALUATION_PERMISSIONS, require
+from rectify.domain.permissions import BUDGET_PERMISSIONS, EVALUATION_PERMISSIONS, in_scope, require
 from rectify.domain.scoring import MeasureLookup, Rounding, rounded_lookup, survey_measures
 
 # Dates typed by users are Chinese calendar days.
@@ -55,6 +55,16 @@ class EvaluationService:
     def get_evaluation(self, key: str) -> Evaluation:
         return self.app.load(Evaluation.create_id(key), Evaluation, f"评价 {key} 不存在")
 
+    def _check_readable(self, evaluation: Evaluation) -> None:
+        """Out of the principal's scope reads exactly like missing (a refusal reveals nothing)."""
+        principal = current_principal()
+        permission = EVALUATION_PERMISSIONS["read_evaluation"]
+        require(permission, principal)
+        if principal.role in permission.own and not in_scope(
+            principal, evaluation.department_code, None, self.app.parent_of
+        ):
+            raise NotFound(f"评价 {evaluation.key} 不存在")
+
     def find_evaluation(self, key: str) -> Evaluation | None:
         return self.app.find(Evaluation.create_id(key), Evaluation)
 
@@ -84,6 +94,7 @@ class EvaluationService:
         if version is not None and as_of is not None:
             raise InvalidInput("--version 与 --as-of 只能给一个")
         current = self.get_evaluation(key)
+        self._check_readable(current)
         if as_of is not None:
             found = self.version_as_of(current.id, end_of_day(as_of))
             if found is None:

@@ -12,25 +12,37 @@ from pathlib import Path
 from uuid import UUID
 
 from rectify.domain.application import RectifyApp
-from rectify.domain.errors import InvalidInput, NotAllowed, StoreError
+from rectify.domain.clock import Clock, SystemClock
+from rectify.domain.doctypes import check_document
+from rectify.domain.errors import InvalidInput, NotFound, StoreError
 from rectify.domain.evidence import DEFAULT_MAX_SIZE, BlobStore, Evidence, read_evidence_file
 from rectify.domain.finding import Finding
 from rectify.domain.identity import Principal, Role, current_principal
-from rectify.domain.permissions import EVIDENCE_PERMISSIONS, Permission, require
+from rectify.domain.permissions import EVIDENCE_PERMISSIONS, Permission, in_scope, require
+from rectify.domain.services.reach import not_after_today, readable_evidence
 
 
 class EvidenceService:
     def __init__(
-        self, app: RectifyApp, blob_store: BlobStore, max_size: int = DEFAULT_MAX_SIZE
+        self,
+        app: RectifyApp,
+        blob_store: BlobStore,
+        max_size: int = DEFAULT_MAX_SIZE,
+        clock: Clock | None = None,
     ) -> None:
         self.app = app
         self.blob_store = blob_store
         self.evidence_max_size = max_size
+        self.clock: Clock = clock or SystemClock()
 
     def _finding(self, ref: str) -> Finding:
         return self.app.load(Finding.create_id(ref), Finding, f"问题 {ref} 不存在")
 
     def _check(self, permission: Permission, principal: Principal, finding: Finding) -> None:
+        if principal.role in permission.own and not in_scope(
+            principal, finding.department_code, finding.unit_code, self.app.parent_of
+        ):
+            raise NotFound(f"问题 {finding.ref} 不存在")  # as a missing ref: reveals nothing
         require(
             permission,
             principal,
@@ -61,12 +73,15 @@ class EvidenceService:
             self._check(permission, principal, self._finding(finding_ref.strip()))
         elif principal.role is Role.DEPARTMENT:
             raise InvalidInput(f"部门用户提交佐证材料 {path} 须指明所属问题编号")
+        not_after_today(effective_date, self.clock.today(), "佐证材料所属日期")
         data = read_evidence_file(Path(path), max_size=self.evidence_max_size)
+        name = original_name or Path(path).name
         meta = Evidence.describe(
             sha256=hashlib.sha256(data).hexdigest(),
-            original_name=original_name or Path(path).name,
+            original_name=name,
             size=len(data),
-            media_type=media_type,
+            # What the content is, not what the name or the caller says (domain/doctypes.py).
+            media_type=_media_type(data, name, media_type),
             finding_ref=finding_ref,
             indicator_code=indicator_code,
         )
@@ -87,17 +102,20 @@ class EvidenceService:
         return evidence.id
 
     def get_evidence(self, evidence_id: UUID) -> Evidence:
-        evidence = self.app.load(evidence_id, Evidence, f"佐证材料 {evidence_id} 不存在")
-        principal = current_principal()
-        permission = EVIDENCE_PERMISSIONS["read_evidence"]
-        require(permission, principal)
-        if principal.role in permission.own:
-            if evidence.finding_ref is None:
-                raise NotAllowed(f"佐证材料 {evidence_id} 不属于任何问题，部门用户不能查看")
-            self._check(permission, principal, self._finding(evidence.finding_ref))
-        return evidence
+        """The evidence, if the acting principal may read it; what it may not read is
+        refused exactly like what does not exist (services/reach.py)."""
+        require(EVIDENCE_PERMISSIONS["read_evidence"], current_principal())
+        return readable_evidence(self.app, current_principal(), evidence_id)
 
     def evidence_content(self, evidence_id: UUID) -> bytes:
         """The stored bytes, re-checked against the recorded sha256."""
         evidence = self.get_evidence(evidence_id)
         return self.blob_store.get(evidence.sha256)
+
+
+def _media_type(data: bytes, name: str, claimed: str | None) -> str:
+    """What the content is; a type the caller states must agree with it."""
+    media = check_document(data, name)
+    if claimed is not None and claimed.strip() and claimed.strip().lower() != media:
+        raise InvalidInput(f"佐证材料 {name}：声明的媒体类型 {claimed} 与内容（{media}）不符")
+    return media

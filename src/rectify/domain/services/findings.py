@@ -20,7 +20,7 @@ from rectify.domain.application import RectifyApp
 from rectify.domain.clock import Clock
 from rectify.domain.deadlines import DeadlinePolicy
 from rectify.domain.department import Department
-from rectify.domain.errors import InvalidInput, NotAllowed
+from rectify.domain.errors import InvalidInput, NotFound
 from rectify.domain.evidence import Evidence
 from rectify.domain.finding import Finding, RectificationClass, find_repeats
 from rectify.domain.identity import Principal, Role, current_principal
@@ -30,6 +30,7 @@ from rectify.domain.permissions import (
     in_scope,
     require,
 )
+from rectify.domain.services.reach import not_after_today, readable_evidence
 
 
 class FindingService:
@@ -52,11 +53,8 @@ class FindingService:
         if principal.role is not Role.DEPARTMENT:
             return
         if not in_scope(principal, finding.department_code, finding.unit_code, self.app.parent_of):
-            owner = finding.department_code + (f"/{finding.unit_code}" if finding.unit_code else "")
-            raise NotAllowed(
-                f"问题 {finding.ref} 属于 {owner}，不在 {principal.name}"
-                f"（部门 {principal.department}）的范围内"
-            )
+            # Exactly what a missing ref answers: a refusal must not confirm it exists.
+            raise NotFound(f"问题 {finding.ref} 不存在")
 
     def _finding_for_action(self, ref: str) -> Finding:
         finding = self.get_finding(ref)
@@ -182,6 +180,7 @@ class FindingService:
     ) -> Finding:
         """下发. A due / re-review date not given comes from the deadline policy."""
         issued_on = issued_on or self.clock.today()
+        not_after_today(issued_on, self.clock.today(), "下发日期")
         finding = self._finding_for_action(ref)
         # Whatever the bureau did not state comes from the policy (each date separately).
         if due is None or re_review_on is None:
@@ -244,10 +243,12 @@ class FindingService:
         self, ref: str, text: str, percent: int, as_of: date | None = None
     ) -> Finding:
         day = as_of or self.clock.today()
+        not_after_today(day, self.clock.today(), "进展日期")
         return self._change(ref, lambda f: f.report_progress(text, percent, day))
 
     def _evidence_for(self, ref: str, evidence_id: UUID) -> Evidence:
-        evidence = self.app.load(evidence_id, Evidence, f"佐证材料 {evidence_id} 不存在")
+        # Scoped: evidence the actor may not read cannot be attached (and reads as absent).
+        evidence = readable_evidence(self.app, current_principal(), evidence_id)
         if evidence.finding_ref is not None and evidence.finding_ref != ref:
             raise InvalidInput(
                 f"佐证材料 {evidence.original_name}（{evidence_id}）是为问题 {evidence.finding_ref} 提交的，"
@@ -257,8 +258,10 @@ class FindingService:
 
     def attach_evidence(self, ref: str, evidence_id: UUID) -> Finding:
         finding = self._finding_for_action(ref)
-        self._evidence_for(finding.ref, evidence_id)
+        # The finding's own rules (role, scope, state) answer first; the change stays
+        # unsaved until the evidence is known to be reachable.
         finding.attach_evidence(evidence_id)
+        self._evidence_for(finding.ref, evidence_id)
         self.app.save_all(finding)
         return finding
 
@@ -268,8 +271,8 @@ class FindingService:
         """申请销号 with evidence ids (each must exist and may support this finding)."""
         finding = self._finding_for_action(ref)
         ids = list(evidence_ids)
+        finding.request_closure(ids, note)  # unsaved until every id is reachable
         for evidence_id in ids:
             self._evidence_for(finding.ref, evidence_id)
-        finding.request_closure(ids, note)
         self.app.save_all(finding)
         return finding

@@ -8,14 +8,16 @@ it succeeds only while no user exists, and the first user is always a bureau use
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import secrets
 from uuid import UUID
 
 from rectify.domain.application import RectifyApp
-from rectify.domain.errors import InvalidInput, NotAllowed, NotFound
+from rectify.domain.clock import Clock, SystemClock
+from rectify.domain.errors import InvalidInput, NotAllowed, NotFound, RectifyError
 from rectify.domain.identity import Principal, Role, acting_as, current_principal
-from rectify.domain.passwords import PasswordHash, check_password_strength, dummy_verify
+from rectify.domain.passwords import DEFAULT_N, PasswordHash, check_password_strength, dummy_verify
 from rectify.domain.permissions import PEOPLE_PERMISSIONS, require
 from rectify.domain.user import User, UserDirectory, check_binding, normalise_name
 
@@ -26,11 +28,13 @@ def token_digest(token: str) -> str:
 
 # Same words whether the name is unknown, the password wrong: do not tell which.
 LOGIN_REFUSED = "用户名或密码错误"
+LOGIN_ACTOR = "登录检查"  # who records a failed login (no one is logged in yet)
 
 
 class PeopleService:
-    def __init__(self, app: RectifyApp) -> None:
+    def __init__(self, app: RectifyApp, clock: Clock | None = None) -> None:
         self.app = app
+        self.clock: Clock = clock or SystemClock()
         # scrypt cost; tests may lower it (never below the library minimum of 2).
         self.password_cost_n: int | None = None
 
@@ -125,14 +129,36 @@ class PeopleService:
         except InvalidInput:
             user = None
         if user is None:
-            dummy_verify(password)
+            dummy_verify(password, self.password_cost_n or DEFAULT_N)
             raise NotAllowed(LOGIN_REFUSED)
-        if not user.verify_password(password):
+        now = int(self.clock.now().timestamp())
+        right = user.verify_password(password)  # always: a lock must not change the cost
+        if user.locked(now):
+            # The same words as a wrong password: a refusal reveals nothing, not even the lock.
+            raise NotAllowed(LOGIN_REFUSED)
+        if not right:
+            self._record_failure(user, now)
             raise NotAllowed(LOGIN_REFUSED)
         if user.disabled:
             # Only someone who knows the password learns that the account is disabled.
             raise NotAllowed(f"用户 {user.name} 已停用，请联系财政局管理员")
         return user.principal
+
+    def _record_failure(self, user: User, now: int) -> None:
+        with acting_as(Principal(LOGIN_ACTOR, Role.SYSTEM)):
+            user.login_failed(now)
+        with contextlib.suppress(RectifyError):  # a concurrent failure was recorded first
+            self.app.save_all(user)
+
+    def unlock_user(self, name: str, reason: str = "") -> None:
+        self._require("unlock_user", f"（用户 {name}）")
+        user = self.get_user(name)
+        user.unlock(reason, int(self.clock.now().timestamp()))
+        self.app.save_all(user)
+
+    def list_users(self) -> list[User]:
+        self._require("list_users")
+        return [self.get_user(name) for name in self.user_names()]
 
     # -- login sessions -----------------------------------------------------------------
 
