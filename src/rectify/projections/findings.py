@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import (
@@ -14,10 +14,9 @@ from sqlalchemy import (
     String,
     Table,
     Text,
-    select,
-    update,
 )
 
+from rectify.projections.batch import RowCache
 from rectify.projections.metadata import DecimalText, metadata
 from rectify.projections.projector import Handler, Projector
 
@@ -90,63 +89,72 @@ class FindingsProjector(Projector):
             "rectify/Finding.RepeatLinked": self.repeat_linked,
         }
 
+    def __init__(self) -> None:
+        self._rows = RowCache(findings, "id")
+
+    def begin_batch(self, conn: Connection, events: Sequence[Any]) -> None:
+        self._rows.begin()
+        self._rows.load(conn, {str(e.originator_id) for e in events})
+
+    def end_batch(self, conn: Connection) -> None:
+        self._rows.flush(conn)
+
     def recorded(self, conn: Connection, event: Any) -> None:
-        conn.execute(
-            findings.insert().values(
-                ref=event.ref,
-                id=str(event.originator_id),
-                department_code=event.department_code,
-                unit_code=event.unit_code,
-                fiscal_year=event.fiscal_year,
-                evaluation_key=event.evaluation_key,
-                category=event.category,
-                title=event.title,
-                description=event.description,
-                root_cause=event.root_cause,
-                indicator_codes=",".join(event.indicator_codes),
-                amount=event.amount,
-                amount_unit=event.amount_unit,
-                rectification_class=(
+        self._rows.add(
+            {
+                "ref": event.ref,
+                "id": str(event.originator_id),
+                "department_code": event.department_code,
+                "unit_code": event.unit_code,
+                "fiscal_year": event.fiscal_year,
+                "evaluation_key": event.evaluation_key,
+                "category": event.category,
+                "title": event.title,
+                "description": event.description,
+                "root_cause": event.root_cause,
+                "indicator_codes": ",".join(event.indicator_codes),
+                "amount": event.amount,
+                "amount_unit": event.amount_unit,
+                "rectification_class": (
                     event.rectification_class.value if event.rectification_class else None
                 ),
-                due=event.due,
-                status="recorded",
-                recorded_at=event.timestamp,
-                recorded_by=event.actor,
-                updated_at=event.timestamp,
-                version=event.originator_version,
-                extension_count=0,
-                carried_years="",
-                repeat_of="",
-                reopen_count=0,
-            )
+                "due": event.due,
+                "status": "recorded",
+                "recorded_at": event.timestamp,
+                "recorded_by": event.actor,
+                "updated_at": event.timestamp,
+                "version": event.originator_version,
+                "issued_on": None,
+                "requirements": None,
+                "re_review_on": None,
+                "responsible_person": None,
+                "progress_percent": None,
+                "extension_count": 0,
+                "carried_years": "",
+                "last_carried_year": None,
+                "repeat_of": "",
+                "closed_at": None,
+                "reopen_count": 0,
+            }
         )
 
-    @staticmethod
-    def touch(conn: Connection, event: Any, **values: Any) -> None:
-        """Update a finding's row from a later event (used by lifecycle handlers)."""
-        conn.execute(
-            update(findings)
-            .where(findings.c.id == str(event.originator_id))
-            .values(updated_at=event.timestamp, version=event.originator_version, **values)
-        )
-
-    @staticmethod
-    def _row(conn: Connection, event: Any) -> Any:
-        return conn.execute(select(findings).where(findings.c.id == str(event.originator_id))).one()
+    def touch(self, event: Any, **values: Any) -> dict[str, Any]:
+        """Change a finding's row from a later event; returns the row."""
+        row = self._rows.get(str(event.originator_id))
+        row.update(updated_at=event.timestamp, version=event.originator_version, **values)
+        return row
 
     def status_to(self, status: str) -> Handler:
         def handler(conn: Connection, event: Any) -> None:
-            self.touch(conn, event, status=status)
+            self.touch(event, status=status)
 
         return handler
 
     def just_touch(self, conn: Connection, event: Any) -> None:
-        self.touch(conn, event)
+        self.touch(event)
 
     def issued(self, conn: Connection, event: Any) -> None:
         self.touch(
-            conn,
             event,
             status="issued",
             rectification_class=event.rectification_class.value,
@@ -157,21 +165,20 @@ class FindingsProjector(Projector):
         )
 
     def person_named(self, conn: Connection, event: Any) -> None:
-        self.touch(conn, event, responsible_person=event.person)
+        self.touch(event, responsible_person=event.person)
 
     def progress_reported(self, conn: Connection, event: Any) -> None:
-        self.touch(conn, event, progress_percent=event.percent)
+        self.touch(event, progress_percent=event.percent)
 
     def closed(self, conn: Connection, event: Any) -> None:
-        self.touch(conn, event, status="closed", closed_at=event.timestamp)
+        self.touch(event, status="closed", closed_at=event.timestamp)
 
     def extended(self, conn: Connection, event: Any) -> None:
-        row = self._row(conn, event)
-        self.touch(conn, event, due=event.new_due, extension_count=row.extension_count + 1)
+        row = self.touch(event, due=event.new_due)
+        row["extension_count"] += 1
 
     def long_term(self, conn: Connection, event: Any) -> None:
         self.touch(
-            conn,
             event,
             status="long_term",
             rectification_class="long_term",
@@ -179,15 +186,13 @@ class FindingsProjector(Projector):
         )
 
     def reopened(self, conn: Connection, event: Any) -> None:
-        row = self._row(conn, event)
-        self.touch(conn, event, status="issued", closed_at=None, reopen_count=row.reopen_count + 1)
+        row = self.touch(event, status="issued", closed_at=None)
+        row["reopen_count"] += 1
 
     def carried_over(self, conn: Connection, event: Any) -> None:
-        row = self._row(conn, event)
-        years = [*_split(row.carried_years), str(event.year)]
-        self.touch(conn, event, carried_years=_join(years), last_carried_year=event.year)
+        row = self.touch(event, last_carried_year=event.year)
+        row["carried_years"] = _join([*_split(row["carried_years"]), str(event.year)])
 
     def repeat_linked(self, conn: Connection, event: Any) -> None:
-        row = self._row(conn, event)
-        refs = [*_split(row.repeat_of), event.earlier_ref]
-        self.touch(conn, event, repeat_of=_join(refs))
+        row = self.touch(event)
+        row["repeat_of"] = _join([*_split(row["repeat_of"]), event.earlier_ref])
