@@ -103,7 +103,7 @@ class TimelineProjector(Projector):
                 conn.execute(
                     select(finding_timeline.c.finding_id, finding_timeline.c.ref)
                     .where(finding_timeline.c.finding_id.in_(part) & (finding_timeline.c.version == 1))
-                ).tuples()
+                ).tuples().all()
             )
 
     def end_batch(self, conn: Connection) -> None:
