@@ -3,7 +3,7 @@
     python bench/run.py [--events N] [--backend sqlite|postgresql] [--json]
 
 Generates a log of about N events (bench/generator.py, through the domain's own
-commands), then measures: first catch-up and rebuild vs a raw read+decode of the
+commands, rectify.bootstrap.generator), then measures: first catch-up and rebuild vs a raw read+decode of the
 same log; verify vs a raw read; bulk storing of the same events through rectify's
 recorder vs eventsourcing's native SQLite recorder; an interactive command +
 catch-up (p50/p95); the problem list's first page and each filter; figures; CLI
@@ -28,16 +28,13 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from generator import BUREAU, PASSWORD, generate  # noqa: E402
-
-from rectify.domain.application import RectifyApp  # noqa: E402
-from rectify.domain.identity import Principal, Role, acting_as  # noqa: E402
-from rectify.projections import seal  # noqa: E402
-from rectify.projections.figures import figures  # noqa: E402
-from rectify.projections.queries import list_findings  # noqa: E402
-from rectify.projections.store import Store, open_store  # noqa: E402
+from rectify.bootstrap.generator import BUREAU, PASSWORD, generate
+from rectify.domain.application import RectifyApp
+from rectify.domain.identity import Principal, Role, acting_as
+from rectify.projections import seal
+from rectify.projections.figures import figures
+from rectify.projections.queries import list_findings
+from rectify.projections.store import Store, open_store
 
 PG_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 TODAY = date(2026, 6, 30)

@@ -19,7 +19,7 @@ departments = Table(
     # The aggregate id, so events that carry only the id find their row.
     Column("id", String(36), nullable=False, unique=True),
     Column("name", Text, nullable=False),
-    Column("parent_code", String(64), nullable=True),
+    Column("parent_code", String(64), nullable=True, index=True),  # a department user's units
     Column("registered_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
     Column("version", Integer, nullable=False),

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import (
+    BigInteger,
+    Boolean,
     Column,
     Connection,
     Date,
@@ -26,7 +29,7 @@ findings = Table(
     Column("ref", String(128), primary_key=True),
     Column("id", String(36), nullable=False, unique=True),
     Column("department_code", String(64), nullable=False, index=True),
-    Column("unit_code", String(64), nullable=True),
+    Column("unit_code", String(64), nullable=True, index=True),
     Column("fiscal_year", Integer, nullable=False, index=True),
     Column("evaluation_key", String(200), nullable=True),
     Column("category", Text, nullable=False),
@@ -35,9 +38,11 @@ findings = Table(
     Column("root_cause", Text, nullable=True),
     Column("indicator_codes", Text, nullable=False),  # comma-separated, for display and LIKE
     Column("amount", DecimalText, nullable=True),
+    # The amount in millionths, for exact SUMs in SQL (NULL when it has finer digits).
+    Column("amount_micros", BigInteger, nullable=True),
     Column("amount_unit", String(16), nullable=True),
-    Column("rectification_class", String(32), nullable=True),
-    Column("due", Date, nullable=True),
+    Column("rectification_class", String(32), nullable=True, index=True),
+    Column("due", Date, nullable=True, index=True),
     Column("status", String(32), nullable=False, index=True),
     Column("recorded_at", DateTime(timezone=True), nullable=False),
     Column("recorded_by", Text, nullable=False),
@@ -58,6 +63,29 @@ findings = Table(
 )
 
 
+# Every year a finding is on the list of: its fiscal year and each year carried into
+# (结转). The year filter and the figures read this instead of LIKE on carried_years.
+finding_years = Table(
+    "finding_years",
+    metadata,
+    Column("fiscal_year", Integer, primary_key=True),
+    Column("finding_id", String(36), primary_key=True, index=True),
+    Column("carried", Boolean, nullable=False),
+)
+
+_MICROS = Decimal(1_000_000)
+
+
+def amount_micros(amount: Decimal | None) -> int | None:
+    """The amount in whole millionths, or None if it has no exact such value."""
+    if amount is None:
+        return None
+    scaled = amount * _MICROS
+    if scaled != scaled.to_integral_value() or abs(scaled) >= 2**63:
+        return None
+    return int(scaled)
+
+
 def _join(items: list[str]) -> str:
     return ",".join(items)
 
@@ -68,7 +96,7 @@ def _split(text: str | None) -> list[str]:
 
 class FindingsProjector(Projector):
     name = "findings"
-    tables = (findings,)
+    tables = (findings, finding_years)
 
     def handlers(self) -> Mapping[str, Handler]:
         return {
@@ -91,13 +119,21 @@ class FindingsProjector(Projector):
 
     def __init__(self) -> None:
         self._rows = RowCache(findings, "id")
+        self._years: list[dict[str, Any]] = []
 
     def begin_batch(self, conn: Connection, events: Sequence[Any]) -> None:
         self._rows.begin()
         self._rows.load(conn, {str(e.originator_id) for e in events})
+        self._years = []
 
     def end_batch(self, conn: Connection) -> None:
         self._rows.flush(conn)
+        if self._years:
+            conn.execute(finding_years.insert(), self._years)
+        self._years = []
+
+    def _on_list(self, event: Any, year: int, carried: bool) -> None:
+        self._years.append({"fiscal_year": year, "finding_id": str(event.originator_id), "carried": carried})
 
     def recorded(self, conn: Connection, event: Any) -> None:
         self._rows.add(
@@ -114,6 +150,7 @@ class FindingsProjector(Projector):
                 "root_cause": event.root_cause,
                 "indicator_codes": ",".join(event.indicator_codes),
                 "amount": event.amount,
+                "amount_micros": amount_micros(event.amount),
                 "amount_unit": event.amount_unit,
                 "rectification_class": (
                     event.rectification_class.value if event.rectification_class else None
@@ -137,6 +174,7 @@ class FindingsProjector(Projector):
                 "reopen_count": 0,
             }
         )
+        self._on_list(event, event.fiscal_year, carried=False)
 
     def touch(self, event: Any, **values: Any) -> dict[str, Any]:
         """Change a finding's row from a later event; returns the row."""
@@ -192,6 +230,7 @@ class FindingsProjector(Projector):
     def carried_over(self, conn: Connection, event: Any) -> None:
         row = self.touch(event, last_carried_year=event.year)
         row["carried_years"] = _join([*_split(row["carried_years"]), str(event.year)])
+        self._on_list(event, event.year, carried=True)
 
     def repeat_linked(self, conn: Connection, event: Any) -> None:
         row = self.touch(event)

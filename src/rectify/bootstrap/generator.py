@@ -40,8 +40,9 @@ from rectify.reports.package import load_package
 FIRST_YEAR = 2015
 YEARS = 10
 FINDINGS_PER_EVALUATION = 10
-# Events a department-year produces on average (measured); sizes the province.
-EVENTS_PER_DEPARTMENT_YEAR = 170
+# Events a department-year produces (measured ~170; a little less so the province
+# is sized to reach the target before its last year runs out).
+EVENTS_PER_DEPARTMENT_YEAR = 160
 SAVE_EVERY = 5000  # pending events per atomic save
 PASSWORD = "generated-Passw0rd"
 CATEGORIES = ("预算编制", "预算执行", "绩效目标", "资产管理", "政府采购", "项目管理", "财务管理")
@@ -137,11 +138,11 @@ class Province:
 
     # -- a department-year -------------------------------------------------------------
 
-    def _budget(self, code: str, year: int, dept: Principal) -> None:
-        lines = [
-            {"code": f"L{n}", "name": name, "nature": "项目", "unit": "万元",
-             "initial": Decimal(self.rng.randrange(50, 5000)), "stated_adjusted": None}
-            for n, name in enumerate(("基本支出", "项目支出", "专项资金"), 1)
+    def _budget(self, code: str, year: int) -> None:
+        initial = {f"L{n}": Decimal(self.rng.randrange(50, 5000)) for n in range(1, 4)}
+        lines: list[dict[str, Any]] = [
+            {"code": code, "name": name, "nature": "项目", "unit": "万元", "initial": amount, "stated_adjusted": None}
+            for (code, amount), name in zip(initial.items(), ("基本支出", "项目支出", "专项资金"), strict=True)
         ]
         with acting_as(BUREAU):
             budget = Budget(department_code=code, fiscal_year=year, unit="万元", lines=lines,
@@ -150,7 +151,7 @@ class Province:
                 amount = Decimal(self.rng.randrange(-40, 120) or 5)
                 budget.adjust(f"L{self.rng.randrange(1, 4)}", amount, reason="年中预算调整",
                               on=date(year, 6 + n, 15), document=f"财预〔{year}〕{n + 1}号")
-            finals = {ln["code"]: ln["initial"] * Decimal("0.9") for ln in lines}
+            finals: dict[str, Decimal | None] = {code: amount * Decimal("0.9") for code, amount in initial.items()}
             budget.record_final_accounts(finals, Decimal(0))
         self.saver.add(budget)
 
@@ -189,6 +190,8 @@ class Province:
                 indicator_codes=(rng.choice(list(self.header["indicators"]))["code"],),
                 amount=Decimal(rng.randrange(1, 500)), amount_unit="万元",
             ))
+        if rng.random() < 0.03:
+            return finding  # recorded, not yet issued
         if rng.random() < 0.04:
             with acting_as(EVALUATOR):
                 finding.withdraw("误记")
@@ -217,6 +220,8 @@ class Province:
         if rng.random() < 0.2:
             with acting_as(BUREAU):
                 finding.return_for_rework("佐证材料不足")
+            if rng.random() < 0.25:
+                return finding  # back at the department
             self._work(finding, dept, issued_on)
             self._ask_closure(finding, dept, issued_on)
         if rng.random() < 0.1:
@@ -261,7 +266,7 @@ class Province:
     def department_year(self, code: str, year: int) -> None:
         dept = Principal(f"dept-{code}".lower(), Role.DEPARTMENT, code)
         self._session(dept)
-        self._budget(code, year, dept)
+        self._budget(code, year)
         key = self._evaluation(code, year, dept)
         new = [self._finding(code, year, n, key, dept) for n in range(1, FINDINGS_PER_EVALUATION + 1)]
         for earlier in self.last_year.get(code, []):
