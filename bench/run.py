@@ -14,6 +14,7 @@ one JSON object (keys listed in docs/benchmarks.md).
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import platform
@@ -28,15 +29,17 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import select
+
 from rectify.bootstrap.generator import BUREAU, PASSWORD, generate
 from rectify.domain.application import RectifyApp
 from rectify.domain.identity import Principal, Role, acting_as
 from rectify.projections import seal
+from rectify.projections.catalog import all_projectors
 from rectify.projections.figures import figures
 from rectify.projections.queries import list_findings
 from rectify.projections.store import Store, open_store
 
-PG_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 TODAY = date(2026, 6, 30)
 
 
@@ -66,6 +69,19 @@ def database(backend: str, tmp: Path, name: str) -> Iterator[str]:
     finally:
         with psycopg.connect("host=127.0.0.1 user=postgres dbname=postgres", autocommit=True) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
+
+
+def read_models_digest(store: Store) -> str:
+    """One hash over every rebuildable read model's rows, in key order."""
+    digest = hashlib.sha256()
+    with store.engine.connect() as conn:
+        for projector in all_projectors():
+            if projector.rebuildable:
+                for table in projector.tables:
+                    query = select(table).order_by(*table.primary_key.columns)
+                    for row in conn.execute(query).yield_per(5000):
+                        digest.update(repr(tuple(row)).encode())
+    return digest.hexdigest()
 
 
 def raw_read(store: Store, decode: bool) -> int:
@@ -180,7 +196,9 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
             raw_decode_s = timed(lambda: raw_read(store, decode=True))
             raw_s = timed(lambda: raw_read(store, decode=False))
             first_s = timed(store.catch_up)
+            caught_up = read_models_digest(store)
             rebuild_s = timed(store.runner.rebuild)
+            r["rebuilt_equals_caught_up"] = read_models_digest(store) == caught_up
             with store.engine.connect() as conn:
                 verify_s = timed(lambda: seal.verify(conn, store.events))
             r.update(
