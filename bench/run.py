@@ -130,13 +130,15 @@ def command_latencies(store: Store, refs: list[str], dept_of: dict[str, str]) ->
 
 
 def rebuild_rss_mb(url: str) -> float:
+    """Peak RSS of a fresh process that opens the store and rebuilds (VmHWM: its own
+    address space, not what it inherited from this process at fork)."""
     code = (
-        "import resource; from rectify.projections.store import open_store; "
-        f"s = open_store({url!r}); s.runner.rebuild(); s.close(); "
-        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)"
+        "from rectify.projections.store import open_store\n"
+        f"s = open_store({url!r}); s.runner.rebuild(); s.close()\n"
+        "print([ln for ln in open('/proc/self/status') if ln.startswith('VmHWM')][0].split()[1])"
     )
     out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
-    return round(float(out.stdout.strip().splitlines()[-1]), 1)
+    return round(int(out.stdout.strip().splitlines()[-1]) / 1024, 1)
 
 
 def process_ms(argv: list[str], env: dict[str, str] | None = None, runs: int = 5) -> float:
