@@ -14,6 +14,7 @@ from alembic.config import Config
 from alembic.script import ScriptDirectory
 
 from rectify.cli.main import COMMANDS, command_module
+from rectify.domain.services import PeopleService
 from rectify.projections.schema_version import known_revisions, script_heads
 from rectify.projections.store import open_store
 
@@ -51,8 +52,9 @@ def test_version_and_help_import_nothing_heavy() -> None:
 def test_a_query_opens_the_store_without_alembic_or_the_checker(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'r.db'}"
     store = open_store(url, create=True)
-    store.app.password_cost_n = 2
-    store.app.bootstrap_first_user("chief", "Correct-Horse-9", "科长")
+    people = PeopleService(store.app)
+    people.password_cost_n = 2
+    people.bootstrap_first_user("chief", "Correct-Horse-9", "科长")
     store.close()
     env = {**os.environ, "RECTIFY_DB": url, "RECTIFY_USER": "chief", "RECTIFY_PASSWORD": "Correct-Horse-9"}
     loaded = loaded_after("['findings', 'list']", env)
