@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
+from rectify.bootstrap import open_house
 from rectify.bootstrap.generator import generate
 from rectify.domain.finding import FindingStatus
 from rectify.projections.findings import findings
@@ -51,17 +52,18 @@ SCALE_EVENTS = int(os.environ.get("RECTIFY_SCALE_EVENTS", "20000"))
 
 
 @pytest.mark.slow
-def test_rebuild_equals_incremental_on_a_generated_province(db_url: str) -> None:
-    store = open_store(db_url, create=True)
+def test_rebuild_equals_incremental_on_a_generated_province(db_url: str, tmp_path: Any) -> None:
+    house = open_house(db_url, create=True, blob_dir=tmp_path / "blobs")
+    store = house.store
     try:
         # Catch up after every atomic save, in odd batches, so aggregates straddle batches.
         stats = generate(store.app, SCALE_EVENTS, seed=3, progress=lambda saved: store.runner.catch_up(batch_size=997))
         assert stats.events >= SCALE_EVENTS
-        incremental = snapshot(store)
+        incremental = snapshot(house)
         with store.engine.connect() as conn:
             sealed = conn.execute(select(seal_links).order_by(seal_links.c.notification_id)).all()
         store.runner.rebuild()
-        assert snapshot(store) == incremental
+        assert snapshot(house) == incremental
         with store.engine.connect() as conn:
             # The seal is never rebuilt, and every status is on the list.
             assert conn.execute(select(seal_links).order_by(seal_links.c.notification_id)).all() == sealed
@@ -71,4 +73,4 @@ def test_rebuild_equals_incremental_on_a_generated_province(db_url: str) -> None
         assert set(statuses) == {s.value for s in FindingStatus}
         assert sum(statuses.values()) == stats.findings
     finally:
-        store.close()
+        house.close()
