@@ -13,13 +13,13 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, and_, false, literal, or_, select, true
+from sqlalchemy import ColumnElement, Connection, and_, false, or_, select, true
 
 from rectify.domain.errors import NotFound
 from rectify.domain.identity import Principal, Role
 from rectify.domain.overdue import OVERDUE_EXEMPT, is_overdue, stored
 from rectify.projections.departments import departments
-from rectify.projections.findings import findings
+from rectify.projections.findings import finding_years, findings
 from rectify.projections.timeline import finding_timeline
 
 PAGE = 200
@@ -106,7 +106,7 @@ def scope_clause(principal: Principal | None) -> ColumnElement[bool]:
     )
 
 
-def department_clause(column: ColumnElement[str], principal: Principal | None) -> ColumnElement[bool]:
+def owned_clause(column: ColumnElement[str], principal: Principal | None) -> ColumnElement[bool]:
     """Rows owned (through `column`) by what `principal` may see: a DEPARTMENT principal
     its own department and its units, other roles everything."""
     if principal is None or principal.role is not Role.DEPARTMENT:
@@ -128,11 +128,13 @@ def overdue_clause(today: date) -> ColumnElement[bool]:
 
 
 def in_year_clause(year: int) -> ColumnElement[bool]:
-    """A finding of `year`, or carried over into it (结转)."""
-    return or_(
-        findings.c.fiscal_year == year,
-        (literal(",") + findings.c.carried_years + literal(",")).like(f"%,{year},%"),
-    )
+    """A finding of `year`, or carried over into it (结转): by the findings-by-year index."""
+    return findings.c.id.in_(select(finding_years.c.finding_id).where(finding_years.c.fiscal_year == year))
+
+
+def department_clause(code: str) -> ColumnElement[bool]:
+    """A department's or a unit's findings (each side by its own index)."""
+    return or_(findings.c.department_code == code, findings.c.unit_code == code)
 
 
 def list_findings(
@@ -164,9 +166,7 @@ def list_findings(
     if fiscal_year is not None:
         query = query.where(in_year_clause(fiscal_year))
     if department is not None:
-        query = query.where(
-            (findings.c.department_code == department) | (findings.c.unit_code == department)
-        )
+        query = query.where(department_clause(department))
     if status is not None:
         query = query.where(findings.c.status == status)
     if rectification_class is not None:

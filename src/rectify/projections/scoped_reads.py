@@ -13,11 +13,11 @@ from sqlalchemy import Connection, literal, select
 from rectify.domain.errors import NotFound
 from rectify.domain.identity import Principal
 from rectify.projections import evaluations
-from rectify.projections.queries import department_clause
+from rectify.projections.queries import owned_clause
 
 
 def department_visible(conn: Connection, department: str, principal: Principal) -> bool:
-    clause = department_clause(literal(department), principal)
+    clause = owned_clause(literal(department), principal)
     return conn.execute(select(literal(1)).where(clause)).first() is not None
 
 
@@ -26,7 +26,7 @@ def evaluation_summary(
 ) -> evaluations.EvaluationSummary | None:
     table = evaluations.evaluations
     visible = conn.execute(
-        select(table.c.key).where(table.c.key == key, department_clause(table.c.department_code, principal))
+        select(table.c.key).where(table.c.key == key, owned_clause(table.c.department_code, principal))
     ).first()
     return evaluations.get_evaluation_summary(conn, key) if visible is not None else None
 
