@@ -26,7 +26,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "db": ("store_commands", "数据库架构（schema）"),
     "rebuild": ("store_commands", "清空并从事件重放全部读模型（drop and replay every read model）"),
     "verify": ("store_commands", "校验事件日志未被篡改（recompute the hash chain）"),
-    "checkpoint": ("store_commands", "打印当前封存检查点 position:head-hash"),
+    "checkpoint": ("store_commands", "打印当前封存检查点 position:head-hash 并记入检查点文件（可由 cron 定时运行）"),
     "login": ("user_commands", "登录并保存会话（session file, 0600）"),
     "logout": ("user_commands", "删除本库的登录会话"),
     "whoami": ("user_commands", "显示当前用户与角色"),
