@@ -174,7 +174,8 @@ class Backend:
 
     def scorecard(self, key: str, as_of: date | None = None) -> Scorecard:
         self._check_evaluation_scope(key)
-        return self.house.evaluations.scorecard(key, as_of=as_of)
+        with acting_as(self._me()):  # the service's reads are scoped to the actor
+            return self.house.evaluations.scorecard(key, as_of=as_of)
 
     def score_history(self, key: str, code: str) -> list[evaluation_queries.ScoreChange]:
         self._check_evaluation_scope(key)
@@ -193,13 +194,15 @@ class Backend:
         me = self._me()
         if me.role is Role.DEPARTMENT and me.department != department:
             raise NotAllowed(f"部门 {department} 的预算不在 {me.name} 的范围内")
-        return self.house.queries.budget(department, year)
+        with acting_as(me):
+            return self.house.queries.budget(department, year)
 
     def _check_evaluation_scope(self, key: str) -> None:
         me = self._me()
         if me.role is not Role.DEPARTMENT:
             return
-        summary = self.house.queries.evaluation_summary(key)
+        with acting_as(me):
+            summary = self.house.queries.evaluation_summary(key)
         if summary is not None and summary.department_code != me.department:
             raise NotAllowed(f"评价 {key} 不在 {me.name}（部门 {me.department}）的范围内")
 
