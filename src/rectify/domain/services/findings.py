@@ -20,7 +20,7 @@ from rectify.domain.application import RectifyApp
 from rectify.domain.clock import Clock
 from rectify.domain.deadlines import DeadlinePolicy
 from rectify.domain.department import Department
-from rectify.domain.errors import InvalidInput, NotAllowed
+from rectify.domain.errors import InvalidInput, NotAllowed, NotFound
 from rectify.domain.evidence import Evidence
 from rectify.domain.finding import Finding, RectificationClass, find_repeats
 from rectify.domain.identity import Principal, Role, current_principal
@@ -58,13 +58,37 @@ class FindingService:
                 f"（部门 {principal.department}）的范围内"
             )
 
-    def _finding_for_action(self, ref: str) -> Finding:
+    def load_for_action(self, ref: str, *, hide_out_of_scope: bool = False) -> Finding:
+        """The finding `ref`, loaded for a change by the acting principal.
+
+        NotFound when there is none; NotAllowed when it lies outside a department
+        user's scope — or, with `hide_out_of_scope` (batch imports, which must not tell a
+        department which of another department's refs exist), the same NotFound as for a
+        ref that does not exist. Change it through its own guarded methods (they check
+        role, state and values), then save it with `save_changed`.
+        """
         finding = self.get_finding(ref)
-        self._check_scope(current_principal(), finding)
+        try:
+            self._check_scope(current_principal(), finding)
+        except NotAllowed:
+            if hide_out_of_scope:
+                raise NotFound(f"问题 {ref} 不存在") from None
+            raise
         return finding
 
+    def save_changed(self, findings: Iterable[Finding]) -> int:
+        """Save findings changed after `load_for_action` in one transaction: all or none.
+
+        ConcurrencyConflict (nothing saved) when any of them was changed by someone else
+        since it was loaded. Returns how many findings were saved.
+        """
+        batch = tuple(findings)
+        if batch:
+            self.app.save_all(*batch)
+        return len(batch)
+
     def _change(self, ref: str, change: Callable[[Finding], object]) -> Finding:
-        finding = self._finding_for_action(ref)
+        finding = self.load_for_action(ref)
         change(finding)
         self.app.save_all(finding)
         return finding
@@ -182,7 +206,7 @@ class FindingService:
     ) -> Finding:
         """下发. A due / re-review date not given comes from the deadline policy."""
         issued_on = issued_on or self.clock.today()
-        finding = self._finding_for_action(ref)
+        finding = self.load_for_action(ref)
         # Whatever the bureau did not state comes from the policy (each date separately).
         if due is None or re_review_on is None:
             default = self.policy.deadline(rectification_class, issued_on)
@@ -256,7 +280,7 @@ class FindingService:
         return evidence
 
     def attach_evidence(self, ref: str, evidence_id: UUID) -> Finding:
-        finding = self._finding_for_action(ref)
+        finding = self.load_for_action(ref)
         self._evidence_for(finding.ref, evidence_id)
         finding.attach_evidence(evidence_id)
         self.app.save_all(finding)
@@ -266,7 +290,7 @@ class FindingService:
         self, ref: str, evidence_ids: Iterable[UUID], note: str | None = None
     ) -> Finding:
         """申请销号 with evidence ids (each must exist and may support this finding)."""
-        finding = self._finding_for_action(ref)
+        finding = self.load_for_action(ref)
         ids = list(evidence_ids)
         for evidence_id in ids:
             self._evidence_for(finding.ref, evidence_id)
