@@ -115,12 +115,14 @@ def _check_department(house: House, principal: Principal, code: str | None) -> N
         raise NotAllowed(f"{principal.name}（部门 {principal.department}）只能导出本部门的内容，不能导出 {code}")
 
 
-def _all_findings(house: House, principal: Principal, **filters: object) -> list[queries.FindingView]:
+def _all_findings(
+    house: House, principal: Principal, *, today: date, **filters: object
+) -> list[queries.FindingView]:
     out: list[queries.FindingView] = []
     with house.store.engine.connect() as conn:
         while True:
             page = queries.list_findings(
-                conn, principal=principal, after=out[-1].ref if out else None, **filters  # type: ignore[arg-type]
+                conn, principal=principal, today=today, after=out[-1].ref if out else None, **filters  # type: ignore[arg-type]
             )
             if not page:
                 return out

@@ -78,11 +78,10 @@ def run_import_ledger(args: argparse.Namespace) -> int:
     sheet = read_ledger(args.file)  # read the whole file before opening the store
     with open_house() as house, house.session() as principal:
         house.catch_up()
+        today = house.clock.today()
         with house.store.engine.connect() as conn:
-            current = {row.finding.ref: row for row in ledger_rows(conn, principal=principal)}
-        outcome = apply_ledger(
-            house.findings, sheet, today=house.clock.today(), dry_run=args.dry_run, current=current
-        )
+            current = {r.finding.ref: r for r in ledger_rows(conn, principal=principal, today=today)}
+        outcome = apply_ledger(house.findings, sheet, today=today, dry_run=args.dry_run, current=current)
     if args.json:
         print_json({"file": str(args.file), "user": principal.name, "dry_run": args.dry_run, **asdict(outcome)})
         return 0

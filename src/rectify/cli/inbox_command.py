@@ -65,6 +65,7 @@ def run_read(args: argparse.Namespace) -> int:
         raise InvalidInput("请给出一个提醒编号，或 --all（二者选一）")
     with open_house() as house, house.session() as principal:
         house.catch_up()
-        count = mark_read(house.store.engine, principal, None if args.all else args.id.strip())
+        key = None if args.all else args.id.strip()
+        count = mark_read(house.store.engine, principal, key, now=house.clock.now())
     console.print(f"已标为已读 {count} 条")
     return 0

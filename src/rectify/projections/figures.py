@@ -70,10 +70,9 @@ def figures(
     principal: Principal | None,
     year: int | None = None,
     department: str | None = None,
-    today: date | None = None,
+    today: date,
 ) -> list[Figures]:
-    """One row per (department, year) with findings `principal` may see."""
-    today = today or date.today()
+    """One row per (department, year) with findings `principal` may see, overdue as of `today`."""
     query = (
         select(findings, departments.c.name.label("department_name"))
         .select_from(
