@@ -61,8 +61,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         (sc, ".docx", run_scorecard),
         (lg, ".xlsx", run_ledger),
     ):
-        parser.add_argument("-o", "--output", type=Path, required=True, metavar=f"FILE{suffix}")
-        parser.add_argument("--today", metavar="D", help="按此日期判断逾期（默认今天）")
+        parser.add_argument(
+            "-o", "--output", type=Path, required=True, metavar=f"FILE{suffix}",
+            help=f"写出的文件（{suffix}；已存在则覆盖）",
+        )
+        if run is not run_scorecard:  # a 评分表 shows no overdue and no date of today
+            parser.add_argument("--today", metavar="D", help="按此日期判断逾期（默认今天）")
         parser.set_defaults(func=run, suffix=suffix)
 
 

@@ -126,7 +126,10 @@ def _register_actions(fsub: SubParsers) -> None:
         "--class", dest="klass", required=True, choices=sorted(CLASS_LABELS), help="整改类别"
     )
     issue.add_argument(
-        "--due", metavar="D", help="整改时限（默认按类别：立行立改 30 天，分阶段 90 天）"
+        "--due",
+        metavar="D",
+        help="整改时限（默认按时限政策 deadline.<类别>，见 rectify policy show；"
+        "内置：立行立改 30 天，分阶段 90 天）",
     )
     issue.add_argument("--re-review", metavar="D", help="复核日期（持续整改）")
     issue.add_argument("--requirements", required=True, help="整改要求/标准")
@@ -212,7 +215,9 @@ def _register_actions(fsub: SubParsers) -> None:
     lt.add_argument("ref", metavar="REF")
     lt.add_argument("--re-review", required=True, metavar="D", help="复核日期")
     lt.add_argument("--reason", help="理由")
-    lt.add_argument("--today", metavar="D", help="今天的日期（默认系统日期）")
+    lt.add_argument(
+        "--today", metavar="D", help="今天的日期，复核日期须晚于它（默认今天；RECTIFY_TODAY 可指定）"
+    )
     lt.set_defaults(
         func=_action(
             lambda app, a: app.accept_long_term(

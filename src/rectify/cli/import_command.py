@@ -70,7 +70,9 @@ def register_documents(isub: argparse._SubParsersAction[argparse.ArgumentParser]
         "与问题清单，写出 rectify/evaluation@1 骨架；未能读取的内容逐项列出并留空，不猜测。",
     )
     sc.add_argument("file", type=Path, metavar="FILE.docx", help="Word 报告")
-    sc.add_argument("-o", "--output", type=Path, required=True, metavar="PACKAGE.json")
+    sc.add_argument(
+        "-o", "--output", type=Path, required=True, metavar="PACKAGE.json", help="写出的评价包骨架（已存在则覆盖）"
+    )
     sc.set_defaults(func=run_import_scorecard)
 
 

@@ -18,7 +18,7 @@ from rectify.scheduler.mail import kind_label
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser("inbox", help="我的提醒（到期、逾期、退回、申请销号…）")
     parser.add_argument("--unread", action="store_true", help="只看未读")
-    parser.add_argument("--json", action="store_true")
+    parser.add_argument("--json", action="store_true", help="输出 JSON")
     parser.set_defaults(func=run_list)
     isub = parser.add_subparsers(dest="inbox_command", metavar="COMMAND")
     read = isub.add_parser("read", help="标为已读：提醒编号，或 --all")
