@@ -7,7 +7,6 @@ that must never wrap are still found whole on one line.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
@@ -24,6 +23,7 @@ from rectify.domain.identity import Principal, Role, acting_as
 from rectify.domain.vocabulary import ScoreStage
 from rectify.reports.importer import import_package
 from rectify.reports.package import load_package
+from tests.cli.helpers import in_process_env
 from tests.conftest import WEIBIN, ZHENGZHOU
 
 ADMIN = "admin-secret-1"
@@ -62,16 +62,10 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 @pytest.fixture
 def eighty(store: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    for key in list(os.environ):
-        if key.startswith("RECTIFY_"):
-            monkeypatch.delenv(key)
-    monkeypatch.setenv("RECTIFY_DB", store)
-    monkeypatch.setenv("RECTIFY_BLOB_DIR", str(tmp_path / "blobs"))
-    monkeypatch.setenv("RECTIFY_SESSION_FILE", str(tmp_path / "session.json"))
-    monkeypatch.setenv("RECTIFY_USER", "admin")
-    monkeypatch.setenv("RECTIFY_PASSWORD", ADMIN)
-    monkeypatch.setenv("RECTIFY_TODAY", "2025-03-03")
-    monkeypatch.setenv("COLUMNS", "80")
+    in_process_env(
+        monkeypatch, store, tmp_path,
+        RECTIFY_USER="admin", RECTIFY_PASSWORD=ADMIN, RECTIFY_TODAY="2025-03-03", COLUMNS="80",
+    )
     assert output.console.width == 80  # the console reads COLUMNS, so this run is at 80
     yield
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
@@ -14,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from rectify.cli.main import build_parser, main
+from tests.cli.helpers import in_process_env
 from tests.conftest import WEIBIN
 
 ADMIN = "admin-secret-1"
@@ -50,15 +50,10 @@ def test_every_option_of_every_command_says_what_it_does() -> None:
 
 @pytest.fixture
 def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    for key in list(os.environ):
-        if key.startswith("RECTIFY_"):
-            monkeypatch.delenv(key)
-    monkeypatch.setenv("RECTIFY_DB", f"sqlite:///{tmp_path / 'r.db'}")
-    monkeypatch.setenv("RECTIFY_SESSION_FILE", str(tmp_path / "session.json"))
-    monkeypatch.setenv("RECTIFY_BLOB_DIR", str(tmp_path / "blobs"))
-    monkeypatch.setenv("RECTIFY_USER", "admin")
-    monkeypatch.setenv("RECTIFY_PASSWORD", ADMIN)
-    monkeypatch.setenv("RECTIFY_TODAY", "2025-03-03")
+    in_process_env(
+        monkeypatch, f"sqlite:///{tmp_path / 'r.db'}", tmp_path,
+        RECTIFY_USER="admin", RECTIFY_PASSWORD=ADMIN, RECTIFY_TODAY="2025-03-03",
+    )
     assert main(["init"]) == 0
     assert main(["import", "evaluation", str(WEIBIN)]) == 0
     yield
