@@ -134,7 +134,7 @@ def main() -> None:
     try:
         def query() -> list[LedgerRow]:
             with store.store.engine.connect() as conn:
-                return list(ledger_rows(conn, principal=DEPARTMENT, fiscal_year=2024))
+                return list(ledger_rows(conn, principal=DEPARTMENT, fiscal_year=2024, today=date(2025, 10, 15)))
 
         rows = query()
         ledger = tmp / "台账.xlsx"

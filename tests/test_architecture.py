@@ -43,3 +43,16 @@ def test_packages_type_check_strictly() -> None:
         cwd=ROOT, capture_output=True, text=True, check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_projections_never_read_the_wall_clock() -> None:
+    """Read models and queries take their day or moment from the caller's clock
+    (`House.clock`), so a fixed clock (tests, `RECTIFY_TODAY`) governs every answer."""
+    wall_clock = ("date.today(", "datetime.now(", "datetime.utcnow(", "time.time(")
+    readers = [
+        f"{path.relative_to(ROOT)}: {needle}"
+        for path in sorted((ROOT / "src" / "rectify" / "projections").rglob("*.py"))
+        for needle in wall_clock
+        if needle in path.read_text(encoding="utf-8")
+    ]
+    assert readers == []

@@ -1,9 +1,10 @@
 """Every role against every command, imports included: one table, one walk.
 
 Each step is tried first by every role not allowed to take it (each refusal must be
-NotAllowed — or NotFound for a read out of scope — and record nothing), then by the allowed roles (each must succeed). The
-steps run in lifecycle order on one finding, so every command meets a state in which
-only the role rule can refuse it.
+NotAllowed — NotFound for what lies out of the principal's scope, or, for a 台账, the
+ledger's list of refused cells — and record nothing), then by the allowed roles (each
+must succeed). The steps run in lifecycle order on one finding, so every command meets
+a state in which only the role rule can refuse it.
 """
 
 from __future__ import annotations
@@ -17,18 +18,25 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from openpyxl import load_workbook
 
 from rectify.bootstrap import House
-from rectify.domain.errors import NotAllowed, NotFound
+from rectify.domain.errors import NotAllowed, NotFound, RectifyError
 from rectify.domain.evaluation import ScoreStage
 from rectify.domain.finding import RectificationClass
 from rectify.domain.identity import Principal, Role, acting_as
+from rectify.projections.ledger import ledger_rows
 from rectify.reports.importer import import_package
 from rectify.reports.package import load_package
+from rectify.reports.xlsx.columns import SHEET, letter
+from rectify.reports.xlsx.ledger_apply import apply_ledger
+from rectify.reports.xlsx.ledger_export import export
+from rectify.reports.xlsx.ledger_read import LedgerProblems, read_ledger
 from tests.conftest import WEIBIN
 
 DEPT = "WB-GXJ"
 KEY = "WB-GXJ/2024/department"
+TODAY = date(2025, 3, 3)
 ROLES: dict[str, Principal] = {
     "bureau": Principal("局", Role.BUREAU),
     "evaluator": Principal("评价组", Role.EVALUATOR),
@@ -53,6 +61,7 @@ class Step:
     # Reads out of the principal's scope are refused like a missing object (NotFound),
     # so that a refusal reveals nothing about another department's records.
     hidden: bool = False
+    refusal: type[RectifyError] = NotAllowed
 
 
 def _file(tmp: Path, who: str, name: str) -> Path:
@@ -73,6 +82,33 @@ def _submit(house: House, who: str, tmp: Path) -> Any:
     return evidence_id
 
 
+LEDGER_MEASURES = "台账填报：按月通报执行率"
+
+
+def _import_ledger(house: House, who: str, tmp: Path) -> Any:
+    """`rectify import ledger` as the CLI runs it, on a 台账 the bureau exported and the
+    department filled in with new 整改措施 for F."""
+    path = tmp / "台账.xlsx"
+    if not path.exists():
+        house.catch_up()
+        with acting_as(ROLES[B]), house.store.engine.connect() as conn:
+            rows = list(ledger_rows(conn, principal=ROLES[B], today=TODAY))
+        export([r for r in rows if r.finding.ref == F], path, checkpoint="0:" + "0" * 64, info={})
+        workbook = load_workbook(path)
+        workbook[SHEET][f"{letter('整改措施')}2"] = LEDGER_MEASURES
+        workbook.save(path)
+    house.catch_up()
+    with house.store.engine.connect() as conn:
+        current = {
+            r.finding.ref: r for r in ledger_rows(conn, principal=ROLES[who], today=TODAY)
+        }
+    outcome = apply_ledger(
+        house.findings, read_ledger(path), today=TODAY, dry_run=False, current=current
+    )
+    assert outcome.recorded and house.findings.get_finding(F).measures[-1] == LEDGER_MEASURES
+    return outcome
+
+
 STEPS: tuple[Step, ...] = (
     Step("record_finding", (B, E), lambda h, w, t: h.findings.record_finding(
         ref=F, department_code=DEPT, fiscal_year=2025, category="预算", title="执行率低",
@@ -85,6 +121,7 @@ STEPS: tuple[Step, ...] = (
     Step("name_responsible_person", (OWN,),
          lambda h, w, t: h.findings.name_responsible_person(F, "王五")),
     Step("report_progress", (OWN,), lambda h, w, t: h.findings.report_progress(F, "过半", 50)),
+    Step("import ledger", (OWN,), _import_ledger, repeatable=False, refusal=LedgerProblems),
     Step("submit_evidence", (B, E, OWN), _submit),
     Step("attach_evidence", (OWN,), lambda h, w, t: h.findings.attach_evidence(F, SUBMITTED[0]),
          repeatable=False),
@@ -131,7 +168,15 @@ def _head(house: House) -> int:
 
 def _refused(house: House, who: str, step: Step, tmp: Path) -> None:
     before = _head(house)
-    if who == "other_department":
+    if step.refusal is LedgerProblems:
+        with acting_as(ROLES[who]), pytest.raises(LedgerProblems) as refused:
+            step.run(house, who, tmp)
+        message = refused.value.message
+        if who == "other_department":  # another department's row reads as no such row
+            assert f"问题 {F} 不存在" in message and "属于" not in message, message
+        else:
+            assert "只有部门可以" in message, message
+    elif who == "other_department":
         # Out of scope reads exactly like missing; else the role rule refuses.
         with acting_as(ROLES[who]), pytest.raises((NotAllowed, NotFound)) as caught:
             step.run(house, who, tmp)

@@ -8,6 +8,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+import pytest
+
 RECTIFY = str(Path(sys.executable).with_name("rectify"))
 ADMIN_PASSWORD = "bureau-secret-1"
 
@@ -38,3 +40,17 @@ def make_cli(db_url: str, tmp_path: Path) -> Cli:
         COLUMNS="200",
     )
     return Cli(env)
+
+
+def in_process_env(monkeypatch: pytest.MonkeyPatch, db_url: str, tmp_path: Path, **more: str) -> None:
+    """The environment for `rectify.cli.main.main([...])` in this process: no RECTIFY_*
+    left over from the caller, the store `db_url`, blobs and session under `tmp_path`,
+    then `more` (RECTIFY_USER=..., COLUMNS=...)."""
+    for key in list(os.environ):
+        if key.startswith("RECTIFY_"):
+            monkeypatch.delenv(key)
+    monkeypatch.setenv("RECTIFY_DB", db_url)
+    monkeypatch.setenv("RECTIFY_BLOB_DIR", str(tmp_path / "blobs"))
+    monkeypatch.setenv("RECTIFY_SESSION_FILE", str(tmp_path / "session.json"))
+    for key, value in more.items():
+        monkeypatch.setenv(key, value)

@@ -21,6 +21,7 @@ DEPT = Principal("d1-user", Role.DEPARTMENT, "D1")
 UNIT = Principal("d1u-user", Role.DEPARTMENT, "D1-U")
 OTHER = Principal("d2-user", Role.DEPARTMENT, "D2")
 ISSUED = date(2025, 3, 1)
+TODAY = date(2025, 3, 3)  # the test clock's day (tests/conftest.py)
 
 
 def setup(house: House, tmp_path: object) -> None:
@@ -73,7 +74,7 @@ def setup(house: House, tmp_path: object) -> None:
 def test_lifecycle_columns_and_timeline(house: House, tmp_path: object) -> None:
     setup(house, tmp_path)
     with house.store.engine.connect() as conn:
-        detail = queries.finding_detail(conn, "D1/2024/01", principal=BUREAU)
+        detail = queries.finding_detail(conn, "D1/2024/01", principal=BUREAU, today=TODAY)
         f = detail.finding
         assert (f.status, f.responsible_person, f.progress_percent) == ("closed", "张三", 100)
         assert f.requirements == "按要求整改" and f.issued_on == ISSUED and f.closed_at is not None
@@ -92,9 +93,9 @@ def test_lifecycle_columns_and_timeline(house: House, tmp_path: object) -> None:
             detail.timeline[-1].actor == "bureau-test" and detail.timeline[-1].reason == "材料齐全"
         )
         assert detail.timeline[2].actor == "d1-user"
-        carried = queries.finding_detail(conn, "D1/2024/02", principal=BUREAU).finding
+        carried = queries.finding_detail(conn, "D1/2024/02", principal=BUREAU, today=TODAY).finding
         assert carried.carried_years == (2025,) and carried.last_carried_year == 2025
-        extended = queries.finding_detail(conn, "D1/2024/03", principal=BUREAU).finding
+        extended = queries.finding_detail(conn, "D1/2024/03", principal=BUREAU, today=TODAY).finding
         assert extended.extension_count == 1 and extended.due == date(2025, 6, 30)
         n = conn.execute(select(finding_timeline.c.ref)).all()
         assert len(n) == 5 * 2 + 6 + 1 + 1 + 1
@@ -105,6 +106,7 @@ def test_overdue_and_filters(house: House, tmp_path: object) -> None:
     with house.store.engine.connect() as conn:
 
         def refs(**kw: object) -> list[str]:
+            kw.setdefault("today", TODAY)
             return [f.ref for f in queries.list_findings(conn, principal=BUREAU, **kw)]  # type: ignore[arg-type]
 
         # Due 2025-04-01: not overdue that day, overdue the next (closed/withdrawn never).
@@ -121,19 +123,19 @@ def test_overdue_and_filters(house: House, tmp_path: object) -> None:
         assert refs(rectification_class="phased") == []
         assert refs(after="D1/2024/03", limit=1) == ["D1/2024/04"]
         # Scope: the department sees its own and its unit's; the unit only its own.
-        assert [f.ref for f in queries.list_findings(conn, principal=DEPT)] == [
+        assert [f.ref for f in queries.list_findings(conn, principal=DEPT, today=TODAY)] == [
             "D1/2024/01",
             "D1/2024/02",
             "D1/2024/03",
             "D1/2024/04",
         ]
-        assert [f.ref for f in queries.list_findings(conn, principal=UNIT)] == ["D1/2024/02"]
-        assert [f.ref for f in queries.list_findings(conn, principal=OTHER)] == ["D2/2024/01"]
+        assert [f.ref for f in queries.list_findings(conn, principal=UNIT, today=TODAY)] == ["D1/2024/02"]
+        assert [f.ref for f in queries.list_findings(conn, principal=OTHER, today=TODAY)] == ["D2/2024/01"]
         # Out of scope reads exactly like a missing ref.
         with pytest.raises(NotFound, match="^问题 D1/2024/01 不存在$"):
-            queries.finding_detail(conn, "D1/2024/01", principal=OTHER)
+            queries.finding_detail(conn, "D1/2024/01", principal=OTHER, today=TODAY)
         with pytest.raises(NotFound, match="^问题 NO/SUCH 不存在$"):
-            queries.finding_detail(conn, "NO/SUCH", principal=OTHER)
+            queries.finding_detail(conn, "NO/SUCH", principal=OTHER, today=TODAY)
 
 
 def test_figures(house: House, tmp_path: object) -> None:
@@ -155,5 +157,5 @@ def test_figures(house: House, tmp_path: object) -> None:
             Decimal("0.00"),
         )
         assert by_key[("D2", 2024)].rate_by_count == Decimal("0.00")
-        mine = figures(conn, principal=OTHER, year=2024)
+        mine = figures(conn, principal=OTHER, year=2024, today=TODAY)
         assert [(r.department_code, r.year) for r in mine] == [("D2", 2024)]

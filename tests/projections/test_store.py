@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import pytest
@@ -15,6 +16,8 @@ from rectify.domain.finding import Finding
 from rectify.projections import queries
 from rectify.projections.catalog import all_projectors
 from rectify.projections.store import alembic_check, open_store
+
+TODAY = date(2025, 3, 3)
 
 
 def record_sample(house: House, n_findings: int = 3) -> None:
@@ -81,10 +84,10 @@ def test_projection_catch_up_is_incremental(house: House, bureau: object) -> Non
     house.services.app.save_all(record_sample_more)
     assert house.store.catch_up() == 1
     with house.store.engine.connect() as conn:
-        refs = [f.ref for f in queries.list_findings(conn)]
+        refs = [f.ref for f in queries.list_findings(conn, today=TODAY)]
         assert refs == ["D1/2024/00", "D1/2024/01", "D1/2024/09"]
-        assert [f.ref for f in queries.list_findings(conn, after="D1/2024/00", limit=1)] == ["D1/2024/01"]
-        assert queries.list_findings(conn)[0].department_name == "甲局"
+        assert [f.ref for f in queries.list_findings(conn, today=TODAY, after="D1/2024/00", limit=1)] == ["D1/2024/01"]
+        assert queries.list_findings(conn, today=TODAY)[0].department_name == "甲局"
 
 
 def test_rebuild_equals_incremental(house: House, bureau: object) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -178,7 +179,7 @@ def test_own_documents_read_back(seeded_house: House, tmp_path: Path) -> None:
     from rectify.projections.queries import list_findings
 
     with seeded_house.store.engine.connect() as conn:
-        views = list_findings(conn, principal=BUREAU)
+        views = list_findings(conn, principal=BUREAU, today=date(2025, 10, 15))
     listing = tmp_path / "问题清单.docx"
     problem_list.build(views, heading="问题清单", scope_line="", checkpoint="0:" + "0" * 64).save(str(listing))
     findings = read_report(listing).package["findings"]

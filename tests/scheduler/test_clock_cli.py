@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,6 +12,7 @@ from sqlalchemy import func, select
 from rectify.bootstrap import open_house
 from rectify.cli.main import main
 from rectify.domain.identity import Role, acting_as
+from tests.cli.helpers import in_process_env
 from tests.scheduler.scenario import BUREAU, fiscal_year
 
 ADMIN = {"RECTIFY_USER": "admin", "RECTIFY_PASSWORD": "admin-secret-1"}
@@ -30,12 +30,7 @@ def env(db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterato
             house.people.add_user("edu", Role.DEPARTMENT, EDU["RECTIFY_PASSWORD"], "", department_code="D01")
             house.people.add_user("wjw", Role.DEPARTMENT, WJW["RECTIFY_PASSWORD"], "", department_code="D02")
         house.catch_up()
-    for key in list(os.environ):
-        if key.startswith("RECTIFY_"):
-            monkeypatch.delenv(key)
-    monkeypatch.setenv("RECTIFY_DB", db_url)
-    monkeypatch.setenv("RECTIFY_BLOB_DIR", str(tmp_path / "blobs"))
-    monkeypatch.setenv("RECTIFY_SESSION_FILE", str(tmp_path / "session.json"))
+    in_process_env(monkeypatch, db_url, tmp_path)
     yield db_url
 
 

@@ -13,8 +13,9 @@ import sys
 from typing import Any, TextIO
 
 from rich.console import Console
-from rich.table import Table
+from rich.text import Text
 
+from rectify.cli import output
 from rectify.reports.checker import KIND_LABELS, CheckReport, check_package, value_text
 from rectify.reports.package import InvalidPackage, load_package
 
@@ -55,16 +56,16 @@ def render_text(report: CheckReport, console: Console) -> None:
     if not report.checks:
         console.print("[green]全部检查通过。[/green]")
         return
-    table = Table(title=f"发现 {len(report.checks)} 处问题", show_lines=False)
-    table.add_column("类别")
-    table.add_column("位置")
-    table.add_column("报告值", justify="right")
-    table.add_column("计算值", justify="right")
-    table.add_column("说明")
+    # The JSON path goes under the kind of check, so the explanation keeps its width.
+    table = output.table(
+        f"发现 {len(report.checks)} 处问题",
+        ("类别 · 位置", "报告值", "计算值", "说明"),
+        codes=("类别 · 位置",),
+        numbers=("报告值", "计算值"),
+    )
     for c in report.checks:
         table.add_row(
-            KIND_LABELS.get(c.kind, c.kind),
-            c.path,
+            Text(f"{KIND_LABELS.get(c.kind, c.kind)}\n{c.path}"),
             value_text(c.stated),
             value_text(c.computed),
             c.message,
@@ -86,5 +87,6 @@ def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None 
     if getattr(args, "json", False):
         stdout.write(json.dumps(report.to_json(), ensure_ascii=False, indent=2) + "\n")
     else:
-        render_text(report, Console(file=stdout, width=160, soft_wrap=False))
+        # The terminal's width (COLUMNS when set), like every other CLI table.
+        render_text(report, output.console if out is None else Console(file=stdout, highlight=False))
     return 1 if report.failed else 0

@@ -24,7 +24,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "demo",
         help="初始化库、导入自带的示例评价包并显示问题清单（first-run demo）",
         description="在 RECTIFY_DB（默认：用户数据目录下的 SQLite 文件）中初始化库，"
-        "导入自带的两个真实评价包（可重复运行，不会重复记录），然后显示问题清单与各评价的状态；"
+        "导入自带的两个真实评价包（可重复运行，不会重复记录），然后显示各评价的状态与问题清单；"
         "在终端中运行时随后打开终端界面（rectify tui）。",
     )
     demo.add_argument("--no-tui", action="store_true", help="只打印摘要，不打开终端界面")

@@ -11,9 +11,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from rich.table import Table
-
 from rectify.bootstrap import open_house
+from rectify.cli import output
 from rectify.cli.output import console, print_json
 from rectify.domain import formatting
 from rectify.domain.errors import InvalidInput
@@ -142,9 +141,12 @@ def run_show(args: argparse.Namespace) -> int:
         print_json(scorecard_json(card))
         return 0
     when = f"（截至 {args.as_of}）" if args.as_of else f"（版本 {card.version}）"
-    table = Table(title=f"绩效评价 {card.key}{when}")
-    for header in ("指标", "名称", "权重", "得分", "阶段", "规则计算", "差异"):
-        table.add_column(header, overflow="fold")
+    table = output.table(
+        f"绩效评价 {card.key}{when}",
+        ("指标", "名称", "权重", "得分", "阶段", "规则计算", "差异"),
+        codes=("指标", "阶段", "规则计算"),
+        numbers=("权重", "得分"),
+    )
     for n in card.nodes:
         diff = ""
         if n.rule_difference:
@@ -178,9 +180,12 @@ def run_history(args: argparse.Namespace) -> int:
     if not rows:
         console.print(f"指标 {args.code} 尚无得分记录")
         return 0
-    table = Table(title=f"{args.key} 指标 {args.code} 得分变更")
-    for header in ("版本", "时间", "阶段", "操作", "得分", "原得分", "操作人", "理由"):
-        table.add_column(header, overflow="fold")
+    table = output.table(
+        f"{args.key} 指标 {args.code} 得分变更",
+        ("版本", "时间", "阶段", "操作", "得分", "原得分", "操作人", "理由"),
+        codes=("阶段", "操作"),
+        numbers=("版本", "得分", "原得分"),
+    )
     for r in rows:
         table.add_row(
             str(r.version),
@@ -227,9 +232,12 @@ def run_compare(args: argparse.Namespace) -> int:
     if not points:
         console.print(f"部门 {args.department} 没有指标 {args.indicator} 的评价记录")
         return 0
-    table = Table(title=f"{args.department} 指标 {args.indicator} 跨年度得分")
-    for header in ("年度", "评价", "指标", "名称", "权重", "得分"):
-        table.add_column(header, overflow="fold")
+    table = output.table(
+        f"{args.department} 指标 {args.indicator} 跨年度得分",
+        ("年度", "评价", "指标", "名称", "权重", "得分"),
+        codes=("年度", "评价", "指标"),
+        numbers=("权重", "得分"),
+    )
     for p in points:
         table.add_row(
             str(p.fiscal_year), p.evaluation_key, p.code, p.name, _s(p.weight) or "", _s(p.score) or "—"

@@ -61,8 +61,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         (sc, ".docx", run_scorecard),
         (lg, ".xlsx", run_ledger),
     ):
-        parser.add_argument("-o", "--output", type=Path, required=True, metavar=f"FILE{suffix}")
-        parser.add_argument("--today", metavar="D", help="按此日期判断逾期（默认今天）")
+        parser.add_argument(
+            "-o", "--output", type=Path, required=True, metavar=f"FILE{suffix}",
+            help=f"写出的文件（{suffix}；已存在则覆盖）",
+        )
+        if run is not run_scorecard:  # a 评分表 shows no overdue and no date of today
+            parser.add_argument("--today", metavar="D", help="按此日期判断逾期（默认今天）")
         parser.set_defaults(func=run, suffix=suffix)
 
 
@@ -115,12 +119,14 @@ def _check_department(house: House, principal: Principal, code: str | None) -> N
         raise NotAllowed(f"{principal.name}（部门 {principal.department}）只能导出本部门的内容，不能导出 {code}")
 
 
-def _all_findings(house: House, principal: Principal, **filters: object) -> list[queries.FindingView]:
+def _all_findings(
+    house: House, principal: Principal, *, today: date, **filters: object
+) -> list[queries.FindingView]:
     out: list[queries.FindingView] = []
     with house.store.engine.connect() as conn:
         while True:
             page = queries.list_findings(
-                conn, principal=principal, after=out[-1].ref if out else None, **filters  # type: ignore[arg-type]
+                conn, principal=principal, today=today, after=out[-1].ref if out else None, **filters  # type: ignore[arg-type]
             )
             if not page:
                 return out

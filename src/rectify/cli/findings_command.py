@@ -13,7 +13,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, TypeAlias
 
-from rich.table import Table
+from rich.text import Text
 
 from rectify.bootstrap import House, open_house
 from rectify.cli import output
@@ -126,7 +126,10 @@ def _register_actions(fsub: SubParsers) -> None:
         "--class", dest="klass", required=True, choices=sorted(CLASS_LABELS), help="整改类别"
     )
     issue.add_argument(
-        "--due", metavar="D", help="整改时限（默认按类别：立行立改 30 天，分阶段 90 天）"
+        "--due",
+        metavar="D",
+        help="整改时限（默认按时限政策 deadline.<类别>，见 rectify policy show；"
+        "内置：立行立改 30 天，分阶段 90 天）",
     )
     issue.add_argument("--re-review", metavar="D", help="复核日期（持续整改）")
     issue.add_argument("--requirements", required=True, help="整改要求/标准")
@@ -212,7 +215,9 @@ def _register_actions(fsub: SubParsers) -> None:
     lt.add_argument("ref", metavar="REF")
     lt.add_argument("--re-review", required=True, metavar="D", help="复核日期")
     lt.add_argument("--reason", help="理由")
-    lt.add_argument("--today", metavar="D", help="今天的日期（默认系统日期）")
+    lt.add_argument(
+        "--today", metavar="D", help="今天的日期，复核日期须晚于它（默认今天；RECTIFY_TODAY 可指定）"
+    )
     lt.set_defaults(
         func=_action(
             lambda app, a: app.accept_long_term(
@@ -362,11 +367,12 @@ def run_list(args: argparse.Namespace) -> int:
     if not rows:
         console.print("没有符合条件的问题")
         return 0
-    # Department and category go under the title, so the table fits 80 columns.
+    # Department and category go under the title, the rectification class under the
+    # status and 逾期 under the deadline, so the title keeps room at 80 columns.
     table = output.table(
         "问题清单",
-        ("编号", "年度", "问题（部门 · 类别）", "金额", "整改类别", "状态", "整改时限"),
-        codes=("编号", "年度", "金额", "整改类别", "状态", "整改时限"),
+        ("编号", "年度", "问题（部门 · 类别）", "金额", "状态/类别", "整改时限"),
+        codes=("编号", "年度", "金额", "状态/类别", "整改时限"),
     )
     for f in rows:
         amount = formatting.amount(f.amount, f.amount_unit)
@@ -378,9 +384,9 @@ def run_list(args: argparse.Namespace) -> int:
             years,
             f"{f.title}\n[dim]{owner}[/]",
             amount,
-            CLASS_LABELS.get(f.rectification_class or "", "—"),
-            STATUS_LABELS.get(f.status, f.status),
-            f"[red]{due}（逾期）[/]" if f.overdue else due,
+            f"{STATUS_LABELS.get(f.status, f.status)}\n"
+            f"[dim]{CLASS_LABELS.get(f.rectification_class or '', '—')}[/]",
+            f"[red]{due}\n（逾期）[/]" if f.overdue else due,
         )
     console.print(table)
     return 0
@@ -418,14 +424,17 @@ def _show_detail(detail: queries.FindingDetail) -> None:
         ("屡查屡犯", "、".join(f.repeat_of) or "—"),
         ("状态", STATUS_LABELS.get(f.status, f.status)),
     ]
+    # Label and value as a header-less table: long text wraps under its value.
+    facts = output.table(None, ("项", "内容"), codes=("项",), show_header=False)
     for label, value in lines:
-        console.print(f"{label}：{value}", markup=False)
-    table = Table(title="整改过程", show_lines=False)
-    for header in ("时间", "操作人", "操作", "理由", "内容"):
-        table.add_column(header, overflow="fold")
+        facts.add_row(f"{label}：", Text(value))
+    console.print(facts)
+    # The time goes over the actor, so the reason and details get the width.
+    table = output.table("整改过程", ("时间 · 操作人", "操作", "理由", "内容"), codes=("操作",))
     for e in detail.timeline:
         details = formatting.details_text(e.details)
-        table.add_row(formatting.moment(e.at), e.actor, e.label, e.reason or "", details)
+        when = Text(f"{formatting.moment(e.at)}\n{e.actor}")
+        table.add_row(when, e.label, Text(e.reason or ""), Text(details))
     console.print(table)
 
 
@@ -466,29 +475,24 @@ def _print_figures(rows: list[Figures], principal: Principal) -> None:
     if not rows:
         console.print("没有符合条件的问题")
         return
-    table = Table(title="整改统计", show_lines=False)
-    for header in (
-        "部门",
-        "年度",
-        "问题数",
-        "各状态",
-        "整改率(数量)",
-        "整改率(金额)",
-        "逾期",
-        "延期",
-        "结转",
-        "屡查屡犯",
-    ):
-        table.add_column(header, overflow="fold")
+    # Department name under its code, rates by number over by amount: ten figures in
+    # 80 columns.
+    rates = "整改率\n数量/金额"
+    table = output.table(
+        "整改统计",
+        ("部门", "年度", "问题", "各状态", rates, "逾期", "延期", "结转", "屡犯"),
+        codes=("年度",),
+        numbers=("问题", rates, "逾期", "延期", "结转", "屡犯"),
+    )
     for r in rows:
         statuses = "、".join(f"{STATUS_LABELS.get(s, s)} {n}" for s, n in r.by_status.items())
+        name = r.department_name or ""
         table.add_row(
-            r.department_name or r.department_code,
+            Text(r.department_code + (f"\n{name}" if name else "")),
             str(r.year),
             str(r.total),
             statuses,
-            _rate(r.rate_by_count),
-            _rate(r.rate_by_amount),
+            f"{_rate(r.rate_by_count)}\n{_rate(r.rate_by_amount)}",
             str(r.overdue),
             str(r.extended),
             str(r.carried_over),

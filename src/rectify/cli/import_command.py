@@ -77,7 +77,9 @@ def register_documents(isub: argparse._SubParsersAction[argparse.ArgumentParser]
         "与问题清单，写出 rectify/evaluation@1 骨架；未能读取的内容逐项列出并留空，不猜测。",
     )
     sc.add_argument("file", type=Path, metavar="FILE.docx", help="Word 报告")
-    sc.add_argument("-o", "--output", type=Path, required=True, metavar="PACKAGE.json")
+    sc.add_argument(
+        "-o", "--output", type=Path, required=True, metavar="PACKAGE.json", help="写出的评价包骨架（已存在则覆盖）"
+    )
     sc.set_defaults(func=run_import_scorecard)
 
 
@@ -85,11 +87,10 @@ def run_import_ledger(args: argparse.Namespace) -> int:
     sheet = read_ledger(args.file)  # read the whole file before opening the store
     with open_house() as house, house.session() as principal:
         house.catch_up()
+        today = house.clock.today()
         with house.store.engine.connect() as conn:
-            current = {row.finding.ref: row for row in ledger_rows(conn, principal=principal)}
-        outcome = apply_ledger(
-            house.findings, sheet, today=house.clock.today(), dry_run=args.dry_run, current=current
-        )
+            current = {r.finding.ref: r for r in ledger_rows(conn, principal=principal, today=today)}
+        outcome = apply_ledger(house.findings, sheet, today=today, dry_run=args.dry_run, current=current)
     if args.json:
         print_json({"file": str(args.file), "user": principal.name, "dry_run": args.dry_run, **asdict(outcome)})
         return 0

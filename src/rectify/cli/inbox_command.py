@@ -5,7 +5,10 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from rich.text import Text
+
 from rectify.bootstrap import open_house
+from rectify.cli import output
 from rectify.cli.output import console, print_json
 from rectify.domain.errors import InvalidInput
 from rectify.projections.inbox_queries import inbox, mark_read
@@ -15,11 +18,11 @@ from rectify.scheduler.mail import kind_label
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser("inbox", help="我的提醒（到期、逾期、退回、申请销号…）")
     parser.add_argument("--unread", action="store_true", help="只看未读")
-    parser.add_argument("--json", action="store_true")
+    parser.add_argument("--json", action="store_true", help="输出 JSON")
     parser.set_defaults(func=run_list)
     isub = parser.add_subparsers(dest="inbox_command", metavar="COMMAND")
     read = isub.add_parser("read", help="标为已读：提醒编号，或 --all")
-    read.add_argument("id", nargs="?", help="提醒编号（inbox 列表第一列）")
+    read.add_argument("id", nargs="?", help="提醒编号（rectify inbox 列表中问题下方的一行）")
     read.add_argument("--all", action="store_true", help="全部标为已读")
     read.set_defaults(func=run_read)
 
@@ -50,13 +53,18 @@ def run_list(args: argparse.Namespace) -> int:
         return 0
     if not rows:
         console.print("没有提醒" if not args.unread else "没有未读提醒")
+        return 0
+    # The id (for `inbox read`) goes under the problem: one line each would need 120
+    # columns. ● marks the unread.
+    table = output.table(
+        f"提醒 {len(rows)} 条（● 未读）", ("", "日期", "提醒", "问题 · 提醒编号"), codes=("", "日期")
+    )
     for r in rows:
-        mark = " " if r["read"] else "●"
         unit = f"/{r['unit_code']}" if r["unit_code"] else ""
-        console.print(
-            f"{mark} {r['id']}  {r['for_date'] or ''}  {r['label']}  {r['ref']} {r['title']}"
-            f"（{r['department_code']}{unit}）"
-        )
+        problem = Text(f"{r['ref']} {r['title']}（{r['department_code']}{unit}）")
+        problem.append(f"\n{r['id']}", style="dim")
+        table.add_row(" " if r["read"] else "●", r["for_date"] or "", r["label"], problem)
+    console.print(table)
     return 0
 
 
@@ -65,6 +73,7 @@ def run_read(args: argparse.Namespace) -> int:
         raise InvalidInput("请给出一个提醒编号，或 --all（二者选一）")
     with open_house() as house, house.session() as principal:
         house.catch_up()
-        count = mark_read(house.store.engine, principal, None if args.all else args.id.strip())
+        key = None if args.all else args.id.strip()
+        count = mark_read(house.store.engine, principal, key, now=house.clock.now())
     console.print(f"已标为已读 {count} 条")
     return 0

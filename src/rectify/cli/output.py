@@ -12,7 +12,7 @@ from enum import Enum
 from typing import Any
 
 from rich import box
-from rich.console import Console
+from rich.console import Console, JustifyMethod
 from rich.table import Table
 
 console = Console(highlight=False, soft_wrap=True)
@@ -47,18 +47,33 @@ def error(message: str) -> None:
     err_console.print(f"[bold red]错误[/]：{message}", markup=True, soft_wrap=True)
 
 
-def table(title: str, headers: Iterable[str], *, codes: Iterable[str] = ()) -> Table:
+def table(
+    title: str | None,
+    headers: Iterable[str],
+    *,
+    codes: Iterable[str] = (),
+    numbers: Iterable[str] = (),
+    show_header: bool = True,
+) -> Table:
     """A table that stays readable at 80 columns: long text wraps, codes never do.
 
     `codes` name the columns holding codes, dates, amounts and states: kept on one line.
+    `numbers` are codes aligned right. Every CLI table is made here, so all look alike.
     """
-    fixed = set(codes)
+    right = set(numbers)
+    fixed = set(codes) | right
     out = Table(
-        title=title, box=box.SIMPLE_HEAD, padding=(0, 1), collapse_padding=True, pad_edge=False
+        title=title,
+        box=box.SIMPLE_HEAD,
+        padding=(0, 1),
+        collapse_padding=True,
+        pad_edge=False,
+        show_header=show_header,
     )
     for header in headers:
+        justify: JustifyMethod = "right" if header in right else "left"
         if header in fixed:
-            out.add_column(header, no_wrap=True)
+            out.add_column(header, no_wrap=True, justify=justify)
         else:
-            out.add_column(header, overflow="fold")
+            out.add_column(header, overflow="fold", justify=justify)
     return out

@@ -18,7 +18,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser("policy", help="时限与提醒政策（查看；财政局修改）")
     psub = parser.add_subparsers(dest="policy_command", required=True, metavar="COMMAND")
     show = psub.add_parser("show", help="显示当前政策")
-    show.add_argument("--json", action="store_true")
+    show.add_argument("--json", action="store_true", help="输出 JSON")
     show.set_defaults(func=run_show)
     keys = "、".join(sorted(DEFAULTS))
     put = psub.add_parser(

@@ -16,6 +16,7 @@ from datetime import date
 from pathlib import Path
 
 from rectify.bootstrap import House, open_house
+from rectify.cli import output
 from rectify.cli.output import console, print_json
 from rectify.domain.clock import FixedClock
 from rectify.domain.deadlines import HolidayCalendar
@@ -82,8 +83,14 @@ def run_tick(args: argparse.Namespace) -> int:
         return 0
     if not recorded:
         console.print(f"{day.isoformat()}：没有新的提醒或逾期")
+        return 0
+    table = output.table(
+        f"{day.isoformat()}：新记录 {len(recorded)} 条", ("日期", "类型", "问题", "标题（部门）"),
+        codes=("日期", "问题"),
+    )
     for r in recorded:
-        console.print(f"{r.for_date}  {kind_label(r.kind)}  {r.ref}  {r.title}（{r.department_code}）")
+        table.add_row(str(r.for_date), kind_label(r.kind), r.ref, f"{r.title}（{r.department_code}）")
+    console.print(table)
     return 0
 
 

@@ -118,10 +118,9 @@ def figures(
     principal: Principal | None,
     year: int | None = None,
     department: str | None = None,
-    today: date | None = None,
+    today: date,
 ) -> list[Figures]:
-    """One row per (department, year) with findings `principal` may see."""
-    today = today or date.today()
+    """One row per (department, year) with findings `principal` may see, overdue as of `today`."""
     acc: dict[tuple[str, int], _Acc] = {}
     for g in _groups(conn, principal, year, department, today):
         a = acc.setdefault((g.department_code, int(g.fiscal_year)), _Acc())

@@ -4,7 +4,7 @@ user the items of its department and its units; read marks are per user."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, Engine, and_, delete, exists, insert, or_, select
@@ -44,8 +44,9 @@ def inbox(conn: Connection, principal: Principal, *, unread_only: bool = False) 
     ).all()
 
 
-def mark_read(engine: Engine, principal: Principal, key: str | None) -> int:
-    """Mark one item (by key) or, with None, every unread item; returns how many."""
+def mark_read(engine: Engine, principal: Principal, key: str | None, *, now: datetime) -> int:
+    """Mark one item (by key) or, with None, every unread item, read at `now` (the
+    caller's clock); returns how many."""
     with engine.begin() as conn:
         query = select(inbox_items.c.key).where(_scope(principal), ~_is_read(principal.name))
         if key is not None:
@@ -58,7 +59,6 @@ def mark_read(engine: Engine, principal: Principal, key: str | None) -> int:
             if visible is None:
                 raise NotFound(f"提醒 {key} 不存在或不在 {principal.name} 的范围内")
             return 0
-        now = datetime.now(UTC)
         if keys:
             conn.execute(
                 insert(inbox_reads),
@@ -74,11 +74,12 @@ def unsent(conn: Connection) -> Sequence[Any]:
     ).all()
 
 
-def claim_for_mail(engine: Engine, key: str) -> bool:
-    """Claim an item for sending; False if another sender has it (at most once)."""
+def claim_for_mail(engine: Engine, key: str, *, now: datetime) -> bool:
+    """Claim an item for sending at `now` (the caller's clock); False if another sender
+    has it (at most once)."""
     try:
         with engine.begin() as conn:
-            conn.execute(insert(mail_sent).values(item_key=key, sent_at=datetime.now(UTC)))
+            conn.execute(insert(mail_sent).values(item_key=key, sent_at=now))
     except IntegrityError:
         return False
     return True

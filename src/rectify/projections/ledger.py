@@ -35,7 +35,7 @@ def ledger_rows(
     principal: Principal | None,
     fiscal_year: int | None = None,
     department: str | None = None,
-    today: date | None = None,
+    today: date,
     page: int = PAGE,
 ) -> Iterator[LedgerRow]:
     """Every finding `principal` may see (filters as `list_findings`), by ref."""

@@ -146,14 +146,16 @@ def list_findings(
     status: str | None = None,
     rectification_class: str | None = None,
     overdue: bool = False,
-    today: date | None = None,
+    today: date,
     repeat: bool = False,
     text: str | None = None,
     after: str | None = None,
     limit: int = PAGE,
 ) -> list[FindingView]:
-    """Findings `principal` may see, by ref; `fiscal_year` includes those carried into it."""
-    today = today or date.today()
+    """Findings `principal` may see, by ref; `fiscal_year` includes those carried into it.
+
+    `today` (the caller's clock day) decides what is overdue.
+    """
     query = (
         select(findings, departments.c.name.label("department_name"))
         .select_from(
@@ -186,10 +188,9 @@ def list_findings(
 
 
 def finding_detail(
-    conn: Connection, ref: str, *, principal: Principal | None, today: date | None = None
+    conn: Connection, ref: str, *, principal: Principal | None, today: date
 ) -> FindingDetail:
-    """One finding with its timeline; NotFound when missing or out of scope (alike)."""
-    today = today or date.today()
+    """One finding with its timeline, overdue as of `today`; NotFound when missing or out of scope (alike)."""
     row = conn.execute(
         select(findings, departments.c.name.label("department_name"))
         .select_from(

@@ -94,7 +94,7 @@ def send_pending(house: House, settings: SmtpSettings) -> int:
         items = unsent(conn)
     sent = 0
     for item in items:
-        if not claim_for_mail(store.engine, item.key):
+        if not claim_for_mail(store.engine, item.key, now=house.clock.now()):
             continue
         try:
             with smtplib.SMTP(settings.host, settings.port, timeout=10) as smtp:

@@ -238,4 +238,6 @@ class Backend:
 
     def mark_read(self, key: str | None) -> int:
         """One item (by key) or, with None, every unread one; returns how many."""
-        return inbox_queries.mark_read(self.house.store.engine, self._me(), key)
+        return inbox_queries.mark_read(
+            self.house.store.engine, self._me(), key, now=self.house.clock.now()
+        )

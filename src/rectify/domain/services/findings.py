@@ -56,13 +56,31 @@ class FindingService:
             # Exactly what a missing ref answers: a refusal must not confirm it exists.
             raise NotFound(f"问题 {finding.ref} 不存在")
 
-    def _finding_for_action(self, ref: str) -> Finding:
+    def load_for_action(self, ref: str) -> Finding:
+        """The finding `ref`, loaded for a change by the acting principal.
+
+        NotFound when there is none or when it lies outside a department user's scope
+        (alike: a refusal must not confirm another department's ref exists). Change it
+        through its own guarded methods (they check role, state and values), then save
+        it with `save_changed`.
+        """
         finding = self.get_finding(ref)
         self._check_scope(current_principal(), finding)
         return finding
 
+    def save_changed(self, findings: Iterable[Finding]) -> int:
+        """Save findings changed after `load_for_action` in one transaction: all or none.
+
+        ConcurrencyConflict (nothing saved) when any of them was changed by someone else
+        since it was loaded. Returns how many findings were saved.
+        """
+        batch = tuple(findings)
+        if batch:
+            self.app.save_all(*batch)
+        return len(batch)
+
     def _change(self, ref: str, change: Callable[[Finding], object]) -> Finding:
-        finding = self._finding_for_action(ref)
+        finding = self.load_for_action(ref)
         change(finding)
         self.app.save_all(finding)
         return finding
@@ -181,7 +199,7 @@ class FindingService:
         """下发. A due / re-review date not given comes from the deadline policy."""
         issued_on = issued_on or self.clock.today()
         not_after_today(issued_on, self.clock.today(), "下发日期")
-        finding = self._finding_for_action(ref)
+        finding = self.load_for_action(ref)
         # Whatever the bureau did not state comes from the policy (each date separately).
         if due is None or re_review_on is None:
             default = self.policy.deadline(rectification_class, issued_on)
@@ -257,7 +275,7 @@ class FindingService:
         return evidence
 
     def attach_evidence(self, ref: str, evidence_id: UUID) -> Finding:
-        finding = self._finding_for_action(ref)
+        finding = self.load_for_action(ref)
         # The finding's own rules (role, scope, state) answer first; the change stays
         # unsaved until the evidence is known to be reachable.
         finding.attach_evidence(evidence_id)
@@ -269,7 +287,7 @@ class FindingService:
         self, ref: str, evidence_ids: Iterable[UUID], note: str | None = None
     ) -> Finding:
         """申请销号 with evidence ids (each must exist and may support this finding)."""
-        finding = self._finding_for_action(ref)
+        finding = self.load_for_action(ref)
         ids = list(evidence_ids)
         finding.request_closure(ids, note)  # unsaved until every id is reachable
         for evidence_id in ids:

@@ -3,11 +3,13 @@
 Each row is compared with its finding; only what differs becomes an action: 责任人 →
 name the person, 整改措施 → record measures, 整改进展/完成比例 → report progress,
 状态「已申请销号」 → ask for closure with the evidence already attached. A second import
-of the same file therefore records nothing. The finding is loaded and scope-checked
-by the finding service exactly as `rectify findings …` does, and the actions are the
-aggregate's own guarded methods (role, state, values); every refusal is kept with
-its sheet/row/column. Only when no row is refused are all changed findings saved in
-one `save_all` — a single transaction, so a 台账 is recorded whole or not at all.
+of the same file therefore records nothing. The finding is loaded and scope-checked by
+`FindingService.load_for_action`, as `rectify findings …` does (a ref of another
+department reads as one that does not exist), and the actions are the aggregate's own
+guarded methods (role, state, values); every refusal is kept with its sheet/row/column.
+Only when no row is refused are all changed findings saved by one
+`FindingService.save_changed` — a single transaction, so a 台账 is recorded whole or
+not at all.
 """
 
 from __future__ import annotations
@@ -70,8 +72,9 @@ def apply_ledger(
         if known is not None and unchanged(entry, known):
             continue
         try:
-            # The same load and scope check as every finding command.
-            finding = findings._finding_for_action(entry.ref)
+            # The same load and scope check as every finding command; another
+            # department's ref reads as one that does not exist.
+            finding = findings.load_for_action(entry.ref)
         except RectifyError as exc:
             problems.append(CellProblem(entry.place("问题编号"), exc.message))
             continue
@@ -83,7 +86,7 @@ def apply_ledger(
         problems.sort(key=lambda p: (p.place.sheet, p.place.row, p.place.column))
         raise LedgerProblems(sheet.path, problems)
     if touched and not dry_run:
-        findings.app.save_all(*touched.values())
+        findings.save_changed(touched.values())
     return LedgerOutcome(tuple(changes), len(sheet.entries), recorded=bool(touched) and not dry_run)
 
 
