@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from rectify.bootstrap import House
+from rectify.domain.clock import FixedClock
 from rectify.domain.finding import RectificationClass
 from rectify.domain.identity import Principal, Role
 from rectify.projections import seal
@@ -21,6 +22,9 @@ DUE = date(2025, 11, 30)
 
 
 def seeded(house: House) -> None:
+    # Nothing may be issued after today: the house's day moves to the issue date.
+    if isinstance(house.clock, FixedClock) and house.clock.today() < ISSUED_ON:
+        house.clock.advance(days=(ISSUED_ON - house.clock.today()).days)
     with house.acting(BUREAU):
         for package in (WEIBIN, ZHENGZHOU):
             import_package(house.services, load_package(package))

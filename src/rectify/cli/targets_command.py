@@ -47,9 +47,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     _where(note)
     note.add_argument("code", help="指标代码")
     note.add_argument("--source", required=True, help="出处，如“报告正文”")
-    note.add_argument("--operator", required=True)
-    note.add_argument("--value", required=True)
-    note.add_argument("--unit")
+    note.add_argument("--operator", required=True, help="那一处所写的运算符（≥ ≤ = > < 定性）")
+    note.add_argument("--value", required=True, help="那一处所写的目标值")
+    note.add_argument("--unit", help="那一处所写的计量单位")
     note.set_defaults(func=run_note)
 
     show = tsub.add_parser("show", help="某日有效的绩效目标（默认全部已记录的）")

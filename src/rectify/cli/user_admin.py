@@ -38,7 +38,7 @@ def register(usub: Any) -> None:
 
     role = usub.add_parser("role", help="变更用户角色（财政局）")
     role.add_argument("name")
-    role.add_argument("--role", required=True, choices=sorted(ROLE_LABELS))
+    role.add_argument("--role", required=True, choices=sorted(ROLE_LABELS), help="新角色")
     role.add_argument("--department", help="部门用户所属的部门或单位编码")
     role.add_argument("--reason", required=True, help="理由")
     role.set_defaults(func=run_role)
