@@ -34,7 +34,7 @@ def test_every_event_class_has_an_explicit_permanent_topic() -> None:
         assert aggregate.__dict__.get("TOPIC", "").startswith("rectify/"), aggregate
         for name, value in vars(aggregate).items():
             if isinstance(value, type) and issubclass(value, CanMutateAggregate) and name != "Event":
-                assert value.__dict__.get("TOPIC", "").startswith(aggregate.TOPIC + "."), (aggregate, name)
+                assert value.__dict__.get("TOPIC", "").startswith(aggregate.__dict__["TOPIC"] + "."), (aggregate, name)
 
 
 def test_packages_type_check_strictly() -> None:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal as D
-from typing import Any
+from typing import Any, cast
 
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
@@ -21,7 +22,7 @@ from rectify.domain.scoring.engine import tier_points
 from rectify.domain.scoring.rules import TiersRule
 from rectify.domain.scoring.tree import TreeNode, children_of
 
-RULE = TypeAdapter(Rule)
+RULE: TypeAdapter[Any] = TypeAdapter(cast(Any, Rule))
 money = st.decimals(min_value=-300, max_value=300, places=2, allow_nan=False, allow_infinity=False)
 frac = st.decimals(min_value=0, max_value=1, places=2, allow_nan=False, allow_infinity=False)
 weights = st.decimals(min_value=0, max_value=20, places=2, allow_nan=False, allow_infinity=False)
@@ -81,7 +82,7 @@ def rules(draw: st.DrawFn, depth: int = 0) -> dict[str, Any]:
     return r
 
 
-def template_inputs(draw: st.DrawFn, r: dict[str, Any], labels: bool = True) -> dict[str, Any]:
+def template_inputs(draw: Callable[..., Any], r: dict[str, Any], labels: bool = True) -> dict[str, Any]:
     """Concrete inputs for the rule (tier labels are ranges themselves: optional)."""
     k = r["kind"]
     inputs: dict[str, Any] = {}
@@ -104,7 +105,7 @@ def template_inputs(draw: st.DrawFn, r: dict[str, Any], labels: bool = True) -> 
     return inputs
 
 
-def hide(draw: st.DrawFn, inputs: dict[str, Any]) -> dict[str, Any]:
+def hide(draw: Callable[..., Any], inputs: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, value in inputs.items():
         if key == "results":

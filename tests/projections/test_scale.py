@@ -58,7 +58,10 @@ def test_rebuild_equals_incremental_on_a_generated_province(db_url: str, tmp_pat
     store = house.store
     try:
         # Catch up after every atomic save, in odd batches, so aggregates straddle batches.
-        stats = generate(store.app, SCALE_EVENTS, seed=3, progress=lambda saved: store.runner.catch_up(batch_size=997))
+        def catch_up(saved: int) -> None:
+            store.runner.catch_up(batch_size=997)
+
+        stats = generate(store.app, SCALE_EVENTS, seed=3, progress=catch_up)
         assert stats.events >= SCALE_EVENTS
         incremental = snapshot(house)
         with store.engine.connect() as conn:

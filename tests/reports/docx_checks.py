@@ -7,6 +7,7 @@ from pathlib import Path
 import docx
 from docx.document import Document
 from docx.oxml.ns import qn
+from docx.shared import Length
 from docx.table import Table
 
 from rectify.reports.docx.gbt9704 import BODY_FONT, CHECKPOINT_PREFIX, TITLE_FONT
@@ -22,13 +23,21 @@ def east_asian(element: object) -> str | None:
     return None if fonts is None else fonts.get(qn("w:eastAsia"))
 
 
+def _mm(length: Length | None) -> float:
+    assert length is not None, "a page dimension is not set"
+    return float(length.mm)
+
+
 def check_layout(doc: Document, checkpoint: str) -> None:
     """A4 with the GB/T 9704 margins, Chinese fonts on styles and runs, footers."""
     section = doc.sections[0]
-    assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
-    assert (round(section.top_margin.mm), round(section.left_margin.mm)) == (37, 28)
-    assert round(section.page_width.mm - section.left_margin.mm - section.right_margin.mm) == 156
-    assert round(section.page_height.mm - section.top_margin.mm - section.bottom_margin.mm) == 225
+    width, height = _mm(section.page_width), _mm(section.page_height)
+    top, bottom = _mm(section.top_margin), _mm(section.bottom_margin)
+    left, right = _mm(section.left_margin), _mm(section.right_margin)
+    assert (round(width), round(height)) == (210, 297)
+    assert (round(top), round(left)) == (37, 28)
+    assert round(width - left - right) == 156
+    assert round(height - top - bottom) == 225
     assert east_asian(doc.styles["Normal"].element) == BODY_FONT
     assert east_asian(doc.styles["Title"].element) == TITLE_FONT
     assert east_asian(doc.styles["Heading 1"].element) == "黑体"
@@ -39,7 +48,7 @@ def check_layout(doc: Document, checkpoint: str) -> None:
     runs = [r for p in doc.paragraphs for r in p.runs if r.text.strip()]
     runs += [r for t in doc.tables for row in t.rows for c in row.cells for p in c.paragraphs for r in p.runs if r.text]
     assert runs and all(east_asian(r.element) for r in runs)
-    title_runs = [r for p in doc.paragraphs if p.style.name == "Title" for r in p.runs]
+    title_runs = [r for p in doc.paragraphs if p.style is not None and p.style.name == "Title" for r in p.runs]
     assert title_runs and all(east_asian(r.element) == TITLE_FONT for r in title_runs)
     assert doc.settings.odd_and_even_pages_header_footer
     for footer, align in ((section.footer, "right"), (section.even_page_footer, "left")):
@@ -52,4 +61,5 @@ def check_layout(doc: Document, checkpoint: str) -> None:
 def check_repeating_header(table: Table, headers: tuple[str, ...] | list[str]) -> None:
     first = table.rows[0]
     assert [c.text for c in first.cells] == list(headers)
-    assert first._tr.trPr.find(qn("w:tblHeader")) is not None
+    tr_pr = first._tr.trPr
+    assert tr_pr is not None and tr_pr.find(qn("w:tblHeader")) is not None

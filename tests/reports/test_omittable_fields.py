@@ -99,7 +99,7 @@ def _label(path: tuple[Any, ...]) -> str:
 def with_null(path: tuple[Any, ...], department: str = "WB-GXJ") -> dict[str, Any]:
     """The Weibin package with one field null (its department code renamed if asked)."""
     text = WEIBIN.read_text(encoding="utf-8").replace("WB-GXJ", department)
-    data = json.loads(text)
+    data: dict[str, Any] = json.loads(text)
     node = data
     for part in path[:-1]:
         node = node[part]

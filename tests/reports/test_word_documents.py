@@ -50,7 +50,9 @@ def test_problem_list(seeded_house: House, tmp_path: Path) -> None:
     rows = [[c.text for c in r.cells] for r in table.rows]
     # Grouped by category: a merged row (one cell across all 8 columns) opens each group.
     assert rows[1] == ["绩效管理"] * 8 and rows[3] == ["预算管理"] * 8
-    assert table.rows[1]._tr.tc_lst[0].tcPr.find(qn("w:gridSpan")).get(qn("w:val")) == "8"
+    tc_pr = table.rows[1]._tr.tc_lst[0].tcPr
+    span = None if tc_pr is None else tc_pr.find(qn("w:gridSpan"))
+    assert span is not None and span.get(qn("w:val")) == "8"
     assert rows[2][1] == R2 and rows[4][1] == R1
     assert rows[4][3] == "新乡市卫滨区工业和信息化局" and rows[4][4] == "分阶段整改"
     assert rows[4][5] == "2025-11-30" and rows[4][6] == "320.44万元" and rows[4][7] == "整改中"
@@ -76,7 +78,7 @@ def test_notice(seeded_house: House, tmp_path: Path) -> None:
     assert "整改要求：细化预算测算，完善绩效目标" in texts
     assert "整改类别：分阶段整改；整改时限：2025年11月30日。" in texts
     assert texts[-2:] == ["新乡市卫滨区财政局", "2025年9月1日"]
-    assert [p.style.name for p in doc.paragraphs if p.text == "一、问题清单"] == ["Heading 1"]
+    assert [p.style.name if p.style else None for p in doc.paragraphs if p.text == "一、问题清单"] == ["Heading 1"]
     check_repeating_header(doc.tables[0], notice.HEADERS)
     assert notice.chinese_ordinal(12) == "十二" and notice.chinese_ordinal(25) == "二十五"
 
@@ -125,7 +127,8 @@ def test_scorecard_merges_levels(seeded_house: House, tmp_path: Path) -> None:
     assert [r[0] for r in rows[1:6]] == ["A 投入（15.00分）"] * 5 and rows[6][0] != rows[5][0]
     assert [r[1] for r in rows[1:3]] == ["A1 目标设定（7.00分）"] * 2
     assert table.cell(1, 0)._tc is table.cell(5, 0)._tc
-    vmerge = table.rows[2]._tr.tc_lst[0].tcPr.find(qn("w:vMerge"))
+    tc_pr = table.rows[2]._tr.tc_lst[0].tcPr
+    vmerge = None if tc_pr is None else tc_pr.find(qn("w:vMerge"))
     assert vmerge is not None and vmerge.get(qn("w:val")) in (None, "continue")
     assert rows[1][2:5] == ["A1.1 绩效目标合理性", "3.00", "2.00"]
     # A2.2: awarded 1.50 where the written rule gives 3.00 — shown beside the rule text.

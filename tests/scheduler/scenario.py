@@ -6,6 +6,7 @@ from datetime import date
 from pathlib import Path
 
 from rectify.bootstrap import House
+from rectify.domain.clock import FixedClock
 from rectify.domain.finding import RectificationClass
 from rectify.domain.identity import Principal, Role, acting_as
 
@@ -33,8 +34,15 @@ def record(house: House, ref: str, department: str = "D01", unit: str | None = N
         )
 
 
+def reach(house: House, day: date) -> None:
+    """Move the house's fixed day forward to `day`: nothing is dated after today."""
+    if isinstance(house.clock, FixedClock) and house.clock.today() < day:
+        house.clock.advance(days=(day - house.clock.today()).days)
+
+
 def issue(house: House, ref: str, cls: RectificationClass, on: date, due: date | None,
           re_review_on: date | None = None) -> None:
+    reach(house, on)
     with acting_as(BUREAU):
         house.findings.issue_finding(ref, rectification_class=cls, requirements="按期整改",
                                      issued_on=on, due=due, re_review_on=re_review_on)
@@ -66,6 +74,7 @@ def fiscal_year(house: House, tmp: Path) -> None:
         house.findings.extend_deadline("PH-EXTENDED", date(2025, 6, 30), "汛期施工")
         house.findings.accept_long_term("PH-ACCEPTED-LT", date(2025, 9, 30), "长期任务", on=on)
         house.findings.withdraw_finding("WITHDRAWN", "误记")
+    reach(house, date(2025, 7, 10))
     with acting_as(DEPT):
         house.findings.report_progress("PH-REPORTING", "首次报告", 20, as_of=date(2025, 4, 1))
         house.findings.report_progress("PH-REPORTING", "二季度", 50, as_of=date(2025, 7, 10))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Callable, Coroutine, Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -81,7 +81,7 @@ async def settle(pilot: Any) -> None:
         await pilot.pause()
 
 
-def sync(test: Callable[..., Awaitable[None]]) -> Callable[..., None]:
+def sync(test: Callable[..., Coroutine[Any, Any, None]]) -> Callable[..., None]:
     """Run an async Pilot test in its own event loop (no asyncio plugin needed)."""
 
     @functools.wraps(test)

@@ -8,6 +8,7 @@ from typing import Any
 from textual.widgets import DataTable, Input, Label, Static
 
 from rectify.domain.finding import Finding
+from rectify.tui.screens.evaluations import EvaluationsScreen
 from tests.tui.conftest import PASSWORDS, PRINCIPALS, R1, R2, TODAY, World, settle, sync
 
 ROOM = (80, 24)
@@ -154,16 +155,19 @@ async def test_evaluator_revises_a_score_and_sees_its_history(world: World) -> N
         app.screen.query_one("#evaluation-list", DataTable).move_cursor(row=row)
         await pilot.press("enter")
         await settle(pilot)
-        card = app.screen.card
+        screen = app.screen
+        assert isinstance(screen, EvaluationsScreen) and screen.card is not None
+        card = screen.card
         leaf = next(n for n in card.nodes if n.is_leaf and n.score is not None and n.score > 0)
         codes = [n.code for n in card.nodes]
         app.screen.query_one("#tree", DataTable).move_cursor(row=codes.index(leaf.code))
         await pilot.press("e")
+        assert leaf.score is not None
         new_value = leaf.score - 1
         await fill(pilot, value=f"{new_value:f}", reason="")
         assert "理由不能为空" in str(app.screen.query_one("#err-reason", Label).render())
         await fill(pilot, value=f"{new_value:f}", reason="复核：台账不完整")
-        assert app.screen.card.total == card.total - 1
+        assert screen.card is not None and screen.card.total == card.total - 1
         app.screen.query_one("#tree", DataTable).move_cursor(row=codes.index(leaf.code))
         await pilot.press("h")
         await settle(pilot)

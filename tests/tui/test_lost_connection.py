@@ -11,8 +11,10 @@ from typing import Any
 
 import psycopg
 import pytest
+from textual.widgets import DataTable
 
 from rectify.tui import loading
+from rectify.tui.screens.problems import ProblemsScreen
 from tests.conftest import PG_ADMIN
 from tests.tui.conftest import build_world, settle, sync
 
@@ -44,17 +46,19 @@ async def test_problem_list_survives_a_server_side_disconnect(
 
             app.notify = spy  # type: ignore[method-assign]
             await settle(pilot)
-            shown = app.screen.pages_shown
+            screen = app.screen
+            assert isinstance(screen, ProblemsScreen)
+            shown = screen.pages_shown
             assert _terminate_sessions(pg_url.rsplit("/", 1)[1]) > 0
             await pilot.press("f5")
             for _ in range(50):
                 await settle(pilot)
-                if app.screen.pages_shown > shown:
+                if screen.pages_shown > shown:
                     break
                 await pilot.pause(0.1)
             assert app.is_running
-            assert app.screen.pages_shown > shown, "the retry did not bring the list back"
-            assert app.screen.query_one("#findings").row_count == 2
+            assert screen.pages_shown > shown, "the retry did not bring the list back"
+            assert screen.query_one("#findings", DataTable).row_count == 2
     finally:
         world.house.close()
     assert any("数据库暂不可用" in n for n in notices), notices
