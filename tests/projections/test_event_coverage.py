@@ -13,7 +13,7 @@ import rectify.domain.application  # noqa: F401  (imports every aggregate)
 from rectify.domain.base import RectifyAggregate
 from rectify.domain.vocabulary import EVENT_LABELS
 from rectify.projections.catalog import NOT_PROJECTED, all_projectors
-from rectify.projections.timeline import FINDING_TOPICS, TimelineProjector
+from rectify.projections.timeline import FINDING_TOPICS, OCCURRENCE_TOPIC, TimelineProjector
 
 
 def _walk(cls: type) -> list[type]:
@@ -64,7 +64,8 @@ def test_every_event_type_has_a_chinese_label() -> None:
         assert label.strip() and not label.isascii(), (topic, label)
 
 
-def test_every_finding_event_is_on_the_timeline() -> None:
+def test_every_finding_event_and_clock_occurrence_is_on_the_timeline() -> None:
     finding_topics = {t for t in event_topics() if t.startswith("rectify/Finding.")}
     assert set(FINDING_TOPICS) == finding_topics
-    assert set(TimelineProjector().handlers()) == finding_topics
+    assert OCCURRENCE_TOPIC in event_topics()
+    assert set(TimelineProjector().handlers()) == finding_topics | {OCCURRENCE_TOPIC}

@@ -9,6 +9,7 @@ from rectify.bootstrap import House
 from rectify.domain.clock import FixedClock
 from rectify.domain.finding import RectificationClass
 from rectify.domain.identity import Principal, Role, acting_as
+from rectify.domain.monitoring import SELF_EVALUATION, Period
 
 BUREAU = Principal("财政局", Role.BUREAU)
 EVALUATOR = Principal("评价组", Role.EVALUATOR)
@@ -95,3 +96,16 @@ def closure(house: House, ref: str, tmp: Path, *, close: bool) -> None:
     if close:
         with acting_as(BUREAU):
             house.findings.close_finding(ref, "整改到位")
+
+
+def monitoring_plans(house: House) -> None:
+    """Monitoring plans with reports never filed: D01 2025 (H1 due 2025-07-15, H2 due
+    2026-01-15) and D02 2024 (its self-evaluation due 2025-03-31)."""
+    with acting_as(BUREAU):
+        house.monitoring.plan_monitoring("D01", 2025, [
+            Period("H1", date(2025, 1, 1), date(2025, 6, 30), date(2025, 7, 15)),
+            Period("H2", date(2025, 7, 1), date(2025, 12, 31), date(2026, 1, 15)),
+        ])
+        house.monitoring.plan_monitoring("D02", 2024, [
+            Period("自评", date(2024, 1, 1), date(2024, 12, 31), date(2025, 3, 31), kind=SELF_EVALUATION),
+        ])

@@ -13,7 +13,7 @@ from rectify.bootstrap import open_house
 from rectify.cli.main import main
 from rectify.domain.identity import Role, acting_as
 from tests.cli.helpers import in_process_env
-from tests.scheduler.scenario import BUREAU, fiscal_year
+from tests.scheduler.scenario import BUREAU, fiscal_year, monitoring_plans
 
 ADMIN = {"RECTIFY_USER": "admin", "RECTIFY_PASSWORD": "admin-secret-1"}
 EDU = {"RECTIFY_USER": "edu", "RECTIFY_PASSWORD": "edu-secret-1"}
@@ -59,6 +59,37 @@ def test_tick_json_once_then_empty(env: str, capsys: pytest.CaptureFixture[str],
     assert {i["kind"] for i in items} == {"reminder", "overdue"}
     code, out, _ = run(capsys, monkeypatch, "scheduler", "tick", "--now", "2025-02-06", "--json")
     assert code == 0 and json.loads(out) == []
+    # What the clock recorded is on the finding's timeline, labelled, with its date, by `system`.
+    code, out, _ = run(capsys, monkeypatch, "findings", "show", "IMM-OPEN", "--json")
+    assert code == 0
+    timeline = json.loads(out)["timeline"]
+    clock = [(e["label"], e["details"]["for_date"], e["actor"]) for e in timeline if e["event"] == "Occurrence"]
+    assert clock == [
+        ("整改时限提醒", "2025-01-29", "system"), ("整改时限提醒", "2025-02-04", "system"),
+        ("整改逾期", "2025-02-06", "system"),
+    ]
+    assert timeline[0]["event"] == "Recorded"  # the finding's own events are all still there
+    code, out, _ = run(capsys, monkeypatch, "findings", "show", "IMM-OPEN")
+    assert code == 0 and "整改逾期" in out and "2025-02-06" in out
+
+
+def test_tick_marks_owed_monitoring_reports_once(env: str, capsys: pytest.CaptureFixture[str],
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    with open_house(env) as house:
+        monitoring_plans(house)
+    code, out, _ = run(capsys, monkeypatch, "scheduler", "tick", "--now", "2025-07-16", "--json")
+    assert code == 0
+    owed = sorted((i["ref"], i["for_date"], i["about"], i["title"])
+                  for i in json.loads(out) if i["kind"] == "monitoring_overdue")
+    assert owed == [
+        ("D01/2025/H1", "2025-07-16", "2025-07-15", "绩效监控报告逾期未报"),
+        ("D02/2024/自评", "2025-04-01", "2025-03-31", "自评报告逾期未报"),
+    ]
+    code, out, _ = run(capsys, monkeypatch, "scheduler", "tick", "--now", "2025-07-16", "--json")
+    assert code == 0 and json.loads(out) == []
+    code, out, _ = run(capsys, monkeypatch, "monitoring", "show", "D01", "2025", "--json")
+    assert code == 0
+    assert {p["period"]: p["status"] for p in json.loads(out)} == {"H1": "overdue", "H2": "owed"}
 
 
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)  # input checks: one backend is enough

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -9,15 +10,27 @@ import pytest
 from sqlalchemy import func, select
 
 from rectify.bootstrap import House, open_house
+from rectify.domain.clock import FixedClock
 from rectify.domain.deadlines import HolidayCalendar
 from rectify.domain.errors import InvalidInput
 from rectify.domain.identity import acting_as
 from rectify.domain.occurrence import OccurrenceKind, occurrence_id
 from rectify.projections.inbox import inbox_items
 from rectify.scheduler.scan import scan
-from tests.scheduler.scenario import BUREAU, IMM, fiscal_year, issue, record
+from tests.scheduler.scenario import BUREAU, IMM, fiscal_year, issue, monitoring_plans, record
 
 START, END = date(2025, 1, 1), date(2025, 12, 31)
+
+
+@pytest.fixture
+def house(db_url: str, tmp_path: Path) -> Iterator[House]:
+    """The conftest House, but its clock after the fiscal year: the scenario's progress
+    reports are dated up to the year's end, one finding is issued in late 2026,
+    and no date may lie after today."""
+    with open_house(db_url, create=True, clock=FixedClock.on(date(2027, 6, 1)),
+                    blob_dir=tmp_path / "blobs") as opened:
+        opened.people.password_cost_n = 2**10
+        yield opened
 
 
 def triples(items: list) -> list[tuple[str, str, str]]:  # type: ignore[type-arg]
@@ -31,6 +44,7 @@ def event_count(house: House) -> int:
 
 def test_day_by_day_equals_one_jump_after_downtime(house: House, tmp_path: Path) -> None:
     fiscal_year(house, tmp_path)
+    monitoring_plans(house)
     daily = []
     day = START
     while day <= END:
@@ -41,6 +55,7 @@ def test_day_by_day_equals_one_jump_after_downtime(house: House, tmp_path: Path)
 
     with open_house(f"sqlite:///{tmp_path / 'jump.db'}", create=True) as jump:
         fiscal_year(jump, tmp_path / "j")
+        monitoring_plans(jump)
         jumped = scan(jump, END)
     assert triples(daily) == triples(jumped)
 
@@ -59,6 +74,10 @@ def test_day_by_day_equals_one_jump_after_downtime(house: House, tmp_path: Path)
     assert ("2025-09-30", "re_review_due") in by_ref["PH-ACCEPTED-LT"]
     reporting = [d for d, k in by_ref["PH-REPORTING"] if k == "report_overdue"]
     assert reporting == ["2025-10-29"]  # first and Q2 reports were filed; Q3 was not
+    # Reports owed past their due date, marked for the day after it; H2 is not due yet.
+    assert by_ref["D01/2025/H1"] == [("2025-07-16", "monitoring_overdue")]
+    assert by_ref["D02/2024/自评"] == [("2025-04-01", "monitoring_overdue")]
+    assert "D01/2025/H2" not in by_ref
     for quiet in ("IMM-CLOSED", "NOT-ISSUED", "WITHDRAWN"):
         assert quiet not in by_ref
     # Awaiting the closure review: overdue by the shared rule, but no reminders or reports.

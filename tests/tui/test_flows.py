@@ -234,6 +234,10 @@ async def test_department_inbox_unread_count_mark_read_and_jump(world: World) ->
         await pilot.press("enter")
         await settle(pilot)
         assert app.screen.__class__.__name__ == "FindingScreen"
+        # What the clock recorded for this finding is on its timeline, with the day it is for.
+        clock = [(row[1], row[2]) for row in cells(app, "#timeline") if row[1] == "system"]
+        overdue = [r.for_date for r in recorded if r.ref == rows[0][3] and r.kind == "overdue"]
+        assert overdue and ("system", f"整改逾期 {overdue[0]}") in clock
         await pilot.press("escape")
         await settle(pilot)
         assert f"未读提醒 {unread - 1}" in app.sub_title or unread == 1

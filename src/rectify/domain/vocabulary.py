@@ -201,6 +201,13 @@ OCCURRENCE_LABELS: Mapping[str, str] = {
     "closure_requested": "申请销号待审核",
 }
 
+# What the scan records when a monitoring or self-evaluation report is owed past its
+# due date (kind `monitoring_overdue`), by the period's kind.
+OWED_REPORT_LABELS: Mapping[str, str] = {
+    "monitoring": "绩效监控报告逾期未报",
+    "self_evaluation": "自评报告逾期未报",
+}
+
 # Performance-target categories (绩效指标类别), by their stored names.
 TARGET_CATEGORY_LABELS: Mapping[str, str] = {
     "quantity": "数量指标",

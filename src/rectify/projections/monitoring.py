@@ -182,11 +182,17 @@ def monitoring_view(conn: Connection, department_code: str, fiscal_year: int, *,
     ]
 
 
+def owed_periods(conn: Connection, today: date) -> list[Any]:
+    """Rows (department_code, fiscal_year, period, kind, due) of reports still owed after
+    their due date, earliest due first (the index on `due`)."""
+    return list(conn.execute(select(monitoring_periods.c.department_code, monitoring_periods.c.fiscal_year,
+                                    monitoring_periods.c.period, monitoring_periods.c.kind, monitoring_periods.c.due)
+                             .where((monitoring_periods.c.status == "owed") & (monitoring_periods.c.due < today))
+                             .order_by(monitoring_periods.c.due, monitoring_periods.c.department_code,
+                                       monitoring_periods.c.period)).all())
+
+
 def owed_reports(conn: Connection, today: date) -> list[tuple[str, int, str]]:
     """(department, year, period) of reports still owed after their due date: what the
     scheduler's scan hands to `House.monitoring.mark_monitoring_overdue`."""
-    rows = conn.execute(select(monitoring_periods.c.department_code, monitoring_periods.c.fiscal_year,
-                               monitoring_periods.c.period)
-                        .where((monitoring_periods.c.status == "owed") & (monitoring_periods.c.due < today))
-                        .order_by(monitoring_periods.c.due)).all()
-    return [(r.department_code, r.fiscal_year, r.period) for r in rows]
+    return [(r.department_code, r.fiscal_year, r.period) for r in owed_periods(conn, today)]

@@ -7,6 +7,7 @@ department's findings and its units' (departments.parent_code); other roles see 
 
 from __future__ import annotations
 
+import heapq
 import json
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -20,7 +21,7 @@ from rectify.domain.identity import Principal, Role
 from rectify.domain.overdue import OVERDUE_EXEMPT, is_overdue, stored
 from rectify.projections.departments import departments
 from rectify.projections.findings import finding_years, findings
-from rectify.projections.timeline import finding_timeline
+from rectify.projections.timeline import OCCURRENCE_EVENT, finding_timeline
 
 PAGE = 200
 
@@ -201,11 +202,15 @@ def finding_detail(
     ).one_or_none()
     if row is None:  # out of scope reads exactly like missing: a refusal reveals nothing
         raise NotFound(f"问题 {ref} 不存在")
-    events = conn.execute(
+    rows = conn.execute(
         select(finding_timeline)
-        .where(finding_timeline.c.finding_id == row.id)
+        .where(finding_timeline.c.ref == row.ref)
         .order_by(finding_timeline.c.version)
     ).all()
+    # The finding's own events in version order; the clock's occurrences merged in by time.
+    own = [e for e in rows if e.finding_id == row.id]
+    clock = sorted((e for e in rows if e.event == OCCURRENCE_EVENT), key=lambda e: e.at)
+    events = list(heapq.merge(own, clock, key=lambda e: e.at))
     timeline = tuple(
         TimelineEntry(
             version=e.version,

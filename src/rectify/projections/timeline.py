@@ -1,4 +1,9 @@
-"""Read model: a finding's timeline (整改过程), one row per event of the finding."""
+"""Read model: a finding's timeline (整改过程), one row per event of the finding.
+
+Besides the finding's own events, each clock occurrence (reminder, overdue...) is a
+row keyed by the occurrence's own id and version 1; it carries the finding's ref, so
+the detail query reads a finding's timeline by ref.
+"""
 
 from __future__ import annotations
 
@@ -13,7 +18,7 @@ from uuid import UUID
 
 from sqlalchemy import Column, Connection, DateTime, Integer, String, Table, Text, select
 
-from rectify.domain.vocabulary import EVENT_LABELS
+from rectify.domain.vocabulary import EVENT_LABELS, OCCURRENCE_LABELS
 from rectify.projections.batch import chunks
 from rectify.projections.metadata import metadata
 from rectify.projections.projector import Handler, Projector
@@ -35,6 +40,9 @@ finding_timeline = Table(
 # Every Finding event is on the timeline, labelled by the vocabulary.
 _PREFIX = "rectify/Finding."
 FINDING_TOPICS = tuple(topic for topic in EVENT_LABELS if topic.startswith(_PREFIX))
+OCCURRENCE_TOPIC = "rectify/Occurrence.Recorded"
+# The timeline's event name for a clock occurrence; its label is the kind's.
+OCCURRENCE_EVENT = "Occurrence"
 
 # Fields every event has; the rest are the event's own details.
 _COMMON = frozenset({"originator_id", "originator_version", "timestamp", "actor", "reason"})
@@ -70,7 +78,9 @@ class TimelineProjector(Projector):
         self._rows: list[dict[str, Any]] = []
 
     def handlers(self) -> Mapping[str, Handler]:
-        return {topic: self._handler(topic.removeprefix(_PREFIX)) for topic in FINDING_TOPICS}
+        handlers = {topic: self._handler(topic.removeprefix(_PREFIX)) for topic in FINDING_TOPICS}
+        handlers[OCCURRENCE_TOPIC] = self._occurrence
+        return handlers
 
     def _handler(self, name: str) -> Handler:
         def handler(conn: Connection, event: Any) -> None:
@@ -81,8 +91,10 @@ class TimelineProjector(Projector):
     def begin_batch(self, conn: Connection, events: Sequence[Any]) -> None:
         """Read once the ref of every finding this batch touches but did not record."""
         self._rows = []
-        self._refs = {str(e.originator_id): str(e.ref) for e in events if e.originator_version == 1}
-        missing = sorted({str(e.originator_id) for e in events} - self._refs.keys())
+        # An occurrence carries its finding's ref and is keyed by its own id: nothing to read.
+        findings = [e for e in events if getattr(type(e), "TOPIC", None) != OCCURRENCE_TOPIC]
+        self._refs = {str(e.originator_id): str(e.ref) for e in findings if e.originator_version == 1}
+        missing = sorted({str(e.originator_id) for e in findings} - self._refs.keys())
         for part in chunks(missing):
             self._refs.update(
                 conn.execute(
@@ -110,5 +122,25 @@ class TimelineProjector(Projector):
                 "label": EVENT_LABELS[_PREFIX + name],
                 "reason": getattr(event, "reason", None),
                 "details": json.dumps(event_details(name, event), ensure_ascii=False, sort_keys=True),
+            }
+        )
+
+    def _occurrence(self, conn: Connection, event: Any) -> None:
+        kind = _plain(event.kind)
+        self._rows.append(
+            {
+                "finding_id": str(event.originator_id),
+                "version": event.originator_version,
+                "ref": event.ref,
+                "at": event.timestamp,
+                "actor": event.actor,
+                "event": OCCURRENCE_EVENT,
+                "label": OCCURRENCE_LABELS[kind],
+                "reason": None,
+                "details": json.dumps(
+                    {"kind": kind, "for_date": _plain(event.for_date), "about": _plain(event.about)},
+                    ensure_ascii=False,
+                    sort_keys=True,
+                ),
             }
         )

@@ -1,4 +1,5 @@
-"""One deadline scan at a given date: plan the due rows, record what is new, as `system`.
+"""One deadline scan at a given date: plan the due rows, record what is new, as `system`;
+then mark monitoring/self-evaluation reports owed past their due date (`monitoring_overdue`).
 
 Every plan is computed before anything is written, so an input the plan cannot handle
 (a working-day deadline in a year without holiday data) records nothing. Occurrences
@@ -19,7 +20,10 @@ from rectify.domain.identity import Principal, Role, acting_as
 from rectify.domain.occurrence import Due
 from rectify.domain.schedule import Plan, plan
 from rectify.domain.services.schedule import OccurrenceContext
+from rectify.domain.vocabulary import OWED_REPORT_LABELS
 from rectify.projections.deadline_queries import advance, due_rows, facts_of
+from rectify.scheduler.monitoring_overdue import KIND as MONITORING_OVERDUE
+from rectify.scheduler.monitoring_overdue import mark_owed_reports
 
 SYSTEM = Principal("system", Role.SYSTEM)
 # Occurrences saved per transaction; a batch with any already-recorded one is retried item by item.
@@ -71,6 +75,17 @@ def scan(house: House, today: date, calendar: HolidayCalendar | None = None) -> 
                             title=context.title,
                         )
                     )
+        recorded += [
+            RecordedItem(
+                kind=MONITORING_OVERDUE,
+                ref=report.ref,
+                for_date=report.for_date.isoformat(),
+                about=report.due.isoformat(),
+                department_code=report.department_code,
+                title=OWED_REPORT_LABELS[report.kind],
+            )
+            for report in mark_owed_reports(house, today)
+        ]
     advance(store.engine, [(row, planned.next_on) for row, planned in plans], today)
     store.catch_up()
     log.info("扫描 %s：查看 %d 个问题，新记录 %d 项", today.isoformat(), len(rows), len(recorded))

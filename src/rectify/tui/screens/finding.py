@@ -93,7 +93,9 @@ class FindingScreen(LoadingScreen):
         timeline = self.query_one("#timeline", DataTable)
         timeline.clear()
         for e in d.timeline:
-            timeline.add_row(when(e.at), e.actor, e.label, e.reason or "")
+            # A clock occurrence names the day it is for (the scan may have run later).
+            label = f"{e.label} {e.details['for_date']}" if "for_date" in e.details else e.label
+            timeline.add_row(when(e.at), e.actor, label, e.reason or "")
         evidence = self.query_one("#evidence", DataTable)
         evidence.clear()
         for ev in self.evidence:
