@@ -22,11 +22,11 @@ from eventsourcing.persistence import IntegrityError, JSONTranscoder
 from rectify.domain import comments, monitoring, results, targets  # noqa: E402, F401, I001
 from rectify.domain.department import Department
 from rectify.domain.errors import ConcurrencyConflict, NotFound
-from rectify.domain.evaluation import ScoreStage
 from rectify.domain.finding import FindingStatus, RectificationClass
 from rectify.domain.identity import Role
 from rectify.domain.occurrence import OccurrenceKind
 from rectify.domain.transcodings import enum_transcoding, register_common
+from rectify.domain.vocabulary import ScoreStage
 
 APPLICATION_NAME = "rectify"  # ≤ 32 characters: the tracking column is that wide on PostgreSQL
 EVENTS_TABLE = f"{APPLICATION_NAME}_events"

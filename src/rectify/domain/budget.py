@@ -25,23 +25,19 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from eventsourcing.domain import event
 
 from rectify.domain.base import RectifyAggregate, derived_id
 from rectify.domain.errors import InvalidInput
-from rectify.domain.scoring import (
-    BudgetFigures,
-    StaffCount,
-    budget_measures,
-    budget_rates,
-    line_sum,
-)
-from rectify.domain.scoring.figures import RATE_NAMES
 
-__all__ = ["RATE_NAMES", "Adjustment", "Budget", "BudgetTotals"]
+if TYPE_CHECKING:  # the scoring package (and pydantic) loads only when figures are computed,
+    # so decoding budget events costs a query nothing at start-up
+    from rectify.domain.scoring import BudgetFigures
+
+__all__ = ["Adjustment", "Budget", "BudgetTotals"]
 
 MAX_AMOUNT_YUAN = Decimal(10) ** 12  # 1 万亿元: beyond any department's budget
 
@@ -129,6 +125,8 @@ class Budget(RectifyAggregate):
         return sum((a.amount for a in self.adjustments if a.line is None), Decimal(0))
 
     def totals(self) -> BudgetTotals:
+        from rectify.domain.scoring import line_sum
+
         codes = list(self.lines)
         initial = line_sum([self.lines[c].get("initial") for c in codes])
         adjusted = line_sum([self.adjusted_of(c) for c in codes])
@@ -153,6 +151,8 @@ class Budget(RectifyAggregate):
 
     def figures(self) -> BudgetFigures:
         """This budget as the typed figures `rectify check` also computes from."""
+        from rectify.domain.scoring import BudgetFigures, StaffCount
+
         t = self.totals()
         pf = self.public_funds or {}
         tp = self.three_public or {}
@@ -173,10 +173,14 @@ class Budget(RectifyAggregate):
         )
 
     def rates(self) -> dict[str, Decimal | None]:
+        from rectify.domain.scoring import budget_rates
+
         return budget_rates(self.figures())
 
     def measures(self) -> dict[str, Decimal | None]:
         """Exact values of the `budget.*` and `staffing.*` measures rules may name."""
+        from rectify.domain.scoring import budget_measures
+
         return budget_measures(self.figures())
 
     # -- commands ---------------------------------------------------------------------

@@ -25,32 +25,29 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from functools import cache
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from eventsourcing.domain import event
-from pydantic import TypeAdapter, ValidationError
 
 from rectify.domain.base import RectifyAggregate, derived_id
 from rectify.domain.errors import InvalidInput, NotAllowed
 from rectify.domain.identity import Role, current_principal
-from rectify.domain.scoring import (
-    DEFAULT_GRADE_BANDS,
-    GradeBand,
-    Interval,
-    MeasureLookup,
-    QuestionFigures,
-    Rounding,
-    Rule,
-    SurveyFigures,
-    TreeNode,
-    compute_scores,
-    evaluate_rule,
-    grade_for,
-    no_measures,
-    survey_overall_value,
-)
 from rectify.domain.vocabulary import STAGE_LABELS, ScoreStage
+
+if TYPE_CHECKING:  # the scoring engine (and pydantic) load only when a score is computed:
+    # decoding events and answering queries must not pay for them at start-up
+    from pydantic import TypeAdapter
+
+    from rectify.domain.scoring import (
+        GradeBand,
+        Interval,
+        MeasureLookup,
+        Rounding,
+        Rule,
+        SurveyFigures,
+    )
 
 __all__ = [
     "HEADER_FIELDS",
@@ -92,7 +89,13 @@ HEADER_FIELDS = (
     "surveys",
 )
 
-_RULE: TypeAdapter[Rule] = TypeAdapter(Rule)  # type: ignore[arg-type]
+@cache
+def _rule_adapter() -> TypeAdapter[Rule]:
+    from pydantic import TypeAdapter
+
+    from rectify.domain.scoring import Rule
+
+    return TypeAdapter(Rule)  # type: ignore[arg-type]
 
 
 def plain(value: Any) -> Any:
@@ -107,7 +110,7 @@ def plain(value: Any) -> Any:
 def rule_to_data(rule: Rule | None) -> dict[str, Any] | None:
     if rule is None:
         return None
-    data = plain(_RULE.dump_python(rule, mode="python"))
+    data = plain(_rule_adapter().dump_python(rule, mode="python"))
     assert isinstance(data, dict)
     return data
 
@@ -115,12 +118,14 @@ def rule_to_data(rule: Rule | None) -> dict[str, Any] | None:
 def rule_from_data(data: Mapping[str, Any] | None) -> Rule | None:
     if data is None:
         return None
-    rule: Rule = _RULE.validate_python(dict(data))
+    rule: Rule = _rule_adapter().validate_python(dict(data))
     return rule
 
 
 def survey_figures(survey: Mapping[str, Any]) -> SurveyFigures:
     """A stored survey as the typed figures `rectify check` also computes from."""
+    from rectify.domain.scoring import QuestionFigures, SurveyFigures
+
     scale = survey.get("scale")
     return SurveyFigures(
         id=str(survey.get("id")),
@@ -139,6 +144,8 @@ def survey_figures(survey: Mapping[str, Any]) -> SurveyFigures:
 
 def survey_overall_of(survey: Mapping[str, Any]) -> Decimal | None:
     """The overall satisfaction of a stored survey, by the format's definitions."""
+    from rectify.domain.scoring import survey_overall_value
+
     return survey_overall_value(survey_figures(survey))
 
 
@@ -260,6 +267,8 @@ class Evaluation(RectifyAggregate):
 
     @property
     def rounding_policy(self) -> Rounding:
+        from rectify.domain.scoring import Rounding
+
         r = self.rounding
         return Rounding(
             places=int(r.get("places", 2)),
@@ -269,6 +278,8 @@ class Evaluation(RectifyAggregate):
 
     @property
     def bands(self) -> list[GradeBand]:
+        from rectify.domain.scoring import DEFAULT_GRADE_BANDS, GradeBand
+
         if not self.grade_bands:
             return list(DEFAULT_GRADE_BANDS)
         return [GradeBand(str(b["grade"]), Decimal(b["min"])) for b in self.grade_bands]
@@ -310,9 +321,21 @@ class Evaluation(RectifyAggregate):
         return {}
 
     def scorecard(
-        self, measures: MeasureLookup = no_measures, stage: ScoreStage | None = None
+        self, measures: MeasureLookup | None = None, stage: ScoreStage | None = None
     ) -> Scorecard:
         """The tree with weights, counted scores, rule ranges, parent sums, total, grade."""
+        from pydantic import ValidationError
+
+        from rectify.domain.scoring import (
+            TreeNode,
+            compute_scores,
+            evaluate_rule,
+            grade_for,
+            no_measures,
+        )
+
+        if measures is None:
+            measures = no_measures
         rounding = self.rounding_policy
         bands = self.bands
         leaves = set(self.leaf_codes)

@@ -18,10 +18,12 @@ from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from enum import Enum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rectify.domain.clock import BEIJING
-from rectify.domain.scoring import Interval
+
+if TYPE_CHECKING:  # only a type here: a query must not load the scoring engine
+    from rectify.domain.scoring import Interval
 from rectify.domain.vocabulary import CLASS_LABELS, RectificationClass, by_value, detail_label
 
 MISSING = "—"

@@ -35,13 +35,6 @@ from sqlalchemy import (
     select,
 )
 
-from rectify.domain.scoring import (
-    Rounding,
-    TreeNode,
-    adjustment_rate,
-    compute_scores,
-    execution_rate,
-)
 from rectify.projections.batch import RowCache, chunks, replace_groups
 from rectify.projections.metadata import DecimalText, metadata
 from rectify.projections.projector import Handler, Projector
@@ -591,6 +584,8 @@ def compare(conn: Connection, department: str, code_or_name: str) -> list[Compar
         by_leaf: dict[str, dict[str, Decimal]] = {}
         for s in conn.execute(select(leaf_scores).where(leaf_scores.c.evaluation_key == ev.key)).all():
             by_leaf.setdefault(s.code, {})[s.stage] = s.value
+        from rectify.domain.scoring import Rounding, TreeNode, compute_scores  # only compare scores
+
         tree = [
             TreeNode(
                 code=n.code,
@@ -660,6 +655,8 @@ def budget_view(conn: Connection, department: str, fiscal_year: int) -> BudgetVi
     unassigned = sum((a.amount for a in adjustments if a.line is None), Decimal(0))
     if adjusted is not None:
         adjusted += unassigned
+    from rectify.domain.scoring import adjustment_rate, execution_rate  # not at a query's start-up
+
     return BudgetView(
         department_code=department,
         fiscal_year=fiscal_year,
@@ -672,3 +669,4 @@ def budget_view(conn: Connection, department: str, fiscal_year: int) -> BudgetVi
         execution_rate=execution_rate(final, adjusted) if final is not None and adjusted is not None else None,
         adjustment_rate=adjustment_rate(initial, adjusted) if initial is not None and adjusted is not None else None,
     )
+

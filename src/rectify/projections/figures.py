@@ -9,8 +9,7 @@ places (Decimal, half up); None when there is nothing to divide by.
 
 from __future__ import annotations
 
-from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -54,34 +53,35 @@ class Figures:
     repeats: int
 
 
-@dataclass
-class _Acc:
-    statuses: Counter[str] = field(default_factory=Counter)
-    amount_total: Decimal = Decimal(0)
-    amount_closed: Decimal = Decimal(0)
-    overdue: int = 0
-    extended: int = 0
-    carried_over: int = 0
-    repeats: int = 0
+_STATUSES = tuple(s.value for s in FindingStatus)
 
 
 def _count(condition: ColumnElement[bool]) -> ColumnElement[int]:
     return func.sum(case((condition, 1), else_=0))
 
 
+def _micros(condition: ColumnElement[bool]) -> ColumnElement[int]:
+    return func.coalesce(func.sum(case((condition, findings.c.amount_micros), else_=0)), 0)
+
+
 def _groups(
     conn: Connection, principal: Principal | None, year: int | None, department: str | None, today: date
 ) -> list[Any]:
-    """One row per (department, year, status), every measure aggregated in SQL."""
+    """One row per (department, year), every measure aggregated in SQL: a count per
+    status as its own column, so Python touches one row per figure, not per status."""
+    status = findings.c.status
+    counted = status != _WITHDRAWN
+    closed = status == _CLOSED
     inexact = findings.c.amount.is_not(None) & findings.c.amount_micros.is_(None)
     query = (
         select(
             findings.c.department_code,
             finding_years.c.fiscal_year,
-            findings.c.status,
-            func.count().label("n"),
-            func.coalesce(func.sum(findings.c.amount_micros), 0).label("micros"),
-            _count(inexact).label("inexact"),
+            *(_count(status == value).label(f"s_{value}") for value in _STATUSES),
+            _micros(counted).label("micros"),
+            _micros(closed).label("micros_closed"),
+            _count(inexact & counted).label("inexact"),
+            _count(inexact & closed).label("inexact_closed"),
             _count(overdue_clause(today)).label("overdue"),
             _count(findings.c.extension_count > 0).label("extended"),
             _count(finding_years.c.carried).label("carried"),
@@ -89,7 +89,7 @@ def _groups(
         )
         .select_from(finding_years.join(findings, findings.c.id == finding_years.c.finding_id))
         .where(scope_clause(principal))
-        .group_by(findings.c.department_code, finding_years.c.fiscal_year, findings.c.status)
+        .group_by(findings.c.department_code, finding_years.c.fiscal_year)
     )
     if year is not None:
         query = query.where(finding_years.c.fiscal_year == year)
@@ -99,15 +99,15 @@ def _groups(
 
 
 def _exact_amounts(
-    conn: Connection, principal: Principal | None, code: str, year: int, status: str
+    conn: Connection, principal: Principal | None, code: str, year: int, which: ColumnElement[bool]
 ) -> Decimal:
-    """The rare group holding an amount finer than a millionth: summed as Decimals."""
+    """The rare figure holding an amount finer than a millionth: summed as Decimals."""
     query = (
         select(findings.c.amount)
         .select_from(finding_years.join(findings, findings.c.id == finding_years.c.finding_id))
         .where(scope_clause(principal))
         .where((findings.c.department_code == code) & (finding_years.c.fiscal_year == year))
-        .where(findings.c.status == status)
+        .where(which)
     )
     return sum((a for a in conn.execute(query).scalars() if a is not None), Decimal(0))
 
@@ -121,52 +121,48 @@ def figures(
     today: date,
 ) -> list[Figures]:
     """One row per (department, year) with findings `principal` may see, overdue as of `today`."""
-    acc: dict[tuple[str, int], _Acc] = {}
-    for g in _groups(conn, principal, year, department, today):
-        a = acc.setdefault((g.department_code, int(g.fiscal_year)), _Acc())
-        a.statuses[g.status] += int(g.n)
-        if g.status != _WITHDRAWN:
-            amount = (
-                _exact_amounts(conn, principal, g.department_code, int(g.fiscal_year), g.status)
-                if g.inexact
-                else Decimal(int(g.micros)) / _MICROS
-            )
-            a.amount_total += amount
-            if g.status == _CLOSED:
-                a.amount_closed += amount
-        a.overdue += int(g.overdue)
-        a.extended += int(g.extended)
-        a.carried_over += int(g.carried)
-        a.repeats += int(g.repeats)
+    groups = _groups(conn, principal, year, department, today)
     names = dict(
         conn.execute(
             select(departments.c.code, departments.c.name).where(
-                departments.c.code.in_(sorted({code for code, _ in acc}))
+                departments.c.code.in_(sorted({g.department_code for g in groups}))
             )
         ).tuples().all()
     )
     out: list[Figures] = []
-    for (code, y), a in sorted(acc.items()):
-        total = sum(a.statuses.values())
-        closed = a.statuses[_CLOSED]
-        withdrawn = a.statuses[_WITHDRAWN]
+    for g in sorted(groups, key=lambda g: (g.department_code, int(g.fiscal_year))):
+        code, y = g.department_code, int(g.fiscal_year)
+        by_status = {value: int(n) for value in _STATUSES if (n := getattr(g, f"s_{value}"))}
+        total = sum(by_status.values())
+        closed = by_status.get(_CLOSED, 0)
+        withdrawn = by_status.get(_WITHDRAWN, 0)
+        amount_total = (
+            _exact_amounts(conn, principal, code, y, findings.c.status != _WITHDRAWN)
+            if g.inexact
+            else Decimal(int(g.micros)) / _MICROS
+        )
+        amount_closed = (
+            _exact_amounts(conn, principal, code, y, findings.c.status == _CLOSED)
+            if g.inexact_closed
+            else Decimal(int(g.micros_closed)) / _MICROS
+        )
         out.append(
             Figures(
                 department_code=code,
                 department_name=names.get(code),
                 year=y,
                 total=total,
-                by_status=dict(sorted(a.statuses.items())),
+                by_status=dict(sorted(by_status.items())),
                 closed=closed,
                 withdrawn=withdrawn,
                 rate_by_count=percent(Decimal(closed), Decimal(total - withdrawn)),
-                amount_total=a.amount_total,
-                amount_closed=a.amount_closed,
-                rate_by_amount=percent(a.amount_closed, a.amount_total),
-                overdue=a.overdue,
-                extended=a.extended,
-                carried_over=a.carried_over,
-                repeats=a.repeats,
+                amount_total=amount_total,
+                amount_closed=amount_closed,
+                rate_by_amount=percent(amount_closed, amount_total),
+                overdue=int(g.overdue),
+                extended=int(g.extended),
+                carried_over=int(g.carried),
+                repeats=int(g.repeats),
             )
         )
     return out

@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Column, Connection, String, Table, select, text, update
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Connection,
+    String,
+    Table,
+    bindparam,
+    select,
+    text,
+    update,
+)
 
 from rectify.projections.metadata import metadata
 
@@ -37,9 +47,13 @@ def lock_positions(conn: Connection, names: list[str]) -> dict[str, int]:
 
 
 def save_positions(conn: Connection, positions: dict[str, int]) -> None:
-    for name, position in positions.items():
-        conn.execute(
-            update(projection_positions)
-            .where(projection_positions.c.name == name)
-            .values(position=position)
-        )
+    """Every position in one executemany (one statement, compiled once): a catch-up
+    after a command moves a dozen projectors, and a statement each was its largest cost."""
+    if not positions:
+        return
+    conn.execute(
+        update(projection_positions)
+        .where(projection_positions.c.name == bindparam("b_name"))
+        .values(position=bindparam("b_position")),
+        [{"b_name": name, "b_position": position} for name, position in positions.items()],
+    )

@@ -124,5 +124,6 @@ class ProjectionRunner:
                 return 0, head
             self._apply(conn, rows, positions)
             last = int(rows[-1].id)
-            save_positions(conn, {p.name: max(positions[p.name], last) for p in self.projectors})
+            moved = {p.name: last for p in self.projectors if positions[p.name] < last}
+            save_positions(conn, moved)
             return len(rows), head

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from rectify.domain.application import RectifyApp
@@ -25,7 +25,6 @@ from rectify.domain.errors import InvalidInput, NotFound
 from rectify.domain.evaluation import Evaluation, Scorecard, ScoreStage, survey_figures
 from rectify.domain.identity import current_principal
 from rectify.domain.permissions import BUDGET_PERMISSIONS, EVALUATION_PERMISSIONS, in_scope, require
-from rectify.domain.scoring import MeasureLookup, Rounding, rounded_lookup, survey_measures
 
 # Dates typed by users are Chinese calendar days.
 LOCAL_TZ = BEIJING
@@ -35,12 +34,17 @@ def end_of_day(day: date) -> datetime:
     """The first instant after `day` in China time: events before it are 'as of' day."""
     return datetime.combine(day + timedelta(days=1), time(0), tzinfo=LOCAL_TZ)
 
+if TYPE_CHECKING:  # the scoring engine loads when a scorecard is computed, not at start-up
+    from rectify.domain.scoring import MeasureLookup, Rounding
+
 
 def measure_lookup(
     evaluation: Evaluation, budget: Budget | None, rounding: Rounding | None = None
 ) -> MeasureLookup:
     """Computed measures for rules: budget, staffing and survey figures, rounded to
     the evaluation's places (rules read rates as printed)."""
+    from rectify.domain.scoring import rounded_lookup, survey_measures
+
     values: dict[str, Decimal | None] = dict(budget.measures()) if budget is not None else {}
     values.update(survey_measures([survey_figures(s) for s in evaluation.surveys]))
     return rounded_lookup(values, rounding or evaluation.rounding_policy)
