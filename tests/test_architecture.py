@@ -56,3 +56,23 @@ def test_projections_never_read_the_wall_clock() -> None:
         if needle in path.read_text(encoding="utf-8")
     ]
     assert readers == []
+
+
+MAX_LINES = 400
+
+
+def test_no_module_over_400_lines_without_a_reason_at_its_top() -> None:
+    """Small modules with one job: a longer one says at its top (`Size: ...`) why."""
+    unexplained = []
+    for path in sorted([*(ROOT / "src").rglob("*.py"), *(ROOT / "tests").rglob("*.py")]):
+        lines = path.read_text(encoding="utf-8").splitlines()
+        if len(lines) > MAX_LINES and not any(line.startswith("Size: ") for line in lines[:40]):
+            unexplained.append(f"{path.relative_to(ROOT)} ({len(lines)} lines)")
+    assert unexplained == []
+
+
+def test_ruff_lints_and_formats_the_tree() -> None:
+    ruff = str(Path(sys.executable).with_name("ruff"))
+    for args in (["check", "src", "tests", "bench"], ["format", "--check", "src", "tests", "bench"]):
+        result = subprocess.run([ruff, *args], cwd=ROOT, capture_output=True, text=True, check=False)
+        assert result.returncode == 0, result.stdout + result.stderr

@@ -3,6 +3,9 @@
 Actions run as the authenticated user (`session`); the domain checks role, state and
 scope, and any refusal is one Chinese line with a non-zero exit and nothing recorded.
 Queries are scoped to the user too: a department user sees only its own findings.
+
+Size: one subcommand per lifecycle action of the problem list, each a few lines of
+parsing and printing; splitting queries from actions is a planned follow-up.
 """
 
 from __future__ import annotations

@@ -18,6 +18,9 @@ the TUI obey the same rule):
 - DEPARTMENT may record only the self-evaluation (自评, stage `self`) of its own
   department;
 - AUDITOR and SYSTEM never score.
+
+Size: the aggregate's guarded commands and its `@event` methods must live in one
+class; the scorecard views above it could move to a module of their own (follow-up).
 """
 
 from __future__ import annotations

@@ -9,6 +9,9 @@
 
 Past states (`as_of`, `version`) are never computed from these tables: see
 `EvaluationCommands.scorecard`, which replays the events.
+
+Size: the evaluation and budget read models and their queries share the tables
+defined here; splitting budgets into their own module is a planned follow-up.
 """
 
 from __future__ import annotations

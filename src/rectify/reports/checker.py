@@ -4,6 +4,9 @@ Nothing is written. Every check compares a figure the report states with the fig
 the tool computes from the package's own data; a difference smaller than half of the
 last rounding place is not reported. Messages are Chinese, paths follow the format
 (`indicators[B1.2]`, `budget.stated.adjustment_rate`, `surveys[enterprise].questions[3]`).
+
+Size: every check reads the same recomputed package (tree, budget, surveys, grades)
+in one pass; split by check kind, each part would need that shared state passed around.
 """
 
 from __future__ import annotations

@@ -11,6 +11,9 @@ Extensions to the contract (documented here and in the format notes):
   (Σ all counts × scale / (valid × questions)).
 - a finding's `indicator_codes` must name indicators of the package (`code` or
   `printed_code`); staffing units must be the department or one of its units.
+
+Size: the whole `rectify/evaluation@1` schema stays in one module, in the order of
+evaluation-format.md, so the contract is read and changed in one place.
 """
 
 from __future__ import annotations

@@ -8,6 +8,9 @@ stands in, else the value is unknown and the rule yields a range.
 
 Every kind is built from the same primitives (a value lookup, a fraction range per
 item, a veto state), so other regions' combinations of kinds need no special cases.
+
+Size: every rule kind is built from the same private primitives (value lookup,
+fraction ranges, veto state); keeping them in one module keeps those primitives private.
 """
 
 from __future__ import annotations
