@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal as D
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from pydantic import TypeAdapter
@@ -21,12 +21,12 @@ from rectify.domain.scoring import (
 from rectify.domain.scoring import measures as m
 from rectify.domain.scoring.tree import GradeBand, TreeNode
 
-RULE = TypeAdapter(Rule)
+RULE: TypeAdapter[Any] = TypeAdapter(cast(Any, Rule))
 R2 = Rounding()
 
 
 def rule(**kw: Any) -> Rule:
-    return RULE.validate_python(kw)
+    return cast(Rule, RULE.validate_python(kw))
 
 
 def score(r: Rule, weight: str, inputs: dict[str, object] | None = None, **kw: Any) -> Interval:
