@@ -34,7 +34,13 @@ from rectify.reports.xlsx.columns import SHEET, letter
 from rectify.reports.xlsx.ledger_apply import apply_ledger
 from rectify.reports.xlsx.ledger_read import read_ledger
 
-EXAMPLE = Path(__file__).resolve().parents[1] / "src" / "rectify" / "examples" / "weibin-2024.evaluation.json"
+EXAMPLE = (
+    Path(__file__).resolve().parents[1]
+    / "src"
+    / "rectify"
+    / "examples"
+    / "weibin-2024.evaluation.json"
+)
 BUREAU = Principal("bench-bureau", Role.BUREAU)
 DEPARTMENT = Principal("bench-wb", Role.DEPARTMENT, "WB-GXJ")
 CHECKPOINT = "1:" + "0" * 64
@@ -53,11 +59,23 @@ def views(n: int) -> list[FindingView]:
     now = datetime.now(UTC)
     return [
         FindingView(
-            ref=f"WB-GXJ/2024/{i:05d}", department_code="WB-GXJ", department_name="新乡市卫滨区工业和信息化局",
-            unit_code=None, fiscal_year=2024, evaluation_key=None, category=("预算管理", "绩效管理")[i % 2],
-            title="预算编制管理不够精细", description="一是预算编制不够精细，缺乏必要的资金测算过程。" * 2,
-            indicator_codes=(), amount=Decimal("320.44"), amount_unit="万元", rectification_class="phased",
-            due=date(2025, 11, 30), status="issued", recorded_at=now, recorded_by="bench",
+            ref=f"WB-GXJ/2024/{i:05d}",
+            department_code="WB-GXJ",
+            department_name="新乡市卫滨区工业和信息化局",
+            unit_code=None,
+            fiscal_year=2024,
+            evaluation_key=None,
+            category=("预算管理", "绩效管理")[i % 2],
+            title="预算编制管理不够精细",
+            description="一是预算编制不够精细，缺乏必要的资金测算过程。" * 2,
+            indicator_codes=(),
+            amount=Decimal("320.44"),
+            amount_unit="万元",
+            rectification_class="phased",
+            due=date(2025, 11, 30),
+            status="issued",
+            recorded_at=now,
+            recorded_by="bench",
         )
         for i in range(n)
     ]
@@ -93,19 +111,33 @@ def seeded_house(url: str, blobs: Path, rows: int) -> House:
     with acting_as(BUREAU):
         import_package(house.services, load_package(EXAMPLE))
         for ref in ("WB-GXJ/2024/01", "WB-GXJ/2024/02"):
-            house.findings.issue_finding(ref, rectification_class=RectificationClass.PHASED,
-                                         requirements="细化预算测算", issued_on=date(2025, 9, 1))
+            house.findings.issue_finding(
+                ref,
+                rectification_class=RectificationClass.PHASED,
+                requirements="细化预算测算",
+                issued_on=date(2025, 9, 1),
+            )
         template = house.findings.get_finding("WB-GXJ/2024/01")
         batch = []
         for i in range(rows):
             # Recorded and issued in batches of 500 per save: the set-up, not what is measured.
             finding = house.findings.new_finding(
-                ref=f"WB-GXJ/2024/B{i:05d}", department_code="WB-GXJ", fiscal_year=2024,
-                category=template.category, title=template.title, description=template.description,
-                amount=Decimal(i), amount_unit="万元",
+                ref=f"WB-GXJ/2024/B{i:05d}",
+                department_code="WB-GXJ",
+                fiscal_year=2024,
+                category=template.category,
+                title=template.title,
+                description=template.description,
+                amount=Decimal(i),
+                amount_unit="万元",
             )
-            finding.issue(rectification_class=RectificationClass.PHASED, issued_on=date(2025, 9, 1),
-                          due=date(2025, 11, 30), re_review_on=None, requirements="细化预算测算")
+            finding.issue(
+                rectification_class=RectificationClass.PHASED,
+                issued_on=date(2025, 9, 1),
+                due=date(2025, 11, 30),
+                re_review_on=None,
+                requirements="细化预算测算",
+            )
             batch.append(finding)
             if len(batch) == 500:
                 house.findings.app.save_all(*batch)
@@ -125,21 +157,33 @@ def main() -> None:
     tmp = Path(tempfile.mkdtemp(prefix="rectify-bench-docs-"))
 
     items = views(args.items)
-    ours = timed(lambda: problem_list.build(
-        items, heading="问题清单", scope_line="bench", checkpoint=CHECKPOINT).save(str(tmp / "ours.docx")))
+    ours = timed(
+        lambda: problem_list.build(
+            items, heading="问题清单", scope_line="bench", checkpoint=CHECKPOINT
+        ).save(str(tmp / "ours.docx"))
+    )
     bare = timed(lambda: bare_docx(items, tmp / "bare.docx"))
-    print(f"问题清单 docx, {args.items} items: {ours:.2f} s; bare python-docx {bare:.2f} s; ratio {ours / bare:.2f}")
+    print(
+        f"问题清单 docx, {args.items} items: {ours:.2f} s; bare python-docx {bare:.2f} s; ratio {ours / bare:.2f}"
+    )
 
     store = seeded_house(args.url or f"sqlite:///{tmp / 'bench.db'}", tmp / "blobs", args.rows)
     try:
+
         def query() -> list[LedgerRow]:
             with store.store.engine.connect() as conn:
-                return list(ledger_rows(conn, principal=DEPARTMENT, fiscal_year=2024, today=date(2025, 10, 15)))
+                return list(
+                    ledger_rows(
+                        conn, principal=DEPARTMENT, fiscal_year=2024, today=date(2025, 10, 15)
+                    )
+                )
 
         rows = query()
         ledger = tmp / "台账.xlsx"
         query_time = timed(query)
-        write_time = timed(lambda: ledger_export.export(rows, ledger, checkpoint=CHECKPOINT, info={}))
+        write_time = timed(
+            lambda: ledger_export.export(rows, ledger, checkpoint=CHECKPOINT, info={})
+        )
         bare = timed(lambda: bare_xlsx(rows, tmp / "bare.xlsx"))
         print(
             f"台账 export, {len(rows)} rows: query {query_time:.2f} s + write {write_time:.2f} s; "
@@ -162,8 +206,13 @@ def main() -> None:
             store.catch_up()
             again_sheet = read_ledger(ledger)
             start = time.perf_counter()
-            again = apply_ledger(store.findings, again_sheet, today=date(2025, 10, 15), dry_run=False,
-                                 current={r.finding.ref: r for r in query()})
+            again = apply_ledger(
+                store.findings,
+                again_sheet,
+                today=date(2025, 10, 15),
+                dry_run=False,
+                current={r.finding.ref: r for r in query()},
+            )
             second = time.perf_counter() - start
         bare = timed(lambda: bare_read(ledger))
         print(

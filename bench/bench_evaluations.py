@@ -59,17 +59,28 @@ def package(key: str, leaves: int) -> dict[str, Any]:
     for r in range(roots):
         indicators.append({"code": f"R{r}", "name": f"一级{r}", "weight": weight})
         for i in range(per_root):
-            indicators.append({
-                "code": f"R{r}.{i}", "parent": f"R{r}", "name": f"指标{r}.{i}", "weight": leaf_weight,
-                "awarded": leaf_weight * Decimal("0.9"),
-                "rule": {"kind": "manual"}, "inputs": {},
-                "scores": [{"stage": "self", "awarded": leaf_weight}],
-            })
+            indicators.append(
+                {
+                    "code": f"R{r}.{i}",
+                    "parent": f"R{r}",
+                    "name": f"指标{r}.{i}",
+                    "weight": leaf_weight,
+                    "awarded": leaf_weight * Decimal("0.9"),
+                    "rule": {"kind": "manual"},
+                    "inputs": {},
+                    "scores": [{"stage": "self", "awarded": leaf_weight}],
+                }
+            )
     return {
         "format": "rectify/evaluation@1",
         "department": {"code": "BENCH", "name": "基准部门"},
-        "evaluation": {"key": key, "fiscal_year": 2024, "subject": "department",
-                       "stage": "third_party", "title": "基准评价"},
+        "evaluation": {
+            "key": key,
+            "fiscal_year": 2024,
+            "subject": "department",
+            "stage": "third_party",
+            "title": "基准评价",
+        },
         "indicators": indicators,
         "findings": [],
     }
@@ -91,18 +102,27 @@ def main() -> None:
         pkg = parse_package(document, "generated")
         # `rectify check` of the same package; baseline: its strict validation alone.
         validation = timed(lambda: parse_package(document, "generated"))
-        rows.append((f"check {args.leaves}-leaf package (baseline: validate)",
-                     timed(lambda: check_package(pkg)), validation))
+        rows.append(
+            (
+                f"check {args.leaves}-leaf package (baseline: validate)",
+                timed(lambda: check_package(pkg)),
+                validation,
+            )
+        )
         start = time.perf_counter()
         result = import_package(house.services, pkg)
         imported = time.perf_counter() - start
         with store.engine.connect() as conn:
             head = store.runner.head(conn)
         baseline = timed(lambda: decode_all(store))
-        rows.append((f"import {args.leaves}-leaf package ({result.events} events)", imported, baseline))
+        rows.append(
+            (f"import {args.leaves}-leaf package ({result.events} events)", imported, baseline)
+        )
         start = time.perf_counter()
         store.catch_up()
-        rows.append((f"project those {head} events (catch-up)", time.perf_counter() - start, baseline))
+        rows.append(
+            (f"project those {head} events (catch-up)", time.perf_counter() - start, baseline)
+        )
 
         # 2. One small evaluation revised N times.
         small = parse_package(package("BENCH/2024/small", 10), "generated")
@@ -125,18 +145,34 @@ def main() -> None:
 
         def page() -> int:
             with store.engine.connect() as conn:
-                return len(ev.score_history_of(conn, "BENCH/2024/small", "R0.0", after_version=5000, limit=200))
+                return len(
+                    ev.score_history_of(
+                        conn, "BENCH/2024/small", "R0.0", after_version=5000, limit=200
+                    )
+                )
 
         n_hist = history()
         rows.append((f"score history, all {n_hist} changes (read model)", timed(history), baseline))
         rows.append(("score history, one page of 200 (keyset)", timed(page), baseline))
-        rows.append(("scorecard, current (replay all events)",
-                     timed(lambda: house.evaluations.scorecard("BENCH/2024/small"), 1), baseline))
-        rows.append(("scorecard --version 5000 (replay to 5000)",
-                     timed(lambda: house.evaluations.scorecard("BENCH/2024/small", version=5000), 1), baseline))
+        rows.append(
+            (
+                "scorecard, current (replay all events)",
+                timed(lambda: house.evaluations.scorecard("BENCH/2024/small"), 1),
+                baseline,
+            )
+        )
+        rows.append(
+            (
+                "scorecard --version 5000 (replay to 5000)",
+                timed(lambda: house.evaluations.scorecard("BENCH/2024/small", version=5000), 1),
+                baseline,
+            )
+        )
     house.close()
-    print(f"store: {url.split(':')[0]}; baseline = select_notifications + decode of the same events"
-          " (the check row: strict validation of the same package)")
+    print(
+        f"store: {url.split(':')[0]}; baseline = select_notifications + decode of the same events"
+        " (the check row: strict validation of the same package)"
+    )
     print(f"{'measurement':<52} {'seconds':>9} {'baseline':>9} {'ratio':>7}")
     for name, secs, base in rows:
         print(f"{name:<52} {secs:>9.4f} {base:>9.4f} {secs / base:>7.2f}")

@@ -23,11 +23,17 @@ from rectify.projections.store import open_store
 
 def findings(n: int) -> list[Finding]:
     return [
-        Finding(**finding_fields(
-            ref=f"BENCH/{i:06d}", department_code="BENCH", fiscal_year=2024,
-            category="预算管理", title=f"问题 {i}", description="预算编制不够精细" * 8,
-            indicator_codes=("A2.1", "B1.2"),
-        ))
+        Finding(
+            **finding_fields(
+                ref=f"BENCH/{i:06d}",
+                department_code="BENCH",
+                fiscal_year=2024,
+                category="预算管理",
+                title=f"问题 {i}",
+                description="预算编制不够精细" * 8,
+                indicator_codes=("A2.1", "B1.2"),
+            )
+        )
         for i in range(n)
     ]
 
@@ -44,11 +50,13 @@ def main() -> None:
     args = parser.parse_args()
     n = args.events
     with tempfile.TemporaryDirectory() as tmp, acting_as(Principal("bench", Role.BUREAU)):
-        native = RectifyApp(env={
-            "PERSISTENCE_MODULE": "eventsourcing.sqlite",
-            "SQLITE_DBNAME": str(Path(tmp) / "native.db"),
-            "CREATE_TABLE": "yes",
-        })
+        native = RectifyApp(
+            env={
+                "PERSISTENCE_MODULE": "eventsourcing.sqlite",
+                "SQLITE_DBNAME": str(Path(tmp) / "native.db"),
+                "CREATE_TABLE": "yes",
+            }
+        )
         native_items = findings(n)
         native_s = timed(lambda: [native.save(a) for a in native_items])  # type: ignore[arg-type]
         native.close()
@@ -60,7 +68,9 @@ def main() -> None:
         def raw_read_decode() -> int:
             count, start = 0, None
             while True:
-                batch = store.app.recorder.select_notifications(start=start, limit=500, inclusive_of_start=False)
+                batch = store.app.recorder.select_notifications(
+                    start=start, limit=500, inclusive_of_start=False
+                )
                 if not batch:
                     return count
                 for notification in batch:

@@ -43,18 +43,32 @@ def populate(house: Any, n: int) -> int:
     app = house.services.app
     events = 0
     with acting_as(BUREAU):
-        depts = [Department(code=f"D{d:02d}", name=f"第{d}部门", parent_code=None) for d in range(DEPARTMENTS)]
+        depts = [
+            Department(code=f"D{d:02d}", name=f"第{d}部门", parent_code=None)
+            for d in range(DEPARTMENTS)
+        ]
         app.save_all(*depts)
         batch: list[Aggregate] = []
         for i in range(n):
-            f = Finding(**finding_fields(
-                ref=f"P/{2023 + i % 3}/{i:07d}", department_code=f"D{i % DEPARTMENTS:02d}",
-                fiscal_year=2023 + i % 3, category="预算管理", title=f"问题 {i} 预算编制不够精细",
-                description="绩效目标不够细化量化" * 4, amount=None,
-            ))
+            f = Finding(
+                **finding_fields(
+                    ref=f"P/{2023 + i % 3}/{i:07d}",
+                    department_code=f"D{i % DEPARTMENTS:02d}",
+                    fiscal_year=2023 + i % 3,
+                    category="预算管理",
+                    title=f"问题 {i} 预算编制不够精细",
+                    description="绩效目标不够细化量化" * 4,
+                    amount=None,
+                )
+            )
             issued = TODAY - timedelta(days=30 + i % 200)
-            f.issue(rectification_class=RectificationClass.PHASED, issued_on=issued,
-                    due=issued + timedelta(days=90), re_review_on=None, requirements="细化")
+            f.issue(
+                rectification_class=RectificationClass.PHASED,
+                issued_on=issued,
+                due=issued + timedelta(days=90),
+                re_review_on=None,
+                requirements="细化",
+            )
             batch.append(f)
             if len(batch) == 2000:
                 events += sum(len(a.pending_events) for a in batch)
@@ -104,7 +118,9 @@ async def pilot_times(backend: Backend, repeat: int) -> dict[str, float]:
                 await shown(app, target)
                 out["filter"].append(time.perf_counter() - start)
                 await settle(pilot)
-            for _flip in range(2):  # the same filter from the action itself, without Pilot's key wait
+            for _flip in range(
+                2
+            ):  # the same filter from the action itself, without Pilot's key wait
                 target = screen.pages_shown + 1
                 start = time.perf_counter()
                 screen.action_flip("overdue")
@@ -130,11 +146,15 @@ def main() -> None:
     folder = Path(tempfile.mkdtemp(prefix="rectify-bench-tui-"))
     path = Path(args.db) if args.db else folder / "bench.db"
     fresh = not path.exists()
-    house = open_house(f"sqlite:///{path}", create=True, clock=FixedClock.on(TODAY), blob_dir=folder / "blobs")
+    house = open_house(
+        f"sqlite:///{path}", create=True, clock=FixedClock.on(TODAY), blob_dir=folder / "blobs"
+    )
     start = time.perf_counter()
     events = populate(house, args.findings) if fresh else 0
     if fresh:
-        print(f"store: {args.findings} findings, {events} events, built in {time.perf_counter() - start:.1f}s")
+        print(
+            f"store: {args.findings} findings, {events} events, built in {time.perf_counter() - start:.1f}s"
+        )
     backend = Backend(house, BUREAU)
     flt = ProblemFilter()
     first = backend.findings_page(flt, None, PAGE + 1)
@@ -148,8 +168,10 @@ def main() -> None:
     goals = {"first": 0.5, "filter": 0.1, "filter_action": 0.1, "page": 0.05}
     print(f"{'measure':14} {'TUI (Pilot)':>12} {'plain query':>12} {'ratio':>7} {'goal':>6}")
     for name in ("first", "filter", "filter_action", "page"):
-        print(f"{name:14} {tui[name] * 1000:10.1f}ms {plain[name] * 1000:10.1f}ms "
-              f"{tui[name] / plain[name]:6.1f}x {goals[name] * 1000:4.0f}ms")
+        print(
+            f"{name:14} {tui[name] * 1000:10.1f}ms {plain[name] * 1000:10.1f}ms "
+            f"{tui[name] / plain[name]:6.1f}x {goals[name] * 1000:4.0f}ms"
+        )
     house.close()
 
 

@@ -27,8 +27,12 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--per-kind", type=int, default=2500)
     args = parser.parse_args()
-    runs = settings(max_examples=args.per_kind, deadline=None, database=None,
-                    suppress_health_check=list(HealthCheck))
+    runs = settings(
+        max_examples=args.per_kind,
+        deadline=None,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+    )
     with tempfile.TemporaryDirectory() as tmp:
         prober = probe.Probe(Path(tmp))
         count = {"n": 0}
@@ -53,14 +57,22 @@ def main() -> int:
             count["n"] += 1
             prober.session_file(content)
 
-        kinds = {"packages": packages, "evidence": evidence, "argv": argv, "session files": session_files}
+        kinds = {
+            "packages": packages,
+            "evidence": evidence,
+            "argv": argv,
+            "session files": session_files,
+        }
         failed = False
         for name, test in kinds.items():
             start, before = time.perf_counter(), count["n"]
             try:
                 runs(test)()
-                print(f"{name}: {count['n'] - before} inputs, 0 tracebacks, 0 writes on refusal "
-                      f"({time.perf_counter() - start:.0f} s)", flush=True)
+                print(
+                    f"{name}: {count['n'] - before} inputs, 0 tracebacks, 0 writes on refusal "
+                    f"({time.perf_counter() - start:.0f} s)",
+                    flush=True,
+                )
             except Exception as exc:  # the shrunk counterexample, reported
                 failed = True
                 print(f"{name}: FAILED after {count['n'] - before} inputs: {exc!r}", flush=True)

@@ -45,7 +45,8 @@ def command_latencies(url: str, blobs: Path, count: int = 200) -> tuple[list[flo
     with store.engine.connect() as conn:
         rows = conn.exec_driver_sql(
             "SELECT ref, department_code FROM findings WHERE status IN ('issued','returned','long_term') "
-            f"ORDER BY ref LIMIT {count}").all()
+            f"ORDER BY ref LIMIT {count}"
+        ).all()
     store.close()
     alone, total = [], []
     with open_house(url, blob_dir=blobs) as house:
@@ -64,7 +65,9 @@ def p95(values: list[float]) -> float:
 
 
 def main(argv: list[str] | None = None) -> dict[str, Any]:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--events", type=int, default=100_000)
     parser.add_argument("--db", type=Path, default=Path("/tmp/rectify-hot-paths.db"))
     parser.add_argument("--json", action="store_true")
@@ -74,21 +77,36 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     store = open_store(url)
     with store.engine.connect() as conn:
         r["findings"] = conn.exec_driver_sql("SELECT count(*) FROM findings").scalar_one()
-        r["join_count_ms"] = round(best_ms(lambda: conn.exec_driver_sql(
-            "SELECT count(*) FROM finding_years JOIN findings ON findings.id = finding_years.finding_id"
-        ).scalar_one()), 2)
+        r["join_count_ms"] = round(
+            best_ms(
+                lambda: conn.exec_driver_sql(
+                    "SELECT count(*) FROM finding_years JOIN findings ON findings.id = finding_years.finding_id"
+                ).scalar_one()
+            ),
+            2,
+        )
         r["figures_ms"] = round(best_ms(lambda: figures(conn, principal=BUREAU, today=TODAY)), 2)
-        r["figures_year_ms"] = round(best_ms(lambda: figures(conn, principal=BUREAU, year=2020, today=TODAY)), 2)
+        r["figures_year_ms"] = round(
+            best_ms(lambda: figures(conn, principal=BUREAU, year=2020, today=TODAY)), 2
+        )
     store.close()
     r["figures_ratio"] = round(r["figures_ms"] / r["join_count_ms"], 2)
     alone, total = command_latencies(url, args.db.with_suffix(".blobs"))
-    r.update(command_alone_p50_ms=round(statistics.median(alone), 2), command_alone_p95_ms=p95(alone),
-             command_p50_ms=round(statistics.median(total), 2), command_p95_ms=p95(total))
+    r.update(
+        command_alone_p50_ms=round(statistics.median(alone), 2),
+        command_alone_p95_ms=p95(alone),
+        command_p50_ms=round(statistics.median(total), 2),
+        command_p95_ms=p95(total),
+    )
     r["command_ratio_p95"] = round(r["command_p95_ms"] / r["command_alone_p95_ms"], 2)
     env = {**os.environ, "RECTIFY_DB": url, "RECTIFY_USER": "bureau", "RECTIFY_PASSWORD": PASSWORD}
     r["python_pass_ms"] = round(process_ms([sys.executable, "-c", "pass"]), 1)
-    r["query_process_ms"] = round(process_ms(
-        [sys.executable, "-m", "rectify.cli.main", "findings", "list", "--limit", "20"], env), 1)
+    r["query_process_ms"] = round(
+        process_ms(
+            [sys.executable, "-m", "rectify.cli.main", "findings", "list", "--limit", "20"], env
+        ),
+        1,
+    )
     r["query_process_ratio"] = round(r["query_process_ms"] / r["python_pass_ms"], 1)
     r["load_avg_end"] = os.getloadavg()
     print(json.dumps(r, indent=None if args.json else 1, ensure_ascii=False))

@@ -68,7 +68,9 @@ def database(backend: str, tmp: Path, name: str) -> Iterator[str]:
     try:
         yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{db}"
     finally:
-        with psycopg.connect("host=127.0.0.1 user=postgres dbname=postgres", autocommit=True) as admin:
+        with psycopg.connect(
+            "host=127.0.0.1 user=postgres dbname=postgres", autocommit=True
+        ) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
 
 
@@ -89,7 +91,9 @@ def raw_read(store: Store, decode: bool) -> int:
     """The baseline: the library's own select_notifications (+ decode), 2000 at a time."""
     count, start = 0, None
     while True:
-        batch = store.app.recorder.select_notifications(start=start, limit=2000, inclusive_of_start=False)
+        batch = store.app.recorder.select_notifications(
+            start=start, limit=2000, inclusive_of_start=False
+        )
         if not batch:
             return count
         if decode:
@@ -103,7 +107,9 @@ def stored_events(store: Store) -> list[Any]:
     out: list[Any] = []
     start = None
     while True:
-        batch = store.app.recorder.select_notifications(start=start, limit=5000, inclusive_of_start=False)
+        batch = store.app.recorder.select_notifications(
+            start=start, limit=5000, inclusive_of_start=False
+        )
         if not batch:
             return out
         out.extend(batch)
@@ -112,9 +118,11 @@ def stored_events(store: Store) -> list[Any]:
 
 def bulk_store(events: list[Any], app: RectifyApp, chunk: int = 5000) -> float:
     """Store already-encoded events through a recorder, `chunk` per transaction."""
+
     def run() -> None:
         for i in range(0, len(events), chunk):
             app.recorder.insert_events(events[i : i + chunk])
+
     return timed(run)
 
 
@@ -145,6 +153,7 @@ def rebuild_rss_mb(url: str) -> float:
 def process_ms(argv: list[str], env: dict[str, str] | None = None, runs: int = 5) -> float:
     def run() -> None:
         subprocess.run(argv, check=True, capture_output=True, env=env)
+
     return best_ms(run, runs)
 
 
@@ -164,7 +173,9 @@ def queries(store: Store) -> dict[str, float]:
     out: dict[str, float] = {}
     with store.engine.connect() as conn:
         for name, kw in cases.items():
-            out[name] = round(best_ms(lambda kw=kw: list_findings(conn, principal=BUREAU, today=TODAY, **kw)), 2)
+            out[name] = round(
+                best_ms(lambda kw=kw: list_findings(conn, principal=BUREAU, today=TODAY, **kw)), 2
+            )
         out["department_user_first_page"] = round(
             best_ms(lambda: list_findings(conn, principal=dept, today=TODAY)), 2
         )
@@ -172,15 +183,21 @@ def queries(store: Store) -> dict[str, float]:
 
 
 def main(argv: list[str] | None = None) -> dict[str, Any]:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--events", type=int, default=100_000)
     parser.add_argument("--backend", choices=("sqlite", "postgresql"), default="sqlite")
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args(argv)
-    r: dict[str, Any] = {"backend": args.backend, "requested_events": args.events,
-                         "machine": f"{platform.node()} {platform.machine()} {os.cpu_count()} cpus",
-                         "python": platform.python_version(), "load_avg_start": os.getloadavg()}
+    r: dict[str, Any] = {
+        "backend": args.backend,
+        "requested_events": args.events,
+        "machine": f"{platform.node()} {platform.machine()} {os.cpu_count()} cpus",
+        "python": platform.python_version(),
+        "load_avg_start": os.getloadavg(),
+    }
 
     def say(text: str) -> None:
         if not args.json:
@@ -188,9 +205,14 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
 
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
-        with database(args.backend, tmp, "main") as url, database(args.backend, tmp, "small") as small_url:
+        with (
+            database(args.backend, tmp, "main") as url,
+            database(args.backend, tmp, "small") as small_url,
+        ):
             store = open_store(url, create=True)
-            gen_s = timed(lambda: r.update(generated=vars(generate(store.app, args.events, seed=args.seed))))
+            gen_s = timed(
+                lambda: r.update(generated=vars(generate(store.app, args.events, seed=args.seed)))
+            )
             n = r["generated"]["events"]
             r["events"] = n
             r["generate_events_per_s"] = round(n / gen_s)
@@ -215,29 +237,43 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
                 verify_events_per_s=round(n / verify_s),
                 verify_ratio=round(verify_s / raw_s, 2),
             )
-            say(f"rebuild {n / rebuild_s:.0f}/s vs raw read+decode {n / raw_decode_s:.0f}/s: ratio {r['rebuild_ratio']}")
+            say(
+                f"rebuild {n / rebuild_s:.0f}/s vs raw read+decode {n / raw_decode_s:.0f}/s: ratio {r['rebuild_ratio']}"
+            )
 
             events = stored_events(store)
             with database(args.backend, tmp, "copy") as copy_url:
                 copy = open_store(copy_url, create=True)
                 ours_s = bulk_store(events, copy.app)
                 copy.close()
-            native = RectifyApp(env={"PERSISTENCE_MODULE": "eventsourcing.sqlite",
-                                     "SQLITE_DBNAME": str(tmp / "native.db"), "CREATE_TABLE": "yes"})
+            native = RectifyApp(
+                env={
+                    "PERSISTENCE_MODULE": "eventsourcing.sqlite",
+                    "SQLITE_DBNAME": str(tmp / "native.db"),
+                    "CREATE_TABLE": "yes",
+                }
+            )
             native_s = bulk_store(events, native)
             native.close()
             del events
-            r.update(bulk_store_events_per_s=round(n / ours_s), native_store_events_per_s=round(n / native_s),
-                     bulk_store_ratio=round(ours_s / native_s, 2))
+            r.update(
+                bulk_store_events_per_s=round(n / ours_s),
+                native_store_events_per_s=round(n / native_s),
+                bulk_store_ratio=round(ours_s / native_s, 2),
+            )
 
             r["queries_ms"] = queries(store)
             with store.engine.connect() as conn:
-                r["figures_ms"] = round(best_ms(lambda: figures(conn, principal=BUREAU, today=TODAY)), 2)
+                r["figures_ms"] = round(
+                    best_ms(lambda: figures(conn, principal=BUREAU, today=TODAY)), 2
+                )
                 r["figures_year_ms"] = round(
-                    best_ms(lambda: figures(conn, principal=BUREAU, year=2020, today=TODAY)), 2)
+                    best_ms(lambda: figures(conn, principal=BUREAU, year=2020, today=TODAY)), 2
+                )
                 rows = conn.exec_driver_sql(
                     "SELECT ref, department_code FROM findings WHERE status IN ('issued','returned','long_term') "
-                    "ORDER BY ref LIMIT 200").all()
+                    "ORDER BY ref LIMIT 200"
+                ).all()
             dept_of = {ref: code for ref, code in rows}
             store.close()
             with open_house(url, blob_dir=tmp / "blobs") as house:
@@ -246,12 +282,19 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
             r["command_p95_ms"] = round(lat[int(len(lat) * 0.95) - 1], 2)
 
             rectify = str(Path(sys.executable).with_name("rectify"))
-            env = {**os.environ, "RECTIFY_DB": url, "RECTIFY_USER": "bureau", "RECTIFY_PASSWORD": PASSWORD}
+            env = {
+                **os.environ,
+                "RECTIFY_DB": url,
+                "RECTIFY_USER": "bureau",
+                "RECTIFY_PASSWORD": PASSWORD,
+            }
             r["python_pass_ms"] = round(process_ms([sys.executable, "-c", "pass"]), 1)
             r["cli_startup_ms"] = round(process_ms([rectify, "--version"]), 1)
             r["cli_startup_ratio"] = round(r["cli_startup_ms"] / r["python_pass_ms"], 1)
             r["cli_help_ms"] = round(process_ms([rectify, "--help"]), 1)
-            r["cli_query_ms"] = round(process_ms([rectify, "findings", "list", "--limit", "20"], env, runs=3), 1)
+            r["cli_query_ms"] = round(
+                process_ms([rectify, "findings", "list", "--limit", "20"], env, runs=3), 1
+            )
 
             small = open_store(small_url, create=True)
             small_n = generate(small.app, max(2000, n // 20), seed=args.seed).events

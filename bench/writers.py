@@ -31,7 +31,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from run import TODAY, database  # noqa: E402
 
 
-def _writer(url: str, blobs: str, refs: list[str], commands: int, start: Any, ready: Any, out: Any) -> None:
+def _writer(
+    url: str, blobs: str, refs: list[str], commands: int, start: Any, ready: Any, out: Any
+) -> None:
     with open_house(url, blob_dir=Path(blobs)) as house:
         done = conflicts = 0
         ready.put(os.getpid())
@@ -39,11 +41,15 @@ def _writer(url: str, blobs: str, refs: list[str], commands: int, start: Any, re
         began = time.perf_counter()
         for n in range(commands):
             ref = refs[n % len(refs)]
-            principal = Principal(f"dept-{ref.split('-')[0]}".lower(), Role.DEPARTMENT, ref.split("-")[0])
+            principal = Principal(
+                f"dept-{ref.split('-')[0]}".lower(), Role.DEPARTMENT, ref.split("-")[0]
+            )
             while True:
                 try:
                     with house.acting(principal, catch_up=False):
-                        house.findings.report_progress(ref, f"并发进展 {os.getpid()}/{n}", 60, as_of=TODAY)
+                        house.findings.report_progress(
+                            ref, f"并发进展 {os.getpid()}/{n}", 60, as_of=TODAY
+                        )
                     done += 1
                     break
                 except ConcurrencyConflict:
@@ -54,7 +60,10 @@ def _writer(url: str, blobs: str, refs: list[str], commands: int, start: Any, re
 def _round(url: str, blobs: str, plan: list[list[str]], commands: int) -> tuple[float, int, int]:
     ctx = mp.get_context("spawn")
     start, ready, out = ctx.Event(), ctx.Queue(), ctx.Queue()
-    procs = [ctx.Process(target=_writer, args=(url, blobs, refs, commands, start, ready, out)) for refs in plan]
+    procs = [
+        ctx.Process(target=_writer, args=(url, blobs, refs, commands, start, ready, out))
+        for refs in plan
+    ]
     for p in procs:
         p.start()
     for _ in procs:
@@ -69,7 +78,9 @@ def _round(url: str, blobs: str, plan: list[list[str]], commands: int) -> tuple[
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--writers", type=int, default=20)
     parser.add_argument("--commands", type=int, default=25)
     args = parser.parse_args()
@@ -79,8 +90,12 @@ def main() -> None:
             generate(house.store.app, 8000, seed=2)
             house.catch_up()
             with house.store.engine.connect() as conn:
-                refs = [r for (r,) in conn.exec_driver_sql(
-                    "SELECT ref FROM findings WHERE status IN ('issued','returned','long_term') ORDER BY ref")]
+                refs = [
+                    r
+                    for (r,) in conn.exec_driver_sql(
+                        "SELECT ref FROM findings WHERE status IN ('issued','returned','long_term') ORDER BY ref"
+                    )
+                ]
         n, k = args.writers, args.commands
         assert len(refs) >= n + 1, "the generated store has too few open findings"
         alone_s, _, _ = _round(url, blobs, [refs[:n]], k)
@@ -92,7 +107,8 @@ def main() -> None:
         with open_house(url, blob_dir=Path(blobs)) as house:
             after = len(house.store.app.repository.get(Finding.create_id(shared)).progress)
     result = {
-        "writers": n, "commands_each": k,
+        "writers": n,
+        "commands_each": k,
         "one_writer_commands_per_s": round(k / alone_s, 1),
         "concurrent_commands_per_s": round(spread_done / spread_s, 1),
         "concurrent_vs_one_writer": round((spread_done / spread_s) / (k / alone_s), 2),

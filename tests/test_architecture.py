@@ -11,11 +11,22 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def test_import_contracts_hold() -> None:
     result = subprocess.run(
-        [str(Path(sys.executable).with_name("lint-imports")), "--config", str(ROOT / "pyproject.toml")],
-        cwd=ROOT, capture_output=True, text=True, check=False,
+        [
+            str(Path(sys.executable).with_name("lint-imports")),
+            "--config",
+            str(ROOT / "pyproject.toml"),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    declared = (ROOT / "pyproject.toml").read_text(encoding="utf-8").count("[[tool.importlinter.contracts]]")
+    declared = (
+        (ROOT / "pyproject.toml")
+        .read_text(encoding="utf-8")
+        .count("[[tool.importlinter.contracts]]")
+    )
     assert f"Contracts: {declared} kept, 0 broken." in result.stdout
 
 
@@ -33,14 +44,27 @@ def test_every_event_class_has_an_explicit_permanent_topic() -> None:
     for aggregate in aggregates:
         assert aggregate.__dict__.get("TOPIC", "").startswith("rectify/"), aggregate
         for name, value in vars(aggregate).items():
-            if isinstance(value, type) and issubclass(value, CanMutateAggregate) and name != "Event":
-                assert value.__dict__.get("TOPIC", "").startswith(aggregate.__dict__["TOPIC"] + "."), (aggregate, name)
+            if (
+                isinstance(value, type)
+                and issubclass(value, CanMutateAggregate)
+                and name != "Event"
+            ):
+                assert value.__dict__.get("TOPIC", "").startswith(
+                    aggregate.__dict__["TOPIC"] + "."
+                ), (aggregate, name)
 
 
 def test_packages_type_check_strictly() -> None:
     result = subprocess.run(
-        [str(Path(sys.executable).with_name("mypy")), "--config-file", str(ROOT / "pyproject.toml")],
-        cwd=ROOT, capture_output=True, text=True, check=False,
+        [
+            str(Path(sys.executable).with_name("mypy")),
+            "--config-file",
+            str(ROOT / "pyproject.toml"),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
 
@@ -73,6 +97,11 @@ def test_no_module_over_400_lines_without_a_reason_at_its_top() -> None:
 
 def test_ruff_lints_and_formats_the_tree() -> None:
     ruff = str(Path(sys.executable).with_name("ruff"))
-    for args in (["check", "src", "tests", "bench"], ["format", "--check", "src", "tests", "bench"]):
-        result = subprocess.run([ruff, *args], cwd=ROOT, capture_output=True, text=True, check=False)
+    for args in (
+        ["check", "src", "tests", "bench"],
+        ["format", "--check", "src", "tests", "bench"],
+    ):
+        result = subprocess.run(
+            [ruff, *args], cwd=ROOT, capture_output=True, text=True, check=False
+        )
         assert result.returncode == 0, result.stdout + result.stderr

@@ -25,8 +25,12 @@ def test_acting_runs_as_the_principal_and_catches_up(house: House) -> None:
         assert current_principal() == admin
         house.findings.app.save_all(house.findings.register_department("D01", "教育局", None))
         house.findings.record_finding(
-            ref="F-1", department_code="D01", fiscal_year=2024, category="预算",
-            title="执行率低", description="62%",
+            ref="F-1",
+            department_code="D01",
+            fiscal_year=2024,
+            category="预算",
+            title="执行率低",
+            description="62%",
         )
         house.findings.issue_finding(
             "F-1", rectification_class=RectificationClass.IMMEDIATE, requirements="整改"
@@ -94,7 +98,9 @@ def test_evidence_blobs_beside_the_sqlite_file_and_size_limit_from_env(
         small.write_bytes(b"ok")
         with house.acting(admin):
             with pytest.raises(InvalidInput):
-                house.evidence.submit_evidence(big, effective_date=date(2025, 1, 1), indicator_code="A1")
+                house.evidence.submit_evidence(
+                    big, effective_date=date(2025, 1, 1), indicator_code="A1"
+                )
             evidence_id = house.evidence.submit_evidence(
                 small, effective_date=date(2025, 1, 1), indicator_code="A1"
             )

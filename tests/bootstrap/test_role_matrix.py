@@ -99,9 +99,7 @@ def _import_ledger(house: House, who: str, tmp: Path) -> Any:
         workbook.save(path)
     house.catch_up()
     with house.store.engine.connect() as conn:
-        current = {
-            r.finding.ref: r for r in ledger_rows(conn, principal=ROLES[who], today=TODAY)
-        }
+        current = {r.finding.ref: r for r in ledger_rows(conn, principal=ROLES[who], today=TODAY)}
     outcome = apply_ledger(
         house.findings, read_ledger(path), today=TODAY, dry_run=False, current=current
     )
@@ -110,53 +108,134 @@ def _import_ledger(house: House, who: str, tmp: Path) -> Any:
 
 
 STEPS: tuple[Step, ...] = (
-    Step("record_finding", (B, E), lambda h, w, t: h.findings.record_finding(
-        ref=F, department_code=DEPT, fiscal_year=2025, category="预算", title="执行率低",
-        description="62%"), repeatable=False),
-    Step("link_repeat", (B, E), lambda h, w, t: h.findings.link_repeat(F, "WB-GXJ/2024/01"),
-         repeatable=False),
-    Step("issue_finding", (B,), lambda h, w, t: h.findings.issue_finding(
-        F, rectification_class=RectificationClass.IMMEDIATE, requirements="整改")),
+    Step(
+        "record_finding",
+        (B, E),
+        lambda h, w, t: h.findings.record_finding(
+            ref=F,
+            department_code=DEPT,
+            fiscal_year=2025,
+            category="预算",
+            title="执行率低",
+            description="62%",
+        ),
+        repeatable=False,
+    ),
+    Step(
+        "link_repeat",
+        (B, E),
+        lambda h, w, t: h.findings.link_repeat(F, "WB-GXJ/2024/01"),
+        repeatable=False,
+    ),
+    Step(
+        "issue_finding",
+        (B,),
+        lambda h, w, t: h.findings.issue_finding(
+            F, rectification_class=RectificationClass.IMMEDIATE, requirements="整改"
+        ),
+    ),
     Step("record_measures", (OWN,), lambda h, w, t: h.findings.record_measures(F, "月度通报")),
-    Step("name_responsible_person", (OWN,),
-         lambda h, w, t: h.findings.name_responsible_person(F, "王五")),
+    Step(
+        "name_responsible_person",
+        (OWN,),
+        lambda h, w, t: h.findings.name_responsible_person(F, "王五"),
+    ),
     Step("report_progress", (OWN,), lambda h, w, t: h.findings.report_progress(F, "过半", 50)),
     Step("import ledger", (OWN,), _import_ledger, repeatable=False, refusal=LedgerProblems),
     Step("submit_evidence", (B, E, OWN), _submit),
-    Step("attach_evidence", (OWN,), lambda h, w, t: h.findings.attach_evidence(F, SUBMITTED[0]),
-         repeatable=False),
-    Step("get_evidence", (B, E, OWN, A), lambda h, w, t: h.evidence.get_evidence(SUBMITTED[0]),
-         hidden=True),
-    Step("evidence_content", (B, E, OWN, A),
-         lambda h, w, t: h.evidence.evidence_content(SUBMITTED[-1]), hidden=True),
-    Step("extend_deadline", (B,), lambda h, w, t: h.findings.extend_deadline(
-        F, date(2025, 12, 31), "数据待决算"), repeatable=False),
-    Step("request_closure", (OWN,), lambda h, w, t: h.findings.request_closure(
-        F, h.findings.get_finding(F).evidence_ids)),
+    Step(
+        "attach_evidence",
+        (OWN,),
+        lambda h, w, t: h.findings.attach_evidence(F, SUBMITTED[0]),
+        repeatable=False,
+    ),
+    Step(
+        "get_evidence",
+        (B, E, OWN, A),
+        lambda h, w, t: h.evidence.get_evidence(SUBMITTED[0]),
+        hidden=True,
+    ),
+    Step(
+        "evidence_content",
+        (B, E, OWN, A),
+        lambda h, w, t: h.evidence.evidence_content(SUBMITTED[-1]),
+        hidden=True,
+    ),
+    Step(
+        "extend_deadline",
+        (B,),
+        lambda h, w, t: h.findings.extend_deadline(F, date(2025, 12, 31), "数据待决算"),
+        repeatable=False,
+    ),
+    Step(
+        "request_closure",
+        (OWN,),
+        lambda h, w, t: h.findings.request_closure(F, h.findings.get_finding(F).evidence_ids),
+    ),
     Step("return_finding", (B,), lambda h, w, t: h.findings.return_finding(F, "材料不足")),
-    Step("request_closure again", (OWN,), lambda h, w, t: h.findings.request_closure(
-        F, h.findings.get_finding(F).evidence_ids)),
+    Step(
+        "request_closure again",
+        (OWN,),
+        lambda h, w, t: h.findings.request_closure(F, h.findings.get_finding(F).evidence_ids),
+    ),
     Step("close_finding", (B,), lambda h, w, t: h.findings.close_finding(F, "材料齐全")),
     Step("reopen_finding", (B,), lambda h, w, t: h.findings.reopen_finding(F, "复查")),
-    Step("accept_long_term", (B,), lambda h, w, t: h.findings.accept_long_term(
-        F, date(2026, 6, 30), "体制调整")),
-    Step("carry_over_finding", (B,), lambda h, w, t: h.findings.carry_over_finding(F, 2026),
-         repeatable=False),
+    Step(
+        "accept_long_term",
+        (B,),
+        lambda h, w, t: h.findings.accept_long_term(F, date(2026, 6, 30), "体制调整"),
+    ),
+    Step(
+        "carry_over_finding",
+        (B,),
+        lambda h, w, t: h.findings.carry_over_finding(F, 2026),
+        repeatable=False,
+    ),
     Step("withdraw_finding", (B,), lambda h, w, t: h.findings.withdraw_finding(F, "误记")),
-    Step("set_score third_party", (B, E), lambda h, w, t: h.evaluations.set_score(
-        KEY, "A1.1", Decimal("1.00") if w == B else Decimal("1.50"),
-        stage=ScoreStage.THIRD_PARTY, reason="复核")),
-    Step("set_score self", (B, E, OWN), lambda h, w, t: h.evaluations.set_score(
-        KEY, "A1.1", Decimal({B: "1", E: "1.5", OWN: "2"}.get(w, "0.5")), stage=ScoreStage.SELF,
-        reason="自评更正")),
-    Step("adjust_budget", (B, OWN), lambda h, w, t: h.evaluations.adjust_budget(
-        DEPT, 2024, line="basic.personnel", amount=Decimal(1), reason="追加")),
-    Step("add_user", (B,), lambda h, w, t: h.people.add_user(
-        f"u-{w}", Role.EVALUATOR, "long-password-1", "新用户")),
-    Step("change_user_role", (B,), lambda h, w, t: h.people.change_user_role(
-        "u-bureau", Role.AUDITOR, "转岗")),
-    Step("reset password", (B,), lambda h, w, t: h.people.change_password(
-        "u-bureau", "other-password-2")),
+    Step(
+        "set_score third_party",
+        (B, E),
+        lambda h, w, t: h.evaluations.set_score(
+            KEY,
+            "A1.1",
+            Decimal("1.00") if w == B else Decimal("1.50"),
+            stage=ScoreStage.THIRD_PARTY,
+            reason="复核",
+        ),
+    ),
+    Step(
+        "set_score self",
+        (B, E, OWN),
+        lambda h, w, t: h.evaluations.set_score(
+            KEY,
+            "A1.1",
+            Decimal({B: "1", E: "1.5", OWN: "2"}.get(w, "0.5")),
+            stage=ScoreStage.SELF,
+            reason="自评更正",
+        ),
+    ),
+    Step(
+        "adjust_budget",
+        (B, OWN),
+        lambda h, w, t: h.evaluations.adjust_budget(
+            DEPT, 2024, line="basic.personnel", amount=Decimal(1), reason="追加"
+        ),
+    ),
+    Step(
+        "add_user",
+        (B,),
+        lambda h, w, t: h.people.add_user(f"u-{w}", Role.EVALUATOR, "long-password-1", "新用户"),
+    ),
+    Step(
+        "change_user_role",
+        (B,),
+        lambda h, w, t: h.people.change_user_role("u-bureau", Role.AUDITOR, "转岗"),
+    ),
+    Step(
+        "reset password",
+        (B,),
+        lambda h, w, t: h.people.change_password("u-bureau", "other-password-2"),
+    ),
     Step("disable_user", (B,), lambda h, w, t: h.people.disable_user("u-bureau", "离职")),
     Step("enable_user", (B,), lambda h, w, t: h.people.enable_user("u-bureau", "返岗")),
 )
@@ -181,7 +260,9 @@ def _refused(house: House, who: str, step: Step, tmp: Path) -> None:
         with acting_as(ROLES[who]), pytest.raises((NotAllowed, NotFound)) as caught:
             step.run(house, who, tmp)
         if isinstance(caught.value, NotFound):
-            hidden = {f"问题 {F} 不存在", f"评价 {KEY} 不存在"} | {f"佐证材料 {e} 不存在" for e in SUBMITTED}
+            hidden = {f"问题 {F} 不存在", f"评价 {KEY} 不存在"} | {
+                f"佐证材料 {e} 不存在" for e in SUBMITTED
+            }
             assert str(caught.value) in hidden, (step.name, str(caught.value))
         elif step.hidden:
             pytest.fail(f"{step.name}: out of scope must read like missing, got {caught.value}")

@@ -19,7 +19,9 @@ PASSWORD = "bureau-secret-1"
 
 
 @pytest.fixture
-def cli_env(house: House, db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[House]:
+def cli_env(
+    house: House, db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[House]:
     admin = house.people.bootstrap_first_user("admin", PASSWORD, "管理员")
     with house.acting(admin):
         for code in ("WB-GXJ", "WB-CZJ"):
@@ -42,11 +44,29 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
 
 def targets_file(tmp_path: Path, **changes: Any) -> Path:
     doc = {
-        "format": "rectify/targets@1", "department": "WB-GXJ", "fiscal_year": 2024, "project": None,
+        "format": "rectify/targets@1",
+        "department": "WB-GXJ",
+        "fiscal_year": 2024,
+        "project": None,
         "effective": "2024-01-15",
         "targets": [
-            {"code": "T1", "name": "企业服务次数", "category": "quantity", "operator": "≥", "value": 40, "unit": "次", "source": "目标表"},
-            {"code": "T2", "name": "企业满意度", "category": "satisfaction", "operator": "≥", "value": 90, "unit": "%"},
+            {
+                "code": "T1",
+                "name": "企业服务次数",
+                "category": "quantity",
+                "operator": "≥",
+                "value": 40,
+                "unit": "次",
+                "source": "目标表",
+            },
+            {
+                "code": "T2",
+                "name": "企业满意度",
+                "category": "satisfaction",
+                "operator": "≥",
+                "value": 90,
+                "unit": "%",
+            },
         ],
     }
     for i, row in changes.pop("rows", {}).items():

@@ -18,17 +18,26 @@ ADMIN_PASSWORD = "bureau-secret-1"
 class Cli:
     env: dict[str, str]
 
-    def run(self, *args: str, input: str | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    def run(
+        self, *args: str, input: str | None = None, env: dict[str, str] | None = None
+    ) -> subprocess.CompletedProcess[str]:
         result = subprocess.run(
-            [RECTIFY, *args], input=input, capture_output=True, text=True,
-            env={**self.env, **(env or {})}, timeout=120, check=False,
+            [RECTIFY, *args],
+            input=input,
+            capture_output=True,
+            text=True,
+            env={**self.env, **(env or {})},
+            timeout=120,
+            check=False,
         )
         assert "Traceback" not in result.stderr, result.stderr
         return result
 
     def ok(self, *args: str, input: str | None = None, env: dict[str, str] | None = None) -> str:
         result = self.run(*args, input=input, env=env)
-        assert result.returncode == 0, f"rectify {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}"
+        assert result.returncode == 0, (
+            f"rectify {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}"
+        )
         return result.stdout
 
 
@@ -42,7 +51,9 @@ def make_cli(db_url: str, tmp_path: Path) -> Cli:
     return Cli(env)
 
 
-def in_process_env(monkeypatch: pytest.MonkeyPatch, db_url: str, tmp_path: Path, **more: str) -> None:
+def in_process_env(
+    monkeypatch: pytest.MonkeyPatch, db_url: str, tmp_path: Path, **more: str
+) -> None:
     """The environment for `rectify.cli.main.main([...])` in this process: no RECTIFY_*
     left over from the caller, the store `db_url`, blobs and session under `tmp_path`,
     then `more` (RECTIFY_USER=..., COLUMNS=...)."""

@@ -51,9 +51,14 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> str:
                 issued_on=date(2025, 1, 6),
                 due=date(2025, 2, 5),
             )
-            house.findings.extend_deadline(REF, date(2025, 2, 20), "部门申请：决算数据尚未出具，需待决算后核实")
+            house.findings.extend_deadline(
+                REF, date(2025, 2, 20), "部门申请：决算数据尚未出具，需待决算后核实"
+            )
             house.evaluations.set_score(
-                WB_KEY, "A2.2", Decimal("2.00"), stage=ScoreStage.THIRD_PARTY,
+                WB_KEY,
+                "A2.2",
+                Decimal("2.00"),
+                stage=ScoreStage.THIRD_PARTY,
                 reason="复核后按评分规则重新计算：预算编制科学性的得分应与规则计算值一致",
             )
         house.catch_up()
@@ -63,8 +68,13 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> str:
 @pytest.fixture
 def eighty(store: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     in_process_env(
-        monkeypatch, store, tmp_path,
-        RECTIFY_USER="admin", RECTIFY_PASSWORD=ADMIN, RECTIFY_TODAY="2025-03-03", COLUMNS="80",
+        monkeypatch,
+        store,
+        tmp_path,
+        RECTIFY_USER="admin",
+        RECTIFY_PASSWORD=ADMIN,
+        RECTIFY_TODAY="2025-03-03",
+        COLUMNS="80",
     )
     assert output.console.width == 80  # the console reads COLUMNS, so this run is at 80
     yield
@@ -87,7 +97,11 @@ TABLES = [
 ]
 
 
-@pytest.mark.parametrize(("argv", "whole"), TABLES, ids=[" ".join(a[:3]).replace(str(WEIBIN.parent) + "/", "") for a, _ in TABLES])
+@pytest.mark.parametrize(
+    ("argv", "whole"),
+    TABLES,
+    ids=[" ".join(a[:3]).replace(str(WEIBIN.parent) + "/", "") for a, _ in TABLES],
+)
 def test_fits_80_columns(
     eighty: None, argv: tuple[str, ...], whole: list[str], capsys: pytest.CaptureFixture[str]
 ) -> None:

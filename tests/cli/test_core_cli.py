@@ -44,11 +44,16 @@ def test_one_altered_byte_fails_verify_naming_the_event(cli: Cli, db_url: str) -
     engine = create_engine(db_url)
     with engine.begin() as conn:
         notification_id, state = conn.execute(
-            text("select id, state from rectify_events where topic = 'rectify/Finding.Recorded' order by id limit 1")
+            text(
+                "select id, state from rectify_events where topic = 'rectify/Finding.Recorded' order by id limit 1"
+            )
         ).one()
         tampered = bytearray(bytes(state))
         tampered[len(tampered) // 2] ^= 0x20
-        conn.execute(text("update rectify_events set state = :s where id = :i"), {"s": bytes(tampered), "i": notification_id})
+        conn.execute(
+            text("update rectify_events set state = :s where id = :i"),
+            {"s": bytes(tampered), "i": notification_id},
+        )
     engine.dispose()
     result = cli.run("verify")
     assert result.returncode == 1
@@ -84,9 +89,19 @@ def test_commands_need_an_authenticated_actor(db_url: str, tmp_path: Path) -> No
     cli.ok("logout")
     refused = cli.run("import", "evaluation", str(WEIBIN))
     assert refused.returncode != 0 and "rectify login" in refused.stderr
-    wrong = cli.run("import", "evaluation", str(WEIBIN), env={"RECTIFY_USER": "admin", "RECTIFY_PASSWORD": "nope-nope"})
+    wrong = cli.run(
+        "import",
+        "evaluation",
+        str(WEIBIN),
+        env={"RECTIFY_USER": "admin", "RECTIFY_PASSWORD": "nope-nope"},
+    )
     assert wrong.returncode != 0 and "用户名或密码错误" in wrong.stderr
-    cli.ok("import", "evaluation", str(WEIBIN), env={"RECTIFY_USER": "admin", "RECTIFY_PASSWORD": ADMIN_PASSWORD})
+    cli.ok(
+        "import",
+        "evaluation",
+        str(WEIBIN),
+        env={"RECTIFY_USER": "admin", "RECTIFY_PASSWORD": ADMIN_PASSWORD},
+    )
 
 
 def test_rebuild_equals_incremental_through_the_cli(cli: Cli) -> None:
@@ -113,9 +128,21 @@ def test_bad_store_is_one_line_without_traceback(url: str, message: str, tmp_pat
 def test_help_everywhere(tmp_path: Path) -> None:
     cli = make_cli("sqlite:///unused.db", tmp_path)
     for args in (
-        [], ["init"], ["db"], ["db", "upgrade"], ["import"], ["import", "evaluation"],
-        ["findings"], ["findings", "list"], ["rebuild"], ["verify"], ["checkpoint"],
-        ["demo"], ["check"], ["login"], ["user", "add"],
+        [],
+        ["init"],
+        ["db"],
+        ["db", "upgrade"],
+        ["import"],
+        ["import", "evaluation"],
+        ["findings"],
+        ["findings", "list"],
+        ["rebuild"],
+        ["verify"],
+        ["checkpoint"],
+        ["demo"],
+        ["check"],
+        ["login"],
+        ["user", "add"],
     ):
         out = cli.ok(*args, "--help")
         assert out.startswith("用法：rectify") and "选项：" in out

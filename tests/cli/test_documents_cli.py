@@ -24,12 +24,16 @@ WB_ENV = {"RECTIFY_USER": "wb", "RECTIFY_PASSWORD": "wb-secret-123"}
 
 @pytest.fixture
 def cli_env(db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    with open_house(db_url, create=True, clock=FixedClock.on(date(2025, 9, 1)), blob_dir=tmp_path / "b") as house:
+    with open_house(
+        db_url, create=True, clock=FixedClock.on(date(2025, 9, 1)), blob_dir=tmp_path / "b"
+    ) as house:
         house.people.password_cost_n = 2**10
         house.people.bootstrap_first_user("wangke", BUREAU_ENV["RECTIFY_PASSWORD"], "王科长")
         seeded(house)
         with house.acting(Principal("wangke", Role.BUREAU)):
-            house.people.add_user("wb", Role.DEPARTMENT, WB_ENV["RECTIFY_PASSWORD"], "卫滨工信", "WB-GXJ")
+            house.people.add_user(
+                "wb", Role.DEPARTMENT, WB_ENV["RECTIFY_PASSWORD"], "卫滨工信", "WB-GXJ"
+            )
     monkeypatch.setenv("RECTIFY_DB", db_url)
     monkeypatch.setenv("RECTIFY_SESSION_FILE", str(tmp_path / "session.json"))
     monkeypatch.setenv("RECTIFY_BLOB_DIR", str(tmp_path / "b"))
@@ -56,9 +60,24 @@ def test_exports_and_ledger_round_trip(
     sealed = checkpoint(monkeypatch, capsys)
     for args in (
         ("problem-list", "--year", "2024", "-o", str(out / "问题清单.docx")),
-        ("notice", "--department", "WB-GXJ", "--date", "2025-09-01", "-o", str(out / "通知书.docx")),
+        (
+            "notice",
+            "--department",
+            "WB-GXJ",
+            "--date",
+            "2025-09-01",
+            "-o",
+            str(out / "通知书.docx"),
+        ),
         ("report", "--year", "2024", "-o", str(out / "报告.docx")),
-        ("scorecard", "WB-GXJ/2024/department", "--stage", "third_party", "-o", str(out / "评分表.docx")),
+        (
+            "scorecard",
+            "WB-GXJ/2024/department",
+            "--stage",
+            "third_party",
+            "-o",
+            str(out / "评分表.docx"),
+        ),
     ):
         assert run(monkeypatch, BUREAU_ENV, "export", *args) == 0, capsys.readouterr().err
         footer = docx.Document(args[-1]).sections[0].footer.paragraphs[1].text
@@ -70,7 +89,19 @@ def test_exports_and_ledger_round_trip(
     ledger = out / "台账.xlsx"
     assert run(monkeypatch, WB_ENV, "export", "ledger", "--year", "2024", "-o", str(ledger)) == 0
     capsys.readouterr()
-    assert run(monkeypatch, WB_ENV, "export", "ledger", "--department", "ZZ-GXJ", "-o", str(out / "x.xlsx")) == 1
+    assert (
+        run(
+            monkeypatch,
+            WB_ENV,
+            "export",
+            "ledger",
+            "--department",
+            "ZZ-GXJ",
+            "-o",
+            str(out / "x.xlsx"),
+        )
+        == 1
+    )
     assert "只能导出本部门" in capsys.readouterr().err
 
     wb = load_workbook(ledger)
@@ -111,13 +142,27 @@ def test_bad_files_and_word_in(
     assert run(monkeypatch, WB_ENV, "import", "ledger", str(fake)) == 2
     assert f"{fake}：不是 .xlsx 文件" in capsys.readouterr().err
     assert checkpoint(monkeypatch, capsys) == before
-    assert run(monkeypatch, BUREAU_ENV, "export", "scorecard", "NO/SUCH", "-o", str(out / "s.docx")) == 1
+    assert (
+        run(monkeypatch, BUREAU_ENV, "export", "scorecard", "NO/SUCH", "-o", str(out / "s.docx"))
+        == 1
+    )
     assert "评价 NO/SUCH 不存在" in capsys.readouterr().err
     assert run(monkeypatch, BUREAU_ENV, "export", "ledger", "-o", str(out / "台账.docx")) == 2
     assert "扩展名应为 .xlsx" in capsys.readouterr().err
 
     card = out / "评分表.docx"
-    assert run(monkeypatch, BUREAU_ENV, "export", "scorecard", "WB-GXJ/2024/department", "-o", str(card)) == 0
+    assert (
+        run(
+            monkeypatch,
+            BUREAU_ENV,
+            "export",
+            "scorecard",
+            "WB-GXJ/2024/department",
+            "-o",
+            str(card),
+        )
+        == 0
+    )
     package = out / "骨架.json"
     assert run(monkeypatch, {}, "import", "scorecard", str(card), "-o", str(package)) == 0
     printed = capsys.readouterr().out

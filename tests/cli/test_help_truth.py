@@ -51,8 +51,12 @@ def test_every_option_of_every_command_says_what_it_does() -> None:
 @pytest.fixture
 def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     in_process_env(
-        monkeypatch, f"sqlite:///{tmp_path / 'r.db'}", tmp_path,
-        RECTIFY_USER="admin", RECTIFY_PASSWORD=ADMIN, RECTIFY_TODAY="2025-03-03",
+        monkeypatch,
+        f"sqlite:///{tmp_path / 'r.db'}",
+        tmp_path,
+        RECTIFY_USER="admin",
+        RECTIFY_PASSWORD=ADMIN,
+        RECTIFY_TODAY="2025-03-03",
     )
     assert main(["init"]) == 0
     assert main(["import", "evaluation", str(WEIBIN)]) == 0

@@ -78,9 +78,7 @@ def test_a_date_that_does_not_exist_on_the_command_line(
     assert "'2026-02-30' 不存在" in capsys.readouterr().err
 
 
-def test_demo_says_where_who_and_what_next(
-    env: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_demo_says_where_who_and_what_next(env: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["demo"]) == 0
     out = capsys.readouterr().out
     assert f"库：sqlite:///{env / 'r.db'}" in out

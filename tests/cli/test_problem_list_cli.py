@@ -25,8 +25,15 @@ def cli(db_url: str, tmp_path: Path) -> Cli:
     cli.ok("import", "evaluation", str(ZHENGZHOU))
     for user, dept in ((WB_USER, "WB-GXJ"), (ZZ_USER, "ZZ-GXJ")):
         cli.ok(
-            "user", "add", user["RECTIFY_USER"], "--role", "department", "--department", dept,
-            "--password-stdin", input=user["RECTIFY_PASSWORD"] + "\n",
+            "user",
+            "add",
+            user["RECTIFY_USER"],
+            "--role",
+            "department",
+            "--department",
+            dept,
+            "--password-stdin",
+            input=user["RECTIFY_PASSWORD"] + "\n",
         )
     return cli
 
@@ -51,22 +58,49 @@ def test_problem_list_scenario(cli: Cli, tmp_path: Path) -> None:
     # The bureau issues both findings.
     for ref in (R1, R2):
         out = cli.ok(
-            "findings", "issue", ref, "--class", "phased", "--on", "2025-09-01",
-            "--due", "2025-11-30", "--requirements", "细化预算测算，完善绩效目标",
+            "findings",
+            "issue",
+            ref,
+            "--class",
+            "phased",
+            "--on",
+            "2025-09-01",
+            "--due",
+            "2025-11-30",
+            "--requirements",
+            "细化预算测算，完善绩效目标",
         )
         assert "已下发" in out and "2025-11-30" in out
     # The department records measures, a person, progress, evidence; asks for closure.
     for ref in (R1, R2):
         cli.ok("findings", "measures", ref, "建立追加资金测算审核制度", env=WB_USER)
         cli.ok("findings", "person", ref, "王科长", env=WB_USER)
-        cli.ok("findings", "progress", ref, "--percent", "100", "--text", "制度已印发",
-               "--date", "2025-10-15", env=WB_USER)
+        cli.ok(
+            "findings",
+            "progress",
+            ref,
+            "--percent",
+            "100",
+            "--text",
+            "制度已印发",
+            "--date",
+            "2025-10-15",
+            env=WB_USER,
+        )
     proof = tmp_path / "制度文件.pdf"
     proof.write_bytes(b"%PDF-1.4 rectification proof")
     ids = {}
     for ref in (R1, R2):
-        ids[ref] = cli.ok("evidence", "submit", str(proof), "--finding", ref,
-                          "--effective-date", "2025-10-15", env=WB_USER).strip()
+        ids[ref] = cli.ok(
+            "evidence",
+            "submit",
+            str(proof),
+            "--finding",
+            ref,
+            "--effective-date",
+            "2025-10-15",
+            env=WB_USER,
+        ).strip()
         shown = json.loads(cli.ok("evidence", "show", ids[ref], "--json", env=WB_USER))
         assert shown["finding_ref"] == ref and shown["submitted_by"] == "wb" and shown["content_ok"]
         cli.ok("findings", "request-closure", ref, "--evidence", ids[ref], env=WB_USER)
@@ -99,8 +133,14 @@ def test_problem_list_scenario(cli: Cli, tmp_path: Path) -> None:
     assert detail["finding"]["progress_percent"] == 100
     steps = [(e["label"], e["actor"]) for e in detail["timeline"]]
     assert steps == [
-        ("记录问题", "admin"), ("下发", "admin"), ("记录整改措施", "wb"), ("指定责任人", "wb"),
-        ("报告整改进展", "wb"), ("附佐证材料", "wb"), ("申请销号", "wb"), ("退回", "admin"),
+        ("记录问题", "admin"),
+        ("下发", "admin"),
+        ("记录整改措施", "wb"),
+        ("指定责任人", "wb"),
+        ("报告整改进展", "wb"),
+        ("附佐证材料", "wb"),
+        ("申请销号", "wb"),
+        ("退回", "admin"),
         ("结转下一年度", "admin"),
     ]
     assert detail["timeline"][7]["reason"] == "测算依据仍不充分"
@@ -121,54 +161,211 @@ def test_problem_list_scenario(cli: Cli, tmp_path: Path) -> None:
 
 
 def test_refusals_are_one_line_and_record_nothing(cli: Cli, tmp_path: Path) -> None:
-    refused(cli, "findings", "issue", "NOPE/1", "--class", "phased", "--requirements", "x",
-            needle="不存在")
-    refused(cli, "findings", "issue", R1, "--class", "phased", "--on", "2025-09-01",
-            "--due", "2025-08-01", "--requirements", "x", needle="早于下发日期")
-    refused(cli, "findings", "issue", R1, "--class", "phased", "--due", "2025-13-01",
-            "--requirements", "x", needle="不存在：没有 13 月")
-    refused(cli, "findings", "issue", R1, "--class", "phased", "--requirements", "x",
-            env=WB_USER, needle="只有财政局")
-    refused(cli, "findings", "record", "WB-GXJ/2024/99", "--department", "WB-GXJ", "--year",
-            "2024", "--category", "预算管理", "--title", "t", "--description", "d",
-            "--amount", "-5", needle="不能为负数")
-    cli.ok("findings", "record", "WB-GXJ/2024/99", "--department", "WB-GXJ", "--year", "2024",
-           "--category", "预算管理", "--title", "手工记录", "--description", "d", "--amount", "12.30")
-    cli.ok("findings", "issue", R1, "--class", "immediate", "--on", "2025-09-01",
-           "--requirements", "立即整改")
+    refused(
+        cli,
+        "findings",
+        "issue",
+        "NOPE/1",
+        "--class",
+        "phased",
+        "--requirements",
+        "x",
+        needle="不存在",
+    )
+    refused(
+        cli,
+        "findings",
+        "issue",
+        R1,
+        "--class",
+        "phased",
+        "--on",
+        "2025-09-01",
+        "--due",
+        "2025-08-01",
+        "--requirements",
+        "x",
+        needle="早于下发日期",
+    )
+    refused(
+        cli,
+        "findings",
+        "issue",
+        R1,
+        "--class",
+        "phased",
+        "--due",
+        "2025-13-01",
+        "--requirements",
+        "x",
+        needle="不存在：没有 13 月",
+    )
+    refused(
+        cli,
+        "findings",
+        "issue",
+        R1,
+        "--class",
+        "phased",
+        "--requirements",
+        "x",
+        env=WB_USER,
+        needle="只有财政局",
+    )
+    refused(
+        cli,
+        "findings",
+        "record",
+        "WB-GXJ/2024/99",
+        "--department",
+        "WB-GXJ",
+        "--year",
+        "2024",
+        "--category",
+        "预算管理",
+        "--title",
+        "t",
+        "--description",
+        "d",
+        "--amount",
+        "-5",
+        needle="不能为负数",
+    )
+    cli.ok(
+        "findings",
+        "record",
+        "WB-GXJ/2024/99",
+        "--department",
+        "WB-GXJ",
+        "--year",
+        "2024",
+        "--category",
+        "预算管理",
+        "--title",
+        "手工记录",
+        "--description",
+        "d",
+        "--amount",
+        "12.30",
+    )
+    cli.ok(
+        "findings",
+        "issue",
+        R1,
+        "--class",
+        "immediate",
+        "--on",
+        "2025-09-01",
+        "--requirements",
+        "立即整改",
+    )
     assert json.loads(cli.ok("findings", "show", R1, "--json"))["finding"]["due"] == "2025-10-01"
     refused(cli, "findings", "close", R1, needle="此状态下不能销号")
-    refused(cli, "evidence", "submit", str(tmp_path / "missing.pdf"), "--finding", R1,
-            "--effective-date", "2025-10-01", env=WB_USER, needle="不存在")
+    refused(
+        cli,
+        "evidence",
+        "submit",
+        str(tmp_path / "missing.pdf"),
+        "--finding",
+        R1,
+        "--effective-date",
+        "2025-10-01",
+        env=WB_USER,
+        needle="不存在",
+    )
     big = tmp_path / "big.bin"
     big.write_bytes(b"x" * 2048)
-    refused(cli, "evidence", "submit", str(big), "--finding", R1, "--effective-date",
-            "2025-10-01", env={**WB_USER, "RECTIFY_EVIDENCE_MAX_BYTES": "1024"}, needle="过大")
-    refused(cli, "evidence", "submit", str(big), "--finding", R1, "--effective-date",
-            "2025-10-01", env=ZZ_USER, needle=f"问题 {R1} 不存在")
-    refused(cli, "findings", "request-closure", R1, "--evidence", "not-a-uuid", env=WB_USER,
-            needle="UUID")
+    refused(
+        cli,
+        "evidence",
+        "submit",
+        str(big),
+        "--finding",
+        R1,
+        "--effective-date",
+        "2025-10-01",
+        env={**WB_USER, "RECTIFY_EVIDENCE_MAX_BYTES": "1024"},
+        needle="过大",
+    )
+    refused(
+        cli,
+        "evidence",
+        "submit",
+        str(big),
+        "--finding",
+        R1,
+        "--effective-date",
+        "2025-10-01",
+        env=ZZ_USER,
+        needle=f"问题 {R1} 不存在",
+    )
+    refused(
+        cli,
+        "findings",
+        "request-closure",
+        R1,
+        "--evidence",
+        "not-a-uuid",
+        env=WB_USER,
+        needle="UUID",
+    )
 
     # Overdue and extension through list/figures with an injected today.
-    assert [f["ref"] for f in json.loads(cli.ok(
-        "findings", "list", "--overdue", "--today", "2025-10-02", "--json"))["findings"]] == [R1]
+    assert [
+        f["ref"]
+        for f in json.loads(
+            cli.ok("findings", "list", "--overdue", "--today", "2025-10-02", "--json")
+        )["findings"]
+    ] == [R1]
     cli.ok("findings", "extend", R1, "--due", "2025-12-31", "--reason", "需跨部门协调")
-    assert json.loads(cli.ok(
-        "findings", "list", "--overdue", "--today", "2025-10-02", "--json"))["findings"] == []
-    fig = json.loads(cli.ok("findings", "figures", "--year", "2024", "--department", "WB-GXJ",
-                            "--today", "2026-01-05", "--json"))["figures"][0]
+    assert (
+        json.loads(cli.ok("findings", "list", "--overdue", "--today", "2025-10-02", "--json"))[
+            "findings"
+        ]
+        == []
+    )
+    fig = json.loads(
+        cli.ok(
+            "findings",
+            "figures",
+            "--year",
+            "2024",
+            "--department",
+            "WB-GXJ",
+            "--today",
+            "2026-01-05",
+            "--json",
+        )
+    )["figures"][0]
     assert (fig["overdue"], fig["extended"], fig["total"]) == (1, 1, 3)
-    assert [f["ref"] for f in json.loads(cli.ok(
-        "findings", "list", "--text", "手工", "--json"))["findings"]] == ["WB-GXJ/2024/99"]
+    assert [
+        f["ref"]
+        for f in json.loads(cli.ok("findings", "list", "--text", "手工", "--json"))["findings"]
+    ] == ["WB-GXJ/2024/99"]
     cli.ok("findings", "withdraw", "WB-GXJ/2024/99", "--reason", "误记")
-    cli.ok("findings", "long-term", R1, "--re-review", "2026-03-31", "--today", "2025-10-05",
-           "--reason", "结构性问题")
+    cli.ok(
+        "findings",
+        "long-term",
+        R1,
+        "--re-review",
+        "2026-03-31",
+        "--today",
+        "2025-10-05",
+        "--reason",
+        "结构性问题",
+    )
     shown = json.loads(cli.ok("findings", "show", R1, "--json"))["finding"]
     assert shown["status"] == "long_term" and shown["re_review_on"] == "2026-03-31"
 
 
 def test_help(tmp_path: Path) -> None:
     cli = make_cli("sqlite:///unused.db", tmp_path)
-    for args in (["findings", "issue"], ["findings", "figures"], ["findings", "show"],
-                 ["evidence", "submit"], ["evidence", "show"], ["findings", "carry-over"]):
+    for args in (
+        ["findings", "issue"],
+        ["findings", "figures"],
+        ["findings", "show"],
+        ["evidence", "submit"],
+        ["evidence", "show"],
+        ["findings", "carry-over"],
+    ):
         assert cli.ok(*args, "--help").startswith("用法：rectify")

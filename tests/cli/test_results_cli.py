@@ -17,8 +17,12 @@ __all__ = ["cli_env"]
 KEY = "WB-GXJ/2024/department"
 
 
-def test_result_policy_and_decision_refusals(cli_env: House, tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                                             monkeypatch: pytest.MonkeyPatch) -> None:
+def test_result_policy_and_decision_refusals(
+    cli_env: House,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     house = cli_env
     assert run(capsys, "import", "evaluation", str(WEIBIN))[0] == 0
     before = count_events(house)
@@ -41,12 +45,43 @@ def test_result_policy_and_decision_refusals(cli_env: House, tmp_path: Path, cap
     assert count_events(house) == before
 
     monkeypatch.setenv("RECTIFY_USER", "admin")
-    assert run(capsys, "results", "policy", "--band", "优:90::priority", "--band", "良:80:90:keep",
-               "--band", "中:60:80:cut:10", "--band", "差:0:60:suspend", "--reason", "卫财〔2025〕8号")[0] == 0
-    code, _, err = run(capsys, "results", "decide", KEY, "--consequence", "cut", "--reason", "执行率低于要求")
+    assert (
+        run(
+            capsys,
+            "results",
+            "policy",
+            "--band",
+            "优:90::priority",
+            "--band",
+            "良:80:90:keep",
+            "--band",
+            "中:60:80:cut:10",
+            "--band",
+            "差:0:60:suspend",
+            "--reason",
+            "卫财〔2025〕8号",
+        )[0]
+        == 0
+    )
+    code, _, err = run(
+        capsys, "results", "decide", KEY, "--consequence", "cut", "--reason", "执行率低于要求"
+    )
     assert code != 0 and "核减须给出比例 --share" in err
-    assert run(capsys, "results", "decide", KEY, "--consequence", "cut", "--share", "5",
-               "--reason", "预算调整率过高，酌情核减")[0] == 0
+    assert (
+        run(
+            capsys,
+            "results",
+            "decide",
+            KEY,
+            "--consequence",
+            "cut",
+            "--share",
+            "5",
+            "--reason",
+            "预算调整率过高，酌情核减",
+        )[0]
+        == 0
+    )
     code, _, err = run(capsys, "results", "decide", KEY, "--reason", "again")
     assert code != 0 and "已决定" in err
     code, out, _ = run(capsys, "results", "show", "WB-GXJ", "2025", "--json")

@@ -41,7 +41,9 @@ def loaded_after(code: str, env: dict[str, str] | None = None) -> list[str]:
         f"try:\n    main({code})\nexcept SystemExit:\n    pass\n"
         f"print('LOADED', sorted(m for m in {HEAVY + NOT_FOR_A_QUERY!r} if m in sys.modules))\n"
     )
-    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, env=env, check=True
+    )
     line = [ln for ln in out.stdout.splitlines() if ln.startswith("LOADED")][-1]
     return list(ast.literal_eval(line.removeprefix("LOADED ")))
 
@@ -73,11 +75,21 @@ def test_a_query_opens_the_store_without_what_it_does_not_use(tmp_path: Path) ->
         [sys.executable, "-m", "rectify.cli.main", "demo", "--no-tui"],
         capture_output=True,
         text=True,
-        env={**os.environ, "RECTIFY_DB": url, "RECTIFY_USER": "chief", "RECTIFY_PASSWORD": "Correct-Horse-9"},
+        env={
+            **os.environ,
+            "RECTIFY_DB": url,
+            "RECTIFY_USER": "chief",
+            "RECTIFY_PASSWORD": "Correct-Horse-9",
+        },
         check=True,
     )
     assert "WB-GXJ" in demo.stdout
-    env = {**os.environ, "RECTIFY_DB": url, "RECTIFY_USER": "chief", "RECTIFY_PASSWORD": "Correct-Horse-9"}
+    env = {
+        **os.environ,
+        "RECTIFY_DB": url,
+        "RECTIFY_USER": "chief",
+        "RECTIFY_PASSWORD": "Correct-Horse-9",
+    }
     loaded = loaded_after("['findings', 'list']", env)
     assert [m for m in loaded if m in NOT_FOR_A_QUERY] == []
     assert "sqlalchemy" in loaded  # it did open the store

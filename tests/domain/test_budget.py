@@ -21,10 +21,15 @@ D = Decimal
 def new_budget() -> Budget:
     with acting_as(Principal("bureau", Role.BUREAU)):
         return Budget(
-            department_code="D1", fiscal_year=2024, unit="万元",
-            lines=[{"code": "basic", "name": "基本支出", "initial": D(100), "stated_adjusted": None},
-                   {"code": "project", "name": "项目支出", "initial": D(100), "stated_adjusted": None}],
-            sources=None, stated={},
+            department_code="D1",
+            fiscal_year=2024,
+            unit="万元",
+            lines=[
+                {"code": "basic", "name": "基本支出", "initial": D(100), "stated_adjusted": None},
+                {"code": "project", "name": "项目支出", "initial": D(100), "stated_adjusted": None},
+            ],
+            sources=None,
+            stated={},
         )
 
 
@@ -58,7 +63,9 @@ def test_budget_adjust_command_updates_the_rate(house: House, bureau: object) ->
     import_package(house.services, load_package(WEIBIN))
     before = house.evaluations.get_budget("WB-GXJ", 2024).rates()["adjustment_rate"]
     assert before is not None and round(before, 2) == D("-37.52")
-    house.evaluations.adjust_budget("WB-GXJ", 2024, line="project", amount=D("85.44"), reason="追加项目")
+    house.evaluations.adjust_budget(
+        "WB-GXJ", 2024, line="project", amount=D("85.44"), reason="追加项目"
+    )
     after = house.evaluations.get_budget("WB-GXJ", 2024).rates()["adjustment_rate"]
     assert after == D("-27.52") * 854 / D("854.07") or round(after or 0, 2) == D("-27.52")
     house.store.catch_up()
@@ -68,7 +75,10 @@ def test_budget_adjust_command_updates_the_rate(house: House, bureau: object) ->
     assert view.adjustments[-1].reason == "追加项目" and view.adjustments[-1].actor == "bureau-test"
     with acting_as(Principal("评价", Role.EVALUATOR)), pytest.raises(NotAllowed):
         house.evaluations.adjust_budget("WB-GXJ", 2024, line="project", amount=D(1), reason="r")
-    with acting_as(Principal("别的部门", Role.DEPARTMENT, department="X")), pytest.raises(NotAllowed):
+    with (
+        acting_as(Principal("别的部门", Role.DEPARTMENT, department="X")),
+        pytest.raises(NotAllowed),
+    ):
         house.evaluations.adjust_budget("WB-GXJ", 2024, line="project", amount=D(1), reason="r")
     with acting_as(Principal("本部门", Role.DEPARTMENT, department="WB-GXJ")):
         house.evaluations.adjust_budget("WB-GXJ", 2024, line="project", amount=D(1), reason="r")

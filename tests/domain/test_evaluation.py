@@ -27,11 +27,24 @@ def tree() -> list[dict[str, Any]]:
 def new_evaluation() -> Evaluation:
     with acting_as(Principal("bureau", Role.BUREAU)):
         return Evaluation(
-            key="D1/2024/department", department_code="D1", fiscal_year=2024,
-            subject="department", project=None, stage=ScoreStage.THIRD_PARTY, title="t",
-            commissioned_by=None, evaluator=None, report_date=None, amount_unit="万元",
-            grade_bands=[], rounding={"places": 2, "mode": "half_up", "aggregate": "sum_of_rounded"},
-            stated_total=None, stated_grade=None, total_weight=D(100), indicators=tree(), surveys=[],
+            key="D1/2024/department",
+            department_code="D1",
+            fiscal_year=2024,
+            subject="department",
+            project=None,
+            stage=ScoreStage.THIRD_PARTY,
+            title="t",
+            commissioned_by=None,
+            evaluator=None,
+            report_date=None,
+            amount_unit="万元",
+            grade_bands=[],
+            rounding={"places": 2, "mode": "half_up", "aggregate": "sum_of_rounded"},
+            stated_total=None,
+            stated_grade=None,
+            total_weight=D(100),
+            indicators=tree(),
+            surveys=[],
         )
 
 
@@ -91,7 +104,10 @@ def test_who_may_score() -> None:
         with pytest.raises(NotAllowed, match="自评"):
             e.enter_score("A1.1", ScoreStage.THIRD_PARTY, D(1))
         e.enter_score("A1.1", ScoreStage.SELF, D(1))  # its own self-evaluation
-    with acting_as(Principal("他部门", Role.DEPARTMENT, department="D2")), pytest.raises(NotAllowed):
+    with (
+        acting_as(Principal("他部门", Role.DEPARTMENT, department="D2")),
+        pytest.raises(NotAllowed),
+    ):
         e.enter_score("A1.2", ScoreStage.SELF, D(1))
     with acting_as(Principal("局", Role.BUREAU)):
         e.enter_score("A1.2", ScoreStage.FINAL, D(5))

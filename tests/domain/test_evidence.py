@@ -171,7 +171,9 @@ def test_submit_and_read_back(house: House, tmp_path: Path) -> None:
         with pytest.raises(InvalidInput, match="已提交过"):
             house.evidence.submit_evidence(src, effective_date=date(2025, 9, 30), finding_ref="F-1")
         with pytest.raises(InvalidInput, match="须指明所属问题"):
-            house.evidence.submit_evidence(src, effective_date=date(2025, 9, 30), indicator_code="B21")
+            house.evidence.submit_evidence(
+                src, effective_date=date(2025, 9, 30), indicator_code="B21"
+            )
     # Only metadata in the event, never the content.
     events = list(house.services.app.repository.event_store.get(evidence_id))
     assert events[0].actor == "教育局用户"  # type: ignore[attr-defined]

@@ -42,7 +42,16 @@ def tiers_dicts(draw: st.DrawFn) -> list[dict[str, Any]]:
 
 @st.composite
 def rules(draw: st.DrawFn, depth: int = 0) -> dict[str, Any]:
-    kinds = ["manual", "checklist", "ratio", "deviation", "tiers", "threshold", "per_case", "grade_map"]
+    kinds = [
+        "manual",
+        "checklist",
+        "ratio",
+        "deviation",
+        "tiers",
+        "threshold",
+        "per_case",
+        "grade_map",
+    ]
     if depth == 0:
         kinds.append("composite")
     kind = draw(st.sampled_from(kinds))
@@ -51,7 +60,10 @@ def rules(draw: st.DrawFn, depth: int = 0) -> dict[str, Any]:
         r["levels"] = draw(st.lists(frac, min_size=1, max_size=4))
     elif kind == "checklist":
         n = draw(st.integers(1, 5))
-        r["items"] = [{"text": str(i), "veto": draw(st.booleans()), "gate": draw(st.booleans())} for i in range(n)]
+        r["items"] = [
+            {"text": str(i), "veto": draw(st.booleans()), "gate": draw(st.booleans())}
+            for i in range(n)
+        ]
         r["result_tiers"] = LABELS
     elif kind in ("ratio", "deviation", "tiers"):
         r["measure"] = "input:x"
@@ -64,7 +76,9 @@ def rules(draw: st.DrawFn, depth: int = 0) -> dict[str, Any]:
             r["band_inclusive"] = [draw(st.booleans()), draw(st.booleans())]
             r["step"] = draw(st.decimals(min_value=D("0.5"), max_value=5, places=1))
             r["step_mode"] = draw(st.sampled_from(["proportional", "ceil", "floor"]))
-            r["deduct"] = draw(st.sampled_from([{"fraction_of_weight": draw(frac)}, {"points": draw(weights)}]))
+            r["deduct"] = draw(
+                st.sampled_from([{"fraction_of_weight": draw(frac)}, {"points": draw(weights)}])
+            )
             if draw(st.booleans()):
                 r["zero_beyond"] = draw(st.decimals(min_value=0, max_value=50, places=1))
         else:
@@ -72,17 +86,27 @@ def rules(draw: st.DrawFn, depth: int = 0) -> dict[str, Any]:
             if draw(st.booleans()):
                 r["of"] = {"distance_from": draw(money)}
     elif kind == "threshold":
-        r["all_of"] = [{"measure": "input:x", "op": draw(st.sampled_from(["<=", ">=", "==", "<", ">"])), "value": draw(money)}]
+        r["all_of"] = [
+            {
+                "measure": "input:x",
+                "op": draw(st.sampled_from(["<=", ">=", "==", "<", ">"])),
+                "value": draw(money),
+            }
+        ]
     elif kind == "per_case":
         r["points"] = draw(weights)
     elif kind == "composite":
-        r["parts"] = [{"name": "p", "points": draw(weights), "rule": draw(rules(depth=1)), "inputs": {}}]
+        r["parts"] = [
+            {"name": "p", "points": draw(weights), "rule": draw(rules(depth=1)), "inputs": {}}
+        ]
     if draw(st.booleans()):
         r["veto"] = [{"text": "否决", "input": "veto_flag"}]
     return r
 
 
-def template_inputs(draw: Callable[..., Any], r: dict[str, Any], labels: bool = True) -> dict[str, Any]:
+def template_inputs(
+    draw: Callable[..., Any], r: dict[str, Any], labels: bool = True
+) -> dict[str, Any]:
     """Concrete inputs for the rule (tier labels are ranges themselves: optional)."""
     k = r["kind"]
     inputs: dict[str, Any] = {}
@@ -96,7 +120,9 @@ def template_inputs(draw: Callable[..., Any], r: dict[str, Any], labels: bool = 
     elif k == "per_case":
         inputs["cases"] = D(draw(st.integers(0, 10)))
     elif k == "grade_map":
-        inputs["items"] = [{"name": "i", "score": draw(st.decimals(min_value=0, max_value=100, places=1))}]
+        inputs["items"] = [
+            {"name": "i", "score": draw(st.decimals(min_value=0, max_value=100, places=1))}
+        ]
     elif k == "composite":
         part = r["parts"][0]
         part["inputs"] = template_inputs(draw, part["rule"], labels)
@@ -147,7 +173,9 @@ def test_range_contains_every_filling_of_the_nulls(data: st.DataObject) -> None:
             hidden[key] = None if data.draw(st.booleans()) else value
     if r_dict["kind"] == "composite":
         part_concrete = r_dict["parts"][0]["inputs"]
-        hidden_rule = dict(r_dict, parts=[dict(r_dict["parts"][0], inputs=hide(data.draw, part_concrete))])
+        hidden_rule = dict(
+            r_dict, parts=[dict(r_dict["parts"][0], inputs=hide(data.draw, part_concrete))]
+        )
         rh = RULE.validate_python(hidden_rule)
     else:
         rh = r
@@ -159,7 +187,9 @@ def test_range_contains_every_filling_of_the_nulls(data: st.DataObject) -> None:
 
 @settings(max_examples=200, deadline=None)
 @given(tiers_dicts(), money, weights)
-def test_covering_tiers_give_a_score_for_every_value(tiers: list[dict[str, Any]], x: D, weight: D) -> None:
+def test_covering_tiers_give_a_score_for_every_value(
+    tiers: list[dict[str, Any]], x: D, weight: D
+) -> None:
     r = RULE.validate_python({"kind": "tiers", "measure": "input:x", "tiers": tiers})
     assert isinstance(r, TiersRule)
     assert tiers_cover(r.tiers)
@@ -184,7 +214,9 @@ def trees(draw: st.DrawFn) -> list[TreeNode]:
     count = draw(st.integers(1, 25))
     for i in range(count):
         parent = draw(st.sampled_from([None] + [n.code for n in nodes])) if nodes else None
-        nodes.append(TreeNode(f"N{i}", parent, D(1), draw(st.decimals(min_value=0, max_value=10, places=3))))
+        nodes.append(
+            TreeNode(f"N{i}", parent, D(1), draw(st.decimals(min_value=0, max_value=10, places=3)))
+        )
     return nodes
 
 

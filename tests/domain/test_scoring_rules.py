@@ -38,8 +38,12 @@ def pt(x: str) -> Interval:
 
 
 def test_manual() -> None:
-    assert score(rule(kind="manual", levels=[1, D("0.8"), D("0.6"), 0]), "5", {"level": D("0.8")}) == pt("4.00")
-    assert score(rule(kind="manual", levels=[1, D("0.8"), D("0.6")]), "5") == Interval(D("3.00"), D("5.00"))
+    assert score(
+        rule(kind="manual", levels=[1, D("0.8"), D("0.6"), 0]), "5", {"level": D("0.8")}
+    ) == pt("4.00")
+    assert score(rule(kind="manual", levels=[1, D("0.8"), D("0.6")]), "5") == Interval(
+        D("3.00"), D("5.00")
+    )
     assert score(rule(kind="manual"), "8") == Interval(D("0.00"), D("8.00"))
 
 
@@ -48,7 +52,9 @@ def test_checklist_shares_points_and_default_equal() -> None:
     assert score(r, "3", {"results": [True, True, False]}) == pt("2.00")
     r = rule(kind="checklist", items=[{"text": "a", "points": 1}, {"text": "b"}, {"text": "c"}])
     assert score(r, "5", {"results": [False, True, True]}) == pt("4.00")
-    r = rule(kind="checklist", items=[{"text": "a", "share": D("0.3")}, {"text": "b", "share": D("0.7")}])
+    r = rule(
+        kind="checklist", items=[{"text": "a", "share": D("0.3")}, {"text": "b", "share": D("0.7")}]
+    )
     assert score(r, "2", {"results": [D("0.5"), True]}) == pt("1.70")
 
 
@@ -57,12 +63,25 @@ def test_checklist_veto_gate_and_tiers() -> None:
     r = rule(kind="checklist", items=items)
     assert score(r, "3", {"results": [True, True, False]}) == pt("0.00")
     assert score(r, "3", {"results": [True, True, None]}) == Interval(D("0.00"), D("3.00"))
-    r = rule(kind="checklist", items=[{"text": "g", "share": D("0.5"), "gate": True},
-                                      {"text": "b", "share": D("0.25")}, {"text": "c", "share": D("0.25")}])
+    r = rule(
+        kind="checklist",
+        items=[
+            {"text": "g", "share": D("0.5"), "gate": True},
+            {"text": "b", "share": D("0.25")},
+            {"text": "c", "share": D("0.25")},
+        ],
+    )
     assert score(r, "4", {"results": [False, True, True]}) == pt("0.00")
     assert score(r, "4", {"results": [None, True, True]}) == Interval(D("0.00"), D("4.00"))
-    r = rule(kind="checklist", items=[{"text": "a"}, {"text": "b"}],
-             result_tiers={"达成": [D("0.8"), 1], "部分达成": [D("0.6"), D("0.8")], "未达成": [0, D("0.6")]})
+    r = rule(
+        kind="checklist",
+        items=[{"text": "a"}, {"text": "b"}],
+        result_tiers={
+            "达成": [D("0.8"), 1],
+            "部分达成": [D("0.6"), D("0.8")],
+            "未达成": [0, D("0.6")],
+        },
+    )
     assert score(r, "10", {"results": ["达成", "部分达成"]}) == Interval(D("7.00"), D("9.00"))
 
 
@@ -72,12 +91,18 @@ def test_ratio() -> None:
     assert score(r, "4", {"x": D("120")}) == pt("4.00")
     assert score(r, "4", {"x": D("-5")}) == pt("0.00")
     assert score(r, "4", {"x": None}) == Interval(D("0.00"), D("4.00"))
-    assert score(rule(kind="ratio", measure="input:x", target=50), "4", {"x": D("25")}) == pt("2.00")
+    assert score(rule(kind="ratio", measure="input:x", target=50), "4", {"x": D("25")}) == pt(
+        "2.00"
+    )
 
 
 def test_deviation_modes() -> None:
-    base: dict[str, Any] = {"kind": "deviation", "measure": "input:x", "band": [-10, 10],
-                            "deduct": {"fraction_of_weight": D("0.05")}}
+    base: dict[str, Any] = {
+        "kind": "deviation",
+        "measure": "input:x",
+        "band": [-10, 10],
+        "deduct": {"fraction_of_weight": D("0.05")},
+    }
     assert score(rule(**base), "2", {"x": D("-37.52")}) == pt("0.00")
     assert score(rule(**base), "2", {"x": D("12.5")}) == pt("1.75")
     assert score(rule(**base, step_mode="ceil"), "2", {"x": D("12.5")}) == pt("1.70")
@@ -95,8 +120,12 @@ def test_deviation_modes() -> None:
 
 
 def test_deviation_reads_measure_then_stated() -> None:
-    r = rule(kind="deviation", measure="budget.execution_rate", band=[100, None],
-             deduct={"fraction_of_weight": D("0.01")})
+    r = rule(
+        kind="deviation",
+        measure="budget.execution_rate",
+        band=[100, None],
+        deduct={"fraction_of_weight": D("0.01")},
+    )
     lookup = {"budget.execution_rate": D("64.99")}.get
     assert evaluate_rule(r, D("2.22"), {"stated": D(100)}, lookup, rounding=R2) == pt("1.44")
     assert evaluate_rule(r, D("2.22"), {"stated": D(100)}, rounding=R2) == pt("2.22")
@@ -104,26 +133,56 @@ def test_deviation_reads_measure_then_stated() -> None:
 
 
 def test_tiers_and_distance_from() -> None:
-    tiers = [{"min": 90, "fraction": 1}, {"min": 80, "max": 90, "fraction": D("0.8")},
-             {"max": 80, "fraction": 0}]
+    tiers = [
+        {"min": 90, "fraction": 1},
+        {"min": 80, "max": 90, "fraction": D("0.8")},
+        {"max": 80, "fraction": 0},
+    ]
     r = rule(kind="tiers", measure="input:x", tiers=tiers)
     assert score(r, "5", {"x": D(90)}) == pt("5.00")
     assert score(r, "5", {"x": D("89.99")}) == pt("4.00")
     assert score(r, "5", {"x": D(10)}) == pt("0.00")
     assert score(r, "5", {"x": None}) == Interval(D("0.00"), D("5.00"))
-    gap = rule(kind="tiers", measure="input:x", tiers=[{"min": 90, "points": 3}, {"min": 50, "max": 60, "points": 2}])
+    gap = rule(
+        kind="tiers",
+        measure="input:x",
+        tiers=[{"min": 90, "points": 3}, {"min": 50, "max": 60, "points": 2}],
+    )
     assert score(gap, "5", {"x": D(70)}) == Interval(D("0.00"), D("5.00"))
-    dist = rule(kind="tiers", measure="input:x", of={"distance_from": 100},
-                tiers=[{"max": 5, "max_inclusive": True, "fraction": 1}, {"min": 5, "min_inclusive": False, "fraction": D("0.5")}])
+    dist = rule(
+        kind="tiers",
+        measure="input:x",
+        of={"distance_from": 100},
+        tiers=[
+            {"max": 5, "max_inclusive": True, "fraction": 1},
+            {"min": 5, "min_inclusive": False, "fraction": D("0.5")},
+        ],
+    )
     assert score(dist, "4", {"x": D(96)}) == pt("4.00")
     assert score(dist, "4", {"x": D(106)}) == pt("2.00")
     assert score(dist, "4", {"x": None}) == Interval(D("2.00"), D("4.00"))
 
 
 def test_tiers_cover() -> None:
-    r = rule(kind="tiers", measure="input:x", tiers=[{"max": 0, "fraction": 0}, {"min": 0, "max": 1, "max_inclusive": True, "fraction": 1}, {"min": 1, "min_inclusive": False, "fraction": 0}])
+    r = rule(
+        kind="tiers",
+        measure="input:x",
+        tiers=[
+            {"max": 0, "fraction": 0},
+            {"min": 0, "max": 1, "max_inclusive": True, "fraction": 1},
+            {"min": 1, "min_inclusive": False, "fraction": 0},
+        ],
+    )
     assert tiers_cover(r.tiers)  # type: ignore[union-attr]
-    r = rule(kind="tiers", measure="input:x", tiers=[{"max": 0, "fraction": 0}, {"min": 0, "max": 1, "fraction": 1}, {"min": 1, "min_inclusive": False, "fraction": 0}])
+    r = rule(
+        kind="tiers",
+        measure="input:x",
+        tiers=[
+            {"max": 0, "fraction": 0},
+            {"min": 0, "max": 1, "fraction": 1},
+            {"min": 1, "min_inclusive": False, "fraction": 0},
+        ],
+    )
     assert not tiers_cover(r.tiers)  # type: ignore[union-attr]  # 1 itself is missing
 
 
@@ -131,8 +190,13 @@ def test_threshold_and_all_of() -> None:
     r = rule(kind="threshold", measure="staffing.control_rate", op="<=", value=100)
     assert evaluate_rule(r, D(3), {}, {"staffing.control_rate": D(100)}.get) == pt("3")
     assert evaluate_rule(r, D(3), {}, {"staffing.control_rate": D("100.01")}.get) == pt("0")
-    both = rule(kind="threshold", all_of=[{"measure": "input:a", "op": ">", "value": 0},
-                                          {"measure": "input:b", "op": "==", "value": 1}])
+    both = rule(
+        kind="threshold",
+        all_of=[
+            {"measure": "input:a", "op": ">", "value": 0},
+            {"measure": "input:b", "op": "==", "value": 1},
+        ],
+    )
     assert score(both, "2", {"a": D(1), "b": D(1)}) == pt("2.00")
     assert score(both, "2", {"a": D(0), "b": None}) == pt("0.00")
     assert score(both, "2", {"a": D(1), "b": None}) == Interval(D("0.00"), D("2.00"))
@@ -148,14 +212,33 @@ def test_per_case() -> None:
 
 
 def test_composite_and_part_veto() -> None:
-    r = rule(kind="composite", parts=[
-        {"name": "a", "points": 2, "rule": {"kind": "ratio", "measure": "input:x"}, "inputs": {"x": 50}},
-        {"name": "b", "points": 3, "rule": {"kind": "manual", "veto": [{"text": "v", "input": "bad"}]},
-         "inputs": {"level": 1, "bad": False}},
-    ])
+    r = rule(
+        kind="composite",
+        parts=[
+            {
+                "name": "a",
+                "points": 2,
+                "rule": {"kind": "ratio", "measure": "input:x"},
+                "inputs": {"x": 50},
+            },
+            {
+                "name": "b",
+                "points": 3,
+                "rule": {"kind": "manual", "veto": [{"text": "v", "input": "bad"}]},
+                "inputs": {"level": 1, "bad": False},
+            },
+        ],
+    )
     assert score(r, "5") == pt("4.00")
-    r2 = RULE.validate_python({**r.model_dump(), "parts": [r.model_dump()["parts"][0],
-                               {**r.model_dump()["parts"][1], "inputs": {"level": 1, "bad": True}}]})
+    r2 = RULE.validate_python(
+        {
+            **r.model_dump(),
+            "parts": [
+                r.model_dump()["parts"][0],
+                {**r.model_dump()["parts"][1], "inputs": {"level": 1, "bad": True}},
+            ],
+        }
+    )
     assert score(r2, "5") == pt("0.00")
 
 
@@ -168,7 +251,11 @@ def test_rule_level_veto() -> None:
 
 def test_grade_map() -> None:
     r = rule(kind="grade_map")
-    items = [{"name": "a", "score": D(95)}, {"name": "b", "grade": "中"}, {"name": "c", "score": D(85), "grade": "差"}]
+    items = [
+        {"name": "a", "score": D(95)},
+        {"name": "b", "grade": "中"},
+        {"name": "c", "score": D(85), "grade": "差"},
+    ]
     assert score(r, "6", {"items": items}) == pt("3.00")
     assert score(r, "6", {"items": [{"name": "a"}]}) == Interval(D("0.00"), D("6.00"))
 
@@ -181,15 +268,28 @@ def test_rounding_modes() -> None:
 
 
 def test_rule_problems() -> None:
-    assert rule_problems(rule(kind="tiers", measure="input:x", tiers=[])) == [(".tiers", "档位列表不能为空")]
+    assert rule_problems(rule(kind="tiers", measure="input:x", tiers=[])) == [
+        (".tiers", "档位列表不能为空")
+    ]
     probs = rule_problems(rule(kind="per_case", points=-1, cap=9), D(5))
     assert [p for p, _ in probs] == [".points", ".cap"]
-    assert rule_problems(rule(kind="checklist", items=[{"text": "a", "share": D("0.6")}, {"text": "b", "share": D("0.6")}]))[0][0] == ".items"
+    assert (
+        rule_problems(
+            rule(
+                kind="checklist",
+                items=[{"text": "a", "share": D("0.6")}, {"text": "b", "share": D("0.6")}],
+            )
+        )[0][0]
+        == ".items"
+    )
 
 
 def test_tree_and_grades() -> None:
-    nodes = [TreeNode("A", None, D(10)), TreeNode("A1", "A", D(5), D("2.224")),
-             TreeNode("A2", "A", D(5), D("2.224"))]
+    nodes = [
+        TreeNode("A", None, D(10)),
+        TreeNode("A1", "A", D(5), D("2.224")),
+        TreeNode("A2", "A", D(5), D("2.224")),
+    ]
     assert compute_scores(nodes, Rounding()).total == D("4.44")
     assert compute_scores(nodes, Rounding(aggregate="round_of_sum")).total == D("4.45")
     assert grade_for(D("89.99")) == "良"

@@ -13,7 +13,9 @@ def test_session_token_is_never_stored_and_can_be_voided(house: House) -> None:
     later = int(time.time()) + 3600
     token = house.people.open_session(admin, later)
     assert house.people.principal_for_session("admin", token, int(time.time())) == admin
-    stored = b"".join(n.state for n in house.store.app.recorder.select_notifications(start=None, limit=100))
+    stored = b"".join(
+        n.state for n in house.store.app.recorder.select_notifications(start=None, limit=100)
+    )
     assert token.encode() not in stored  # only its sha256 is in the log
     assert house.people.principal_for_session("admin", token + "x", int(time.time())) is None
     assert house.people.principal_for_session("admin", token, later + 1) is None  # expired

@@ -81,7 +81,9 @@ def test_add_user_bureau_only(house: House) -> None:
     admin = house.people.bootstrap_first_user("admin", "s3cret-pass", "管理员")
     with acting_as(admin):
         house.services.app.save_all(house.findings.register_department("D01", "教育局", None))
-        house.people.add_user("zhang", Role.DEPARTMENT, "dept-pass-1", "张三", department_code="D01")
+        house.people.add_user(
+            "zhang", Role.DEPARTMENT, "dept-pass-1", "张三", department_code="D01"
+        )
         house.people.add_user("eval", Role.EVALUATOR, "eval-pass-1", "评价组")
         with pytest.raises(InvalidInput, match="已存在"):
             house.people.add_user("ZHANG", Role.AUDITOR, "whatever-1", "x")
@@ -107,8 +109,12 @@ def test_authenticate(house: House) -> None:
     admin = house.people.bootstrap_first_user("admin", "s3cret-pass", "管理员")
     with acting_as(admin):
         house.services.app.save_all(house.findings.register_department("D01", "教育局", None))
-        house.people.add_user("zhang", Role.DEPARTMENT, "dept-pass-1", "张三", department_code="D01")
-    assert house.people.authenticate("zhang", "dept-pass-1") == Principal("zhang", Role.DEPARTMENT, "D01")
+        house.people.add_user(
+            "zhang", Role.DEPARTMENT, "dept-pass-1", "张三", department_code="D01"
+        )
+    assert house.people.authenticate("zhang", "dept-pass-1") == Principal(
+        "zhang", Role.DEPARTMENT, "D01"
+    )
     with pytest.raises(NotAllowed) as wrong_password:
         house.people.authenticate("zhang", "nope-nope")
     with pytest.raises(NotAllowed) as no_such_user:

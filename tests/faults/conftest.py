@@ -46,7 +46,11 @@ class InProcess:
         engine = sqlalchemy.create_engine(self.db_url)
         try:
             with engine.connect() as conn:
-                return int(conn.execute(sqlalchemy.text(f"select count(*) from {EVENTS_TABLE}")).scalar_one())
+                return int(
+                    conn.execute(
+                        sqlalchemy.text(f"select count(*) from {EVENTS_TABLE}")
+                    ).scalar_one()
+                )
         finally:
             engine.dispose()
 

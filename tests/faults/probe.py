@@ -29,10 +29,35 @@ WEIBIN = EXAMPLES / "weibin-2024.evaluation.json"
 ADMIN_PASSWORD = "bureau-secret-1"
 
 HOSTILE: list[Any] = [
-    None, True, -1, 0, 10**30, -(10**30), "NaN", "", "长" * 30_000, [], {}, [[[[[]]]]],
-    "2099-12-31", "1900-01-01", "9999-99-99", 1e308, -1e-30, "\u202e\x00", {"note": 1},
+    None,
+    True,
+    -1,
+    0,
+    10**30,
+    -(10**30),
+    "NaN",
+    "",
+    "长" * 30_000,
+    [],
+    {},
+    [[[[[]]]]],
+    "2099-12-31",
+    "1900-01-01",
+    "9999-99-99",
+    1e308,
+    -1e-30,
+    "\u202e\x00",
+    {"note": 1},
 ]
-RAW_LITERALS = ["NaN", "Infinity", "-Infinity", "1" * 5000, "1e999999", "[" * 5000 + "]" * 5000, "1e-400"]
+RAW_LITERALS = [
+    "NaN",
+    "Infinity",
+    "-Infinity",
+    "1" * 5000,
+    "1e999999",
+    "[" * 5000 + "]" * 5000,
+    "1e-400",
+]
 
 
 @dataclass
@@ -61,13 +86,17 @@ class Probe:
             "COLUMNS": "200",
         }
         self.engine = sqlalchemy.create_engine(self.url)
-        done = self.run(["init", "--user", "admin", "--password-stdin"], stdin=ADMIN_PASSWORD + "\n")
+        done = self.run(
+            ["init", "--user", "admin", "--password-stdin"], stdin=ADMIN_PASSWORD + "\n"
+        )
         assert done.code == 0, done
         assert self.run(["import", "evaluation", str(WEIBIN)]).code == 0
 
     def events(self) -> int:
         with self.engine.connect() as conn:
-            return int(conn.execute(sqlalchemy.text(f"select count(*) from {EVENTS_TABLE}")).scalar_one())
+            return int(
+                conn.execute(sqlalchemy.text(f"select count(*) from {EVENTS_TABLE}")).scalar_one()
+            )
 
     def run(self, argv: list[str], stdin: str = "") -> Outcome:
         """`rectify ARGV`: an exception escaping main (a traceback) propagates to the caller."""
@@ -123,8 +152,17 @@ class Probe:
         except OSError:
             return  # a name this file system refuses never reaches rectify
         try:
-            done = self.run(["evidence", "submit", str(path), "--indicator", "B1.2",
-                             "--effective-date", "2025-01-01"])
+            done = self.run(
+                [
+                    "evidence",
+                    "submit",
+                    str(path),
+                    "--indicator",
+                    "B1.2",
+                    "--effective-date",
+                    "2025-01-01",
+                ]
+            )
             if done.code != 0:
                 assert done.wrote == 0, done
         finally:
@@ -148,6 +186,7 @@ class Probe:
 
 
 # -- strategies -------------------------------------------------------------------------
+
 
 def _paths(data: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
     out = [prefix]
@@ -202,25 +241,91 @@ def packages(draw: st.DrawFn) -> str:
 
 evidence_names = st.one_of(
     st.text(max_size=300),
-    st.sampled_from(["../../etc/passwd", "a" * 5000 + ".pdf", ".", "..", "/", "\x00.pdf",
-                     "报告.pdf\u202egpj.exe", "CON", "x.xlsx", ""]),
+    st.sampled_from(
+        [
+            "../../etc/passwd",
+            "a" * 5000 + ".pdf",
+            ".",
+            "..",
+            "/",
+            "\x00.pdf",
+            "报告.pdf\u202egpj.exe",
+            "CON",
+            "x.xlsx",
+            "",
+        ]
+    ),
 )
 evidence_contents = st.one_of(
     st.binary(max_size=2048),
-    st.sampled_from([b"", b"%PDF-1.7 ok", b"MZ\x90\x00", b"PK\x03\x04broken", b"\x7fELF",
-                     "整改报告".encode("gb18030"), b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(64)]),
+    st.sampled_from(
+        [
+            b"",
+            b"%PDF-1.7 ok",
+            b"MZ\x90\x00",
+            b"PK\x03\x04broken",
+            b"\x7fELF",
+            "整改报告".encode("gb18030"),
+            b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(64),
+        ]
+    ),
 )
-WORDS = ["check", "import", "evaluation", "findings", "list", "show", "record", "issue", "evidence",
-         "submit", "score", "history", "set", "compare", "budget", "adjust", "user", "add", "verify",
-         "checkpoint", "rebuild", "whoami", "db", "upgrade", "--json", "--stage", "--reason",
-         "--version", "--as-of", "--checkpoint", "--finding", "--batch", "-1", "0", "1e9", "NaN",
-         "WB-GXJ/2024/department", "B1.2", "2099-01-01", "x" * 300, "", "--help"]
+WORDS = [
+    "check",
+    "import",
+    "evaluation",
+    "findings",
+    "list",
+    "show",
+    "record",
+    "issue",
+    "evidence",
+    "submit",
+    "score",
+    "history",
+    "set",
+    "compare",
+    "budget",
+    "adjust",
+    "user",
+    "add",
+    "verify",
+    "checkpoint",
+    "rebuild",
+    "whoami",
+    "db",
+    "upgrade",
+    "--json",
+    "--stage",
+    "--reason",
+    "--version",
+    "--as-of",
+    "--checkpoint",
+    "--finding",
+    "--batch",
+    "-1",
+    "0",
+    "1e9",
+    "NaN",
+    "WB-GXJ/2024/department",
+    "B1.2",
+    "2099-01-01",
+    "x" * 300,
+    "",
+    "--help",
+]
 argvs = st.lists(st.one_of(st.sampled_from(WORDS), st.text(max_size=40)), max_size=7)
 session_contents = st.one_of(
     st.binary(max_size=512),
-    st.builds(lambda v: json.dumps(v).encode(), st.recursive(
-        st.none() | st.booleans() | st.integers() | st.text(max_size=20),
-        lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=10), inner, max_size=3),
-        max_leaves=8,
-    )),
+    st.builds(
+        lambda v: json.dumps(v).encode(),
+        st.recursive(
+            st.none() | st.booleans() | st.integers() | st.text(max_size=20),
+            lambda inner: (
+                st.lists(inner, max_size=3)
+                | st.dictionaries(st.text(max_size=10), inner, max_size=3)
+            ),
+            max_leaves=8,
+        ),
+    ),
 )

@@ -31,12 +31,22 @@ def test_writers_during_rebuilds(house: House, db_url: str, tmp_path: Path) -> N
     house.catch_up()
     outs = [tmp_path / f"w{i}.json" for i in range(WRITERS)]
     procs = [
-        subprocess.Popen([sys.executable, str(PROCS / "writer.py"), db_url, f"W{i}", str(COMMANDS), str(out)],
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        subprocess.Popen(
+            [sys.executable, str(PROCS / "writer.py"), db_url, f"W{i}", str(COMMANDS), str(out)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         for i, out in enumerate(outs)
     ]
-    procs.append(subprocess.Popen([sys.executable, str(PROCS / "rebuilder.py"), db_url, str(REBUILDS)],
-                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True))
+    procs.append(
+        subprocess.Popen(
+            [sys.executable, str(PROCS / "rebuilder.py"), db_url, str(REBUILDS)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+    )
     for proc in procs:
         _, err = proc.communicate(timeout=600)
         assert proc.returncode == 0 and "Traceback" not in err, err
@@ -45,7 +55,9 @@ def test_writers_during_rebuilds(house: House, db_url: str, tmp_path: Path) -> N
     with open_house(db_url) as fresh:
         fresh.catch_up()
         with fresh.store.engine.connect() as conn:
-            refs = [r for (r,) in conn.execute(select(findings.c.ref).where(findings.c.ref.like("W%")))]
+            refs = [
+                r for (r,) in conn.execute(select(findings.c.ref).where(findings.c.ref.like("W%")))
+            ]
             assert sorted(refs) == sorted(done)  # none lost, none duplicated, views caught up
             events = conn.execute(select(func.count()).select_from(fresh.store.events)).scalar_one()
             assert events == 1 + len(done)  # the department, then one event per command
@@ -71,19 +83,32 @@ def test_a_recorded_command_whose_views_cannot_catch_up_says_so(
         assert house.catch_up() == 1  # the recorded event, applied once the lock is free
 
 
-def test_concurrent_inits_one_creates_the_others_wait_and_say_so(db_url: str, tmp_path: Path) -> None:
+def test_concurrent_inits_one_creates_the_others_wait_and_say_so(
+    db_url: str, tmp_path: Path
+) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("RECTIFY_")}
     procs = []
     for i in range(4):
-        run_env = {**env, "RECTIFY_DB": db_url, "RECTIFY_SESSION_FILE": str(tmp_path / f"s{i}.json"),
-                   "RECTIFY_CHECKPOINT_FILE": str(tmp_path / "cp.log"), "COLUMNS": "200"}
+        run_env = {
+            **env,
+            "RECTIFY_DB": db_url,
+            "RECTIFY_SESSION_FILE": str(tmp_path / f"s{i}.json"),
+            "RECTIFY_CHECKPOINT_FILE": str(tmp_path / "cp.log"),
+            "COLUMNS": "200",
+        }
         password = tmp_path / f"password{i}"
         password.write_text(f"admin-password-{i}\n", encoding="utf-8")
         with password.open("rb") as stdin:  # a file, so no process waits on another's pipe
-            procs.append(subprocess.Popen(
-                [RECTIFY, "init", "--user", f"admin{i}", "--password-stdin"], env=run_env, text=True,
-                stdin=stdin, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-            ))
+            procs.append(
+                subprocess.Popen(
+                    [RECTIFY, "init", "--user", f"admin{i}", "--password-stdin"],
+                    env=run_env,
+                    text=True,
+                    stdin=stdin,
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.PIPE,
+                )
+            )
     results = [(p, *p.communicate(timeout=300)) for p in procs]
     for proc, out, err in results:
         assert proc.returncode == 0 and "Traceback" not in err, (out, err)

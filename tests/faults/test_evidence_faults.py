@@ -42,8 +42,16 @@ DOCX = zipped("[Content_Types].xml", "word/document.xml")
         (b"\x89PNG\r\n\x1a\n....", "现场.png", "image/png"),
         (b"\xff\xd8\xff\xe0JFIF", "现场照片.JPG", "image/jpeg"),
         (XLSX, "台账.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-        (DOCX, "整改报告.docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
-        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(100), "旧台账.xls", "application/vnd.ms-excel"),
+        (
+            DOCX,
+            "整改报告.docx",
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        ),
+        (
+            b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(100),
+            "旧台账.xls",
+            "application/vnd.ms-excel",
+        ),
         (zipped("OFD.xml", "Doc_0/Document.xml"), "发票.ofd", "application/ofd"),
         ("整改情况说明\u3000第一条\n".encode(), "说明.txt", "text/plain"),
         ("整改情况说明\n".encode("gb18030"), "说明-gbk.txt", "text/plain"),
@@ -80,7 +88,12 @@ def _finding(house: House, ref: str = "F-1") -> None:
         house.services.app.save_all(house.findings.register_department("D01", "教育局", None))
     with acting_as(EVALUATOR):
         house.findings.record_finding(
-            ref=ref, department_code="D01", fiscal_year=2024, category="c", title="t", description="d"
+            ref=ref,
+            department_code="D01",
+            fiscal_year=2024,
+            category="c",
+            title="t",
+            description="d",
         )
 
 
@@ -113,14 +126,22 @@ def test_future_dates_of_things_done_are_refused(house: House, tmp_path: Path) -
     _finding(house)
     doc = tmp_path / "r.pdf"
     doc.write_bytes(b"%PDF-1.4 r")
-    with acting_as(BUREAU), pytest.raises(InvalidInput, match="下发日期 2030-01-01 在今天（2025-03-03）之后"):
+    with (
+        acting_as(BUREAU),
+        pytest.raises(InvalidInput, match="下发日期 2030-01-01 在今天（2025-03-03）之后"),
+    ):
         house.findings.issue_finding(
-            "F-1", rectification_class=RectificationClass.IMMEDIATE, requirements="r",
+            "F-1",
+            rectification_class=RectificationClass.IMMEDIATE,
+            requirements="r",
             issued_on=date(2030, 1, 1),
         )
     with acting_as(BUREAU):
         house.findings.issue_finding(
-            "F-1", rectification_class=RectificationClass.IMMEDIATE, requirements="r", issued_on=TODAY
+            "F-1",
+            rectification_class=RectificationClass.IMMEDIATE,
+            requirements="r",
+            issued_on=TODAY,
         )
     with acting_as(DEPT):
         with pytest.raises(InvalidInput, match="进展日期 2099-12-31"):
@@ -134,12 +155,17 @@ def test_evidence_the_actor_may_not_read_cannot_be_attached(house: House, tmp_pa
     _finding(house)
     with acting_as(BUREAU):
         house.findings.issue_finding(
-            "F-1", rectification_class=RectificationClass.IMMEDIATE, requirements="r", issued_on=TODAY
+            "F-1",
+            rectification_class=RectificationClass.IMMEDIATE,
+            requirements="r",
+            issued_on=TODAY,
         )
     doc = tmp_path / "局内材料.pdf"
     doc.write_bytes(b"%PDF-1.4 bureau only")
     with acting_as(BUREAU):
-        bureau_only = house.evidence.submit_evidence(doc, effective_date=TODAY, indicator_code="B21")
+        bureau_only = house.evidence.submit_evidence(
+            doc, effective_date=TODAY, indicator_code="B21"
+        )
     missing = UUID(int=1)
     with acting_as(DEPT):
         refusals = []

@@ -11,8 +11,12 @@ from hypothesis import HealthCheck, given, settings
 
 from tests.faults import probe
 
-SMALL = settings(max_examples=25, deadline=None, database=None,
-                 suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+SMALL = settings(
+    max_examples=25,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 
 
 @pytest.fixture(scope="module")

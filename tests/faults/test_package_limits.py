@@ -55,7 +55,9 @@ def test_deep_nesting_is_refused_before_decoding_with_its_path(tmp_path: Path) -
         ("1e-400", "小数位过多"),
     ],
 )
-def test_number_literals_are_bounded_before_arithmetic(tmp_path: Path, literal: str, expected: str) -> None:
+def test_number_literals_are_bounded_before_arithmetic(
+    tmp_path: Path, literal: str, expected: str
+) -> None:
     data = weibin()
     index = next(i for i, ind in enumerate(data["indicators"]) if ind.get("awarded") is not None)
     data["indicators"][index]["awarded"] = "@@"
@@ -90,10 +92,22 @@ def budget_package(**change: Any) -> dict[str, Any]:
     ("change", "path", "expected"),
     [
         ({"lines__0__initial": -5}, "$.budget.lines[0].initial", "不能为负"),
-        ({"adjustments__0__amount": 1_000_000_000}, "$.budget.adjustments[0].amount", "超出合理范围"),
+        (
+            {"adjustments__0__amount": 1_000_000_000},
+            "$.budget.adjustments[0].amount",
+            "超出合理范围",
+        ),
         ({"adjustments__0__amount": -100_000}, "$.budget.adjustments[0].amount", "为负"),
-        ({"adjustments__0__date": "2031-03-01"}, "$.budget.adjustments[0].date", "不在 2024 预算年度或次年内"),
-        ({"adjustments__0__date": "2019-03-01"}, "$.budget.adjustments[0].date", "不在 2024 预算年度或次年内"),
+        (
+            {"adjustments__0__date": "2031-03-01"},
+            "$.budget.adjustments[0].date",
+            "不在 2024 预算年度或次年内",
+        ),
+        (
+            {"adjustments__0__date": "2019-03-01"},
+            "$.budget.adjustments[0].date",
+            "不在 2024 预算年度或次年内",
+        ),
         ({"stated__execution_rate": 5000}, "$.budget.stated.execution_rate", "超出合理范围"),
     ],
 )
@@ -109,11 +123,17 @@ def test_the_example_packages_still_load() -> None:
     assert limits.scan_nesting(WEIBIN.read_text(encoding="utf-8")) is None
 
 
-def test_check_and_import_refuse_alike_and_write_nothing(rectify: InProcess, tmp_path: Path) -> None:
+def test_check_and_import_refuse_alike_and_write_nothing(
+    rectify: InProcess, tmp_path: Path
+) -> None:
     before = rectify.event_count()
     bad = budget_package(lines__0__initial=-5)
     bad_file = write(tmp_path, json.dumps(bad, ensure_ascii=False))
-    nan_file = write(tmp_path, WEIBIN.read_text(encoding="utf-8").replace('"fiscal_year": 2024', '"fiscal_year": NaN'), "nan.json")
+    nan_file = write(
+        tmp_path,
+        WEIBIN.read_text(encoding="utf-8").replace('"fiscal_year": 2024', '"fiscal_year": NaN'),
+        "nan.json",
+    )
     for path in (bad_file, nan_file):
         checked = rectify("check", str(path))
         imported = rectify("import", "evaluation", str(path))
@@ -127,8 +147,11 @@ def test_reimport_summary_lists_every_score_change(rectify: InProcess, tmp_path:
     data = weibin()
     parents = {ind.get("parent") for ind in data["indicators"]}
     leaves = [
-        ind for ind in data["indicators"]
-        if ind["code"] not in parents and ind.get("awarded") is not None and Decimal(str(ind["awarded"])) > 0
+        ind
+        for ind in data["indicators"]
+        if ind["code"] not in parents
+        and ind.get("awarded") is not None
+        and Decimal(str(ind["awarded"])) > 0
     ]
     changed = leaves[:2]
     for ind in changed:
@@ -136,7 +159,9 @@ def test_reimport_summary_lists_every_score_change(rectify: InProcess, tmp_path:
         for score in ind.get("scores") or []:
             if score["stage"] == data["evaluation"]["stage"]:
                 score["awarded"] = ind["awarded"]
-    out = rectify.ok("import", "evaluation", str(write(tmp_path, json.dumps(data, ensure_ascii=False))))
+    out = rectify.ok(
+        "import", "evaluation", str(write(tmp_path, json.dumps(data, ensure_ascii=False)))
+    )
     for ind in changed:
         assert f"得分修改（重新导入）：指标 {ind['code']}" in out, out
     assert out.count("得分修改") == 2

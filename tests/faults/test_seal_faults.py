@@ -31,7 +31,9 @@ def last_id(db_url: str) -> int:
     engine = sqlalchemy.create_engine(db_url)
     try:
         with engine.connect() as conn:
-            return int(conn.execute(sqlalchemy.text(f"select max(id) from {EVENTS_TABLE}")).scalar_one())
+            return int(
+                conn.execute(sqlalchemy.text(f"select max(id) from {EVENTS_TABLE}")).scalar_one()
+            )
     finally:
         engine.dispose()
 
@@ -43,15 +45,21 @@ def forge_copy_of(db_url: str, source_id: int) -> None:
         events = store.events
         with store.engine.begin() as conn:
             row = conn.execute(select(events).where(events.c.id == source_id)).one()
-            conn.execute(events.insert().values(
-                originator_id=uuid.uuid4(), originator_version=1,
-                topic=row.topic, state=bytes(row.state),
-            ))
+            conn.execute(
+                events.insert().values(
+                    originator_id=uuid.uuid4(),
+                    originator_version=1,
+                    topic=row.topic,
+                    state=bytes(row.state),
+                )
+            )
     finally:
         store.close()
 
 
-def test_intact_store_verifies_against_the_checkpoint_file(rectify: InProcess, tmp_path: Path) -> None:
+def test_intact_store_verifies_against_the_checkpoint_file(
+    rectify: InProcess, tmp_path: Path
+) -> None:
     rectify.ok("import", "evaluation", str(WEIBIN))
     out = rectify.ok("verify")
     assert "日志完整" in out and "延续检查点" in out and "检查点文件" in out
@@ -63,7 +71,9 @@ def test_forged_appended_event_fails_verify_even_after_later_commands(rectify: I
     forged_at = last_id(rectify.db_url) + 1
     forge_copy_of(rectify.db_url, 1)
     rectify.ok("findings", "list")  # a later command no longer seals what it finds
-    rectify.ok("user", "add", "auditor1", "--role", "auditor", "--password-stdin", stdin="auditor-pass-1\n")
+    rectify.ok(
+        "user", "add", "auditor1", "--role", "auditor", "--password-stdin", stdin="auditor-pass-1\n"
+    )
     result = rectify("verify")
     assert result.code == 1 and f"第 {forged_at} 号事件没有封存链接" in result.err, result
 
@@ -71,10 +81,13 @@ def test_forged_appended_event_fails_verify_even_after_later_commands(rectify: I
 def test_deleted_tail_fails_verify_by_the_checkpoint_file(rectify: InProcess) -> None:
     rectify.ok("import", "evaluation", str(WEIBIN))
     tail = last_id(rectify.db_url)
-    tamper(rectify.db_url, [
-        f"delete from seal_links where notification_id = {tail}",
-        f"delete from {EVENTS_TABLE} where id = {tail}",
-    ])
+    tamper(
+        rectify.db_url,
+        [
+            f"delete from seal_links where notification_id = {tail}",
+            f"delete from {EVENTS_TABLE} where id = {tail}",
+        ],
+    )
     result = rectify("verify")
     assert result.code == 1 and "超出现有封存位置" in result.err, result
     assert rectify("verify", "--no-checkpoint").code == 0  # the chain alone cannot see it

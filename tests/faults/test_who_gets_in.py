@@ -95,7 +95,9 @@ def test_session_file_of_the_wrong_shape_is_a_clear_error(
     assert run.code != 0 and expected in run.err and "Traceback" not in run.err, run
 
 
-def test_session_file_readable_by_others_is_refused_with_the_fix(rectify: InProcess, tmp_path: Path) -> None:
+def test_session_file_readable_by_others_is_refused_with_the_fix(
+    rectify: InProcess, tmp_path: Path
+) -> None:
     session = tmp_path / "session.json"
     assert rectify("findings", "list").code == 0
     os.chmod(session, 0o644)
@@ -116,7 +118,10 @@ def test_evaluation_reads_are_scoped_and_out_of_scope_reads_like_missing(
         hidden = rectify(*command)
         missing = rectify(*[part.replace(key, "NO/SUCH/KEY") for part in command])
         assert hidden.code == missing.code != 0, (hidden, missing)
-        assert hidden.err.replace(key, "K") == missing.err.replace("NO/SUCH/KEY", "K"), (hidden, missing)
+        assert hidden.err.replace(key, "K") == missing.err.replace("NO/SUCH/KEY", "K"), (
+            hidden,
+            missing,
+        )
     compared = rectify("compare", "WB-GXJ", "预算调整率", "--json")
     assert compared.code == 0 and json.loads(compared.out)["points"] == []
     as_user(rectify, "dept1", people["dept1"])
@@ -125,8 +130,11 @@ def test_evaluation_reads_are_scoped_and_out_of_scope_reads_like_missing(
     rectify.monkeypatch.setenv("RECTIFY_SESSION_FILE", "/nonexistent/session.json")
     for name in ("RECTIFY_USER", "RECTIFY_PASSWORD"):
         rectify.monkeypatch.delenv(name)
-    for command in (("evaluation", "show", key), ("score", "history", key, "B1.2"),
-                    ("compare", "WB-GXJ", "预算调整率")):
+    for command in (
+        ("evaluation", "show", key),
+        ("score", "history", key, "B1.2"),
+        ("compare", "WB-GXJ", "预算调整率"),
+    ):
         run = rectify(*command)
         assert run.code != 0 and "登录" in run.err, (command, run)
 
@@ -162,10 +170,15 @@ def test_user_admin_commands(rectify: InProcess, people: dict[str, str]) -> None
     as_user(rectify, "eval1", people["eval1"])
     assert "eval1" in rectify.ok("whoami")
     # Own password: old then new; others may not list, reset or change roles.
-    rectify.ok("user", "passwd", "--password-stdin", stdin=f"{people['eval1']}\nnew-eval-password-2\n")
+    rectify.ok(
+        "user", "passwd", "--password-stdin", stdin=f"{people['eval1']}\nnew-eval-password-2\n"
+    )
     as_user(rectify, "eval1", "new-eval-password-2")
-    for command in (["user", "list"], ["user", "disable", "dept1", "--reason", "x"],
-                    ["user", "role", "dept1", "--role", "auditor", "--reason", "x"]):
+    for command in (
+        ["user", "list"],
+        ["user", "disable", "dept1", "--reason", "x"],
+        ["user", "role", "dept1", "--role", "auditor", "--reason", "x"],
+    ):
         run = rectify(*command)
         assert run.code != 0 and "只有财政局可以" in run.err, (command, run)
     as_admin(rectify)

@@ -38,7 +38,9 @@ def changed_copy(tmp_path: Path, code: str, awarded: str) -> Path:
         if ind["code"] == code:
             ind["awarded"] = Decimal(awarded)
     out = tmp_path / "changed.json"
-    text = json.dumps(data, ensure_ascii=False, default=lambda d: float(d) if isinstance(d, Decimal) else d)
+    text = json.dumps(
+        data, ensure_ascii=False, default=lambda d: float(d) if isinstance(d, Decimal) else d
+    )
     out.write_text(text, "utf-8")
     return out
 
@@ -73,7 +75,9 @@ def test_examples_import_and_reproduce_stated_totals(house: House, bureau: objec
         del nodes
     # The rule engine flags where the evaluator departed from the written rule.
     weibin = {n.code: n for n in house.evaluations.scorecard(WEIBIN_KEY).nodes}
-    assert weibin["A2.2"].rule_range is not None and weibin["A2.2"].rule_difference == Decimal("1.50")
+    assert weibin["A2.2"].rule_range is not None and weibin["A2.2"].rule_difference == Decimal(
+        "1.50"
+    )
     assert house.store.catch_up() > 0
     alembic_check(house.store)
     with house.store.engine.connect() as conn:
@@ -128,7 +132,9 @@ def test_as_of_and_version_show_the_earlier_state(
     assert {n.code: n.score for n in earlier.nodes}["B1.2"] == Decimal("0.00")
     by_version = house.evaluations.scorecard(WEIBIN_KEY, version=registered_version)
     assert by_version.total == Decimal("87.66")
-    assert house.evaluations.scorecard(WEIBIN_KEY, as_of=date(2025, 9, 11)).total == Decimal("89.66")
+    assert house.evaluations.scorecard(WEIBIN_KEY, as_of=date(2025, 9, 11)).total == Decimal(
+        "89.66"
+    )
     from rectify.domain.errors import NotFound
 
     with pytest.raises(NotFound):
@@ -154,14 +160,19 @@ def test_compare_across_years(house: House, bureau: object, tmp_path: Path) -> N
         by_code = ev.compare(conn, "WB-GXJ", "B1.2")
         by_name = ev.compare(conn, "WB-GXJ", "预算调整率")
         parent = ev.compare(conn, "WB-GXJ", "B")
-    assert [(p.fiscal_year, p.score) for p in by_code] == [(2024, Decimal("0.00")), (2025, Decimal("2.00"))]
+    assert [(p.fiscal_year, p.score) for p in by_code] == [
+        (2024, Decimal("0.00")),
+        (2025, Decimal("2.00")),
+    ]
     assert by_name == by_code
     assert [p.score for p in parent] == [Decimal("22.00"), Decimal("24.00")]
 
 
 def test_rebuild_equals_incremental(house: House, bureau: object) -> None:
     import_package(house.services, load_package(WEIBIN))
-    house.evaluations.set_score(WEIBIN_KEY, "B1.2", Decimal("1"), stage=ScoreStage.FINAL, reason=None)
+    house.evaluations.set_score(
+        WEIBIN_KEY, "B1.2", Decimal("1"), stage=ScoreStage.FINAL, reason=None
+    )
     house.store.catch_up()
     with house.store.engine.connect() as conn:
         first = ev.score_history_of(conn, WEIBIN_KEY, "B1.2")

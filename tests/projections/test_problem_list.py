@@ -129,8 +129,12 @@ def test_overdue_and_filters(house: House, tmp_path: object) -> None:
             "D1/2024/03",
             "D1/2024/04",
         ]
-        assert [f.ref for f in queries.list_findings(conn, principal=UNIT, today=TODAY)] == ["D1/2024/02"]
-        assert [f.ref for f in queries.list_findings(conn, principal=OTHER, today=TODAY)] == ["D2/2024/01"]
+        assert [f.ref for f in queries.list_findings(conn, principal=UNIT, today=TODAY)] == [
+            "D1/2024/02"
+        ]
+        assert [f.ref for f in queries.list_findings(conn, principal=OTHER, today=TODAY)] == [
+            "D2/2024/01"
+        ]
         # Out of scope reads exactly like a missing ref.
         with pytest.raises(NotFound, match="^问题 D1/2024/01 不存在$"):
             queries.finding_detail(conn, "D1/2024/01", principal=OTHER, today=TODAY)

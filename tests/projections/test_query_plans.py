@@ -26,7 +26,9 @@ TODAY = date(2026, 6, 30)
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
-def province(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
+def province(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Store]:
     """One generated province per backend for the whole module (generating is the slow part)."""
     name = None
     if request.param == "sqlite":
@@ -48,7 +50,9 @@ def province(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFa
 def plan(store: Store, run: Callable[[Connection], object]) -> str:
     sent: list[tuple[str, Any]] = []
 
-    def grab(conn: Any, cursor: Any, statement: str, parameters: Any, context: Any, many: bool) -> None:
+    def grab(
+        conn: Any, cursor: Any, statement: str, parameters: Any, context: Any, many: bool
+    ) -> None:
         sent.append((statement, parameters))
 
     postgres = store.engine.dialect.name == "postgresql"

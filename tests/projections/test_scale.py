@@ -23,7 +23,9 @@ def _log(store: Store) -> list[tuple[Any, int, str]]:
     events = store.events
     with store.engine.connect() as conn:
         rows = conn.execute(
-            select(events.c.originator_id, events.c.originator_version, events.c.topic).order_by(events.c.id)
+            select(events.c.originator_id, events.c.originator_version, events.c.topic).order_by(
+                events.c.id
+            )
         ).all()
     return [tuple(r) for r in rows]
 
@@ -41,8 +43,13 @@ def test_generator_is_deterministic_and_covers_the_lifecycle(tmp_path: Any) -> N
     for topic in EVENT_LABELS:
         if topic.startswith("rectify/Finding."):
             assert topics[topic] > 0, topic
-    for topic in ("rectify/Evaluation.ScoreRevised", "rectify/Budget.Adjusted", "rectify/User.SessionOpened",
-                  "rectify/User.SessionClosed", "rectify/Evidence.Submitted"):
+    for topic in (
+        "rectify/Evaluation.ScoreRevised",
+        "rectify/Budget.Adjusted",
+        "rectify/User.SessionOpened",
+        "rectify/User.SessionClosed",
+        "rectify/Evidence.Submitted",
+    ):
         assert topics[topic] > 0, topic
 
 
@@ -70,9 +77,14 @@ def test_rebuild_equals_incremental_on_a_generated_province(db_url: str, tmp_pat
         assert snapshot(house) == incremental
         with store.engine.connect() as conn:
             # The seal is never rebuilt, and every status is on the list.
-            assert conn.execute(select(seal_links).order_by(seal_links.c.notification_id)).all() == sealed
+            assert (
+                conn.execute(select(seal_links).order_by(seal_links.c.notification_id)).all()
+                == sealed
+            )
             statuses = dict(
-                conn.execute(select(findings.c.status, func.count()).group_by(findings.c.status)).tuples().all()
+                conn.execute(select(findings.c.status, func.count()).group_by(findings.c.status))
+                .tuples()
+                .all()
             )
         assert set(statuses) == {s.value for s in FindingStatus}
         assert sum(statuses.values()) == stats.findings

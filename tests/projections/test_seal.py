@@ -26,7 +26,11 @@ def verify(store: Store, checkpoint: seal.Checkpoint | None = None) -> seal.Veri
 
 
 def state_of(conn: Connection, store: Store, notification_id: int) -> bytes:
-    return bytes(conn.execute(select(store.events.c.state).where(store.events.c.id == notification_id)).scalar_one())
+    return bytes(
+        conn.execute(
+            select(store.events.c.state).where(store.events.c.id == notification_id)
+        ).scalar_one()
+    )
 
 
 def test_intact_log_verifies(sealed: Store) -> None:
@@ -38,7 +42,9 @@ def test_altering_one_byte_names_that_event(sealed: Store) -> None:
     with sealed.engine.begin() as conn:
         state = bytearray(state_of(conn, sealed, 4))
         state[-3] ^= 0x01
-        conn.execute(update(sealed.events).where(sealed.events.c.id == 4).values(state=bytes(state)))
+        conn.execute(
+            update(sealed.events).where(sealed.events.c.id == 4).values(state=bytes(state))
+        )
     result = verify(sealed)
     assert not result.ok and result.first_bad_id == 4
     assert "修改" in (result.problem or "")
@@ -46,7 +52,11 @@ def test_altering_one_byte_names_that_event(sealed: Store) -> None:
 
 def test_altering_the_topic_is_caught(sealed: Store) -> None:
     with sealed.engine.begin() as conn:
-        conn.execute(update(sealed.events).where(sealed.events.c.id == 2).values(topic="rectify/Finding.Forged"))
+        conn.execute(
+            update(sealed.events)
+            .where(sealed.events.c.id == 2)
+            .values(topic="rectify/Finding.Forged")
+        )
     assert verify(sealed).first_bad_id == 2
 
 
@@ -69,8 +79,11 @@ def test_event_replaced_under_a_freed_id_is_named(sealed: Store) -> None:
         conn.execute(sealed.events.delete().where(sealed.events.c.id == 3))
         conn.execute(
             sealed.events.insert().values(
-                id=3, originator_id=row.originator_id, originator_version=row.originator_version,
-                topic=row.topic, state=bytes(row.state).replace("问题".encode(), "伪造".encode()),
+                id=3,
+                originator_id=row.originator_id,
+                originator_version=row.originator_version,
+                topic=row.topic,
+                state=bytes(row.state).replace("问题".encode(), "伪造".encode()),
             )
         )
     assert verify(sealed).first_bad_id == 3
@@ -85,8 +98,11 @@ def test_event_inserted_into_a_gap_is_named(house: House, bureau: object) -> Non
         conn.execute(update(store.events).where(store.events.c.id == 6).values(id=10))
         conn.execute(
             store.events.insert().values(
-                id=7, originator_id=row.originator_id, originator_version=99,
-                topic=row.topic, state=bytes(row.state),
+                id=7,
+                originator_id=row.originator_id,
+                originator_version=99,
+                topic=row.topic,
+                state=bytes(row.state),
             )
         )
     result = verify(store)
@@ -108,9 +124,19 @@ def reseal_from_scratch(store: Store) -> None:
         conn.execute(seal.seal_links.delete())
         head = seal.GENESIS
         for row in conn.execute(select(store.events).order_by(store.events.c.id)).all():
-            head = seal.chain(head, RawEvent(int(row.id), row.originator_id, int(row.originator_version),
-                                             row.topic, as_bytes(row.state)))
-            conn.execute(seal.seal_links.insert().values(notification_id=int(row.id), link=head.hex()))
+            head = seal.chain(
+                head,
+                RawEvent(
+                    int(row.id),
+                    row.originator_id,
+                    int(row.originator_version),
+                    row.topic,
+                    as_bytes(row.state),
+                ),
+            )
+            conn.execute(
+                seal.seal_links.insert().values(notification_id=int(row.id), link=head.hex())
+            )
 
 
 def test_checkpoint_proves_extension_and_catches_rewrites(sealed: Store, bureau: object) -> None:
@@ -125,7 +151,9 @@ def test_checkpoint_proves_extension_and_catches_rewrites(sealed: Store, bureau:
     with sealed.engine.begin() as conn:
         state = bytearray(state_of(conn, sealed, 5))
         state[-3] ^= 0x01
-        conn.execute(update(sealed.events).where(sealed.events.c.id == 5).values(state=bytes(state)))
+        conn.execute(
+            update(sealed.events).where(sealed.events.c.id == 5).values(state=bytes(state))
+        )
     reseal_from_scratch(sealed)
     assert verify(sealed).ok  # the forger re-sealed...
     result = verify(sealed, mark)

@@ -26,8 +26,12 @@ def record_sample(house: House, n_findings: int = 3) -> None:
         house.services.app.save_all(
             house.findings.new_finding(
                 **finding_fields(
-                    ref=f"D1/2024/{i:02d}", department_code="D1", fiscal_year=2024,
-                    category="预算管理", title=f"问题{i}", description="说明",
+                    ref=f"D1/2024/{i:02d}",
+                    department_code="D1",
+                    fiscal_year=2024,
+                    category="预算管理",
+                    title=f"问题{i}",
+                    description="说明",
                 )
             )
         )
@@ -42,7 +46,9 @@ def snapshot(house: House) -> dict[str, list[Any]]:
                 continue
             for table in projector.tables:
                 pk = list(table.primary_key.columns)
-                out[table.name] = [tuple(r) for r in conn.execute(select(table).order_by(*pk)).all()]
+                out[table.name] = [
+                    tuple(r) for r in conn.execute(select(table).order_by(*pk)).all()
+                ]
     return out
 
 
@@ -78,15 +84,23 @@ def test_projection_catch_up_is_incremental(house: House, bureau: object) -> Non
     assert house.store.catch_up() == 3
     assert house.store.catch_up() == 0
     record_sample_more = house.findings.new_finding(
-        **finding_fields(ref="D1/2024/09", department_code="D1", fiscal_year=2024,
-                         category="资产管理", title="新问题", description="")
+        **finding_fields(
+            ref="D1/2024/09",
+            department_code="D1",
+            fiscal_year=2024,
+            category="资产管理",
+            title="新问题",
+            description="",
+        )
     )
     house.services.app.save_all(record_sample_more)
     assert house.store.catch_up() == 1
     with house.store.engine.connect() as conn:
         refs = [f.ref for f in queries.list_findings(conn, today=TODAY)]
         assert refs == ["D1/2024/00", "D1/2024/01", "D1/2024/09"]
-        assert [f.ref for f in queries.list_findings(conn, today=TODAY, after="D1/2024/00", limit=1)] == ["D1/2024/01"]
+        assert [
+            f.ref for f in queries.list_findings(conn, today=TODAY, after="D1/2024/00", limit=1)
+        ] == ["D1/2024/01"]
         assert queries.list_findings(conn, today=TODAY)[0].department_name == "甲局"
 
 
@@ -98,7 +112,9 @@ def test_rebuild_equals_incremental(house: House, bureau: object) -> None:
     house.store.runner.catch_up(batch_size=2)
     incremental = snapshot(house)
     progress: list[tuple[int, int]] = []
-    replayed = house.store.runner.rebuild(batch_size=3, progress=lambda d, h: progress.append((d, h)))
+    replayed = house.store.runner.rebuild(
+        batch_size=3, progress=lambda d, h: progress.append((d, h))
+    )
     assert replayed == 9
     assert snapshot(house) == incremental
     assert progress[-1] == (9, 9)
@@ -109,7 +125,9 @@ def test_runner_batches_are_transactions(house: House, bureau: object) -> None:
     record_sample(house, 4)
     house.store.runner.catch_up(batch_size=2)
     with house.store.engine.connect() as conn:
-        positions = dict(conn.execute(text("select name, position from projection_positions")).tuples().all())
+        positions = dict(
+            conn.execute(text("select name, position from projection_positions")).tuples().all()
+        )
     assert set(positions) == {p.name for p in all_projectors()}
     assert set(positions.values()) == {5}
 

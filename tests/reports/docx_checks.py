@@ -46,9 +46,19 @@ def check_layout(doc: Document, checkpoint: str) -> None:
     assert doc.styles["Title"].font.size.pt == 22  # 二号
     assert round(doc.styles["Normal"].paragraph_format.line_spacing.pt, 2) == 28.95
     runs = [r for p in doc.paragraphs for r in p.runs if r.text.strip()]
-    runs += [r for t in doc.tables for row in t.rows for c in row.cells for p in c.paragraphs for r in p.runs if r.text]
+    runs += [
+        r
+        for t in doc.tables
+        for row in t.rows
+        for c in row.cells
+        for p in c.paragraphs
+        for r in p.runs
+        if r.text
+    ]
     assert runs and all(east_asian(r.element) for r in runs)
-    title_runs = [r for p in doc.paragraphs if p.style is not None and p.style.name == "Title" for r in p.runs]
+    title_runs = [
+        r for p in doc.paragraphs if p.style is not None and p.style.name == "Title" for r in p.runs
+    ]
     assert title_runs and all(east_asian(r.element) == TITLE_FONT for r in title_runs)
     assert doc.settings.odd_and_even_pages_header_footer
     for footer, align in ((section.footer, "right"), (section.even_page_footer, "left")):

@@ -85,4 +85,11 @@ def test_invalid_package_exit_2_lists_paths(tmp_path: pathlib.Path) -> None:
 
 
 def test_run_directly_with_namespace(tmp_path: pathlib.Path) -> None:
-    assert run(argparse.Namespace(file=tmp_path / "none.json", json=False), io.StringIO(), io.StringIO()) == 2
+    assert (
+        run(
+            argparse.Namespace(file=tmp_path / "none.json", json=False),
+            io.StringIO(),
+            io.StringIO(),
+        )
+        == 2
+    )

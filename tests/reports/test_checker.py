@@ -117,7 +117,9 @@ def test_rule_mismatch_prints_range_for_undisclosed_inputs() -> None:
     data["indicators"][i]["inputs"]["results"] = [True, None, None]
     data["indicators"][i]["awarded"] = Decimal("0.5")
     report = check_package(parse_package(data, "t"))
-    (check,) = [c for c in report.checks if c.path == "indicators[A1.1]" and c.kind == "rule_mismatch"]
+    (check,) = [
+        c for c in report.checks if c.path == "indicators[A1.1]" and c.kind == "rule_mismatch"
+    ]
     assert check.to_json()["computed"] == ["1.00", "3.00"]
     assert "1.00～3.00" in check.message
     data["indicators"][i]["awarded"] = Decimal("2.0")
@@ -171,6 +173,11 @@ def test_grade_map_stated_grade() -> None:
 
 def test_json_shape_is_stable() -> None:
     out = check_package(load_package(ZHENGZHOU)).to_json()
-    assert list(out) == ["total", "grade", "checks", "unchecked"]  # unchecked: an extension (docs/evaluation-format.md)
+    assert list(out) == [
+        "total",
+        "grade",
+        "checks",
+        "unchecked",
+    ]  # unchecked: an extension (docs/evaluation-format.md)
     assert list(out["checks"][0]) == ["kind", "path", "stated", "computed", "message"]
     json.dumps(out, ensure_ascii=False)

@@ -37,7 +37,11 @@ def import_as(
         current = {r.finding.ref: r for r in ledger_rows(conn, principal=principal, today=TODAY)}
     with acting_as(principal):
         outcome = apply_ledger(
-            house.findings, read_ledger(path), today=TODAY, dry_run=dry_run, current=current if read_model else None
+            house.findings,
+            read_ledger(path),
+            today=TODAY,
+            dry_run=dry_run,
+            current=current if read_model else None,
         )
     house.catch_up()
     return outcome
@@ -115,7 +119,9 @@ def test_department_fills_in_and_imports_twice(seeded_house: House, tmp_path: Pa
     assert events(house) == before + 6
 
 
-def test_bad_rows_are_all_named_and_nothing_is_recorded(seeded_house: House, tmp_path: Path) -> None:
+def test_bad_rows_are_all_named_and_nothing_is_recorded(
+    seeded_house: House, tmp_path: Path
+) -> None:
     house = seeded_house
     path = tmp_path / "台账.xlsx"
     export_as(house, WB, path)
@@ -129,7 +135,10 @@ def test_bad_rows_are_all_named_and_nothing_is_recorded(seeded_house: House, tmp
     with pytest.raises(LedgerProblems) as caught:
         import_as(house, WB, path)
     text = caught.value.message
-    assert f"工作表「{SHEET}」第 3 行 {letter('整改时限')} 列（整改时限）：日期「2025-02-30」不存在" in text
+    assert (
+        f"工作表「{SHEET}」第 3 行 {letter('整改时限')} 列（整改时限）：日期「2025-02-30」不存在"
+        in text
+    )
     assert events(house) == before
 
     cell_of(ws, "整改时限", 3).value = DUE  # type: ignore[attr-defined]
@@ -138,7 +147,9 @@ def test_bad_rows_are_all_named_and_nothing_is_recorded(seeded_house: House, tmp
     with pytest.raises(LedgerProblems) as caught:
         import_as(house, WB, path)
     problems = [str(p) for p in caught.value.problems]
-    assert any("第 2 行" in p and "问题编号被改动（导出时为 WB-GXJ/2024/01）" in p for p in problems)
+    assert any(
+        "第 2 行" in p and "问题编号被改动（导出时为 WB-GXJ/2024/01）" in p for p in problems
+    )
     assert any("第 3 行" in p and "台账只能申请销号" in p for p in problems)
     assert events(house) == before
 

@@ -65,10 +65,19 @@ OMITTABLE: list[tuple[Any, ...]] = [
     ("budget", "three_public", "initial"),
     ("budget", "three_public", "adjusted"),
     ("budget", "three_public", "actual"),
-    *[("budget", "stated", k) for k in (
-        "initial", "adjusted", "final", "execution_rate", "adjustment_rate", "carryover_rate",
-        "public_funds_control_rate", "three_public_control_rate",
-    )],
+    *[
+        ("budget", "stated", k)
+        for k in (
+            "initial",
+            "adjusted",
+            "final",
+            "execution_rate",
+            "adjustment_rate",
+            "carryover_rate",
+            "public_funds_control_rate",
+            "three_public_control_rate",
+        )
+    ],
     ("staffing",),
     ("staffing", 0, "authorized"),
     ("staffing", 0, "actual"),
@@ -82,10 +91,19 @@ OMITTABLE: list[tuple[Any, ...]] = [
     ("surveys", 0, "questions", 0, "stated"),
     ("surveys", 0, "stated_overall"),
     ("findings",),
-    *[("findings", 0, k) for k in (
-        "category", "description", "root_cause", "responsible_unit", "indicator_codes",
-        "amount", "rectification_class", "due",
-    )],
+    *[
+        ("findings", 0, k)
+        for k in (
+            "category",
+            "description",
+            "root_cause",
+            "responsible_unit",
+            "indicator_codes",
+            "amount",
+            "rectification_class",
+            "due",
+        )
+    ],
     ("suggestions",),
     ("suggestions", 0, "title"),
     ("suggestions", 0, "finding_refs"),
@@ -156,7 +174,9 @@ def test_the_checker_says_what_it_could_not_check(tmp_path: Path) -> None:
         report = check_package(load_package(_write(tmp_path, "x", with_null(path))))
         return {u.path: u.message for u in report.unchecked}
 
-    assert "未注明预算行" in unchecked(("budget", "adjustments", 0, "line"))["budget.adjustments[0]"]
+    assert (
+        "未注明预算行" in unchecked(("budget", "adjustments", 0, "line"))["budget.adjustments[0]"]
+    )
     assert "人员控制率无法计算" in unchecked(("staffing", 0, "actual"))["staffing[0]"]
     assert "有效问卷数未披露" in unchecked(("surveys", 0, "valid"))["surveys[enterprise].valid"]
     assert "未核对" in unchecked(("budget", "lines", 0, "initial"))["budget.stated.initial"]
@@ -171,7 +191,9 @@ def test_an_unlined_adjustment_must_match_the_lines_gaps(tmp_path: Path) -> None
     assert ("budget_sum", "budget.adjustments", "20.00", "21.54") in found
 
 
-def test_an_unlined_adjustment_needs_a_budget_with_lines(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_an_unlined_adjustment_needs_a_budget_with_lines(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     data = with_null(("budget", "adjustments", 0, "line"))
     data["budget"]["lines"] = []
     data["budget"]["adjustments"] = data["budget"]["adjustments"][:1]

@@ -224,10 +224,18 @@ def test_composite_part_reads_own_inputs() -> None:
     data["indicators"][i]["rule"] = {
         "kind": "composite",
         "parts": [
-            {"name": "a", "points": 1, "rule": {"kind": "per_case", "points": Decimal("0.5")},
-             "inputs": {"cases": 1}},
-            {"name": "b", "points": 1, "rule": {"kind": "threshold", "measure": "input:x",
-             "op": ">=", "value": 1}, "inputs": {}},
+            {
+                "name": "a",
+                "points": 1,
+                "rule": {"kind": "per_case", "points": Decimal("0.5")},
+                "inputs": {"cases": 1},
+            },
+            {
+                "name": "b",
+                "points": 1,
+                "rule": {"kind": "threshold", "measure": "input:x", "op": ">=", "value": 1},
+                "inputs": {},
+            },
         ],
     }
     assert paths_of(data) == [f"$.indicators[{i}].rule.parts[1].inputs.x"]
@@ -238,7 +246,7 @@ def test_file_problems(tmp_path: pathlib.Path) -> None:
         load_package(tmp_path / "missing.json")
     assert "不存在" in info.value.errors[0].message
     bad = tmp_path / "gbk.json"
-    bad.write_bytes("{\"a\": \"中文\"}".encode("gbk"))
+    bad.write_bytes('{"a": "中文"}'.encode("gbk"))
     with pytest.raises(InvalidPackage) as info:
         load_package(bad)
     assert "UTF-8" in info.value.errors[0].message

@@ -27,7 +27,10 @@ def seeded_house(tmp_path_factory: pytest.TempPathFactory) -> Iterator[House]:
     # Documents only read: one SQLite house for the module keeps the tests fast.
     folder = tmp_path_factory.mktemp("docs")
     with open_house(
-        f"sqlite:///{folder / 'r.db'}", create=True, clock=FixedClock.on(TODAY), blob_dir=folder / "b"
+        f"sqlite:///{folder / 'r.db'}",
+        create=True,
+        clock=FixedClock.on(TODAY),
+        blob_dir=folder / "b",
     ) as house:
         seeded(house)
         yield house
@@ -41,7 +44,10 @@ def all_findings(house: House) -> list[queries.FindingView]:
 def test_problem_list(seeded_house: House, tmp_path: Path) -> None:
     checkpoint = checkpoint_of(seeded_house)
     written = problem_list.build(
-        all_findings(seeded_house), heading="2024年度绩效评价问题清单", scope_line="范围：全部部门", checkpoint=checkpoint
+        all_findings(seeded_house),
+        heading="2024年度绩效评价问题清单",
+        scope_line="范围：全部部门",
+        checkpoint=checkpoint,
     )
     doc = reopen(written, tmp_path / "问题清单.docx")
     check_layout(doc, checkpoint)
@@ -78,7 +84,9 @@ def test_notice(seeded_house: House, tmp_path: Path) -> None:
     assert "整改要求：细化预算测算，完善绩效目标" in texts
     assert "整改类别：分阶段整改；整改时限：2025年11月30日。" in texts
     assert texts[-2:] == ["新乡市卫滨区财政局", "2025年9月1日"]
-    assert [p.style.name if p.style else None for p in doc.paragraphs if p.text == "一、问题清单"] == ["Heading 1"]
+    assert [
+        p.style.name if p.style else None for p in doc.paragraphs if p.text == "一、问题清单"
+    ] == ["Heading 1"]
     check_repeating_header(doc.tables[0], notice.HEADERS)
     assert notice.chinese_ordinal(12) == "十二" and notice.chinese_ordinal(25) == "二十五"
 
@@ -89,7 +97,11 @@ def test_status_report(seeded_house: House, tmp_path: Path) -> None:
     with house.store.engine.connect() as conn:
         rows = figures.figures(conn, principal=BUREAU, year=2024, today=TODAY)
     written = status_report.build(
-        2024, rows, all_findings(house), as_of_line="统计截至2025年12月15日。", checkpoint=checkpoint
+        2024,
+        rows,
+        all_findings(house),
+        as_of_line="统计截至2025年12月15日。",
+        checkpoint=checkpoint,
     )
     doc = reopen(written, tmp_path / "整改情况报告.docx")
     check_layout(doc, checkpoint)
@@ -100,7 +112,15 @@ def test_status_report(seeded_house: House, tmp_path: Path) -> None:
     by_department, still_open = doc.tables
     check_repeating_header(by_department, status_report.DEPT_HEADERS)
     assert [c.text for c in by_department.rows[1].cells] == [
-        "新乡市卫滨区工业和信息化局", "2", "0", "0.00%", "0.00%", "2", "0", "0", "0",
+        "新乡市卫滨区工业和信息化局",
+        "2",
+        "0",
+        "0.00%",
+        "0.00%",
+        "2",
+        "0",
+        "0",
+        "0",
     ]
     assert [r.cells[1].text for r in still_open.rows[1:]] == [R1, R2]
     assert still_open.rows[1].cells[5].text == "整改中（逾期）"
@@ -114,12 +134,18 @@ def test_scorecard_merges_levels(seeded_house: House, tmp_path: Path) -> None:
         evaluation = house.evaluations.evaluation_at(WEIBIN_KEY)
     rule_texts = {str(i["code"]): i.get("rule_text") for i in evaluation.indicators}
     written = scorecard.build(
-        card, heading="卫滨区工信局部门整体支出绩效评价评分表", when_line="第三方评价", rule_texts=rule_texts, checkpoint=checkpoint
+        card,
+        heading="卫滨区工信局部门整体支出绩效评价评分表",
+        when_line="第三方评价",
+        rule_texts=rule_texts,
+        checkpoint=checkpoint,
     )
     doc = reopen(written, tmp_path / "评分表.docx")
     check_layout(doc, checkpoint)
     (table,) = doc.tables
-    check_repeating_header(table, ["一级指标", "二级指标", "三级指标", "权重", "得分", "评分规则", "规则计算"])
+    check_repeating_header(
+        table, ["一级指标", "二级指标", "三级指标", "权重", "得分", "评分规则", "规则计算"]
+    )
     rows = [[c.text for c in r.cells] for r in table.rows]
     leaves = [n for n in card.nodes if n.is_leaf]
     assert len(rows) == 1 + len(leaves) + 1
@@ -145,10 +171,28 @@ def test_rate_chart_when_it_helps(tmp_path: Path) -> None:
 
     def figures_for(code: str, name: str, closed: int, total: int) -> Figures:
         rate = Decimal(closed * 100) / Decimal(total)
-        return Figures(code, name, 2024, total, {"closed": closed}, closed, 0, rate.quantize(Decimal("0.01")),
-                       Decimal(0), Decimal(0), None, 0, 0, 0, 0)
+        return Figures(
+            code,
+            name,
+            2024,
+            total,
+            {"closed": closed},
+            closed,
+            0,
+            rate.quantize(Decimal("0.01")),
+            Decimal(0),
+            Decimal(0),
+            None,
+            0,
+            0,
+            0,
+            0,
+        )
 
-    rows = [figures_for("WB-GXJ", "卫滨区工信局", 1, 2), figures_for("ZZ-GXJ", "郑州市工信局", 3, 4)]
+    rows = [
+        figures_for("WB-GXJ", "卫滨区工信局", 1, 2),
+        figures_for("ZZ-GXJ", "郑州市工信局", 3, 4),
+    ]
     written = status_report.build(2024, rows, [], as_of_line="", checkpoint="0:" + "0" * 64)
     doc = reopen(written, tmp_path / "报告.docx")
     chart = doc.tables[1]

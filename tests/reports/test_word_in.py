@@ -69,14 +69,24 @@ def seed_style_report(path: Path, *, blank_score: str | None = None) -> None:
     last[3].text, last[5].text, last[4].text = "100.00", "87.66分", "绩效等级为“良”"
     doc.add_paragraph("问题清单")
     findings = doc.add_table(rows=1, cols=5)
-    for cell, text in zip(findings.rows[0].cells, ["问题编号", "问题", "责任单位", "整改时限", "涉及金额"], strict=True):
+    for cell, text in zip(
+        findings.rows[0].cells,
+        ["问题编号", "问题", "责任单位", "整改时限", "涉及金额"],
+        strict=True,
+    ):
         cell.text = text
     group = findings.add_row().cells
     group[0].merge(group[-1]).text = "预算管理"
     f = PACKAGE["findings"][0]
     for cell, text in zip(
         findings.add_row().cells,
-        [f["ref"], f"{f['title']}：{f['description']}", "卫滨区工信局", "2025年11月30日", "320.44万元"],
+        [
+            f["ref"],
+            f"{f['title']}：{f['description']}",
+            "卫滨区工信局",
+            "2025年11月30日",
+            "320.44万元",
+        ],
         strict=True,
     ):
         cell.text = text
@@ -106,7 +116,9 @@ def test_seed_scorecard_reads_back_to_the_package(tmp_path: Path) -> None:
     assert finding["title"] == "预算编制管理不够精细" and finding["due"] == "2025-11-30"
     assert finding["amount"] == 320.44 and finding["amount_unit"] == "万元"
     # What it could not read is listed, not guessed: only the unit needs a code.
-    assert skeleton.unread == ["第 2 个表格第 3 行第 3 列（责任单位）：「卫滨区工信局」请改填部门编码"]
+    assert skeleton.unread == [
+        "第 2 个表格第 3 行第 3 列（责任单位）：「卫滨区工信局」请改填部门编码"
+    ]
 
 
 @pytest.mark.parametrize("mark", ["—", "／"])
@@ -155,7 +167,9 @@ def test_not_a_docx(tmp_path: Path) -> None:
 
 @pytest.fixture
 def seeded_house(tmp_path: Path) -> Iterator[House]:
-    with open_house(f"sqlite:///{tmp_path / 'r.db'}", create=True, blob_dir=tmp_path / "b") as house:
+    with open_house(
+        f"sqlite:///{tmp_path / 'r.db'}", create=True, blob_dir=tmp_path / "b"
+    ) as house:
         seeded(house)
         yield house
 
@@ -165,7 +179,9 @@ def test_own_documents_read_back(seeded_house: House, tmp_path: Path) -> None:
     with acting_as(BUREAU):
         card = seeded_house.evaluations.scorecard("WB-GXJ/2024/department")
     path = tmp_path / "评分表.docx"
-    scorecard.build(card, heading="评分表", when_line="", rule_texts={}, checkpoint=checkpoint_of(seeded_house)).save(str(path))
+    scorecard.build(
+        card, heading="评分表", when_line="", rule_texts={}, checkpoint=checkpoint_of(seeded_house)
+    ).save(str(path))
     skeleton = read_report(path)
     package = skeleton.package
     # The seed prints D2 twice (满意度 is D3 in the package): read as printed, and listed.
@@ -181,7 +197,9 @@ def test_own_documents_read_back(seeded_house: House, tmp_path: Path) -> None:
     with seeded_house.store.engine.connect() as conn:
         views = list_findings(conn, principal=BUREAU, today=date(2025, 10, 15))
     listing = tmp_path / "问题清单.docx"
-    problem_list.build(views, heading="问题清单", scope_line="", checkpoint="0:" + "0" * 64).save(str(listing))
+    problem_list.build(views, heading="问题清单", scope_line="", checkpoint="0:" + "0" * 64).save(
+        str(listing)
+    )
     findings = read_report(listing).package["findings"]
     assert [(f["ref"], f["category"], f["rectification_class"], f["due"]) for f in findings] == [
         ("WB-GXJ/2024/02", "绩效管理", "phased", "2025-11-30"),

@@ -15,7 +15,11 @@ BUREAU = Principal("财政局", Role.BUREAU)
 EVALUATOR = Principal("评价组", Role.EVALUATOR)
 DEPT = Principal("教育局用户", Role.DEPARTMENT, department="D01")
 
-IMM, PHASED, LONG = RectificationClass.IMMEDIATE, RectificationClass.PHASED, RectificationClass.LONG_TERM
+IMM, PHASED, LONG = (
+    RectificationClass.IMMEDIATE,
+    RectificationClass.PHASED,
+    RectificationClass.LONG_TERM,
+)
 
 
 def departments(house: House) -> None:
@@ -30,8 +34,13 @@ def departments(house: House) -> None:
 def record(house: House, ref: str, department: str = "D01", unit: str | None = None) -> None:
     with acting_as(EVALUATOR):
         house.findings.record_finding(
-            ref=ref, department_code=department, unit_code=unit, fiscal_year=2024,
-            category="预算执行", title=f"问题 {ref}", description="说明",
+            ref=ref,
+            department_code=department,
+            unit_code=unit,
+            fiscal_year=2024,
+            category="预算执行",
+            title=f"问题 {ref}",
+            description="说明",
         )
 
 
@@ -41,12 +50,24 @@ def reach(house: House, day: date) -> None:
         house.clock.advance(days=(day - house.clock.today()).days)
 
 
-def issue(house: House, ref: str, cls: RectificationClass, on: date, due: date | None,
-          re_review_on: date | None = None) -> None:
+def issue(
+    house: House,
+    ref: str,
+    cls: RectificationClass,
+    on: date,
+    due: date | None,
+    re_review_on: date | None = None,
+) -> None:
     reach(house, on)
     with acting_as(BUREAU):
-        house.findings.issue_finding(ref, rectification_class=cls, requirements="按期整改",
-                                     issued_on=on, due=due, re_review_on=re_review_on)
+        house.findings.issue_finding(
+            ref,
+            rectification_class=cls,
+            requirements="按期整改",
+            issued_on=on,
+            due=due,
+            re_review_on=re_review_on,
+        )
 
 
 def fiscal_year(house: House, tmp: Path) -> None:
@@ -91,7 +112,9 @@ def closure(house: House, ref: str, tmp: Path, *, close: bool) -> None:
     paper = tmp / f"{ref}.txt"
     paper.write_text(f"{ref} 整改报告", encoding="utf-8")
     with acting_as(DEPT):
-        evidence = house.evidence.submit_evidence(paper, effective_date=date(2025, 1, 20), finding_ref=ref)
+        evidence = house.evidence.submit_evidence(
+            paper, effective_date=date(2025, 1, 20), finding_ref=ref
+        )
         house.findings.request_closure(ref, [evidence])
     if close:
         with acting_as(BUREAU):
@@ -102,10 +125,24 @@ def monitoring_plans(house: House) -> None:
     """Monitoring plans with reports never filed: D01 2025 (H1 due 2025-07-15, H2 due
     2026-01-15) and D02 2024 (its self-evaluation due 2025-03-31)."""
     with acting_as(BUREAU):
-        house.monitoring.plan_monitoring("D01", 2025, [
-            Period("H1", date(2025, 1, 1), date(2025, 6, 30), date(2025, 7, 15)),
-            Period("H2", date(2025, 7, 1), date(2025, 12, 31), date(2026, 1, 15)),
-        ])
-        house.monitoring.plan_monitoring("D02", 2024, [
-            Period("自评", date(2024, 1, 1), date(2024, 12, 31), date(2025, 3, 31), kind=SELF_EVALUATION),
-        ])
+        house.monitoring.plan_monitoring(
+            "D01",
+            2025,
+            [
+                Period("H1", date(2025, 1, 1), date(2025, 6, 30), date(2025, 7, 15)),
+                Period("H2", date(2025, 7, 1), date(2025, 12, 31), date(2026, 1, 15)),
+            ],
+        )
+        house.monitoring.plan_monitoring(
+            "D02",
+            2024,
+            [
+                Period(
+                    "自评",
+                    date(2024, 1, 1),
+                    date(2024, 12, 31),
+                    date(2025, 3, 31),
+                    kind=SELF_EVALUATION,
+                ),
+            ],
+        )

@@ -27,15 +27,23 @@ def env(db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterato
         house.people.bootstrap_first_user("admin", ADMIN["RECTIFY_PASSWORD"], "")
         fiscal_year(house, tmp_path)
         with acting_as(BUREAU):
-            house.people.add_user("edu", Role.DEPARTMENT, EDU["RECTIFY_PASSWORD"], "", department_code="D01")
-            house.people.add_user("wjw", Role.DEPARTMENT, WJW["RECTIFY_PASSWORD"], "", department_code="D02")
+            house.people.add_user(
+                "edu", Role.DEPARTMENT, EDU["RECTIFY_PASSWORD"], "", department_code="D01"
+            )
+            house.people.add_user(
+                "wjw", Role.DEPARTMENT, WJW["RECTIFY_PASSWORD"], "", department_code="D02"
+            )
         house.catch_up()
     in_process_env(monkeypatch, db_url, tmp_path)
     yield db_url
 
 
-def run(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
-        *args: str, user: dict[str, str] | None = None) -> tuple[int, str, str]:
+def run(
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    *args: str,
+    user: dict[str, str] | None = None,
+) -> tuple[int, str, str]:
     for key, value in (user or ADMIN).items():
         monkeypatch.setenv(key, value)
     code = main(list(args))
@@ -48,8 +56,9 @@ def events(db_url: str) -> int:
         return int(conn.execute(select(func.count()).select_from(house.store.events)).scalar_one())
 
 
-def test_tick_json_once_then_empty(env: str, capsys: pytest.CaptureFixture[str],
-                                   monkeypatch: pytest.MonkeyPatch) -> None:
+def test_tick_json_once_then_empty(
+    env: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     code, out, _ = run(capsys, monkeypatch, "scheduler", "tick", "--now", "2025-02-06", "--json")
     assert code == 0
     items = json.loads(out)
@@ -63,9 +72,14 @@ def test_tick_json_once_then_empty(env: str, capsys: pytest.CaptureFixture[str],
     code, out, _ = run(capsys, monkeypatch, "findings", "show", "IMM-OPEN", "--json")
     assert code == 0
     timeline = json.loads(out)["timeline"]
-    clock = [(e["label"], e["details"]["for_date"], e["actor"]) for e in timeline if e["event"] == "Occurrence"]
+    clock = [
+        (e["label"], e["details"]["for_date"], e["actor"])
+        for e in timeline
+        if e["event"] == "Occurrence"
+    ]
     assert clock == [
-        ("整改时限提醒", "2025-01-29", "system"), ("整改时限提醒", "2025-02-04", "system"),
+        ("整改时限提醒", "2025-01-29", "system"),
+        ("整改时限提醒", "2025-02-04", "system"),
         ("整改逾期", "2025-02-06", "system"),
     ]
     assert timeline[0]["event"] == "Recorded"  # the finding's own events are all still there
@@ -73,14 +87,18 @@ def test_tick_json_once_then_empty(env: str, capsys: pytest.CaptureFixture[str],
     assert code == 0 and "整改逾期" in out and "2025-02-06" in out
 
 
-def test_tick_marks_owed_monitoring_reports_once(env: str, capsys: pytest.CaptureFixture[str],
-                                                monkeypatch: pytest.MonkeyPatch) -> None:
+def test_tick_marks_owed_monitoring_reports_once(
+    env: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     with open_house(env) as house:
         monitoring_plans(house)
     code, out, _ = run(capsys, monkeypatch, "scheduler", "tick", "--now", "2025-07-16", "--json")
     assert code == 0
-    owed = sorted((i["ref"], i["for_date"], i["about"], i["title"])
-                  for i in json.loads(out) if i["kind"] == "monitoring_overdue")
+    owed = sorted(
+        (i["ref"], i["for_date"], i["about"], i["title"])
+        for i in json.loads(out)
+        if i["kind"] == "monitoring_overdue"
+    )
     assert owed == [
         ("D01/2025/H1", "2025-07-16", "2025-07-15", "绩效监控报告逾期未报"),
         ("D02/2024/自评", "2025-04-01", "2025-03-31", "自评报告逾期未报"),
@@ -106,9 +124,13 @@ def test_tick_marks_owed_monitoring_reports_once(env: str, capsys: pytest.Captur
         (("policy", "set", "first_report_days", "--reason", "x"), "KEY=VALUE"),
     ],
 )
-def test_bad_input_clear_error_nothing_recorded(env: str, capsys: pytest.CaptureFixture[str],
-                                                monkeypatch: pytest.MonkeyPatch,
-                                                args: tuple[str, ...], needle: str) -> None:
+def test_bad_input_clear_error_nothing_recorded(
+    env: str,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    args: tuple[str, ...],
+    needle: str,
+) -> None:
     before = events(env)
     code, _, err = run(capsys, monkeypatch, *args)
     assert code != 0 and "错误" in err and needle in err, err
@@ -116,23 +138,35 @@ def test_bad_input_clear_error_nothing_recorded(env: str, capsys: pytest.Capture
     assert events(env) == before
 
 
-def test_policy_show_set_bureau_only(env: str, capsys: pytest.CaptureFixture[str],
-                                     monkeypatch: pytest.MonkeyPatch) -> None:
+def test_policy_show_set_bureau_only(
+    env: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     code, out, _ = run(capsys, monkeypatch, "policy", "show", "--json")
     assert code == 0 and json.loads(out)["version"] == 0
     assert json.loads(out)["reminder_days"]["phased"] == [30, 7, 1]
     before = events(env)
-    code, _, err = run(capsys, monkeypatch, "policy", "set", "scan_hour=7", "--reason", "x", user=EDU)
+    code, _, err = run(
+        capsys, monkeypatch, "policy", "set", "scan_hour=7", "--reason", "x", user=EDU
+    )
     assert code != 0 and "财政局" in err and events(env) == before
-    code, out, _ = run(capsys, monkeypatch, "policy", "set", "reminder.phased=14,3",
-                       "first_report_days=60", "--reason", "季度会议决定")
+    code, out, _ = run(
+        capsys,
+        monkeypatch,
+        "policy",
+        "set",
+        "reminder.phased=14,3",
+        "first_report_days=60",
+        "--reason",
+        "季度会议决定",
+    )
     assert code == 0 and "reminder.phased = 14,3" in out
     shown = json.loads(run(capsys, monkeypatch, "policy", "show", "--json")[1])
     assert shown["version"] == 1 and shown["first_report_days"] == 60
 
 
-def test_inbox_scoped_and_read_marks(env: str, capsys: pytest.CaptureFixture[str],
-                                     monkeypatch: pytest.MonkeyPatch) -> None:
+def test_inbox_scoped_and_read_marks(
+    env: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     run(capsys, monkeypatch, "scheduler", "tick", "--now", "2025-07-01")
     edu = json.loads(run(capsys, monkeypatch, "inbox", "--json", user=EDU)[1])
     wjw = json.loads(run(capsys, monkeypatch, "inbox", "--json", user=WJW)[1])
@@ -155,4 +189,6 @@ def test_inbox_scoped_and_read_marks(env: str, capsys: pytest.CaptureFixture[str
     assert run(capsys, monkeypatch, "inbox", "read", "--all", user=EDU)[0] == 0
     assert json.loads(run(capsys, monkeypatch, "inbox", "--unread", "--json", user=EDU)[1]) == []
     # Read marks are per user: the bureau's copies are still unread.
-    assert len(json.loads(run(capsys, monkeypatch, "inbox", "--unread", "--json")[1])) == len(bureau)
+    assert len(json.loads(run(capsys, monkeypatch, "inbox", "--unread", "--json")[1])) == len(
+        bureau
+    )

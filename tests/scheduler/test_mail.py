@@ -37,7 +37,9 @@ class Inbox:
         return "250 OK"
 
 
-def _authenticate(server: Any, session: Any, envelope: Any, mechanism: str, auth_data: Any) -> AuthResult:
+def _authenticate(
+    server: Any, session: Any, envelope: Any, mechanism: str, auth_data: Any
+) -> AuthResult:
     ok = isinstance(auth_data, LoginPassword) and auth_data.password == PASSWORD.encode()
     return AuthResult(success=ok)
 
@@ -52,8 +54,13 @@ def free_port() -> int:
 def smtp_server() -> Iterator[tuple[Inbox, int]]:
     handler = Inbox()
     port = free_port()
-    controller = Controller(handler, hostname="127.0.0.1", port=port, authenticator=_authenticate,
-                            auth_require_tls=False)
+    controller = Controller(
+        handler,
+        hostname="127.0.0.1",
+        port=port,
+        authenticator=_authenticate,
+        auth_require_tls=False,
+    )
     controller.start()
     try:
         yield handler, port
@@ -62,11 +69,16 @@ def smtp_server() -> Iterator[tuple[Inbox, int]]:
 
 
 def settings(port: int) -> SmtpSettings:
-    found = SmtpSettings.from_env({
-        "RECTIFY_SMTP_HOST": "127.0.0.1", "RECTIFY_SMTP_PORT": str(port),
-        "RECTIFY_SMTP_USER": "rectify", "RECTIFY_SMTP_PASSWORD": PASSWORD,
-        "RECTIFY_SMTP_TO": "bureau@example.cn", "RECTIFY_SMTP_FROM": "rectify@example.cn",
-    })
+    found = SmtpSettings.from_env(
+        {
+            "RECTIFY_SMTP_HOST": "127.0.0.1",
+            "RECTIFY_SMTP_PORT": str(port),
+            "RECTIFY_SMTP_USER": "rectify",
+            "RECTIFY_SMTP_PASSWORD": PASSWORD,
+            "RECTIFY_SMTP_TO": "bureau@example.cn",
+            "RECTIFY_SMTP_FROM": "rectify@example.cn",
+        }
+    )
     assert found is not None and PASSWORD not in repr(found)
     return found
 
@@ -91,11 +103,19 @@ def test_each_item_mailed_once_and_a_failed_send_is_retried(
     assert send_pending(house, settings(port)) == 0
     assert len(server.messages) == items
     subjects = [m["Subject"] for m in server.messages]
-    assert len(subjects) == len(set(zip(subjects, [m.get_content() for m in server.messages], strict=True)))
-    overdue = [m for m in server.messages if "整改逾期" in m["Subject"] and "IMM-OPEN" in m["Subject"]]
+    assert len(subjects) == len(
+        set(zip(subjects, [m.get_content() for m in server.messages], strict=True))
+    )
+    overdue = [
+        m for m in server.messages if "整改逾期" in m["Subject"] and "IMM-OPEN" in m["Subject"]
+    ]
     assert len(overdue) == 2  # one for the department, one for the bureau
     body = overdue[0].get_content()
-    assert "问题编号：IMM-OPEN" in body and "责任部门：D01 / D01-01" in body and "日期：2025-02-06" in body
+    assert (
+        "问题编号：IMM-OPEN" in body
+        and "责任部门：D01 / D01-01" in body
+        and "日期：2025-02-06" in body
+    )
     assert PASSWORD not in caplog.text
     assert "下次扫描重试" in caplog.text
     events = house.store.events
@@ -111,4 +131,6 @@ def test_smtp_settings_need_a_recipient_and_a_valid_port() -> None:
     with pytest.raises(InvalidInput, match="RECTIFY_SMTP_TO"):
         SmtpSettings.from_env({"RECTIFY_SMTP_HOST": "mail"})
     with pytest.raises(InvalidInput, match="RECTIFY_SMTP_PORT"):
-        SmtpSettings.from_env({"RECTIFY_SMTP_HOST": "mail", "RECTIFY_SMTP_PORT": "x", "RECTIFY_SMTP_TO": "a@b"})
+        SmtpSettings.from_env(
+            {"RECTIFY_SMTP_HOST": "mail", "RECTIFY_SMTP_PORT": "x", "RECTIFY_SMTP_TO": "a@b"}
+        )

@@ -27,8 +27,9 @@ def house(db_url: str, tmp_path: Path) -> Iterator[House]:
     """The conftest House, but its clock after the fiscal year: the scenario's progress
     reports are dated up to the year's end, one finding is issued in late 2026,
     and no date may lie after today."""
-    with open_house(db_url, create=True, clock=FixedClock.on(date(2027, 6, 1)),
-                    blob_dir=tmp_path / "blobs") as opened:
+    with open_house(
+        db_url, create=True, clock=FixedClock.on(date(2027, 6, 1)), blob_dir=tmp_path / "blobs"
+    ) as opened:
         opened.people.password_cost_n = 2**10
         yield opened
 
@@ -64,8 +65,11 @@ def test_day_by_day_equals_one_jump_after_downtime(house: House, tmp_path: Path)
         by_ref.setdefault(ref, []).append((day_text, kind))
     # What a person expects, finding by finding.
     assert sorted(by_ref["IMM-OPEN"]) == [
-        ("2025-01-29", "reminder"), ("2025-02-04", "reminder"), ("2025-02-06", "overdue"),
-        ("2025-04-06", "report_due"), ("2025-04-26", "report_overdue"),
+        ("2025-01-29", "reminder"),
+        ("2025-02-04", "reminder"),
+        ("2025-02-06", "overdue"),
+        ("2025-04-06", "report_due"),
+        ("2025-04-26", "report_overdue"),
     ]
     extended = sorted(by_ref["PH-EXTENDED"])
     assert ("2025-04-07", "overdue") not in extended  # extended before the old date passed
@@ -84,8 +88,11 @@ def test_day_by_day_equals_one_jump_after_downtime(house: House, tmp_path: Path)
     assert by_ref["REQ-CLOSURE"] == [("2025-02-06", "overdue")]
     # Each occurrence went to the department and to the bureau.
     with house.store.engine.connect() as conn:
-        items = conn.execute(select(func.count()).select_from(inbox_items)
-                             .where(inbox_items.c.kind.in_(("reminder", "overdue")))).scalar_one()
+        items = conn.execute(
+            select(func.count())
+            .select_from(inbox_items)
+            .where(inbox_items.c.kind.in_(("reminder", "overdue")))
+        ).scalar_one()
     assert items == 2 * sum(1 for k, _, _ in triples(daily) if k in ("reminder", "overdue"))
 
 
@@ -120,11 +127,15 @@ def test_unknown_holiday_year_records_nothing(house: House, tmp_path: Path) -> N
     assert scan(house, date(2027, 2, 1), HolidayCalendar.from_json(holidays))
 
 
-def test_rebuild_keeps_the_cursor_so_nothing_old_is_recorded_again(house: House, tmp_path: Path) -> None:
+def test_rebuild_keeps_the_cursor_so_nothing_old_is_recorded_again(
+    house: House, tmp_path: Path
+) -> None:
     fiscal_year(house, tmp_path)
     scan(house, date(2025, 3, 1))
     with acting_as(BUREAU):
-        house.schedule.set_policy({"reminder.immediate": "20"}, "改提醒")  # IMM-OPEN: 01-16, never recorded
+        house.schedule.set_policy(
+            {"reminder.immediate": "20"}, "改提醒"
+        )  # IMM-OPEN: 01-16, never recorded
     house.store.runner.rebuild()
     # Under the new lead times, days before 03-01 would have other reminders: not recorded now.
     later = scan(house, date(2025, 3, 2))

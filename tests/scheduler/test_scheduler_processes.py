@@ -28,19 +28,27 @@ def occurrences(house: House) -> list[tuple[str, int]]:
     events = house.store.events
     with house.store.engine.connect() as conn:
         rows = conn.execute(
-            select(events.c.originator_id, events.c.originator_version).where(events.c.topic == OCCURRENCE)
+            select(events.c.originator_id, events.c.originator_version).where(
+                events.c.topic == OCCURRENCE
+            )
         ).all()
     return [(str(r[0]), int(r[1])) for r in rows]
 
 
-def test_two_daemons_on_one_postgresql_store_record_no_duplicate(pg_url: str, tmp_path: Path) -> None:
+def test_two_daemons_on_one_postgresql_store_record_no_duplicate(
+    pg_url: str, tmp_path: Path
+) -> None:
     with open_house(pg_url, create=True, blob_dir=tmp_path / "blobs") as house:
         fiscal_year(house, tmp_path)
         house.catch_up()
     cli = make_cli(pg_url, tmp_path)
     args = [RECTIFY, "scheduler", "run", "--now", "2025-01-01", "--until", "2025-09-30"]
-    daemons = [subprocess.Popen(args, env=cli.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-               for _ in range(2)]
+    daemons = [
+        subprocess.Popen(
+            args, env=cli.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+        for _ in range(2)
+    ]
     for daemon in daemons:
         _, err = daemon.communicate(timeout=300)
         assert daemon.returncode == 0, err
@@ -74,18 +82,24 @@ def test_a_scan_killed_mid_way_and_run_again_records_each_once(pg_url: str, tmp_
                 assert proc.poll() is None, "the scan ended before it could be interrupted"
                 assert time.monotonic() < deadline
                 conn.rollback()
-                count = conn.execute(select(func.count()).where(events.c.topic == OCCURRENCE)).scalar_one()
+                count = conn.execute(
+                    select(func.count()).where(events.c.topic == OCCURRENCE)
+                ).scalar_one()
                 time.sleep(0.02)
             # Hold the table lock the recorder needs: the scan is now stuck mid-way.
             conn.execute(text(f"LOCK TABLE {events.name} IN EXCLUSIVE MODE"))
-            frozen = conn.execute(select(func.count()).where(events.c.topic == OCCURRENCE)).scalar_one()
+            frozen = conn.execute(
+                select(func.count()).where(events.c.topic == OCCURRENCE)
+            ).scalar_one()
             proc.send_signal(signal.SIGKILL)
             proc.wait(timeout=30)
             conn.rollback()
         assert proc.returncode == -signal.SIGKILL
         expected_total = 200 * 5  # 2 reminders, overdue, report due, report overdue each
         assert 20 <= frozen < expected_total
-        again = subprocess.run(tick + ["--json"], env=cli.env, capture_output=True, text=True, timeout=300)
+        again = subprocess.run(
+            tick + ["--json"], env=cli.env, capture_output=True, text=True, timeout=300
+        )
         assert again.returncode == 0, again.stderr
         recorded = occurrences(house)
         assert len(recorded) == expected_total == len({oid for oid, _ in recorded})
@@ -99,8 +113,13 @@ def test_the_daemon_stops_cleanly_on_sigterm(tmp_path: Path) -> None:
         record(house, "T-1")
         issue(house, "T-1", IMM, date(2025, 1, 6), date(2025, 2, 5))
     cli = make_cli(url, tmp_path)
-    proc = subprocess.Popen([RECTIFY, "scheduler", "run", "--interval-minutes", "60", "--hour", "3"],
-                            env=cli.env, stderr=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [RECTIFY, "scheduler", "run", "--interval-minutes", "60", "--hour", "3"],
+        env=cli.env,
+        stderr=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     assert proc.stderr is not None
     seen = []
     for line in proc.stderr:  # the first scan runs at start; its log line tells us it ran
@@ -111,4 +130,6 @@ def test_the_daemon_stops_cleanly_on_sigterm(tmp_path: Path) -> None:
     _, rest = proc.communicate(timeout=60)
     log = "".join(seen) + rest
     assert proc.returncode == 0, log
-    assert "调度已启动" in log and "SIGTERM" in log and "调度已停止" in log and "Traceback" not in log
+    assert (
+        "调度已启动" in log and "SIGTERM" in log and "调度已停止" in log and "Traceback" not in log
+    )

@@ -26,7 +26,12 @@ from tests.conftest import WEIBIN, ZHENGZHOU
 TODAY = date(2026, 1, 15)
 R1 = "WB-GXJ/2024/01"
 R2 = "WB-GXJ/2024/02"
-PASSWORDS = {"admin": "admin-secret-1", "wb": "wb-secret-123", "eva": "eva-secret-123", "aud": "aud-secret-123"}
+PASSWORDS = {
+    "admin": "admin-secret-1",
+    "wb": "wb-secret-123",
+    "eva": "eva-secret-123",
+    "aud": "aud-secret-123",
+}
 PRINCIPALS = {
     "bureau": Principal("admin", Role.BUREAU),
     "department": Principal("wb", Role.DEPARTMENT, "WB-GXJ"),
@@ -59,8 +64,11 @@ def build_world(url: str, tmp: Path) -> World:
         people.add_user("aud", Role.AUDITOR, PASSWORDS["aud"], "审计")
         for ref in (R1, R2):
             findings.issue_finding(
-                ref, rectification_class=RectificationClass.PHASED, requirements="细化预算测算",
-                issued_on=date(2025, 9, 1), due=date(2025, 11, 30),
+                ref,
+                rectification_class=RectificationClass.PHASED,
+                requirements="细化预算测算",
+                issued_on=date(2025, 9, 1),
+                due=date(2025, 11, 30),
             )
     return World(house, tmp)
 

@@ -78,7 +78,9 @@ async def test_department_reports_and_requests_closure(world: World, tmp_path: P
 
 
 @sync
-async def test_bureau_returns_one_closes_another_and_sees_the_rate(world: World, tmp_path: Path) -> None:
+async def test_bureau_returns_one_closes_another_and_sees_the_rate(
+    world: World, tmp_path: Path
+) -> None:
     proof = tmp_path / "proof.txt"
     proof.write_text("制度文件")
     house = world.house
@@ -86,7 +88,8 @@ async def test_bureau_returns_one_closes_another_and_sees_the_rate(world: World,
         for ref in (R1, R2):
             evidence_id = house.evidence.submit_evidence(
                 proof if ref == R1 else _copy(proof, tmp_path),
-                effective_date=TODAY, finding_ref=ref,
+                effective_date=TODAY,
+                finding_ref=ref,
             )
             house.findings.request_closure(ref, [evidence_id], "已整改")
     app = world.app("bureau")
@@ -194,7 +197,9 @@ async def test_auditor_verifies_the_seal_read_only(world: World) -> None:
         # Nothing to act on: the finding screen offers no action to an auditor.
         app.open_finding(R1)
         await settle(pilot)
-        assert not any(app.screen.check_action("form", (a,)) for a in ("close", "return", "report_progress"))
+        assert not any(
+            app.screen.check_action("form", (a,)) for a in ("close", "return", "report_progress")
+        )
 
 
 @sync

@@ -26,7 +26,9 @@ def test_bureau_home_large(world: World, snap_compare: Any) -> None:
 
 
 def test_problem_list_small(world: World, snap_compare: Any) -> None:
-    assert snap_compare(world.app("department", screen="problems"), terminal_size=SMALL, run_before=settle)
+    assert snap_compare(
+        world.app("department", screen="problems"), terminal_size=SMALL, run_before=settle
+    )
 
 
 def test_evaluation_tree_large(world: World, snap_compare: Any) -> None:
@@ -38,4 +40,6 @@ def test_evaluation_tree_large(world: World, snap_compare: Any) -> None:
         await pilot.press("enter")
         await settle(pilot)
 
-    assert snap_compare(world.app("evaluator", screen="evaluations"), terminal_size=LARGE, run_before=open_tree)
+    assert snap_compare(
+        world.app("evaluator", screen="evaluations"), terminal_size=LARGE, run_before=open_tree
+    )

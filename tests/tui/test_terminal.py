@@ -17,12 +17,15 @@ from pathlib import Path
 RECTIFY = str(Path(sys.executable).with_name("rectify"))
 
 
-def run_in_terminal(args: list[str], env: dict[str, str], wait_for: str, timeout: float = 90) -> tuple[int, str]:
+def run_in_terminal(
+    args: list[str], env: dict[str, str], wait_for: str, timeout: float = 90
+) -> tuple[int, str]:
     """Start `rectify ARGS` on an 80×24 pty, wait until `wait_for` is drawn, press Ctrl+Q."""
     leader, follower = pty.openpty()
     fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
-    proc = subprocess.Popen([RECTIFY, *args], stdin=follower, stdout=follower, stderr=follower,
-                            env=env, close_fds=True)
+    proc = subprocess.Popen(
+        [RECTIFY, *args], stdin=follower, stdout=follower, stderr=follower, env=env, close_fds=True
+    )
     os.close(follower)
     seen = b""
     deadline = time.monotonic() + timeout

@@ -35,7 +35,9 @@ def is_transient(exc: BaseException) -> bool:
     return False
 
 
-def catch_up_after_save(catch_up: Callable[[], int], pause: Callable[[float], None] = time.sleep) -> bool:
+def catch_up_after_save(
+    catch_up: Callable[[], int], pause: Callable[[float], None] = time.sleep
+) -> bool:
     """Run the catch-up, retrying transient lock errors; False (and a notice) if it lags."""
     for attempt in range(RETRIES):
         try:

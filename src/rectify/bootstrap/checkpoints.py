@@ -50,7 +50,9 @@ def save(store: Store, now: datetime) -> seal.Checkpoint:
         with os.fdopen(fd, "a", encoding="utf-8") as handle:
             handle.write(line)  # one short O_APPEND write: concurrent commands never interleave
     except OSError as exc:
-        raise StoreError(f"无法写入检查点文件 {path}：{exc.strerror or exc}（可用 {FILE_ENV} 指定位置）") from None
+        raise StoreError(
+            f"无法写入检查点文件 {path}：{exc.strerror or exc}（可用 {FILE_ENV} 指定位置）"
+        ) from None
     return point
 
 

@@ -141,17 +141,39 @@ class Province:
     def _budget(self, code: str, year: int) -> None:
         initial = {f"L{n}": Decimal(self.rng.randrange(50, 5000)) for n in range(1, 4)}
         lines: list[dict[str, Any]] = [
-            {"code": code, "name": name, "nature": "项目", "unit": "万元", "initial": amount, "stated_adjusted": None}
-            for (code, amount), name in zip(initial.items(), ("基本支出", "项目支出", "专项资金"), strict=True)
+            {
+                "code": code,
+                "name": name,
+                "nature": "项目",
+                "unit": "万元",
+                "initial": amount,
+                "stated_adjusted": None,
+            }
+            for (code, amount), name in zip(
+                initial.items(), ("基本支出", "项目支出", "专项资金"), strict=True
+            )
         ]
         with acting_as(BUREAU):
-            budget = Budget(department_code=code, fiscal_year=year, unit="万元", lines=lines,
-                            sources=None, stated={})
+            budget = Budget(
+                department_code=code,
+                fiscal_year=year,
+                unit="万元",
+                lines=lines,
+                sources=None,
+                stated={},
+            )
             for n in range(self.rng.randrange(1, 4)):
                 amount = Decimal(self.rng.randrange(-40, 120) or 5)
-                budget.adjust(f"L{self.rng.randrange(1, 4)}", amount, reason="年中预算调整",
-                              on=date(year, 6 + n, 15), document=f"财预〔{year}〕{n + 1}号")
-            finals: dict[str, Decimal | None] = {code: amount * Decimal("0.9") for code, amount in initial.items()}
+                budget.adjust(
+                    f"L{self.rng.randrange(1, 4)}",
+                    amount,
+                    reason="年中预算调整",
+                    on=date(year, 6 + n, 15),
+                    document=f"财预〔{year}〕{n + 1}号",
+                )
+            finals: dict[str, Decimal | None] = {
+                code: amount * Decimal("0.9") for code, amount in initial.items()
+            }
             budget.record_final_accounts(finals, Decimal(0))
         self.saver.add(budget)
 
@@ -159,21 +181,37 @@ class Province:
         key = f"{code}/{year}/整体"
         with acting_as(EVALUATOR):
             evaluation = Evaluation(
-                key=key, department_code=code, fiscal_year=year,
-                **{**self.header, "title": f"{code} {year} 年度部门整体支出绩效评价", "stated_total": None,
-                   "stated_grade": None},
+                key=key,
+                department_code=code,
+                fiscal_year=year,
+                **{
+                    **self.header,
+                    "title": f"{code} {year} 年度部门整体支出绩效评价",
+                    "stated_total": None,
+                    "stated_grade": None,
+                },
             )
         weights = {c: evaluation.nodes[c]["weight"] for c in evaluation.leaf_codes}
-        for stage, who in ((ScoreStage.SELF, dept), (ScoreStage.REVIEW, EVALUATOR), (ScoreStage.FINAL, BUREAU)):
+        for stage, who in (
+            (ScoreStage.SELF, dept),
+            (ScoreStage.REVIEW, EVALUATOR),
+            (ScoreStage.FINAL, BUREAU),
+        ):
             with acting_as(who):
                 for leaf, weight in weights.items():
                     if stage is not ScoreStage.SELF and self.rng.random() < 0.4:
                         continue
                     tenths = int(weight * 10)
-                    evaluation.enter_score(leaf, stage, Decimal(self.rng.randint(tenths // 2, tenths)) / 10)
+                    evaluation.enter_score(
+                        leaf, stage, Decimal(self.rng.randint(tenths // 2, tenths)) / 10
+                    )
                     if self.rng.random() < 0.1:
-                        evaluation.revise_score(leaf, stage, Decimal(self.rng.randint(0, tenths)) / 10 + Decimal("0.0"),
-                                                reason="复核意见调整")
+                        evaluation.revise_score(
+                            leaf,
+                            stage,
+                            Decimal(self.rng.randint(0, tenths)) / 10 + Decimal("0.0"),
+                            reason="复核意见调整",
+                        )
         self.saver.add(evaluation)
         self.stats.evaluations += 1
         return key
@@ -183,13 +221,21 @@ class Province:
         ref = f"{code}-{year}-{n:03d}"
         category = rng.choice(CATEGORIES)
         with acting_as(EVALUATOR):
-            finding = Finding(**finding_fields(
-                ref=ref, department_code=code, unit_code=f"{code}-U{rng.randrange(1, 4)}",
-                fiscal_year=year, evaluation_key=key, category=category,
-                title=f"{category}问题 {n}", description=f"{category}方面存在不足，需整改（第 {n} 项）",
-                indicator_codes=(rng.choice(list(self.header["indicators"]))["code"],),
-                amount=Decimal(rng.randrange(1, 500)), amount_unit="万元",
-            ))
+            finding = Finding(
+                **finding_fields(
+                    ref=ref,
+                    department_code=code,
+                    unit_code=f"{code}-U{rng.randrange(1, 4)}",
+                    fiscal_year=year,
+                    evaluation_key=key,
+                    category=category,
+                    title=f"{category}问题 {n}",
+                    description=f"{category}方面存在不足，需整改（第 {n} 项）",
+                    indicator_codes=(rng.choice(list(self.header["indicators"]))["code"],),
+                    amount=Decimal(rng.randrange(1, 500)),
+                    amount_unit="万元",
+                )
+            )
         if rng.random() < 0.03:
             return finding  # recorded, not yet issued
         if rng.random() < 0.04:
@@ -199,10 +245,15 @@ class Province:
         issued_on = date(year + 1, rng.randrange(3, 7), rng.randrange(1, 28))
         cls = rng.choice(list(RectificationClass))
         with acting_as(BUREAU):
-            finding.issue(rectification_class=cls, issued_on=issued_on,
-                          due=issued_on + timedelta(days=rng.randrange(30, 240)),
-                          re_review_on=issued_on + timedelta(days=365) if cls is RectificationClass.LONG_TERM else None,
-                          requirements="按期整改并报送佐证材料")
+            finding.issue(
+                rectification_class=cls,
+                issued_on=issued_on,
+                due=issued_on + timedelta(days=rng.randrange(30, 240)),
+                re_review_on=issued_on + timedelta(days=365)
+                if cls is RectificationClass.LONG_TERM
+                else None,
+                requirements="按期整改并报送佐证材料",
+            )
         if rng.random() < 0.12:
             return finding  # still at the department, perhaps overdue
         self._work(finding, dept, issued_on)
@@ -212,7 +263,9 @@ class Province:
                 finding.extend_deadline(finding.due + timedelta(days=90), "客观原因需延期")
         if rng.random() < 0.08:
             with acting_as(BUREAU):
-                finding.accept_long_term(issued_on + timedelta(days=400), issued_on + timedelta(days=30), "需长期推进")
+                finding.accept_long_term(
+                    issued_on + timedelta(days=400), issued_on + timedelta(days=30), "需长期推进"
+                )
             return finding
         if rng.random() < 0.1:
             return finding  # working, not yet asking for closure
@@ -238,21 +291,36 @@ class Province:
                 finding.name_responsible_person(f"责任人{self.rng.randrange(1, 50)}")
             finding.record_measures("制定整改方案，明确责任分工")
             for step in range(self.rng.randrange(1, 4)):
-                finding.report_progress("按计划推进", min(100, 30 * (step + 1)), issued_on + timedelta(days=10 * (step + 1)))
+                finding.report_progress(
+                    "按计划推进",
+                    min(100, 30 * (step + 1)),
+                    issued_on + timedelta(days=10 * (step + 1)),
+                )
 
     def _ask_closure(self, finding: Finding, dept: Principal, issued_on: date) -> None:
         sha = hashlib.sha256(f"{finding.ref}/{len(finding.evidence_ids)}".encode()).hexdigest()
         with acting_as(dept):
-            evidence = Evidence(sha256=sha, original_name="整改报告.pdf", media_type="application/pdf",
-                                size=self.rng.randrange(10_000, 900_000), effective_date=issued_on + timedelta(days=40),
-                                submitted_by=dept.name, finding_ref=finding.ref, indicator_code=None)
+            evidence = Evidence(
+                sha256=sha,
+                original_name="整改报告.pdf",
+                media_type="application/pdf",
+                size=self.rng.randrange(10_000, 900_000),
+                effective_date=issued_on + timedelta(days=40),
+                submitted_by=dept.name,
+                finding_ref=finding.ref,
+                indicator_code=None,
+            )
             finding.request_closure([evidence.id], "整改完成，申请销号")
         self.saver.add(evidence)
 
     def _follow_up(self, finding: Finding, year: int, new: list[Finding]) -> None:
         """Last year's finding this year: carried over if still open, or repeated."""
-        open_states = (FindingStatus.ISSUED, FindingStatus.RETURNED, FindingStatus.LONG_TERM,
-                       FindingStatus.CLOSURE_REQUESTED)
+        open_states = (
+            FindingStatus.ISSUED,
+            FindingStatus.RETURNED,
+            FindingStatus.LONG_TERM,
+            FindingStatus.CLOSURE_REQUESTED,
+        )
         if finding.status in open_states and self.rng.random() < 0.6:
             with acting_as(BUREAU):
                 finding.carry_over(year, "跨年度继续整改")
@@ -268,7 +336,9 @@ class Province:
         self._session(dept)
         self._budget(code, year)
         key = self._evaluation(code, year, dept)
-        new = [self._finding(code, year, n, key, dept) for n in range(1, FINDINGS_PER_EVALUATION + 1)]
+        new = [
+            self._finding(code, year, n, key, dept) for n in range(1, FINDINGS_PER_EVALUATION + 1)
+        ]
         for earlier in self.last_year.get(code, []):
             self._follow_up(earlier, year, new)
         self.saver.add(*new)
@@ -283,7 +353,9 @@ class Province:
             for code in codes:
                 self.saver.add(Department(code=code, name=f"第 {code[1:]} 部门", parent_code=None))
         for code in codes:
-            self._user(Principal(f"dept-{code}".lower(), Role.DEPARTMENT, code), f"{code} 绩效联络员")
+            self._user(
+                Principal(f"dept-{code}".lower(), Role.DEPARTMENT, code), f"{code} 绩效联络员"
+            )
         for year in range(FIRST_YEAR, FIRST_YEAR + YEARS):
             for code in codes:
                 self.department_year(code, year)
@@ -302,6 +374,8 @@ class Province:
         return self.stats
 
 
-def generate(app: RectifyApp, events: int, *, seed: int = 1, progress: Progress | None = None) -> Generated:
+def generate(
+    app: RectifyApp, events: int, *, seed: int = 1, progress: Progress | None = None
+) -> Generated:
     """About `events` events (whole department-years) into an empty store."""
     return Province(app, events, seed, progress).run()

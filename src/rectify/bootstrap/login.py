@@ -61,7 +61,9 @@ def _read_sessions() -> dict[str, Any]:
     except (OSError, ValueError):
         raise NoActor(f"登录会话文件损坏：{path}；请删除它后重新 `rectify login`") from None
     if not isinstance(data, dict):
-        raise NoActor(f"登录会话文件格式不对（应为 JSON 对象）：{path}；请删除它后重新 `rectify login`")
+        raise NoActor(
+            f"登录会话文件格式不对（应为 JSON 对象）：{path}；请删除它后重新 `rectify login`"
+        )
     return data
 
 

@@ -29,7 +29,9 @@ class Queries:
         with self.engine.connect() as conn:
             yield conn
 
-    def list_findings(self, *, today: date | None = None, **filters: Any) -> list[queries.FindingView]:
+    def list_findings(
+        self, *, today: date | None = None, **filters: Any
+    ) -> list[queries.FindingView]:
         """`projections.queries.list_findings` filters (fiscal_year, status, overdue, ...)."""
         with self.connection() as conn:
             return queries.list_findings(

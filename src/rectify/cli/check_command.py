@@ -33,7 +33,9 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
             "passes, 1 when some fail, 2 when the package is invalid."
         ),
     )
-    parser.add_argument("file", metavar="FILE", type=pathlib.Path, help="评价包 JSON 文件 / package file")
+    parser.add_argument(
+        "file", metavar="FILE", type=pathlib.Path, help="评价包 JSON 文件 / package file"
+    )
     parser.add_argument(
         "--json",
         action="store_true",
@@ -51,7 +53,9 @@ def render_unchecked(report: CheckReport, console: Console) -> None:
 
 
 def render_text(report: CheckReport, console: Console) -> None:
-    console.print(f"计算总分：[bold]{report.total}[/bold]　等级：[bold]{report.grade or '—'}[/bold]")
+    console.print(
+        f"计算总分：[bold]{report.total}[/bold]　等级：[bold]{report.grade or '—'}[/bold]"
+    )
     render_unchecked(report, console)
     if not report.checks:
         console.print("[green]全部检查通过。[/green]")
@@ -88,5 +92,7 @@ def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None 
         stdout.write(json.dumps(report.to_json(), ensure_ascii=False, indent=2) + "\n")
     else:
         # The terminal's width (COLUMNS when set), like every other CLI table.
-        render_text(report, output.console if out is None else Console(file=stdout, highlight=False))
+        render_text(
+            report, output.console if out is None else Console(file=stdout, highlight=False)
+        )
     return 1 if report.failed else 0

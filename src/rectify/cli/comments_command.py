@@ -42,7 +42,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     reply.add_argument("--on", help="回复日期（默认今天；晚于期限记为逾期）")
     reply.set_defaults(func=run_reply)
 
-    respond = csub.add_parser("respond", help="评价机构答复部门意见：采纳（修改得分或撤销问题）或不采纳")
+    respond = csub.add_parser(
+        "respond", help="评价机构答复部门意见：采纳（修改得分或撤销问题）或不采纳"
+    )
     respond.add_argument("key", help="评价键")
     respond.add_argument("reply", help="回复编号，如 R1")
     verdict = respond.add_mutually_exclusive_group(required=True)
@@ -77,8 +79,14 @@ def run_reply(args: argparse.Namespace) -> int:
     kind, subject = ("finding", args.finding) if args.finding else ("score", args.score)
     with open_house() as house, house.session():
         reply_id = house.comments.reply(
-            args.key, kind, subject, agrees=args.agree, reasons=args.reasons, evidence=tuple(args.evidence),
-            proposed=args.proposed, replied_on=parse_date(args.on, "回复日期"),
+            args.key,
+            kind,
+            subject,
+            agrees=args.agree,
+            reasons=args.reasons,
+            evidence=tuple(args.evidence),
+            proposed=args.proposed,
+            replied_on=parse_date(args.on, "回复日期"),
         )
         late = house.comments.get_round(args.key).replies[reply_id]["late"]
     console.print(f"已记录回复 {reply_id}" + ("（逾期回复）" if late else ""))
@@ -87,7 +95,9 @@ def run_reply(args: argparse.Namespace) -> int:
 
 def run_respond(args: argparse.Namespace) -> int:
     with open_house() as house, house.session():
-        house.comments.respond(args.key, args.reply, accepted=args.accept, reason=args.reason, score=args.score)
+        house.comments.respond(
+            args.key, args.reply, accepted=args.accept, reason=args.reason, score=args.score
+        )
     console.print(f"已答复 {args.reply}：{'采纳' if args.accept else '不采纳'}（{args.reason}）")
     return 0
 
@@ -106,15 +116,28 @@ def run_show(args: argparse.Namespace) -> int:
         print_json(view)
         return 0
     state = f"{view.closed_on} 定稿" if view.closed_on else "进行中"
-    console.print(f"{view.evaluation_key} 征求意见：{view.sent_on} 发送，{view.deadline} 前回复，{state}")
+    console.print(
+        f"{view.evaluation_key} 征求意见：{view.sent_on} 发送，{view.deadline} 前回复，{state}"
+    )
     table = Table()
     for col in ("编号", "对象", "意见", "理由", "回复日", "答复", "答复理由"):
         table.add_column(col)
     for r in view.replies:
         what = f"{'问题' if r['kind'] == 'finding' else '得分'} {r['subject']}"
-        stance = "无异议" if r["agrees"] else "有异议" + (f"（建议 {r['proposed']}）" if r["proposed"] is not None else "")
+        stance = (
+            "无异议"
+            if r["agrees"]
+            else "有异议" + (f"（建议 {r['proposed']}）" if r["proposed"] is not None else "")
+        )
         verdict = "—" if r["accepted"] is None else ("采纳" if r["accepted"] else "不采纳")
-        table.add_row(r["reply_id"], what, stance, r["reasons"] or "—",
-                      f"{r['replied_on']}{'（逾期）' if r['late'] else ''}", verdict, r["response"] or "—")
+        table.add_row(
+            r["reply_id"],
+            what,
+            stance,
+            r["reasons"] or "—",
+            f"{r['replied_on']}{'（逾期）' if r['late'] else ''}",
+            verdict,
+            r["response"] or "—",
+        )
     console.print(table)
     return 0

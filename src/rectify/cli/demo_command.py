@@ -90,4 +90,6 @@ def _bootstrap_demo_user(house: House) -> None:
     principal = house.people.bootstrap_first_user(name, password, "示例管理员")
     house.remember_login(principal)
     if "RECTIFY_PASSWORD" not in os.environ:
-        console.print(f"已创建首个财政局用户 [bold]{name}[/]，初始密码 [bold]{password}[/]（仅显示这一次，请妥善保存）")
+        console.print(
+            f"已创建首个财政局用户 [bold]{name}[/]，初始密码 [bold]{password}[/]（仅显示这一次，请妥善保存）"
+        )

@@ -47,7 +47,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     show = esub.add_parser("show", help="指标体系、得分、规则计算值、总分与等级")
     show.add_argument("key", metavar="KEY", help="评价编号，如 WB-GXJ/2024/department")
     when = show.add_mutually_exclusive_group()
-    when.add_argument("--as-of", type=_date, metavar="DATE", help="显示该日（北京时间）结束时的状态")
+    when.add_argument(
+        "--as-of", type=_date, metavar="DATE", help="显示该日（北京时间）结束时的状态"
+    )
     when.add_argument("--version", type=int, metavar="N", help="显示第 N 个版本的状态")
     show.add_argument("--stage", choices=sorted(STAGES), help="按某一阶段的得分计算")
     show.add_argument("--json", action="store_true", help="输出 JSON")
@@ -136,7 +138,9 @@ def scorecard_json(card: Scorecard) -> dict[str, Any]:
 def run_show(args: argparse.Namespace) -> int:
     stage = STAGES[args.stage] if args.stage else None
     with open_house() as house, house.session(catch_up=False):
-        card = house.evaluations.scorecard(args.key, version=args.version, as_of=args.as_of, stage=stage)
+        card = house.evaluations.scorecard(
+            args.key, version=args.version, as_of=args.as_of, stage=stage
+        )
     if args.json:
         print_json(scorecard_json(card))
         return 0
@@ -165,7 +169,9 @@ def run_show(args: argparse.Namespace) -> int:
     console.print(table)
     console.print(f"总分 {_s(card.total)}，等级 {card.grade or '—'}")
     if card.stated_total is not None:
-        note = "一致" if not card.total_difference else f"[yellow]相差 {_s(card.total_difference)}[/]"
+        note = (
+            "一致" if not card.total_difference else f"[yellow]相差 {_s(card.total_difference)}[/]"
+        )
         console.print(f"报告所列 {_s(card.stated_total)}（{card.stated_grade or '—'}）：{note}")
     return 0
 
@@ -240,7 +246,12 @@ def run_compare(args: argparse.Namespace) -> int:
     )
     for p in points:
         table.add_row(
-            str(p.fiscal_year), p.evaluation_key, p.code, p.name, _s(p.weight) or "", _s(p.score) or "—"
+            str(p.fiscal_year),
+            p.evaluation_key,
+            p.code,
+            p.name,
+            _s(p.weight) or "",
+            _s(p.score) or "—",
         )
     console.print(table)
     return 0

@@ -62,7 +62,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         (lg, ".xlsx", run_ledger),
     ):
         parser.add_argument(
-            "-o", "--output", type=Path, required=True, metavar=f"FILE{suffix}",
+            "-o",
+            "--output",
+            type=Path,
+            required=True,
+            metavar=f"FILE{suffix}",
             help=f"写出的文件（{suffix}；已存在则覆盖）",
         )
         if run is not run_scorecard:  # a 评分表 shows no overdue and no date of today
@@ -116,7 +120,9 @@ def _check_department(house: House, principal: Principal, code: str | None) -> N
     if code not in parents:
         raise NotFound(f"部门 {code} 不存在")
     if principal.department not in (code, parents[code]):
-        raise NotAllowed(f"{principal.name}（部门 {principal.department}）只能导出本部门的内容，不能导出 {code}")
+        raise NotAllowed(
+            f"{principal.name}（部门 {principal.department}）只能导出本部门的内容，不能导出 {code}"
+        )
 
 
 def _all_findings(
@@ -126,7 +132,11 @@ def _all_findings(
     with house.store.engine.connect() as conn:
         while True:
             page = queries.list_findings(
-                conn, principal=principal, today=today, after=out[-1].ref if out else None, **filters  # type: ignore[arg-type]
+                conn,
+                principal=principal,
+                today=today,
+                after=out[-1].ref if out else None,
+                **filters,  # type: ignore[arg-type]
             )
             if not page:
                 return out
@@ -181,7 +191,9 @@ def run_problem_list(args: argparse.Namespace) -> int:
     heading = f"{args.year}年度绩效评价问题清单" if args.year else "绩效评价问题清单"
     line = f"范围：{scope or '全部'}。共{len(items)}个问题，统计截至{labels.day(today)}。"
     with _progress("问题清单", len(items)) as tick:
-        doc = problem_list.build(items, heading=heading, scope_line=line, checkpoint=checkpoint, progress=tick)
+        doc = problem_list.build(
+            items, heading=heading, scope_line=line, checkpoint=checkpoint, progress=tick
+        )
     _save(doc, path)
     return _done(path, "问题清单", len(items), checkpoint)
 
@@ -205,7 +217,13 @@ def run_notice(args: argparse.Namespace) -> int:
     if not items:
         raise NotFound(f"部门 {args.department} 没有已下发的问题，无需通知")
     on = _parse_day(args.date, "成文日期") or today
-    doc = notice.build(names.get(args.department, args.department), items, issuer=issuer, on=on, checkpoint=checkpoint)
+    doc = notice.build(
+        names.get(args.department, args.department),
+        items,
+        issuer=issuer,
+        on=on,
+        checkpoint=checkpoint,
+    )
     _save(doc, path)
     return _done(path, "整改通知书", len(items), checkpoint)
 
@@ -255,14 +273,19 @@ def run_scorecard(args: argparse.Namespace) -> int:
         checkpoint = _checkpoint(house)
     rule_texts = {str(i["code"]): i.get("rule_text") for i in evaluation.indicators}
     when = "、".join(
-        p for p in (
+        p
+        for p in (
             f"{labels.STAGE_LABELS[args.stage]}阶段得分" if args.stage else "",
             f"截至{labels.day(as_of)}" if as_of else f"版本 {card.version}",
-        ) if p
+        )
+        if p
     )
     doc = scorecard.build(
-        card, heading=f"{summary.title}评分表", when_line=f"评价编号：{args.key}；{when}。",
-        rule_texts=rule_texts, checkpoint=checkpoint,
+        card,
+        heading=f"{summary.title}评分表",
+        when_line=f"评价编号：{args.key}；{when}。",
+        rule_texts=rule_texts,
+        checkpoint=checkpoint,
     )
     _save(doc, path)
     return _done(path, "评分表", sum(1 for n in card.nodes if n.is_leaf), checkpoint)
@@ -275,14 +298,26 @@ def run_ledger(args: argparse.Namespace) -> int:
         today = _today(args, house)
         with house.store.engine.connect() as conn:
             rows = list(
-                ledger_rows(conn, principal=principal, fiscal_year=args.year, department=args.department, today=today)
+                ledger_rows(
+                    conn,
+                    principal=principal,
+                    fiscal_year=args.year,
+                    department=args.department,
+                    today=today,
+                )
             )
         checkpoint = _checkpoint(house)
-    info = {"导出人": principal.name, "导出日期": today.isoformat(), "年度": str(args.year or "全部"),
-            "部门": args.department or "全部"}
+    info = {
+        "导出人": principal.name,
+        "导出日期": today.isoformat(),
+        "年度": str(args.year or "全部"),
+        "部门": args.department or "全部",
+    }
     with _progress("整改台账", len(rows)) as tick:
         try:
-            count = ledger_export.export(rows, path, checkpoint=checkpoint, info=info, progress=tick)
+            count = ledger_export.export(
+                rows, path, checkpoint=checkpoint, info=info, progress=tick
+            )
         except OSError as exc:
             raise InvalidInput(f"无法写入 {path}：{exc.strerror or exc}") from None
     return _done(path, "整改台账", count, checkpoint)

@@ -219,12 +219,17 @@ def _register_actions(fsub: SubParsers) -> None:
     lt.add_argument("--re-review", required=True, metavar="D", help="复核日期")
     lt.add_argument("--reason", help="理由")
     lt.add_argument(
-        "--today", metavar="D", help="今天的日期，复核日期须晚于它（默认今天；RECTIFY_TODAY 可指定）"
+        "--today",
+        metavar="D",
+        help="今天的日期，复核日期须晚于它（默认今天；RECTIFY_TODAY 可指定）",
     )
     lt.set_defaults(
         func=_action(
             lambda app, a: app.accept_long_term(
-                a.ref, parse_date(a.re_review, "复核日期"), a.reason, parse_date(a.today, "今天的日期")
+                a.ref,
+                parse_date(a.re_review, "复核日期"),
+                a.reason,
+                parse_date(a.today, "今天的日期"),
             )
         )
     )

@@ -46,7 +46,9 @@ def run_import(args: argparse.Namespace) -> int:
         console.print(f"  新登记部门/单位：{'、'.join(result.departments_new)}")
     if result.departments_renamed:
         console.print(f"  更名部门/单位：{'、'.join(result.departments_renamed)}")
-    console.print(f"  新问题 {len(result.findings_new)} 个，未变 {len(result.findings_unchanged)} 个")
+    console.print(
+        f"  新问题 {len(result.findings_new)} 个，未变 {len(result.findings_unchanged)} 个"
+    )
     if result.scores_entered:
         console.print(f"  新录入得分 {result.scores_entered} 个")
     for code, stage, before, after in result.score_changes:
@@ -78,7 +80,12 @@ def register_documents(isub: argparse._SubParsersAction[argparse.ArgumentParser]
     )
     sc.add_argument("file", type=Path, metavar="FILE.docx", help="Word 报告")
     sc.add_argument(
-        "-o", "--output", type=Path, required=True, metavar="PACKAGE.json", help="写出的评价包骨架（已存在则覆盖）"
+        "-o",
+        "--output",
+        type=Path,
+        required=True,
+        metavar="PACKAGE.json",
+        help="写出的评价包骨架（已存在则覆盖）",
     )
     sc.set_defaults(func=run_import_scorecard)
 
@@ -89,10 +96,21 @@ def run_import_ledger(args: argparse.Namespace) -> int:
         house.catch_up()
         today = house.clock.today()
         with house.store.engine.connect() as conn:
-            current = {r.finding.ref: r for r in ledger_rows(conn, principal=principal, today=today)}
-        outcome = apply_ledger(house.findings, sheet, today=today, dry_run=args.dry_run, current=current)
+            current = {
+                r.finding.ref: r for r in ledger_rows(conn, principal=principal, today=today)
+            }
+        outcome = apply_ledger(
+            house.findings, sheet, today=today, dry_run=args.dry_run, current=current
+        )
     if args.json:
-        print_json({"file": str(args.file), "user": principal.name, "dry_run": args.dry_run, **asdict(outcome)})
+        print_json(
+            {
+                "file": str(args.file),
+                "user": principal.name,
+                "dry_run": args.dry_run,
+                **asdict(outcome),
+            }
+        )
         return 0
     verb = "将记录" if args.dry_run else "已记录"
     for change in outcome.changes:

@@ -57,7 +57,9 @@ def run_list(args: argparse.Namespace) -> int:
     # The id (for `inbox read`) goes under the problem: one line each would need 120
     # columns. ● marks the unread.
     table = output.table(
-        f"提醒 {len(rows)} 条（● 未读）", ("", "日期", "提醒", "问题 · 提醒编号"), codes=("", "日期")
+        f"提醒 {len(rows)} 条（● 未读）",
+        ("", "日期", "提醒", "问题 · 提醒编号"),
+        codes=("", "日期"),
     )
     for r in rows:
         unit = f"/{r['unit_code']}" if r["unit_code"] else ""

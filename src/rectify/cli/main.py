@@ -22,11 +22,17 @@ DESCRIPTION = """rectify：绩效评价与问题整改跟踪（事件溯源）�
 # (tests/cli/test_startup.py keeps this table equal to what the modules register).
 COMMANDS: dict[str, tuple[str, str]] = {
     "demo": ("demo_command", "初始化库、导入自带的示例评价包并显示问题清单（first-run demo）"),
-    "init": ("store_commands", "创建库、升级架构并创建首个财政局用户（create the store and the first bureau user）"),
+    "init": (
+        "store_commands",
+        "创建库、升级架构并创建首个财政局用户（create the store and the first bureau user）",
+    ),
     "db": ("store_commands", "数据库架构（schema）"),
     "rebuild": ("store_commands", "清空并从事件重放全部读模型（drop and replay every read model）"),
     "verify": ("store_commands", "校验事件日志未被篡改（recompute the hash chain）"),
-    "checkpoint": ("store_commands", "打印当前封存检查点 position:head-hash 并记入检查点文件（可由 cron 定时运行）"),
+    "checkpoint": (
+        "store_commands",
+        "打印当前封存检查点 position:head-hash 并记入检查点文件（可由 cron 定时运行）",
+    ),
     "login": ("user_commands", "登录并保存会话（session file, 0600）"),
     "logout": ("user_commands", "删除本库的登录会话"),
     "whoami": ("user_commands", "显示当前用户与角色"),
@@ -44,7 +50,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "budget": ("evaluation_commands", "预算台账（budget ledger）"),
     "policy": ("policy_command", "时限与提醒政策（查看；财政局修改）"),
     "inbox": ("inbox_command", "我的提醒（到期、逾期、退回、申请销号…）"),
-    "scheduler": ("scheduler_command", "时钟：按时记录整改提醒、逾期、复核与整改情况报送（system 用户）"),
+    "scheduler": (
+        "scheduler_command",
+        "时钟：按时记录整改提醒、逾期、复核与整改情况报送（system 用户）",
+    ),
     "export": ("export_command", "导出公文与台账（Word GB/T 9704、Excel 整改台账）"),
     "tui": ("tui_command", "终端界面：首页、问题清单、问题详情与操作、评价、预算、事件日志"),
     "targets": ("targets_command", "绩效目标（申报、调整、查看某日有效的目标）"),

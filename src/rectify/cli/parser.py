@@ -55,7 +55,6 @@ class ChineseHelpFormatter(argparse.RawDescriptionHelpFormatter):
     ) -> None:
         super().add_usage(usage, actions, groups, prefix if prefix is not None else "用法：")
 
-
     def format_help(self) -> str:
         # Section headings end with argparse's ASCII colon; Chinese text takes "：".
         return re.sub(r"^(\S[^\n]*):\n", r"\1：\n", super().format_help(), flags=re.MULTILINE)

@@ -22,7 +22,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     show.set_defaults(func=run_show)
     keys = "、".join(sorted(DEFAULTS))
     put = psub.add_parser(
-        "set", help="修改政策（财政局）", description=f"KEY=VALUE，可设：{keys}。例：reminder.phased=30,7,1"
+        "set",
+        help="修改政策（财政局）",
+        description=f"KEY=VALUE，可设：{keys}。例：reminder.phased=30,7,1",
     )
     put.add_argument("settings", nargs="+", metavar="KEY=VALUE")
     put.add_argument("--reason", required=True, help="修改理由（记入事件）")
@@ -33,11 +35,20 @@ def _print(policy: SchedulePolicy) -> None:
     data = describe(policy)
     console.print(f"政策版本 {data['version']}（0 为内置默认）")
     for cls, days in data["reminder_days"].items():
-        console.print(f"  reminder.{cls} = {','.join(map(str, days))}   {SETTING_LABELS['reminder']}")
+        console.print(
+            f"  reminder.{cls} = {','.join(map(str, days))}   {SETTING_LABELS['reminder']}"
+        )
     for cls, days in data["deadline_days"].items():
-        console.print(f"  deadline.{cls} = {days if days is not None else 'none'}   {SETTING_LABELS['deadline']}")
-    for key in ("first_report_days", "report_period_months", "report_grace_working_days",
-                "scan_hour", "scan_interval_minutes"):
+        console.print(
+            f"  deadline.{cls} = {days if days is not None else 'none'}   {SETTING_LABELS['deadline']}"
+        )
+    for key in (
+        "first_report_days",
+        "report_period_months",
+        "report_grace_working_days",
+        "scan_hour",
+        "scan_interval_minutes",
+    ):
         console.print(f"  {key} = {data[key]}   {SETTING_LABELS[key]}")
 
 

@@ -27,7 +27,9 @@ def read_new_password(from_stdin: bool, prompt: str = "新密码") -> str:
     if env:
         return env
     if not sys.stdin.isatty():
-        raise InvalidInput("无法提示输入密码（不是终端）：请用 --password-stdin 或设置 RECTIFY_PASSWORD")
+        raise InvalidInput(
+            "无法提示输入密码（不是终端）：请用 --password-stdin 或设置 RECTIFY_PASSWORD"
+        )
     first = getpass.getpass(f"{prompt}：")
     if getpass.getpass(f"再次输入{prompt}：") != first:
         raise InvalidInput("两次输入的密码不一致")
@@ -41,5 +43,7 @@ def read_password(from_stdin: bool = False, prompt: str = "密码") -> str:
     if env:
         return env
     if not sys.stdin.isatty():
-        raise InvalidInput("无法提示输入密码（不是终端）：请用 --password-stdin 或设置 RECTIFY_PASSWORD")
+        raise InvalidInput(
+            "无法提示输入密码（不是终端）：请用 --password-stdin 或设置 RECTIFY_PASSWORD"
+        )
     return getpass.getpass(f"{prompt}：")

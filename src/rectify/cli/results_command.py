@@ -24,16 +24,23 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     rsub = res.add_subparsers(dest="results_command", required=True, metavar="COMMAND")
 
     policy = rsub.add_parser("policy", help="设定结果应用政策（财政局；须说明理由）")
-    policy.add_argument("--band", action="append", required=True, metavar="GRADE:MIN:MAX:CONSEQUENCE[:SHARE]",
-                        help="如 优:90::priority、中:60:80:cut:10（MAX 不含、空为不设上限；"
-                             "后果 priority/keep/cut/suspend，核减比例 %），可重复")
+    policy.add_argument(
+        "--band",
+        action="append",
+        required=True,
+        metavar="GRADE:MIN:MAX:CONSEQUENCE[:SHARE]",
+        help="如 优:90::priority、中:60:80:cut:10（MAX 不含、空为不设上限；"
+        "后果 priority/keep/cut/suspend，核减比例 %），可重复",
+    )
     policy.add_argument("--reason", required=True, help="理由（如政策文件号）")
     policy.set_defaults(func=run_policy)
 
     decide = rsub.add_parser("decide", help="决定一项评价的结果应用（默认按政策）")
     decide.add_argument("key", help="评价键")
     decide.add_argument("--reason", required=True, help="理由")
-    decide.add_argument("--consequence", choices=sorted(RESULT_CONSEQUENCE_LABELS), help="偏离政策时给出")
+    decide.add_argument(
+        "--consequence", choices=sorted(RESULT_CONSEQUENCE_LABELS), help="偏离政策时给出"
+    )
     decide.add_argument("--share", type=_decimal, help="核减比例（%）")
     decide.add_argument("--budget-year", type=int, help="影响的预算年度（默认评价年度的下一年）")
     decide.set_defaults(func=run_decide)
@@ -50,32 +57,51 @@ def _band(text: str, i: int) -> dict[str, str | None]:
     if len(parts) not in (4, 5):
         raise InvalidInput(f"--band[{i}] {text!r} 应为 等级:下限:上限:后果[:比例]")
     grade, low, high, consequence = parts[:4]
-    return {"grade": grade, "min": low, "max": high or None, "consequence": consequence,
-            "share": parts[4] if len(parts) == 5 else None}
+    return {
+        "grade": grade,
+        "min": low,
+        "max": high or None,
+        "consequence": consequence,
+        "share": parts[4] if len(parts) == 5 else None,
+    }
 
 
 def run_policy(args: argparse.Namespace) -> int:
     bands = parse_bands([_band(b, i) for i, b in enumerate(args.band)], "--band")
     with open_house() as house, house.session():
         house.results.set_policy(bands, args.reason)
-    console.print("已设定结果应用政策：" + "；".join(
-        f"{b.grade} [{b.min}, {b.max or '∞'}) {RESULT_CONSEQUENCE_LABELS[b.consequence]}"
-        + (f" {b.share}%" if b.share is not None else "") for b in bands))
+    console.print(
+        "已设定结果应用政策："
+        + "；".join(
+            f"{b.grade} [{b.min}, {b.max or '∞'}) {RESULT_CONSEQUENCE_LABELS[b.consequence]}"
+            + (f" {b.share}%" if b.share is not None else "")
+            for b in bands
+        )
+    )
     return 0
 
 
 def run_decide(args: argparse.Namespace) -> int:
     with open_house() as house, house.session():
-        d = house.results.decide(args.key, reason=args.reason, consequence=args.consequence, share=args.share,
-                                 budget_year=args.budget_year)
+        d = house.results.decide(
+            args.key,
+            reason=args.reason,
+            consequence=args.consequence,
+            share=args.share,
+            budget_year=args.budget_year,
+        )
     share = f" {d.share}%" if d.share is not None else ""
-    console.print(f"{args.key}：{d.grade}，{d.budget_year} 年度预算{RESULT_CONSEQUENCE_LABELS[d.consequence]}{share}")
+    console.print(
+        f"{args.key}：{d.grade}，{d.budget_year} 年度预算{RESULT_CONSEQUENCE_LABELS[d.consequence]}{share}"
+    )
     return 0
 
 
 def run_show(args: argparse.Namespace) -> int:
     with open_house() as house, house.session() as principal, house.store.engine.connect() as conn:
-        view = results_view(conn, args.department, args.year, principal=principal, today=house.clock.today())
+        view = results_view(
+            conn, args.department, args.year, principal=principal, today=house.clock.today()
+        )
     if args.json:
         print_json(view)
         return 0
@@ -90,10 +116,18 @@ def run_show(args: argparse.Namespace) -> int:
         table.add_column(col)
     for d in view.decisions:
         share = f" {d.share}%" if d.share is not None else ""
-        table.add_row(d.evaluation_key, str(d.total), d.grade, RESULT_CONSEQUENCE_LABELS[d.consequence] + share,
-                      d.actor, d.reason)
+        table.add_row(
+            d.evaluation_key,
+            str(d.total),
+            d.grade,
+            RESULT_CONSEQUENCE_LABELS[d.consequence] + share,
+            d.actor,
+            d.reason,
+        )
     console.print(table)
     for f in view.rectification:
-        console.print(f"  {f.year} 年度整改情况：问题 {f.total} 个，已销号 {f.closed} 个，"
-                      f"整改率（按数量）{f.rate_by_count if f.rate_by_count is not None else '—'}%，逾期 {f.overdue} 个")
+        console.print(
+            f"  {f.year} 年度整改情况：问题 {f.total} 个，已销号 {f.closed} 个，"
+            f"整改率（按数量）{f.rate_by_count if f.rate_by_count is not None else '—'}%，逾期 {f.overdue} 个"
+        )
     return 0

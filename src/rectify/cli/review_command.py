@@ -24,16 +24,23 @@ from rectify.projections.review import deviations
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     rev = sub.add_parser("review", help="自评与复核（得分、报送、偏差）")
     rsub = rev.add_subparsers(dest="review_command", required=True, metavar="COMMAND")
-    for name, help_ in (("self", "录入自评得分（部门本部门）"), ("record", "录入复核得分与说明（财政局/评价机构）")):
+    for name, help_ in (
+        ("self", "录入自评得分（部门本部门）"),
+        ("record", "录入复核得分与说明（财政局/评价机构）"),
+    ):
         p = rsub.add_parser(name, help=help_)
         p.add_argument("key", help="评价键，如 WB-GXJ/2024/department")
         p.add_argument("code", help="指标代码")
         p.add_argument("value", type=_decimal, help="得分")
         p.add_argument("--note", help="说明（复核意见）")
         p.add_argument("--reason", help="修改已录入得分的理由")
-        p.set_defaults(func=run_score, stage=ScoreStage.SELF if name == "self" else ScoreStage.REVIEW)
+        p.set_defaults(
+            func=run_score, stage=ScoreStage.SELF if name == "self" else ScoreStage.REVIEW
+        )
 
-    submit = rsub.add_parser("submit", help="报送自评报告（按监控计划中的期限，逾期照收并记为逾期）")
+    submit = rsub.add_parser(
+        "submit", help="报送自评报告（按监控计划中的期限，逾期照收并记为逾期）"
+    )
     submit.add_argument("department")
     submit.add_argument("year", type=int)
     submit.add_argument("--on", help="报送日期 YYYY-MM-DD（默认今天）")
@@ -50,16 +57,25 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 def run_score(args: argparse.Namespace) -> int:
     with open_house() as house, house.session():
         changed = house.evaluations.set_score(
-            args.key, args.code, args.value, stage=args.stage, reason=args.reason, narrative=args.note
+            args.key,
+            args.code,
+            args.value,
+            stage=args.stage,
+            reason=args.reason,
+            narrative=args.note,
         )
     word = "自评" if args.stage is ScoreStage.SELF else "复核"
-    console.print(f"{args.key} {args.code} {word}得分 {args.value}" + ("" if changed else "（未变化）"))
+    console.print(
+        f"{args.key} {args.code} {word}得分 {args.value}" + ("" if changed else "（未变化）")
+    )
     return 0
 
 
 def run_submit(args: argparse.Namespace) -> int:
     with open_house() as house, house.session():
-        period = house.monitoring.submit_self_evaluation(args.department, args.year, parse_date(args.on, "报送日期"))
+        period = house.monitoring.submit_self_evaluation(
+            args.department, args.year, parse_date(args.on, "报送日期")
+        )
     console.print(f"已报送 {args.department} {args.year} 年度自评报告（期限 {period.due}）")
     return 0
 
@@ -68,8 +84,13 @@ def run_deviation(args: argparse.Namespace) -> int:
     if (args.key is None) == (args.department is None):
         raise InvalidInput("请给出评价键，或 --department 部门代码（二者之一）")
     with open_house() as house, house.session() as principal, house.store.engine.connect() as conn:
-        rows = deviations(conn, principal=principal, key=args.key, department_code=args.department,
-                          code=args.indicator)
+        rows = deviations(
+            conn,
+            principal=principal,
+            key=args.key,
+            department_code=args.department,
+            code=args.indicator,
+        )
     if args.json:
         print_json([{**r.__dict__, "deviation": r.deviation} for r in rows])
         return 0
@@ -77,8 +98,14 @@ def run_deviation(args: argparse.Namespace) -> int:
     for col in ("年度", "指标", "名称", "权重", "自评", "复核", "偏差"):
         table.add_column(col)
     for r in rows:
-        table.add_row(str(r.fiscal_year), r.code, r.name, str(r.weight), str(r.self_score or "—"),
-                      str(r.review_score) if r.review_score is not None else "未复核",
-                      str(r.deviation) if r.deviation is not None else "—")
+        table.add_row(
+            str(r.fiscal_year),
+            r.code,
+            r.name,
+            str(r.weight),
+            str(r.self_score or "—"),
+            str(r.review_score) if r.review_score is not None else "未复核",
+            str(r.deviation) if r.deviation is not None else "—",
+        )
     console.print(table)
     return 0

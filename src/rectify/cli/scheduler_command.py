@@ -32,7 +32,9 @@ def parse_day(text: str, what: str) -> date:
     try:
         return date.fromisoformat(text.strip())
     except ValueError:
-        raise InvalidInput(f"{what} {text!r} 不是存在的日期（应为 YYYY-MM-DD，如 2026-02-28）") from None
+        raise InvalidInput(
+            f"{what} {text!r} 不是存在的日期（应为 YYYY-MM-DD，如 2026-02-28）"
+        ) from None
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -85,18 +87,23 @@ def run_tick(args: argparse.Namespace) -> int:
         console.print(f"{day.isoformat()}：没有新的提醒或逾期")
         return 0
     table = output.table(
-        f"{day.isoformat()}：新记录 {len(recorded)} 条", ("日期", "类型", "问题", "标题（部门）"),
+        f"{day.isoformat()}：新记录 {len(recorded)} 条",
+        ("日期", "类型", "问题", "标题（部门）"),
         codes=("日期", "问题"),
     )
     for r in recorded:
-        table.add_row(str(r.for_date), kind_label(r.kind), r.ref, f"{r.title}（{r.department_code}）")
+        table.add_row(
+            str(r.for_date), kind_label(r.kind), r.ref, f"{r.title}（{r.department_code}）"
+        )
     console.print(table)
     return 0
 
 
 def _setup_logging() -> None:
     logging.basicConfig(
-        level=logging.INFO, stream=sys.stderr, format="%(asctime)s %(name)s %(levelname)s %(message)s"
+        level=logging.INFO,
+        stream=sys.stderr,
+        format="%(asctime)s %(name)s %(levelname)s %(message)s",
     )
 
 
@@ -113,7 +120,9 @@ def run_daemon(args: argparse.Namespace) -> int:
     with open_house() as house:
         policy = house.schedule.policy()
         hour = policy.scan_hour if args.hour is None else args.hour
-        interval = policy.scan_interval_minutes if args.interval_minutes is None else args.interval_minutes
+        interval = (
+            policy.scan_interval_minutes if args.interval_minutes is None else args.interval_minutes
+        )
         if not 0 <= hour <= 23:
             raise InvalidInput(f"--hour {hour} 应为 0–23")
         if interval <= 0:

@@ -32,20 +32,28 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
     db = sub.add_parser("db", help="数据库架构（schema）")
     db_sub = db.add_subparsers(dest="db_command", required=True, metavar="COMMAND")
-    up = db_sub.add_parser("upgrade", help="把读模型表升级到最新架构（migrate read-model tables to head）")
+    up = db_sub.add_parser(
+        "upgrade", help="把读模型表升级到最新架构（migrate read-model tables to head）"
+    )
     up.set_defaults(func=run_upgrade)
 
-    rb = sub.add_parser("rebuild", help="清空并从事件重放全部读模型（drop and replay every read model）")
-    rb.add_argument("--batch", type=int, default=500, help="每个事务处理的事件数（events per transaction）")
+    rb = sub.add_parser(
+        "rebuild", help="清空并从事件重放全部读模型（drop and replay every read model）"
+    )
+    rb.add_argument(
+        "--batch", type=int, default=500, help="每个事务处理的事件数（events per transaction）"
+    )
     rb.set_defaults(func=run_rebuild)
 
     vf = sub.add_parser("verify", help="校验事件日志未被篡改（recompute the hash chain）")
     vf.add_argument(
-        "--checkpoint", metavar="P:H",
+        "--checkpoint",
+        metavar="P:H",
         help="证明日志仍延续此检查点（默认：检查点文件中最远的一个；prove the log extends P:H）",
     )
     vf.add_argument(
-        "--no-checkpoint", action="store_true",
+        "--no-checkpoint",
+        action="store_true",
         help="不与检查点文件比对（只校验链本身，发现不了末尾被截断）",
     )
     vf.add_argument("--json", action="store_true", help="输出 JSON")
@@ -71,7 +79,9 @@ def run_init(args: argparse.Namespace) -> int:
         if checkpoints.current(house.store).position == 0:
             retired = checkpoints.retire(house.store, house.clock.now())
             if retired is not None:
-                console.print(f"[yellow]库是空的：此前的检查点文件已改名为 {retired}（若库不是你刚重建的，请立即核查）[/]")
+                console.print(
+                    f"[yellow]库是空的：此前的检查点文件已改名为 {retired}（若库不是你刚重建的，请立即核查）[/]"
+                )
         if house.people.has_users():
             if args.user:
                 console.print(
@@ -106,10 +116,18 @@ def run_upgrade(args: argparse.Namespace) -> int:
 
 
 def run_rebuild(args: argparse.Namespace) -> int:
-    with open_house() as house, _maintaining(house, "rebuild"), Progress(
-        TextColumn("重建读模型"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-        console=console, transient=False,
-    ) as bar:
+    with (
+        open_house() as house,
+        _maintaining(house, "rebuild"),
+        Progress(
+            TextColumn("重建读模型"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeRemainingColumn(),
+            console=console,
+            transient=False,
+        ) as bar,
+    ):
         task = bar.add_task("rebuild", total=None)
 
         def progress(done: int, head: int) -> None:
@@ -134,7 +152,9 @@ def run_verify(args: argparse.Namespace) -> int:
     if args.json:
         print_json(result)
     elif result.ok:
-        console.print(f"日志完整：已校验 {result.checked} 个事件，封存至第 {result.sealed_position} 号")
+        console.print(
+            f"日志完整：已校验 {result.checked} 个事件，封存至第 {result.sealed_position} 号"
+        )
         if expected is not None:
             console.print(f"日志延续检查点 {expected}（{source}）")
         elif missing_file:

@@ -74,20 +74,36 @@ def run_declare(args: argparse.Namespace) -> int:
     doc = load_targets_file(args.file)  # shape-checked before the store is opened
     with open_house() as house, house.session():
         targets = house.targets.declare_targets(
-            doc.department, doc.fiscal_year, doc.rows,
-            project_code=doc.project, effective=doc.effective, where=doc.source,
+            doc.department,
+            doc.fiscal_year,
+            doc.rows,
+            project_code=doc.project,
+            effective=doc.effective,
+            where=doc.source,
         )
-    console.print(f"已申报绩效目标 {targets.key}：{len(targets.in_force())} 个指标，{targets.declared_on()} 起生效")
+    console.print(
+        f"已申报绩效目标 {targets.key}：{len(targets.in_force())} 个指标，{targets.declared_on()} 起生效"
+    )
     return 0
 
 
 def run_revise(args: argparse.Namespace) -> int:
-    changes: dict[str, Any] = {"value": args.value, "operator": args.operator, "unit": args.unit, "name": args.name}
+    changes: dict[str, Any] = {
+        "value": args.value,
+        "operator": args.operator,
+        "unit": args.unit,
+        "name": args.name,
+    }
     effective = parse_date(args.effective, "生效日期")
     with open_house() as house, house.session():
         targets = house.targets.revise_target(
-            args.department, args.year, args.code, changes,
-            reason=args.reason, project_code=args.project, effective=effective,
+            args.department,
+            args.year,
+            args.code,
+            changes,
+            reason=args.reason,
+            project_code=args.project,
+            effective=effective,
         )
     now = targets.in_force()[args.code]
     console.print(f"已调整绩效目标 {targets.key} {args.code}：{now.shown}（理由：{args.reason}）")
@@ -95,12 +111,24 @@ def run_revise(args: argparse.Namespace) -> int:
 
 
 def run_note(args: argparse.Namespace) -> int:
-    row = {"code": args.code, "operator": args.operator, "value": args.value, "unit": args.unit, "source": args.source}
+    row = {
+        "code": args.code,
+        "operator": args.operator,
+        "value": args.value,
+        "unit": args.unit,
+        "source": args.source,
+    }
     with open_house() as house, house.session():
-        current = house.targets.get_targets(args.department, args.year, args.project).in_force().get(args.code)
+        current = (
+            house.targets.get_targets(args.department, args.year, args.project)
+            .in_force()
+            .get(args.code)
+        )
         if current is not None:
             row.update(name=current.name, category=current.category.value)
-        targets = house.targets.note_target_version(args.department, args.year, row, project_code=args.project)
+        targets = house.targets.note_target_version(
+            args.department, args.year, row, project_code=args.project
+        )
     console.print(f"已记录 {targets.key} {args.code} 在“{args.source}”中的另一版本，现行目标不变")
     return 0
 
@@ -108,28 +136,45 @@ def run_note(args: argparse.Namespace) -> int:
 def run_show(args: argparse.Namespace) -> int:
     day = parse_date(args.as_of, "日期")
     with open_house() as house, house.session() as principal, house.store.engine.connect() as conn:
-        rows = targets_in_force(conn, args.department, args.year, day, principal=principal, project_code=args.project)
+        rows = targets_in_force(
+            conn, args.department, args.year, day, principal=principal, project_code=args.project
+        )
     if rows is None:
         raise NotFound(f"部门 {args.department} {args.year} 年度尚未申报绩效目标")
     if args.json:
-        print_json({"department": args.department, "fiscal_year": args.year, "as_of": day, "targets": rows})
+        print_json(
+            {"department": args.department, "fiscal_year": args.year, "as_of": day, "targets": rows}
+        )
         return 0
     when = f"{day} 有效" if day else "现行"
     table = Table(title=f"{args.department} {args.year} 年度绩效目标（{when}）")
     for col in ("代码", "指标", "类别", "目标", "生效日", "调整", "其他版本"):
         table.add_column(col)
     for r in rows:
-        target = f"{r.value}（定性）" if r.operator == "qualitative" else f"{r.operator}{r.value}{r.unit or ''}"
+        target = (
+            f"{r.value}（定性）"
+            if r.operator == "qualitative"
+            else f"{r.operator}{r.value}{r.unit or ''}"
+        )
         revised = f"{r.revisions} 次：{r.reason}" if r.revisions else "—"
-        table.add_row(r.code, r.name, TARGET_CATEGORY_LABELS.get(r.category, r.category), target,
-                      str(r.effective), revised, "；".join(r.other_versions) or "—")
+        table.add_row(
+            r.code,
+            r.name,
+            TARGET_CATEGORY_LABELS.get(r.category, r.category),
+            target,
+            str(r.effective),
+            revised,
+            "；".join(r.other_versions) or "—",
+        )
     console.print(table)
     return 0
 
 
 def run_history(args: argparse.Namespace) -> int:
     with open_house() as house, house.session() as principal, house.store.engine.connect() as conn:
-        rows = target_history(conn, args.department, args.year, principal=principal, project_code=args.project)
+        rows = target_history(
+            conn, args.department, args.year, principal=principal, project_code=args.project
+        )
     if args.json:
         print_json(rows)
         return 0
@@ -137,6 +182,14 @@ def run_history(args: argparse.Namespace) -> int:
     for col in ("记录时间", "操作", "指标", "目标", "生效日", "操作人", "理由"):
         table.add_column(col)
     for h in rows:
-        table.add_row(moment(h.recorded_at), KINDS[h.kind], h.code, h.shown, str(h.effective), h.actor, h.reason or "—")
+        table.add_row(
+            moment(h.recorded_at),
+            KINDS[h.kind],
+            h.code,
+            h.shown,
+            str(h.effective),
+            h.actor,
+            h.reason or "—",
+        )
     console.print(table)
     return 0

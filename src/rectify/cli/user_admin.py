@@ -29,7 +29,8 @@ def register(usub: Any) -> None:
     ls.set_defaults(func=run_list)
 
     pw = usub.add_parser(
-        "passwd", help="修改密码：本人（须原密码）或财政局重置他人密码",
+        "passwd",
+        help="修改密码：本人（须原密码）或财政局重置他人密码",
         description="不给 NAME 时修改本人密码。--password-stdin：本人修改时依次读原密码、新密码两行；重置他人时读新密码一行。",
     )
     pw.add_argument("name", nargs="?", help="用户名（默认本人）")
@@ -43,7 +44,11 @@ def register(usub: Any) -> None:
     role.add_argument("--reason", required=True, help="理由")
     role.set_defaults(func=run_role)
 
-    for verb, label in (("disable", "停用用户"), ("enable", "启用用户"), ("unlock", "解除多次登录失败造成的锁定")):
+    for verb, label in (
+        ("disable", "停用用户"),
+        ("enable", "启用用户"),
+        ("unlock", "解除多次登录失败造成的锁定"),
+    ):
         p = usub.add_parser(verb, help=f"{label}（财政局）")
         p.add_argument("name")
         p.add_argument("--reason", required=(verb == "disable"), default="", help="理由")
@@ -77,9 +82,18 @@ def run_list(args: argparse.Namespace) -> int:
     for header in ("登录名", "角色", "部门", "显示名", "状态"):
         table.add_column(header)
     for r in rows:
-        state = "停用" if r["disabled"] else (f"锁定至 {r['locked_until']}" if r["locked_until"] else "正常")
-        table.add_row(str(r["name"]), ROLE_LABELS.get(str(r["role"]), str(r["role"])),
-                      str(r["department"] or ""), str(r["display_name"] or ""), state)
+        state = (
+            "停用"
+            if r["disabled"]
+            else (f"锁定至 {r['locked_until']}" if r["locked_until"] else "正常")
+        )
+        table.add_row(
+            str(r["name"]),
+            ROLE_LABELS.get(str(r["role"]), str(r["role"])),
+            str(r["department"] or ""),
+            str(r["display_name"] or ""),
+            state,
+        )
     console.print(table)
     return 0
 
@@ -106,7 +120,9 @@ def _line() -> str:
 
 def run_role(args: argparse.Namespace) -> int:
     with open_house() as house, house.session():
-        house.people.change_user_role(args.name, Role(args.role), args.reason, department_code=args.department)
+        house.people.change_user_role(
+            args.name, Role(args.role), args.reason, department_code=args.department
+        )
     console.print(f"已将用户 {args.name} 的角色变更为 {ROLE_LABELS[args.role]}")
     return 0
 

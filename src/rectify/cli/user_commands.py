@@ -51,7 +51,9 @@ def run_login(args: argparse.Namespace) -> int:
         principal = house.people.authenticate(name, read_password(args.password_stdin))
         path = house.remember_login(principal)
         house.catch_up()
-    console.print(f"已登录：{principal.name}（{ROLE_LABELS[principal.role.value]}）；会话保存在 {path}")
+    console.print(
+        f"已登录：{principal.name}（{ROLE_LABELS[principal.role.value]}）；会话保存在 {path}"
+    )
     return 0
 
 

@@ -44,6 +44,7 @@ def recording_now() -> datetime:
         return eventsourcing.domain.datetime_now_with_tzinfo()
     return clock.now().astimezone(UTC)
 
+
 # Stable namespace for ids derived from business keys (department code, finding ref...),
 # so that importing the same package twice addresses the same aggregates.
 RECTIFY_NAMESPACE = UUID("6b1d3f3e-6c55-4d8e-9a2f-1f0c8f6e2a7d")

@@ -96,7 +96,9 @@ class Budget(RectifyAggregate):
         self.staffing: list[dict[str, Any]] = []
 
     @staticmethod
-    def validate_lines(department_code: str, fiscal_year: int, lines: Sequence[Mapping[str, Any]]) -> None:
+    def validate_lines(
+        department_code: str, fiscal_year: int, lines: Sequence[Mapping[str, Any]]
+    ) -> None:
         seen: set[str] = set()
         for ln in lines:
             code = str(ln.get("code") or "").strip()
@@ -217,7 +219,9 @@ class Budget(RectifyAggregate):
         """The same bounds the package import applies (reports/plausibility.py)."""
         yuan = abs(amount) * (10_000 if self.unit == "万元" else 1)
         if yuan > MAX_AMOUNT_YUAN:
-            raise InvalidInput(f"预算 {self.label}：调整金额 {amount} {self.unit} 超出合理范围（不超过 1 万亿元）")
+            raise InvalidInput(
+                f"预算 {self.label}：调整金额 {amount} {self.unit} 超出合理范围（不超过 1 万亿元）"
+            )
         if on is not None and not self.fiscal_year <= on.year <= self.fiscal_year + 1:
             raise InvalidInput(
                 f"预算 {self.label}：调整日期 {on.isoformat()} 不在 {self.fiscal_year} 预算年度或次年内"
@@ -225,10 +229,15 @@ class Budget(RectifyAggregate):
         # An adjustment with no line counts in no line's sum (so it cannot take one negative).
         before = None if line is None else self.adjusted_of(line)
         if before is not None and before + amount < 0:
-            raise InvalidInput(f"预算 {self.label}：调整后预算行 {line} 为负（{before} → {before + amount}）")
+            raise InvalidInput(
+                f"预算 {self.label}：调整后预算行 {line} 为负（{before} → {before + amount}）"
+            )
 
     def record_final_accounts(
-        self, finals: Mapping[str, Decimal | None], carryover: Decimal | None, reason: str | None = None
+        self,
+        finals: Mapping[str, Decimal | None],
+        carryover: Decimal | None,
+        reason: str | None = None,
     ) -> bool:
         unknown = [c for c in finals if c not in self.lines]
         if unknown:
@@ -255,7 +264,9 @@ class Budget(RectifyAggregate):
         self._controls_recorded(public_funds=pf, three_public=tp, reason=reason)
         return True
 
-    def record_staffing(self, staffing: Sequence[Mapping[str, Any]], reason: str | None = None) -> bool:
+    def record_staffing(
+        self, staffing: Sequence[Mapping[str, Any]], reason: str | None = None
+    ) -> bool:
         rows = [dict(s) for s in staffing]
         for s in rows:
             if any(s.get(k) is not None and int(s[k]) < 0 for k in ("authorized", "actual")):
@@ -265,8 +276,13 @@ class Budget(RectifyAggregate):
         self._staffing_recorded(staffing=rows, reason=reason)
         return True
 
-    def restate(self, lines: Sequence[Mapping[str, Any]], sources: Mapping[str, Any] | None,
-                stated: Mapping[str, Any], reason: str) -> bool:
+    def restate(
+        self,
+        lines: Sequence[Mapping[str, Any]],
+        sources: Mapping[str, Any] | None,
+        stated: Mapping[str, Any],
+        reason: str,
+    ) -> bool:
         """Correct the initial lines / sources / stated figures (e.g. on re-import)."""
         self.validate_lines(self.department_code, self.fiscal_year, lines)
         new_lines = {str(ln["code"]): dict(ln) for ln in lines}
@@ -274,10 +290,16 @@ class Budget(RectifyAggregate):
         if new_lines == self.lines and src == self.sources and dict(stated) == self.stated:
             return False
         removed = set(self.lines) - set(new_lines)
-        used = {a.line for a in self.adjustments} | {c for c, v in self.finals.items() if v is not None}
+        used = {a.line for a in self.adjustments} | {
+            c for c, v in self.finals.items() if v is not None
+        }
         if removed & used:
-            raise InvalidInput(f"预算 {self.label}：预算行 {'、'.join(sorted(removed & used))} 已有调整或决算，不能删除")
-        self._restated(lines=list(new_lines.values()), sources=src, stated=dict(stated), reason=reason)
+            raise InvalidInput(
+                f"预算 {self.label}：预算行 {'、'.join(sorted(removed & used))} 已有调整或决算，不能删除"
+            )
+        self._restated(
+            lines=list(new_lines.values()), sources=src, stated=dict(stated), reason=reason
+        )
         return True
 
     # -- events -----------------------------------------------------------------------
@@ -297,7 +319,10 @@ class Budget(RectifyAggregate):
 
     @event("ControlsRecorded", topic="rectify/Budget.ControlsRecorded")
     def _controls_recorded(
-        self, public_funds: dict[str, Any] | None, three_public: dict[str, Any] | None, reason: str | None
+        self,
+        public_funds: dict[str, Any] | None,
+        three_public: dict[str, Any] | None,
+        reason: str | None,
     ) -> None:
         self.public_funds = public_funds
         self.three_public = three_public
@@ -308,7 +333,11 @@ class Budget(RectifyAggregate):
 
     @event("Restated", topic="rectify/Budget.Restated")
     def _restated(
-        self, lines: list[dict[str, Any]], sources: dict[str, Any] | None, stated: dict[str, Any], reason: str | None
+        self,
+        lines: list[dict[str, Any]],
+        sources: dict[str, Any] | None,
+        stated: dict[str, Any],
+        reason: str | None,
     ) -> None:
         self.lines = {str(ln["code"]): dict(ln) for ln in lines}
         self.sources = sources

@@ -38,7 +38,9 @@ class CommentRound(RectifyAggregate):
         return derived_id("comment-round", evaluation_key)
 
     @event("Opened", topic="rectify/CommentRound.Opened")
-    def __init__(self, evaluation_key: str, department_code: str, sent_on: date, deadline: date) -> None:
+    def __init__(
+        self, evaluation_key: str, department_code: str, sent_on: date, deadline: date
+    ) -> None:
         self.evaluation_key = evaluation_key
         self.department_code = department_code
         self.sent_on = sent_on
@@ -53,10 +55,20 @@ class CommentRound(RectifyAggregate):
 
     # -- commands ---------------------------------------------------------------------
 
-    def reply(self, kind: str, subject: str, agrees: bool, reasons: str | None,
-              evidence: list[str], replied_on: date, proposed: Decimal | None = None) -> str:
+    def reply(
+        self,
+        kind: str,
+        subject: str,
+        agrees: bool,
+        reasons: str | None,
+        evidence: list[str],
+        replied_on: date,
+        proposed: Decimal | None = None,
+    ) -> str:
         if self.closed_on is not None:
-            raise NotAllowed(f"评价 {self.evaluation_key} 的征求意见已于 {self.closed_on} 结束，不再接收回复")
+            raise NotAllowed(
+                f"评价 {self.evaluation_key} 的征求意见已于 {self.closed_on} 结束，不再接收回复"
+            )
         if kind not in SUBJECTS:
             raise InvalidInput(f"回复对象应为 finding 或 score（{kind!r}）")
         if not agrees and not (reasons or "").strip():
@@ -64,15 +76,25 @@ class CommentRound(RectifyAggregate):
         if any(r["kind"] == kind and r["subject"] == subject for r in self.replies.values()):
             raise InvalidInput(f"已回复过{SUBJECTS[kind]} {subject}")
         reply_id = f"R{len(self.replies) + 1}"
-        self._reply_recorded(reply_id=reply_id, kind=kind, subject=subject, agrees=agrees,
-                             reasons=(reasons or "").strip() or None, evidence=evidence, proposed=proposed,
-                             replied_on=replied_on, late=replied_on > self.deadline)
+        self._reply_recorded(
+            reply_id=reply_id,
+            kind=kind,
+            subject=subject,
+            agrees=agrees,
+            reasons=(reasons or "").strip() or None,
+            evidence=evidence,
+            proposed=proposed,
+            replied_on=replied_on,
+            late=replied_on > self.deadline,
+        )
         return reply_id
 
     def respond(self, reply_id: str, accepted: bool, reason: str) -> dict[str, Any]:
         reply = self.replies.get(reply_id)
         if reply is None:
-            raise NotFound(f"征求意见回复 {reply_id} 不存在（已有：{'、'.join(self.replies) or '无'}）")
+            raise NotFound(
+                f"征求意见回复 {reply_id} 不存在（已有：{'、'.join(self.replies) or '无'}）"
+            )
         if reply["response"] is not None:
             raise InvalidInput(f"回复 {reply_id} 已答复")
         if not reason or not reason.strip():
@@ -91,11 +113,30 @@ class CommentRound(RectifyAggregate):
     # -- events -----------------------------------------------------------------------
 
     @event("ReplyRecorded", topic="rectify/CommentRound.ReplyRecorded")
-    def _reply_recorded(self, reply_id: str, kind: str, subject: str, agrees: bool, reasons: str | None,
-                        evidence: list[str], proposed: Decimal | None, replied_on: date, late: bool) -> None:
-        self.replies[reply_id] = {"id": reply_id, "kind": kind, "subject": subject, "agrees": agrees,
-                                  "reasons": reasons, "evidence": evidence, "proposed": proposed,
-                                  "replied_on": replied_on, "late": late, "response": None}
+    def _reply_recorded(
+        self,
+        reply_id: str,
+        kind: str,
+        subject: str,
+        agrees: bool,
+        reasons: str | None,
+        evidence: list[str],
+        proposed: Decimal | None,
+        replied_on: date,
+        late: bool,
+    ) -> None:
+        self.replies[reply_id] = {
+            "id": reply_id,
+            "kind": kind,
+            "subject": subject,
+            "agrees": agrees,
+            "reasons": reasons,
+            "evidence": evidence,
+            "proposed": proposed,
+            "replied_on": replied_on,
+            "late": late,
+            "response": None,
+        }
 
     @event("ResponseRecorded", topic="rectify/CommentRound.ResponseRecorded")
     def _response_recorded(self, reply_id: str, accepted: bool, reason: str) -> None:

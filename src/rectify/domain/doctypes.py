@@ -32,27 +32,54 @@ _MAGIC: tuple[tuple[bytes, str], ...] = (
 )
 # An OOXML package is a zip whose main part names its kind.
 _OOXML = (
-    ("word/document.xml", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+    (
+        "word/document.xml",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ),
     ("xl/workbook.xml", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-    ("ppt/presentation.xml", "application/vnd.openxmlformats-officedocument.presentationml.presentation"),
+    (
+        "ppt/presentation.xml",
+        "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    ),
 )
-_OLE_TYPES = {".doc": "application/msword", ".xls": "application/vnd.ms-excel",
-              ".ppt": "application/vnd.ms-powerpoint", ".wps": "application/msword",
-              ".et": "application/vnd.ms-excel", ".dps": "application/vnd.ms-powerpoint"}
+_OLE_TYPES = {
+    ".doc": "application/msword",
+    ".xls": "application/vnd.ms-excel",
+    ".ppt": "application/vnd.ms-powerpoint",
+    ".wps": "application/msword",
+    ".et": "application/vnd.ms-excel",
+    ".dps": "application/vnd.ms-powerpoint",
+}
 # What each extension promises: the media types its content may have.
 _PROMISES: dict[str, tuple[str, ...]] = {
     ".pdf": ("application/pdf",),
-    ".png": ("image/png",), ".jpg": ("image/jpeg",), ".jpeg": ("image/jpeg",),
-    ".gif": ("image/gif",), ".tif": ("image/tiff",), ".tiff": ("image/tiff",), ".bmp": ("image/bmp",),
+    ".png": ("image/png",),
+    ".jpg": ("image/jpeg",),
+    ".jpeg": ("image/jpeg",),
+    ".gif": ("image/gif",),
+    ".tif": ("image/tiff",),
+    ".tiff": ("image/tiff",),
+    ".bmp": ("image/bmp",),
     ".webp": ("image/webp",),
-    ".docx": (_OOXML[0][1],), ".xlsx": (_OOXML[1][1],), ".pptx": (_OOXML[2][1],),
+    ".docx": (_OOXML[0][1],),
+    ".xlsx": (_OOXML[1][1],),
+    ".pptx": (_OOXML[2][1],),
     **{ext: (media,) for ext, media in _OLE_TYPES.items()},
     ".ofd": ("application/ofd",),
-    ".txt": ("text/plain",), ".csv": ("text/plain",), ".md": ("text/plain",),
-    ".zip": ("application/zip",), ".rar": ("application/vnd.rar",), ".7z": ("application/x-7z-compressed",),
+    ".txt": ("text/plain",),
+    ".csv": ("text/plain",),
+    ".md": ("text/plain",),
+    ".zip": ("application/zip",),
+    ".rar": ("application/vnd.rar",),
+    ".7z": ("application/x-7z-compressed",),
 }
-_LABELS = {"application/pdf": "PDF", "text/plain": "文本", "application/zip": "zip 压缩包",
-           "application/ofd": "OFD", "application/x-ole-storage": "旧版 Office"}
+_LABELS = {
+    "application/pdf": "PDF",
+    "text/plain": "文本",
+    "application/zip": "zip 压缩包",
+    "application/ofd": "OFD",
+    "application/x-ole-storage": "旧版 Office",
+}
 _CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")  # control characters bar \t \n \f \r
 ALLOWED = "PDF、图片（PNG/JPEG/GIF/TIFF/BMP/WebP）、Office（docx/xlsx/pptx 及 doc/xls/ppt）、OFD、文本、zip/rar/7z 压缩包"
 

@@ -92,6 +92,7 @@ HEADER_FIELDS = (
     "surveys",
 )
 
+
 @cache
 def _rule_adapter() -> TypeAdapter[Rule]:
     from pydantic import TypeAdapter
@@ -299,7 +300,9 @@ class Evaluation(RectifyAggregate):
     def score_at(self, code: str, stage: ScoreStage) -> LeafScore | None:
         return self.scores.get(code, {}).get(stage)
 
-    def counted(self, code: str, stage: ScoreStage | None = None) -> tuple[ScoreStage, LeafScore] | None:
+    def counted(
+        self, code: str, stage: ScoreStage | None = None
+    ) -> tuple[ScoreStage, LeafScore] | None:
         """The score that counts for a leaf: at `stage` if given; else the final score,
         else the evaluation's own stage, else the latest stage scored."""
         by_stage = self.scores.get(code, {})
@@ -378,7 +381,9 @@ class Evaluation(RectifyAggregate):
                     rule_range = None
                 if rule_range is not None and found is not None:
                     distance = rule_range.distance(rounding.round(found[1].value))
-                    rule_difference = distance if rounding.differs(distance, Decimal(0)) else Decimal(0)
+                    rule_difference = (
+                        distance if rounding.differs(distance, Decimal(0)) else Decimal(0)
+                    )
             weight_difference = None
             if not is_leaf:
                 weight_difference = weights.get(code, Decimal(0)) - i["weight"]
@@ -398,9 +403,7 @@ class Evaluation(RectifyAggregate):
                     is_leaf=is_leaf,
                     score=score,
                     stage=found[0] if found is not None else None,
-                    stage_scores={
-                        s.value: v.value for s, v in self.scores.get(code, {}).items()
-                    }
+                    stage_scores={s.value: v.value for s, v in self.scores.get(code, {}).items()}
                     if is_leaf
                     else {},
                     rule_range=rule_range,
@@ -409,9 +412,7 @@ class Evaluation(RectifyAggregate):
                 )
             )
         total = computed.total
-        difference = (
-            total - self.stated_total if self.stated_total is not None else None
-        )
+        difference = total - self.stated_total if self.stated_total is not None else None
         return Scorecard(
             key=self.key,
             version=self.version,
@@ -445,7 +446,9 @@ class Evaluation(RectifyAggregate):
         if node is None:
             raise InvalidInput(f"评价 {self.key}：指标 {code} 不存在")
         if code not in set(self.leaf_codes):
-            raise InvalidInput(f"评价 {self.key}：指标 {code} 不是末级指标，其得分由下级合计得出，不能直接录入")
+            raise InvalidInput(
+                f"评价 {self.key}：指标 {code} 不是末级指标，其得分由下级合计得出，不能直接录入"
+            )
         if not isinstance(value, Decimal) or not value.is_finite():
             raise InvalidInput(f"评价 {self.key}：指标 {code} 的得分应为数字（{value!r}）")
         weight = node["weight"]
@@ -498,13 +501,20 @@ class Evaluation(RectifyAggregate):
             raise InvalidInput(f"评价 {self.key}：修改指标 {code} 的得分须说明理由")
         current = self.score_at(code, stage)
         if current is None:
-            raise NotAllowed(f"评价 {self.key}：指标 {code} 尚无{STAGE_LABELS[stage]}得分，无从修改")
+            raise NotAllowed(
+                f"评价 {self.key}：指标 {code} 尚无{STAGE_LABELS[stage]}得分，无从修改"
+            )
         new_inputs: dict[str, Any] | None = (
-            plain(dict(inputs)) if inputs is not None
+            plain(dict(inputs))
+            if inputs is not None
             else (dict(current.inputs) if current.inputs is not None else None)
         )
         new_narrative = narrative if narrative is not None else current.narrative
-        if value == current.value and new_inputs == (dict(current.inputs) if current.inputs is not None else None) and new_narrative == current.narrative:
+        if (
+            value == current.value
+            and new_inputs == (dict(current.inputs) if current.inputs is not None else None)
+            and new_narrative == current.narrative
+        ):
             return False
         self._score_revised(
             code=code,
@@ -531,7 +541,9 @@ class Evaluation(RectifyAggregate):
         if self.score_at(code, stage) is None:
             self.enter_score(code, stage, value, inputs=inputs, narrative=narrative, reason=reason)
             return True
-        return self.revise_score(code, stage, value, reason=reason, inputs=inputs, narrative=narrative)
+        return self.revise_score(
+            code, stage, value, reason=reason, inputs=inputs, narrative=narrative
+        )
 
     def revise(self, changes: Mapping[str, Any], reason: str) -> bool:
         """Revise the evaluation's own data (tree, bands, stated figures, surveys)."""

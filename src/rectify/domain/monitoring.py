@@ -66,9 +66,13 @@ def deviation_percent(target: Target, expected: Decimal) -> Decimal | None:
     the target (positive = short; 0 when on target or better). None: not measurable."""
     if not isinstance(target.value, Decimal) or target.value == 0:
         return None
-    gap = {">=": target.value - expected, ">": target.value - expected,
-           "<=": expected - target.value, "<": expected - target.value,
-           "=": abs(expected - target.value)}.get(target.operator)
+    gap = {
+        ">=": target.value - expected,
+        ">": target.value - expected,
+        "<=": expected - target.value,
+        "<": expected - target.value,
+        "=": abs(expected - target.value),
+    }.get(target.operator)
     if gap is None:
         return None
     return _pct(max(gap, Decimal(0)) * 100 / abs(target.value))
@@ -87,17 +91,28 @@ class Monitoring(RectifyAggregate):
         return derived_id("monitoring", f"{department_code}/{fiscal_year}")
 
     @event("Planned", topic="rectify/Monitoring.Planned")
-    def __init__(self, department_code: str, fiscal_year: int, periods: list[dict[str, Any]],
-                 lag_points: Decimal, miss_percent: Decimal) -> None:
+    def __init__(
+        self,
+        department_code: str,
+        fiscal_year: int,
+        periods: list[dict[str, Any]],
+        lag_points: Decimal,
+        miss_percent: Decimal,
+    ) -> None:
         self.department_code = department_code
         self.fiscal_year = fiscal_year
         self.periods = {
-            p["name"]: Period(p["name"], p["start"], p["end"], p["due"], p.get("kind", "monitoring")) for p in periods
+            p["name"]: Period(
+                p["name"], p["start"], p["end"], p["due"], p.get("kind", "monitoring")
+            )
+            for p in periods
         }
         self.rules = WarningRules(lag_points, miss_percent)
         self.reports: dict[str, dict[str, Any]] = {}
         self.overdue: set[str] = set()
-        self.warnings: dict[str, dict[str, Any]] = {}  # id -> warning (with finding_ref once converted)
+        self.warnings: dict[
+            str, dict[str, Any]
+        ] = {}  # id -> warning (with finding_ref once converted)
 
     @staticmethod
     def validate_plan(fiscal_year: int, periods: Sequence[Period], rules: WarningRules) -> None:
@@ -110,7 +125,9 @@ class Monitoring(RectifyAggregate):
             if names.count(p.name) > 1:
                 raise InvalidInput(f"期间 {p.name} 重复")
             if not (date(fiscal_year, 1, 1) <= p.start <= p.end <= date(fiscal_year, 12, 31)):
-                raise InvalidInput(f"期间 {p.name}（{p.start}～{p.end}）须在 {fiscal_year} 年度内且起止有序")
+                raise InvalidInput(
+                    f"期间 {p.name}（{p.start}～{p.end}）须在 {fiscal_year} 年度内且起止有序"
+                )
             if p.due < p.end:
                 raise InvalidInput(f"期间 {p.name} 的报送期限 {p.due} 早于期间结束日 {p.end}")
         if rules.lag_points < 0 or rules.miss_percent < 0:
@@ -132,8 +149,15 @@ class Monitoring(RectifyAggregate):
 
     # -- commands ---------------------------------------------------------------------
 
-    def file_report(self, name: str, values: Sequence[Mapping[str, Any]], execution: Mapping[str, Any],
-                    targets: Mapping[str, Target], filed_on: date, where: str = "values") -> list[dict[str, Any]]:
+    def file_report(
+        self,
+        name: str,
+        values: Sequence[Mapping[str, Any]],
+        execution: Mapping[str, Any],
+        targets: Mapping[str, Target],
+        filed_on: date,
+        where: str = "values",
+    ) -> list[dict[str, Any]]:
         """Record a period's report and the warnings its rules raise; return the warnings."""
         period = self.period(name)
         if period.kind == SELF_EVALUATION:
@@ -144,33 +168,74 @@ class Monitoring(RectifyAggregate):
         for i, v in enumerate(values):
             code = str(v.get("code") or "")
             if code not in targets:
-                raise InvalidInput(f"{where}[{i}]：指标 {code!r} 不在 {period.end} 有效的绩效目标中（有：{'、'.join(targets)}）")
+                raise InvalidInput(
+                    f"{where}[{i}]：指标 {code!r} 不在 {period.end} 有效的绩效目标中（有：{'、'.join(targets)}）"
+                )
             target = targets[code]
             expected = v.get("expected")
             dev = deviation_percent(target, expected) if isinstance(expected, Decimal) else None
             if dev is not None and dev > 0 and not str(v.get("cause") or "").strip():
-                raise InvalidInput(f"{where}[{i}]：指标 {code} 预计偏差 {dev}%，须填写偏差原因 cause")
-            rows.append({"code": code, "reached": v.get("reached"), "expected": expected, "deviation": dev,
-                         "cause": v.get("cause"), "measure": v.get("measure"), "target": target.shown})
+                raise InvalidInput(
+                    f"{where}[{i}]：指标 {code} 预计偏差 {dev}%，须填写偏差原因 cause"
+                )
+            rows.append(
+                {
+                    "code": code,
+                    "reached": v.get("reached"),
+                    "expected": expected,
+                    "deviation": dev,
+                    "cause": v.get("cause"),
+                    "measure": v.get("measure"),
+                    "target": target.shown,
+                }
+            )
         budget, spent = execution.get("budget"), execution.get("spent")
-        if not isinstance(budget, Decimal) or not isinstance(spent, Decimal) or budget <= 0 or spent < 0:
+        if (
+            not isinstance(budget, Decimal)
+            or not isinstance(spent, Decimal)
+            or budget <= 0
+            or spent < 0
+        ):
             raise InvalidInput("execution：须给出预算数 budget（>0）与截至期末的支出数 spent（≥0）")
         rate = _pct(spent * 100 / budget)
         elapsed = elapsed_percent(period, self.fiscal_year)
         late = filed_on > period.due
-        self._report_filed(period=name, values=rows, budget=budget, spent=spent, execution_rate=rate,
-                           time_elapsed=elapsed, filed_on=filed_on, late=late)
+        self._report_filed(
+            period=name,
+            values=rows,
+            budget=budget,
+            spent=spent,
+            execution_rate=rate,
+            time_elapsed=elapsed,
+            filed_on=filed_on,
+            late=late,
+        )
         raised: list[dict[str, str | None]] = []
         if elapsed - rate > self.rules.lag_points:
-            raised.append({"kind": "execution_lag", "code": None,
-                           "message": f"{name} 预算执行率 {rate}% 落后时间进度 {elapsed}% 超过 {self.rules.lag_points} 个百分点"})
+            raised.append(
+                {
+                    "kind": "execution_lag",
+                    "code": None,
+                    "message": f"{name} 预算执行率 {rate}% 落后时间进度 {elapsed}% 超过 {self.rules.lag_points} 个百分点",
+                }
+            )
         for row in rows:
             if row["deviation"] is not None and row["deviation"] > self.rules.miss_percent:
-                raised.append({"kind": "target_miss", "code": row["code"],
-                               "message": f"{name} 指标 {row['code']} 预计全年 {row['expected']}，目标 {row['target']}，偏差 {row['deviation']}% 超过 {self.rules.miss_percent}%"})
+                raised.append(
+                    {
+                        "kind": "target_miss",
+                        "code": row["code"],
+                        "message": f"{name} 指标 {row['code']} 预计全年 {row['expected']}，目标 {row['target']}，偏差 {row['deviation']}% 超过 {self.rules.miss_percent}%",
+                    }
+                )
         for n, w in enumerate(raised, start=1):
-            self._warning_raised(warning_id=f"{self.label}/{name}/W{n}", period=name, kind=str(w["kind"]),
-                                 code=w["code"], message=str(w["message"]))
+            self._warning_raised(
+                warning_id=f"{self.label}/{name}/W{n}",
+                period=name,
+                kind=str(w["kind"]),
+                code=w["code"],
+                message=str(w["message"]),
+            )
         return [self.warnings[f"{self.label}/{name}/W{n}"] for n in range(1, len(raised) + 1)]
 
     def submit_self_evaluation(self, filed_on: date) -> Period:
@@ -179,7 +244,9 @@ class Monitoring(RectifyAggregate):
             raise NotFound(f"{self.label} 的计划中没有自评报告期限")
         if period.name in self.reports:
             raise InvalidInput(f"{self.label} 的自评报告已报送")
-        self._self_evaluation_submitted(period=period.name, filed_on=filed_on, late=filed_on > period.due)
+        self._self_evaluation_submitted(
+            period=period.name, filed_on=filed_on, late=filed_on > period.due
+        )
         return period
 
     def convert_warning(self, warning_id: str, finding_ref: str) -> dict[str, Any]:
@@ -202,19 +269,43 @@ class Monitoring(RectifyAggregate):
     # -- events -----------------------------------------------------------------------
 
     @event("ReportFiled", topic="rectify/Monitoring.ReportFiled")
-    def _report_filed(self, period: str, values: list[dict[str, Any]], budget: Decimal, spent: Decimal,
-                      execution_rate: Decimal, time_elapsed: Decimal, filed_on: date, late: bool) -> None:
-        self.reports[period] = {"values": values, "budget": budget, "spent": spent, "execution_rate": execution_rate,
-                                "time_elapsed": time_elapsed, "filed_on": filed_on, "late": late}
+    def _report_filed(
+        self,
+        period: str,
+        values: list[dict[str, Any]],
+        budget: Decimal,
+        spent: Decimal,
+        execution_rate: Decimal,
+        time_elapsed: Decimal,
+        filed_on: date,
+        late: bool,
+    ) -> None:
+        self.reports[period] = {
+            "values": values,
+            "budget": budget,
+            "spent": spent,
+            "execution_rate": execution_rate,
+            "time_elapsed": time_elapsed,
+            "filed_on": filed_on,
+            "late": late,
+        }
 
     @event("SelfEvaluationSubmitted", topic="rectify/Monitoring.SelfEvaluationSubmitted")
     def _self_evaluation_submitted(self, period: str, filed_on: date, late: bool) -> None:
         self.reports[period] = {"filed_on": filed_on, "late": late}
 
     @event("WarningRaised", topic="rectify/Monitoring.WarningRaised")
-    def _warning_raised(self, warning_id: str, period: str, kind: str, code: str | None, message: str) -> None:
-        self.warnings[warning_id] = {"id": warning_id, "period": period, "kind": kind, "code": code,
-                                     "message": message, "finding_ref": None}
+    def _warning_raised(
+        self, warning_id: str, period: str, kind: str, code: str | None, message: str
+    ) -> None:
+        self.warnings[warning_id] = {
+            "id": warning_id,
+            "period": period,
+            "kind": kind,
+            "code": code,
+            "message": message,
+            "finding_ref": None,
+        }
 
     @event("WarningConverted", topic="rectify/Monitoring.WarningConverted")
     def _warning_converted(self, warning_id: str, finding_ref: str) -> None:

@@ -27,8 +27,6 @@ class OccurrenceKind(Enum):
     REPORT_OVERDUE = "report_overdue"  # 整改情况逾期未报
 
 
-
-
 def occurrence_id(ref: str, kind: OccurrenceKind, for_date: date) -> UUID:
     return derived_id("occurrence", f"{ref}|{kind.value}|{for_date.isoformat()}")
 

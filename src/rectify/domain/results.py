@@ -43,7 +43,13 @@ class Band:
         return self.min <= total and (self.max is None or total < self.max)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"grade": self.grade, "min": self.min, "max": self.max, "consequence": self.consequence, "share": self.share}
+        return {
+            "grade": self.grade,
+            "min": self.min,
+            "max": self.max,
+            "consequence": self.consequence,
+            "share": self.share,
+        }
 
 
 def _num(value: Any, where: str) -> Decimal:
@@ -78,7 +84,9 @@ def parse_bands(rows: Sequence[Mapping[str, Any]], where: str = "bands") -> list
     ordered = sorted(bands, key=lambda b: b.min)
     for a, b in zip(ordered, ordered[1:], strict=False):
         if a.max is None or a.max > b.min:
-            raise InvalidInput(f"{where}：等级 {a.grade} [{a.min}, {a.max or '∞'}) 与 {b.grade} [{b.min}, {b.max or '∞'}) 分数段重叠")
+            raise InvalidInput(
+                f"{where}：等级 {a.grade} [{a.min}, {a.max or '∞'}) 与 {b.grade} [{b.min}, {b.max or '∞'}) 分数段重叠"
+            )
     if not bands:
         raise InvalidInput(f"{where}：至少须有一个等级")
     return bands
@@ -106,7 +114,9 @@ class ResultPolicy(RectifyAggregate):
 
     @event("Set", topic="rectify/ResultPolicy.Set")
     def _set(self, bands: list[dict[str, Any]], reason: str) -> None:
-        self.bands = [Band(b["grade"], b["min"], b["max"], b["consequence"], b["share"]) for b in bands]
+        self.bands = [
+            Band(b["grade"], b["min"], b["max"], b["consequence"], b["share"]) for b in bands
+        ]
 
 
 class ResultDecision(RectifyAggregate):
@@ -117,9 +127,19 @@ class ResultDecision(RectifyAggregate):
         return derived_id("result-decision", evaluation_key)
 
     @event("Decided", topic="rectify/ResultDecision.Decided")
-    def __init__(self, evaluation_key: str, department_code: str, project_code: str | None, fiscal_year: int,
-                 budget_year: int, total: Decimal, grade: str, consequence: str, share: Decimal | None,
-                 reason: str) -> None:
+    def __init__(
+        self,
+        evaluation_key: str,
+        department_code: str,
+        project_code: str | None,
+        fiscal_year: int,
+        budget_year: int,
+        total: Decimal,
+        grade: str,
+        consequence: str,
+        share: Decimal | None,
+        reason: str,
+    ) -> None:
         self.evaluation_key = evaluation_key
         self.department_code = department_code
         self.budget_year = budget_year

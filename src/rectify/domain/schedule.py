@@ -93,7 +93,9 @@ def plan(
                     add(OccurrenceKind.REMINDER, day, facts.due)
         add(OccurrenceKind.OVERDUE, facts.due + timedelta(days=1), facts.due)
     if facts.status not in WATCHED:
-        return Plan(sorted(due, key=lambda d: (d.for_date, d.kind.value)), min(upcoming, default=None))
+        return Plan(
+            sorted(due, key=lambda d: (d.for_date, d.kind.value)), min(upcoming, default=None)
+        )
     if facts.re_review_on is not None and (
         facts.status == "long_term" or cls is RectificationClass.LONG_TERM
     ):

@@ -86,9 +86,7 @@ class SchedulePolicy:
         for key in unknown:
             if key.split(".", 1)[0] in ("reminder", "deadline") and "." in key:
                 _class_of(key)  # says which class is unknown
-            raise InvalidInput(
-                f"不认识的政策设置 {key!r}（可设：{'、'.join(sorted(DEFAULTS))}）"
-            )
+            raise InvalidInput(f"不认识的政策设置 {key!r}（可设：{'、'.join(sorted(DEFAULTS))}）")
         reminders: dict[RectificationClass, tuple[int, ...]] = {}
         deadlines: dict[RectificationClass, int | None] = {}
         for key, raw in merged.items():

@@ -51,8 +51,16 @@ class Category(Enum):
 
 # Operators as the targets tables print them; "qualitative" (定性) has a text value.
 OPERATORS: Mapping[str, str] = {
-    ">=": ">=", "≥": ">=", "<=": "<=", "≤": "<=", "=": "=", "＝": "=", ">": ">", "<": "<",
-    "qualitative": "qualitative", "定性": "qualitative",
+    ">=": ">=",
+    "≥": ">=",
+    "<=": "<=",
+    "≤": "<=",
+    "=": "=",
+    "＝": "=",
+    ">": ">",
+    "<": "<",
+    "qualitative": "qualitative",
+    "定性": "qualitative",
 }
 
 
@@ -68,15 +76,25 @@ class Target:
 
     def as_dict(self) -> dict[str, Any]:
         return {
-            "code": self.code, "name": self.name, "category": self.category.value,
-            "operator": self.operator, "value": self.value, "unit": self.unit, "source": self.source,
+            "code": self.code,
+            "name": self.name,
+            "category": self.category.value,
+            "operator": self.operator,
+            "value": self.value,
+            "unit": self.unit,
+            "source": self.source,
         }
 
     @staticmethod
     def from_dict(d: Mapping[str, Any]) -> Target:
         return Target(
-            str(d["code"]), str(d["name"]), Category(d["category"]), str(d["operator"]),
-            d["value"], d.get("unit"), d.get("source"),
+            str(d["code"]),
+            str(d["name"]),
+            Category(d["category"]),
+            str(d["operator"]),
+            d["value"],
+            d.get("unit"),
+            d.get("source"),
         )
 
     @property
@@ -96,7 +114,9 @@ def parse_target(raw: Mapping[str, Any], where: str) -> Target:
         category = Category(str(raw.get("category") or ""))
     except ValueError:
         known = "、".join(c.value for c in Category)
-        raise InvalidInput(f"{where}：指标类别 {raw.get('category')!r} 未知（应为 {known}）") from None
+        raise InvalidInput(
+            f"{where}：指标类别 {raw.get('category')!r} 未知（应为 {known}）"
+        ) from None
     op_raw = str(raw.get("operator") or "").strip()
     operator = OPERATORS.get(op_raw)
     if operator is None:
@@ -180,10 +200,14 @@ class Targets(RectifyAggregate):
 
     # -- commands ---------------------------------------------------------------------
 
-    def revise(self, code: str, changes: Mapping[str, Any], *, reason: str, effective: date) -> Target:
+    def revise(
+        self, code: str, changes: Mapping[str, Any], *, reason: str, effective: date
+    ) -> Target:
         current = self.in_force().get(code)
         if current is None:
-            raise NotFound(f"绩效目标 {self.key} 没有指标 {code}（已有：{'、'.join(self.in_force())}）")
+            raise NotFound(
+                f"绩效目标 {self.key} 没有指标 {code}（已有：{'、'.join(self.in_force())}）"
+            )
         if not reason or not reason.strip():
             raise InvalidInput(f"调整绩效目标 {code} 须说明理由")
         if effective < self.declared_on():
@@ -211,4 +235,3 @@ class Targets(RectifyAggregate):
     @event("VersionNoted", topic="rectify/Targets.VersionNoted")
     def _version_noted(self, target: dict[str, Any], effective: date) -> None:
         self.versions.append((effective, self.version, Target.from_dict(target)))
-

@@ -38,4 +38,3 @@ def enum_transcoding(enum_class: type[Enum], name: str) -> Transcoding:
 def register_common(transcoder: JSONTranscoder) -> None:
     transcoder.register(DateAsISO())
     transcoder.register(DecimalAsStr())
-

@@ -127,7 +127,6 @@ class User(RectifyAggregate):
     def _enabled(self, reason: str | None) -> None:
         self.disabled = False
 
-
     # -- lockout: MAX_FAILURES wrong passwords within FAILURE_WINDOW lock for LOCK_SECONDS --
 
     def locked(self, now: int) -> bool:

@@ -222,11 +222,23 @@ TARGET_CATEGORY_LABELS: Mapping[str, str] = {
 }
 
 # Result application (结果应用): the budget consequence of a grade, by stored name.
-RESULT_CONSEQUENCE_LABELS: Mapping[str, str] = {"priority": "优先保障", "keep": "维持", "cut": "核减", "suspend": "暂停"}
+RESULT_CONSEQUENCE_LABELS: Mapping[str, str] = {
+    "priority": "优先保障",
+    "keep": "维持",
+    "cut": "核减",
+    "suspend": "暂停",
+}
 
 # Monitoring report status (what the scheduler watches) and warning kinds.
-MONITORING_STATUS_LABELS: Mapping[str, str] = {"owed": "待报送", "filed": "已报送", "overdue": "已逾期"}
-WARNING_KIND_LABELS: Mapping[str, str] = {"execution_lag": "执行进度滞后", "target_miss": "目标预计偏差"}
+MONITORING_STATUS_LABELS: Mapping[str, str] = {
+    "owed": "待报送",
+    "filed": "已报送",
+    "overdue": "已逾期",
+}
+WARNING_KIND_LABELS: Mapping[str, str] = {
+    "execution_lag": "执行进度滞后",
+    "target_miss": "目标预计偏差",
+}
 
 # The Chinese name of each event field a timeline shows (its details column).
 DETAIL_LABELS: Mapping[str, str] = {

@@ -10,11 +10,16 @@ from rectify.projections.catalog import EVENT_STORE_TABLES
 from rectify.projections.metadata import metadata
 
 
-def include_object(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:
+def include_object(
+    obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any
+) -> bool:
     # The event store's tables belong to the eventsourcing library, not to us.
     if type_ == "table" and name in EVENT_STORE_TABLES:
         return False
-    return not (type_ == "index" and getattr(getattr(obj, "table", None), "name", None) in EVENT_STORE_TABLES)
+    return not (
+        type_ == "index"
+        and getattr(getattr(obj, "table", None), "name", None) in EVENT_STORE_TABLES
+    )
 
 
 connection = context.config.attributes["connection"]

@@ -72,12 +72,17 @@ class RowCache:
         if self._loaded:
             conn.execute(
                 self._update,
-                [{"k_" + name: value for name, value in row.items()} for row in self._loaded.values()],
+                [
+                    {"k_" + name: value for name, value in row.items()}
+                    for row in self._loaded.values()
+                ],
             )
         self.begin()
 
 
-def replace_groups(conn: Connection, table: Table, column: str, groups: dict[Any, list[Row]]) -> None:
+def replace_groups(
+    conn: Connection, table: Table, column: str, groups: dict[Any, list[Row]]
+) -> None:
     """Replace every row whose `column` is one of the groups' keys with the groups' rows."""
     if not groups:
         return

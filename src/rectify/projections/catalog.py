@@ -72,4 +72,10 @@ NOT_PROJECTED: Mapping[str, str] = {
 }
 
 # Imported for their tables' registration on the shared MetaData.
-__all__ = ["EVENT_STORE_TABLES", "NOT_PROJECTED", "all_projectors", "projection_positions", "seal_links"]
+__all__ = [
+    "EVENT_STORE_TABLES",
+    "NOT_PROJECTED",
+    "all_projectors",
+    "projection_positions",
+    "seal_links",
+]

@@ -60,29 +60,59 @@ class CommentsProjector(Projector):
 
     @staticmethod
     def _key(conn: Connection, event: Any) -> str:
-        return str(conn.execute(select(comment_rounds.c.evaluation_key)
-                                .where(comment_rounds.c.round_id == str(event.originator_id))).scalar_one())
+        return str(
+            conn.execute(
+                select(comment_rounds.c.evaluation_key).where(
+                    comment_rounds.c.round_id == str(event.originator_id)
+                )
+            ).scalar_one()
+        )
 
     def opened(self, conn: Connection, event: Any) -> None:
-        conn.execute(comment_rounds.insert().values(
-            evaluation_key=event.evaluation_key, round_id=str(event.originator_id),
-            department_code=event.department_code, sent_on=event.sent_on, deadline=event.deadline))
+        conn.execute(
+            comment_rounds.insert().values(
+                evaluation_key=event.evaluation_key,
+                round_id=str(event.originator_id),
+                department_code=event.department_code,
+                sent_on=event.sent_on,
+                deadline=event.deadline,
+            )
+        )
 
     def replied(self, conn: Connection, event: Any) -> None:
-        conn.execute(comment_replies.insert().values(
-            evaluation_key=self._key(conn, event), reply_id=event.reply_id, kind=event.kind, subject=event.subject,
-            agrees=event.agrees, reasons=event.reasons, evidence=",".join(event.evidence), proposed=event.proposed,
-            replied_on=event.replied_on, late=event.late, replied_by=event.actor))
+        conn.execute(
+            comment_replies.insert().values(
+                evaluation_key=self._key(conn, event),
+                reply_id=event.reply_id,
+                kind=event.kind,
+                subject=event.subject,
+                agrees=event.agrees,
+                reasons=event.reasons,
+                evidence=",".join(event.evidence),
+                proposed=event.proposed,
+                replied_on=event.replied_on,
+                late=event.late,
+                replied_by=event.actor,
+            )
+        )
 
     def responded(self, conn: Connection, event: Any) -> None:
         key = self._key(conn, event)
-        conn.execute(update(comment_replies)
-                     .where((comment_replies.c.evaluation_key == key) & (comment_replies.c.reply_id == event.reply_id))
-                     .values(accepted=event.accepted, response=event.reason, responded_by=event.actor))
+        conn.execute(
+            update(comment_replies)
+            .where(
+                (comment_replies.c.evaluation_key == key)
+                & (comment_replies.c.reply_id == event.reply_id)
+            )
+            .values(accepted=event.accepted, response=event.reason, responded_by=event.actor)
+        )
 
     def closed(self, conn: Connection, event: Any) -> None:
-        conn.execute(update(comment_rounds).where(comment_rounds.c.round_id == str(event.originator_id))
-                     .values(closed_on=event.closed_on))
+        conn.execute(
+            update(comment_rounds)
+            .where(comment_rounds.c.round_id == str(event.originator_id))
+            .values(closed_on=event.closed_on)
+        )
 
 
 @dataclass(frozen=True)
@@ -101,10 +131,36 @@ def comment_round(conn: Connection, key: str, *, principal: Principal) -> RoundV
         raise NotFound(f"评价 {key} 尚未征求意见")
     if principal.role is Role.DEPARTMENT and principal.department != row.department_code:
         raise NotAllowed(f"部门用户只能查看本部门（{principal.department}）的征求意见")
-    replies = conn.execute(select(comment_replies).where(comment_replies.c.evaluation_key == key)
-                           .order_by(comment_replies.c.replied_on, comment_replies.c.reply_id)).all()
-    keys = ("reply_id", "kind", "subject", "agrees", "reasons", "proposed", "replied_on", "late", "replied_by",
-            "accepted", "response", "responded_by")
-    return RoundView(row.evaluation_key, row.department_code, row.sent_on, row.deadline, row.closed_on,
-                     tuple({**{k: getattr(r, k) for k in keys}, "evidence": [e for e in r.evidence.split(",") if e]}
-                           for r in replies))
+    replies = conn.execute(
+        select(comment_replies)
+        .where(comment_replies.c.evaluation_key == key)
+        .order_by(comment_replies.c.replied_on, comment_replies.c.reply_id)
+    ).all()
+    keys = (
+        "reply_id",
+        "kind",
+        "subject",
+        "agrees",
+        "reasons",
+        "proposed",
+        "replied_on",
+        "late",
+        "replied_by",
+        "accepted",
+        "response",
+        "responded_by",
+    )
+    return RoundView(
+        row.evaluation_key,
+        row.department_code,
+        row.sent_on,
+        row.deadline,
+        row.closed_on,
+        tuple(
+            {
+                **{k: getattr(r, k) for k in keys},
+                "evidence": [e for e in r.evidence.split(",") if e],
+            }
+            for r in replies
+        ),
+    )

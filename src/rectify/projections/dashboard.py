@@ -59,12 +59,19 @@ def deadline_counts(conn: Connection, principal: Principal | None, today: date) 
 
 
 def most_urgent(
-    conn: Connection, principal: Principal | None, today: date, *, status: str | None = None, limit: int = 20
+    conn: Connection,
+    principal: Principal | None,
+    today: date,
+    *,
+    status: str | None = None,
+    limit: int = 20,
 ) -> list[FindingView]:
     """Open findings by due date (earliest first), or those in `status`."""
     query = (
         select(findings, departments.c.name.label("department_name"))
-        .select_from(findings.outerjoin(departments, departments.c.code == findings.c.department_code))
+        .select_from(
+            findings.outerjoin(departments, departments.c.code == findings.c.department_code)
+        )
         .where(scope_clause(principal))
         .order_by(findings.c.due.is_(None), findings.c.due, findings.c.ref)
         .limit(limit)

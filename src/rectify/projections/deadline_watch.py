@@ -145,7 +145,10 @@ class DeadlineWatchProjector(Projector):
 
     def long_term(self, conn: Connection, event: Any) -> None:
         self._touch(
-            conn, event, status="long_term", rectification_class="long_term",
+            conn,
+            event,
+            status="long_term",
+            rectification_class="long_term",
             re_review_on=event.re_review_on,
         )
 

@@ -318,7 +318,10 @@ class BudgetsProjector(Projector):
 
     def end_batch(self, conn: Connection) -> None:
         replace_groups(
-            conn, budget_lines, "budget_id", {ident: self._lines.get(ident, []) for ident in sorted(self._touched)}
+            conn,
+            budget_lines,
+            "budget_id",
+            {ident: self._lines.get(ident, []) for ident in sorted(self._touched)},
         )
         if self._adjustments:
             conn.execute(budget_adjustments.insert(), self._adjustments)
@@ -546,7 +549,8 @@ def indicator_exists(conn: Connection, key: str, code: str) -> bool:
     return (
         conn.execute(
             select(evaluation_indicators.c.code).where(
-                (evaluation_indicators.c.evaluation_key == key) & (evaluation_indicators.c.code == code)
+                (evaluation_indicators.c.evaluation_key == key)
+                & (evaluation_indicators.c.code == code)
             )
         ).first()
         is not None
@@ -585,7 +589,9 @@ def compare(conn: Connection, department: str, code_or_name: str) -> list[Compar
         if not match:
             continue
         by_leaf: dict[str, dict[str, Decimal]] = {}
-        for s in conn.execute(select(leaf_scores).where(leaf_scores.c.evaluation_key == ev.key)).all():
+        for s in conn.execute(
+            select(leaf_scores).where(leaf_scores.c.evaluation_key == ev.key)
+        ).all():
             by_leaf.setdefault(s.code, {})[s.stage] = s.value
         from rectify.domain.scoring import Rounding, TreeNode, compute_scores  # only compare scores
 
@@ -621,7 +627,10 @@ def compare(conn: Connection, department: str, code_or_name: str) -> list[Compar
 def budget_view(conn: Connection, department: str, fiscal_year: int) -> BudgetView | None:
     rows = conn.execute(
         select(budget_lines)
-        .where((budget_lines.c.department_code == department) & (budget_lines.c.fiscal_year == fiscal_year))
+        .where(
+            (budget_lines.c.department_code == department)
+            & (budget_lines.c.fiscal_year == fiscal_year)
+        )
         .order_by(budget_lines.c.position)
     ).all()
     if not rows:
@@ -645,7 +654,9 @@ def budget_view(conn: Connection, department: str, fiscal_year: int) -> BudgetVi
     adjusted = total([ln.adjusted for ln in lines])
     final = total([ln.final for ln in lines])
     adjustments = [
-        AdjustmentView(a.line, a.amount, a.adjusted_on, a.document, a.reason, a.actor, a.recorded_at)
+        AdjustmentView(
+            a.line, a.amount, a.adjusted_on, a.document, a.reason, a.actor, a.recorded_at
+        )
         for a in conn.execute(
             select(budget_adjustments)
             .where(
@@ -669,7 +680,10 @@ def budget_view(conn: Connection, department: str, fiscal_year: int) -> BudgetVi
         initial=initial,
         adjusted=adjusted,
         final=final,
-        execution_rate=execution_rate(final, adjusted) if final is not None and adjusted is not None else None,
-        adjustment_rate=adjustment_rate(initial, adjusted) if initial is not None and adjusted is not None else None,
+        execution_rate=execution_rate(final, adjusted)
+        if final is not None and adjusted is not None
+        else None,
+        adjustment_rate=adjustment_rate(initial, adjusted)
+        if initial is not None and adjusted is not None
+        else None,
     )
-

@@ -60,8 +60,13 @@ def list_events(
     scanned = 0
     while len(out) < limit and scanned < SCAN_LIMIT:
         query = (
-            select(events.c.id, events.c.originator_id, events.c.originator_version,
-                   events.c.topic, events.c.state)
+            select(
+                events.c.id,
+                events.c.originator_id,
+                events.c.originator_version,
+                events.c.topic,
+                events.c.state,
+            )
             .where(events.c.id > after)
             .order_by(events.c.id)
             .limit(limit)

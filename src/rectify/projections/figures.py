@@ -65,7 +65,11 @@ def _micros(condition: ColumnElement[bool]) -> ColumnElement[int]:
 
 
 def _groups(
-    conn: Connection, principal: Principal | None, year: int | None, department: str | None, today: date
+    conn: Connection,
+    principal: Principal | None,
+    year: int | None,
+    department: str | None,
+    today: date,
 ) -> list[Any]:
     """One row per (department, year), every measure aggregated in SQL: a count per
     status as its own column, so Python touches one row per figure, not per status."""
@@ -127,7 +131,9 @@ def figures(
             select(departments.c.code, departments.c.name).where(
                 departments.c.code.in_(sorted({g.department_code for g in groups}))
             )
-        ).tuples().all()
+        )
+        .tuples()
+        .all()
     )
     out: list[Figures] = []
     for g in sorted(groups, key=lambda g: (g.department_code, int(g.fiscal_year))):

@@ -134,7 +134,9 @@ class FindingsProjector(Projector):
         self._years = []
 
     def _on_list(self, event: Any, year: int, carried: bool) -> None:
-        self._years.append({"fiscal_year": year, "finding_id": str(event.originator_id), "carried": carried})
+        self._years.append(
+            {"fiscal_year": year, "finding_id": str(event.originator_id), "carried": carried}
+        )
 
     def recorded(self, conn: Connection, event: Any) -> None:
         self._rows.add(

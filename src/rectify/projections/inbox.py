@@ -99,8 +99,12 @@ class InboxProjector(Projector):
     def finding_event(self, kind: str, audiences: tuple[str, ...]) -> Handler:
         def handler(conn: Connection, event: Any) -> None:
             row = conn.execute(
-                select(findings.c.ref, findings.c.title, findings.c.department_code, findings.c.unit_code)
-                .where(findings.c.id == str(event.originator_id))
+                select(
+                    findings.c.ref,
+                    findings.c.title,
+                    findings.c.department_code,
+                    findings.c.unit_code,
+                ).where(findings.c.id == str(event.originator_id))
             ).one()
             self._insert(
                 conn,

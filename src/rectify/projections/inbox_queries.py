@@ -39,9 +39,7 @@ def inbox(conn: Connection, principal: Principal, *, unread_only: bool = False) 
     query = select(inbox_items, _is_read(principal.name).label("read")).where(_scope(principal))
     if unread_only:
         query = query.where(~_is_read(principal.name))
-    return conn.execute(
-        query.order_by(inbox_items.c.created_at.desc(), inbox_items.c.key)
-    ).all()
+    return conn.execute(query.order_by(inbox_items.c.created_at.desc(), inbox_items.c.key)).all()
 
 
 def mark_read(engine: Engine, principal: Principal, key: str | None, *, now: datetime) -> int:

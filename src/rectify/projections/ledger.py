@@ -59,7 +59,9 @@ def ledger_rows(
         after = batch[-1].ref
 
 
-def _latest_texts(conn: Connection, refs: list[str]) -> dict[str, tuple[str | None, str | None, date | None]]:
+def _latest_texts(
+    conn: Connection, refs: list[str]
+) -> dict[str, tuple[str | None, str | None, date | None]]:
     rows = conn.execute(
         select(finding_timeline.c.ref, finding_timeline.c.event, finding_timeline.c.details)
         .where(finding_timeline.c.ref.in_(refs), finding_timeline.c.event.in_(LEDGER_EVENTS))

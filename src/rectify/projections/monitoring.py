@@ -89,54 +89,104 @@ class MonitoringProjector(Projector):
         }
 
     def planned(self, conn: Connection, event: Any) -> None:
-        conn.execute(monitoring_periods.insert(), [
-            {"department_code": event.department_code, "fiscal_year": event.fiscal_year, "period": p["name"],
-             "monitoring_id": str(event.originator_id), "start": p["start"], "end": p["end"], "due": p["due"],
-             "kind": p.get("kind", "monitoring"), "status": "owed"}
-            for p in event.periods
-        ])
+        conn.execute(
+            monitoring_periods.insert(),
+            [
+                {
+                    "department_code": event.department_code,
+                    "fiscal_year": event.fiscal_year,
+                    "period": p["name"],
+                    "monitoring_id": str(event.originator_id),
+                    "start": p["start"],
+                    "end": p["end"],
+                    "due": p["due"],
+                    "kind": p.get("kind", "monitoring"),
+                    "status": "owed",
+                }
+                for p in event.periods
+            ],
+        )
 
     @staticmethod
     def _where(event: Any, period: str) -> Any:
-        return (monitoring_periods.c.monitoring_id == str(event.originator_id)) & (monitoring_periods.c.period == period)
+        return (monitoring_periods.c.monitoring_id == str(event.originator_id)) & (
+            monitoring_periods.c.period == period
+        )
 
     def _head(self, conn: Connection, event: Any) -> Any:
         return conn.execute(
             select(monitoring_periods.c.department_code, monitoring_periods.c.fiscal_year)
-            .where(monitoring_periods.c.monitoring_id == str(event.originator_id)).limit(1)
+            .where(monitoring_periods.c.monitoring_id == str(event.originator_id))
+            .limit(1)
         ).one()
 
     def filed(self, conn: Connection, event: Any) -> None:
-        conn.execute(update(monitoring_periods).where(self._where(event, event.period)).values(
-            status="filed", filed_on=event.filed_on, late=event.late,
-            execution_rate=event.execution_rate, time_elapsed=event.time_elapsed,
-        ))
+        conn.execute(
+            update(monitoring_periods)
+            .where(self._where(event, event.period))
+            .values(
+                status="filed",
+                filed_on=event.filed_on,
+                late=event.late,
+                execution_rate=event.execution_rate,
+                time_elapsed=event.time_elapsed,
+            )
+        )
         head = self._head(conn, event)
         if event.values:
-            conn.execute(monitoring_values.insert(), [
-                {"department_code": head.department_code, "fiscal_year": head.fiscal_year, "period": event.period,
-                 "code": v["code"], "target": v["target"], "reached": v.get("reached"), "expected": v.get("expected"),
-                 "deviation": v.get("deviation"), "cause": v.get("cause"), "measure": v.get("measure")}
-                for v in event.values
-            ])
+            conn.execute(
+                monitoring_values.insert(),
+                [
+                    {
+                        "department_code": head.department_code,
+                        "fiscal_year": head.fiscal_year,
+                        "period": event.period,
+                        "code": v["code"],
+                        "target": v["target"],
+                        "reached": v.get("reached"),
+                        "expected": v.get("expected"),
+                        "deviation": v.get("deviation"),
+                        "cause": v.get("cause"),
+                        "measure": v.get("measure"),
+                    }
+                    for v in event.values
+                ],
+            )
 
     def self_evaluation(self, conn: Connection, event: Any) -> None:
-        conn.execute(update(monitoring_periods).where(self._where(event, event.period))
-                     .values(status="filed", filed_on=event.filed_on, late=event.late))
+        conn.execute(
+            update(monitoring_periods)
+            .where(self._where(event, event.period))
+            .values(status="filed", filed_on=event.filed_on, late=event.late)
+        )
 
     def warning(self, conn: Connection, event: Any) -> None:
         head = self._head(conn, event)
-        conn.execute(monitoring_warnings.insert().values(
-            warning_id=event.warning_id, department_code=head.department_code, fiscal_year=head.fiscal_year,
-            period=event.period, kind=event.kind, code=event.code, message=event.message,
-        ))
+        conn.execute(
+            monitoring_warnings.insert().values(
+                warning_id=event.warning_id,
+                department_code=head.department_code,
+                fiscal_year=head.fiscal_year,
+                period=event.period,
+                kind=event.kind,
+                code=event.code,
+                message=event.message,
+            )
+        )
 
     def converted(self, conn: Connection, event: Any) -> None:
-        conn.execute(update(monitoring_warnings).where(monitoring_warnings.c.warning_id == event.warning_id)
-                     .values(finding_ref=event.finding_ref))
+        conn.execute(
+            update(monitoring_warnings)
+            .where(monitoring_warnings.c.warning_id == event.warning_id)
+            .values(finding_ref=event.finding_ref)
+        )
 
     def overdue(self, conn: Connection, event: Any) -> None:
-        conn.execute(update(monitoring_periods).where(self._where(event, event.period)).values(status="overdue"))
+        conn.execute(
+            update(monitoring_periods)
+            .where(self._where(event, event.period))
+            .values(status="overdue")
+        )
 
 
 @dataclass(frozen=True)
@@ -160,23 +210,65 @@ def _scope(principal: Principal, department_code: str) -> None:
         raise NotAllowed(f"部门用户只能查看本部门（{principal.department}）的绩效监控")
 
 
-def monitoring_view(conn: Connection, department_code: str, fiscal_year: int, *, principal: Principal) -> list[PeriodView]:
+def monitoring_view(
+    conn: Connection, department_code: str, fiscal_year: int, *, principal: Principal
+) -> list[PeriodView]:
     _scope(principal, department_code)
-    key = (monitoring_periods.c.department_code == department_code) & (monitoring_periods.c.fiscal_year == fiscal_year)
-    periods = conn.execute(select(monitoring_periods).where(key).order_by(monitoring_periods.c.start)).all()
-    values = conn.execute(select(monitoring_values).where(
-        (monitoring_values.c.department_code == department_code) & (monitoring_values.c.fiscal_year == fiscal_year)
-    ).order_by(monitoring_values.c.code)).all()
-    warnings = conn.execute(select(monitoring_warnings).where(
-        (monitoring_warnings.c.department_code == department_code) & (monitoring_warnings.c.fiscal_year == fiscal_year)
-    ).order_by(monitoring_warnings.c.warning_id)).all()
+    key = (monitoring_periods.c.department_code == department_code) & (
+        monitoring_periods.c.fiscal_year == fiscal_year
+    )
+    periods = conn.execute(
+        select(monitoring_periods).where(key).order_by(monitoring_periods.c.start)
+    ).all()
+    values = conn.execute(
+        select(monitoring_values)
+        .where(
+            (monitoring_values.c.department_code == department_code)
+            & (monitoring_values.c.fiscal_year == fiscal_year)
+        )
+        .order_by(monitoring_values.c.code)
+    ).all()
+    warnings = conn.execute(
+        select(monitoring_warnings)
+        .where(
+            (monitoring_warnings.c.department_code == department_code)
+            & (monitoring_warnings.c.fiscal_year == fiscal_year)
+        )
+        .order_by(monitoring_warnings.c.warning_id)
+    ).all()
     return [
         PeriodView(
-            p.period, p.kind, p.start, p.end, p.due, p.status, p.filed_on, p.late, p.execution_rate, p.time_elapsed,
-            tuple({k: getattr(v, k) for k in ("code", "target", "reached", "expected", "deviation", "cause", "measure")}
-                  for v in values if v.period == p.period),
-            tuple({k: getattr(w, k) for k in ("warning_id", "kind", "code", "message", "finding_ref")}
-                  for w in warnings if w.period == p.period),
+            p.period,
+            p.kind,
+            p.start,
+            p.end,
+            p.due,
+            p.status,
+            p.filed_on,
+            p.late,
+            p.execution_rate,
+            p.time_elapsed,
+            tuple(
+                {
+                    k: getattr(v, k)
+                    for k in (
+                        "code",
+                        "target",
+                        "reached",
+                        "expected",
+                        "deviation",
+                        "cause",
+                        "measure",
+                    )
+                }
+                for v in values
+                if v.period == p.period
+            ),
+            tuple(
+                {k: getattr(w, k) for k in ("warning_id", "kind", "code", "message", "finding_ref")}
+                for w in warnings
+                if w.period == p.period
+            ),
         )
         for p in periods
     ]
@@ -185,11 +277,23 @@ def monitoring_view(conn: Connection, department_code: str, fiscal_year: int, *,
 def owed_periods(conn: Connection, today: date) -> list[Any]:
     """Rows (department_code, fiscal_year, period, kind, due) of reports still owed after
     their due date, earliest due first (the index on `due`)."""
-    return list(conn.execute(select(monitoring_periods.c.department_code, monitoring_periods.c.fiscal_year,
-                                    monitoring_periods.c.period, monitoring_periods.c.kind, monitoring_periods.c.due)
-                             .where((monitoring_periods.c.status == "owed") & (monitoring_periods.c.due < today))
-                             .order_by(monitoring_periods.c.due, monitoring_periods.c.department_code,
-                                       monitoring_periods.c.period)).all())
+    return list(
+        conn.execute(
+            select(
+                monitoring_periods.c.department_code,
+                monitoring_periods.c.fiscal_year,
+                monitoring_periods.c.period,
+                monitoring_periods.c.kind,
+                monitoring_periods.c.due,
+            )
+            .where((monitoring_periods.c.status == "owed") & (monitoring_periods.c.due < today))
+            .order_by(
+                monitoring_periods.c.due,
+                monitoring_periods.c.department_code,
+                monitoring_periods.c.period,
+            )
+        ).all()
+    )
 
 
 def owed_reports(conn: Connection, today: date) -> list[tuple[str, int, str]]:

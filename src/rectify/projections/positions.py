@@ -38,7 +38,11 @@ def lock_positions(conn: Connection, names: list[str]) -> dict[str, int]:
         # by two runners (a catch-up and a rebuild) could otherwise deadlock.
         conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": RUNNER_LOCK_KEY})
     conn.execute(update(projection_positions).values(position=projection_positions.c.position))
-    rows = dict(conn.execute(select(projection_positions.c.name, projection_positions.c.position)).tuples().all())
+    rows = dict(
+        conn.execute(select(projection_positions.c.name, projection_positions.c.position))
+        .tuples()
+        .all()
+    )
     missing = [name for name in names if name not in rows]
     if missing:
         conn.execute(projection_positions.insert(), [{"name": n, "position": 0} for n in missing])

@@ -130,7 +130,9 @@ def overdue_clause(today: date) -> ColumnElement[bool]:
 
 def in_year_clause(year: int) -> ColumnElement[bool]:
     """A finding of `year`, or carried over into it (结转): by the findings-by-year index."""
-    return findings.c.id.in_(select(finding_years.c.finding_id).where(finding_years.c.fiscal_year == year))
+    return findings.c.id.in_(
+        select(finding_years.c.finding_id).where(finding_years.c.fiscal_year == year)
+    )
 
 
 def department_clause(code: str) -> ColumnElement[bool]:

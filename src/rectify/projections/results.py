@@ -44,12 +44,22 @@ class ResultsProjector(Projector):
         return {"rectify/ResultDecision.Decided": self.decided}
 
     def decided(self, conn: Connection, event: Any) -> None:
-        conn.execute(result_decisions.insert().values(
-            evaluation_key=event.evaluation_key, department_code=event.department_code,
-            project_code=event.project_code, fiscal_year=event.fiscal_year, budget_year=event.budget_year,
-            total=event.total, grade=event.grade, consequence=event.consequence, share=event.share,
-            actor=event.actor, reason=event.reason, decided_at=event.timestamp,
-        ))
+        conn.execute(
+            result_decisions.insert().values(
+                evaluation_key=event.evaluation_key,
+                department_code=event.department_code,
+                project_code=event.project_code,
+                fiscal_year=event.fiscal_year,
+                budget_year=event.budget_year,
+                total=event.total,
+                grade=event.grade,
+                consequence=event.consequence,
+                share=event.share,
+                actor=event.actor,
+                reason=event.reason,
+                decided_at=event.timestamp,
+            )
+        )
 
 
 @dataclass(frozen=True)
@@ -76,17 +86,45 @@ class ResultsView:
     rectification: tuple[Figures, ...]  # 整改情况 of the evaluated years
 
 
-def results_view(conn: Connection, department_code: str, budget_year: int, *, principal: Principal,
-                 today: date) -> ResultsView:
+def results_view(
+    conn: Connection, department_code: str, budget_year: int, *, principal: Principal, today: date
+) -> ResultsView:
     if principal.role is Role.DEPARTMENT and principal.department != department_code:
         raise NotAllowed(f"部门用户只能查看本部门（{principal.department}）的结果应用")
-    rows = conn.execute(select(result_decisions).where(
-        (result_decisions.c.department_code == department_code) & (result_decisions.c.budget_year == budget_year)
-    ).order_by(result_decisions.c.evaluation_key)).all()
-    decisions = tuple(DecisionView(r.evaluation_key, r.project_code, r.fiscal_year, r.budget_year, r.total, r.grade,
-                                   r.consequence, r.share, r.actor, r.reason, r.decided_at) for r in rows)
+    rows = conn.execute(
+        select(result_decisions)
+        .where(
+            (result_decisions.c.department_code == department_code)
+            & (result_decisions.c.budget_year == budget_year)
+        )
+        .order_by(result_decisions.c.evaluation_key)
+    ).all()
+    decisions = tuple(
+        DecisionView(
+            r.evaluation_key,
+            r.project_code,
+            r.fiscal_year,
+            r.budget_year,
+            r.total,
+            r.grade,
+            r.consequence,
+            r.share,
+            r.actor,
+            r.reason,
+            r.decided_at,
+        )
+        for r in rows
+    )
     years = sorted({d.fiscal_year for d in decisions})
-    rectification = tuple(f for y in years for f in figures(conn, principal=principal, year=y,
-                                                           department=department_code, today=today))
-    return ResultsView(department_code, budget_year, decisions, budget_view(conn, department_code, budget_year),
-                       rectification)
+    rectification = tuple(
+        f
+        for y in years
+        for f in figures(conn, principal=principal, year=y, department=department_code, today=today)
+    )
+    return ResultsView(
+        department_code,
+        budget_year,
+        decisions,
+        budget_view(conn, department_code, budget_year),
+        rectification,
+    )

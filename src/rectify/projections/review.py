@@ -42,17 +42,26 @@ def _scope(principal: Principal, department_code: str | None) -> None:
 
 
 def deviations(
-    conn: Connection, *, principal: Principal, key: str | None = None, department_code: str | None = None,
+    conn: Connection,
+    *,
+    principal: Principal,
+    key: str | None = None,
+    department_code: str | None = None,
     code: str | None = None,
 ) -> list[Deviation]:
     """Per leaf: self and review score. By evaluation key, or a department across years
     (optionally one indicator code)."""
     ev = evaluations
     where = ev.c.key == key if key is not None else ev.c.department_code == department_code
-    heads = conn.execute(select(ev.c.key, ev.c.department_code, ev.c.fiscal_year).where(where)
-                         .order_by(ev.c.fiscal_year, ev.c.key)).all()
+    heads = conn.execute(
+        select(ev.c.key, ev.c.department_code, ev.c.fiscal_year)
+        .where(where)
+        .order_by(ev.c.fiscal_year, ev.c.key)
+    ).all()
     if not heads:
-        raise NotFound(f"评价 {key} 不存在" if key is not None else f"部门 {department_code} 没有评价")
+        raise NotFound(
+            f"评价 {key} 不存在" if key is not None else f"部门 {department_code} 没有评价"
+        )
     for h in heads:
         _scope(principal, h.department_code)
     out: list[Deviation] = []
@@ -61,13 +70,30 @@ def deviations(
         selfs = leaf_scores.alias("self_scores")
         reviews = leaf_scores.alias("review_scores")
         query = (
-            select(ind.c.code, ind.c.printed_code, ind.c.name, ind.c.weight, selfs.c.value.label("self_value"),
-                   reviews.c.value.label("review_value"))
+            select(
+                ind.c.code,
+                ind.c.printed_code,
+                ind.c.name,
+                ind.c.weight,
+                selfs.c.value.label("self_value"),
+                reviews.c.value.label("review_value"),
+            )
             .select_from(
-                ind.outerjoin(selfs, and_(selfs.c.evaluation_key == ind.c.evaluation_key,
-                                          selfs.c.code == ind.c.code, selfs.c.stage == "self"))
-                .outerjoin(reviews, and_(reviews.c.evaluation_key == ind.c.evaluation_key,
-                                         reviews.c.code == ind.c.code, reviews.c.stage == "review"))
+                ind.outerjoin(
+                    selfs,
+                    and_(
+                        selfs.c.evaluation_key == ind.c.evaluation_key,
+                        selfs.c.code == ind.c.code,
+                        selfs.c.stage == "self",
+                    ),
+                ).outerjoin(
+                    reviews,
+                    and_(
+                        reviews.c.evaluation_key == ind.c.evaluation_key,
+                        reviews.c.code == ind.c.code,
+                        reviews.c.stage == "review",
+                    ),
+                )
             )
             .where((ind.c.evaluation_key == h.key) & ind.c.is_leaf)
             .order_by(ind.c.position)
@@ -76,6 +102,16 @@ def deviations(
             shown = r.printed_code or r.code
             if code is not None and code not in (r.code, shown):
                 continue
-            out.append(Deviation(h.key, h.department_code, h.fiscal_year, shown, r.name, r.weight,
-                                 r.self_value, r.review_value))
+            out.append(
+                Deviation(
+                    h.key,
+                    h.department_code,
+                    h.fiscal_year,
+                    shown,
+                    r.name,
+                    r.weight,
+                    r.self_value,
+                    r.review_value,
+                )
+            )
     return out

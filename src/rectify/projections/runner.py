@@ -86,9 +86,15 @@ class ProjectionRunner:
                 state=as_bytes(row.state),
             )
             raws.append(raw)
-            behind = [(p, h) for p, h in index.get(raw.topic, ()) if raw.notification_id > positions[p.name]]
+            behind = [
+                (p, h)
+                for p, h in index.get(raw.topic, ())
+                if raw.notification_id > positions[p.name]
+            ]
             if behind:
-                event = to_domain(StoredEvent(raw.originator_id, raw.originator_version, raw.topic, raw.state))
+                event = to_domain(
+                    StoredEvent(raw.originator_id, raw.originator_version, raw.topic, raw.state)
+                )
                 for projector, handler in behind:
                     work[projector.name].append((handler, event))
         for projector in self.projectors:

@@ -26,7 +26,9 @@ def evaluation_summary(
 ) -> evaluations.EvaluationSummary | None:
     table = evaluations.evaluations
     visible = conn.execute(
-        select(table.c.key).where(table.c.key == key, owned_clause(table.c.department_code, principal))
+        select(table.c.key).where(
+            table.c.key == key, owned_clause(table.c.department_code, principal)
+        )
     ).first()
     return evaluations.get_evaluation_summary(conn, key) if visible is not None else None
 

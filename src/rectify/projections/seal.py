@@ -92,7 +92,13 @@ def _stored_events(conn: Connection, events: Table, batch: int = 2000) -> Iterat
     last = 0
     while True:
         rows = conn.execute(
-            select(events.c.id, events.c.originator_id, events.c.originator_version, events.c.topic, events.c.state)
+            select(
+                events.c.id,
+                events.c.originator_id,
+                events.c.originator_version,
+                events.c.topic,
+                events.c.state,
+            )
             .where(events.c.id > last)
             .order_by(events.c.id)
             .limit(batch)
@@ -100,7 +106,13 @@ def _stored_events(conn: Connection, events: Table, batch: int = 2000) -> Iterat
         if not rows:
             return
         for row in rows:
-            yield RawEvent(int(row.id), row.originator_id, int(row.originator_version), row.topic, as_bytes(row.state))
+            yield RawEvent(
+                int(row.id),
+                row.originator_id,
+                int(row.originator_version),
+                row.topic,
+                as_bytes(row.state),
+            )
         last = int(rows[-1].id)
 
 
@@ -147,20 +159,32 @@ def verify(
     while event is not None or link is not None:
         if link is None or (event is not None and event.notification_id < link[0]):
             assert event is not None
-            return _failed(checked, sealed_position, event.notification_id,
-                           f"第 {event.notification_id} 号事件没有封存链接：不是由 rectify 记录的（直接写入数据库，或封存被删改）")
+            return _failed(
+                checked,
+                sealed_position,
+                event.notification_id,
+                f"第 {event.notification_id} 号事件没有封存链接：不是由 rectify 记录的（直接写入数据库，或封存被删改）",
+            )
         if event is None or event.notification_id > link[0]:
             return _failed(checked, sealed_position, link[0], f"第 {link[0]} 号事件已被删除")
         previous = chain(previous, event)
         if previous.hex() != link[1]:
-            return _failed(checked, sealed_position, link[0],
-                           f"第 {link[0]} 号事件与封存时不同（被修改或被调换位置）")
+            return _failed(
+                checked,
+                sealed_position,
+                link[0],
+                f"第 {link[0]} 号事件与封存时不同（被修改或被调换位置）",
+            )
         checked += 1
         if progress is not None and checked % PROGRESS_EVERY == 0:
             progress(checked, sealed_position)
         if checkpoint is not None and link[0] == checkpoint.position and link[1] != checkpoint.head:
-            return _failed(checked, sealed_position, link[0],
-                           f"日志不再延续检查点 {checkpoint}：第 {link[0]} 号的链值不同")
+            return _failed(
+                checked,
+                sealed_position,
+                link[0],
+                f"日志不再延续检查点 {checkpoint}：第 {link[0]} 号的链值不同",
+            )
         event = next(stored, None)
         link = next(links, None)
     if progress is not None:
@@ -175,12 +199,16 @@ def _failed(checked: int, sealed_position: int, first_bad: int, problem: str) ->
     return VerifyResult(False, checked, sealed_position, 0, first_bad, problem)
 
 
-def _checkpoint_problem(conn: Connection, checkpoint: Checkpoint | None, sealed_position: int) -> str | None:
+def _checkpoint_problem(
+    conn: Connection, checkpoint: Checkpoint | None, sealed_position: int
+) -> str | None:
     if checkpoint is None:
         return None
     if checkpoint.position > sealed_position:
-        return (f"检查点位置 {checkpoint.position} 超出现有封存位置 {sealed_position}"
-                "（末尾的事件连同封存被删除，或日志被截断、换成了旧备份）")
+        return (
+            f"检查点位置 {checkpoint.position} 超出现有封存位置 {sealed_position}"
+            "（末尾的事件连同封存被删除，或日志被截断、换成了旧备份）"
+        )
     if checkpoint.position == 0:
         return None if checkpoint.head == GENESIS.hex() else f"检查点 {checkpoint} 无效"
     found = conn.execute(

@@ -53,7 +53,9 @@ def resolve_url(raw: str | None) -> URL:
         return url
     if url.drivername in ("sqlite", "sqlite+pysqlite"):
         if not url.database or url.database == ":memory:" or "mode=memory" in str(url):
-            raise StoreError(f"{ENV_VAR}：不支持内存数据库（{text}），请给出文件路径，如 sqlite:///rectify.db")
+            raise StoreError(
+                f"{ENV_VAR}：不支持内存数据库（{text}），请给出文件路径，如 sqlite:///rectify.db"
+            )
         return url.set(drivername="sqlite")
     raise StoreError(
         f"{ENV_VAR}：不支持的数据库类型 {url.drivername!r}（{url.render_as_string(hide_password=True)}）；"
@@ -159,7 +161,9 @@ def _busy_timeout(dbapi_connection: Any, _record: Any) -> None:
     dbapi_connection.execute(f"PRAGMA busy_timeout = {busy}")
 
 
-def open_store(raw_url: str | None = None, *, create: bool = False, outdated_ok: bool = False) -> Store:
+def open_store(
+    raw_url: str | None = None, *, create: bool = False, outdated_ok: bool = False
+) -> Store:
     """Open (and with `create`, initialise or upgrade) the store at RECTIFY_DB.
 
     `outdated_ok` opens a store whose read-model schema is behind, without changing

@@ -95,23 +95,39 @@ class TargetsProjector(Projector):
         project = event.project_code
         head = _Head(
             targets_key(event.department_code, event.fiscal_year, project),
-            event.department_code, event.fiscal_year, project,
+            event.department_code,
+            event.fiscal_year,
+            project,
         )
-        conn.execute(target_changes.insert(), [self._row(event, head, "declared", t) for t in event.targets])
+        conn.execute(
+            target_changes.insert(), [self._row(event, head, "declared", t) for t in event.targets]
+        )
 
     def _head(self, conn: Connection, event: Any) -> Any:
         return conn.execute(
-            select(target_changes.c.key, target_changes.c.department_code,
-                   target_changes.c.fiscal_year, target_changes.c.project_code)
+            select(
+                target_changes.c.key,
+                target_changes.c.department_code,
+                target_changes.c.fiscal_year,
+                target_changes.c.project_code,
+            )
             .where(target_changes.c.targets_id == str(event.originator_id))
             .limit(1)
         ).one()
 
     def revised(self, conn: Connection, event: Any) -> None:
-        conn.execute(target_changes.insert().values(self._row(event, self._head(conn, event), "revised", event.target)))
+        conn.execute(
+            target_changes.insert().values(
+                self._row(event, self._head(conn, event), "revised", event.target)
+            )
+        )
 
     def version_noted(self, conn: Connection, event: Any) -> None:
-        conn.execute(target_changes.insert().values(self._row(event, self._head(conn, event), "version", event.target)))
+        conn.execute(
+            target_changes.insert().values(
+                self._row(event, self._head(conn, event), "version", event.target)
+            )
+        )
 
 
 @dataclass(frozen=True)
@@ -159,15 +175,21 @@ def may_read(principal: Principal, department_code: str) -> bool:
 
 
 def targets_in_force(
-    conn: Connection, department_code: str, fiscal_year: int, day: date | None,
-    *, principal: Principal, project_code: str | None = None,
+    conn: Connection,
+    department_code: str,
+    fiscal_year: int,
+    day: date | None,
+    *,
+    principal: Principal,
+    project_code: str | None = None,
 ) -> list[TargetView] | None:
     """Targets in force at the end of `day` (None: all recorded); None when none declared."""
     key = targets_key(department_code, fiscal_year, project_code)
     if not may_read(principal, department_code):
         raise NotAllowed(f"部门用户只能查看本部门（{principal.department}）的绩效目标")
     rows = conn.execute(
-        select(target_changes).where(target_changes.c.key == key)
+        select(target_changes)
+        .where(target_changes.c.key == key)
         .order_by(target_changes.c.effective, target_changes.c.version)
     ).all()
     if not rows:
@@ -189,20 +211,40 @@ def targets_in_force(
         current[r.code] = r
     return [
         TargetView(
-            c, current[c].name, current[c].category, current[c].operator, current[c].value,
-            current[c].unit, current[c].effective, current[c].source, revisions.get(c, 0),
-            current[c].reason, tuple(others.get(c, ())),
+            c,
+            current[c].name,
+            current[c].category,
+            current[c].operator,
+            current[c].value,
+            current[c].unit,
+            current[c].effective,
+            current[c].source,
+            revisions.get(c, 0),
+            current[c].reason,
+            tuple(others.get(c, ())),
         )
         for c in order
     ]
 
 
-def target_history(conn: Connection, department_code: str, fiscal_year: int,
-                   *, principal: Principal, project_code: str | None = None) -> list[TargetChangeView]:
-    targets_in_force(conn, department_code, fiscal_year, None, principal=principal, project_code=project_code)
+def target_history(
+    conn: Connection,
+    department_code: str,
+    fiscal_year: int,
+    *,
+    principal: Principal,
+    project_code: str | None = None,
+) -> list[TargetChangeView]:
+    targets_in_force(
+        conn, department_code, fiscal_year, None, principal=principal, project_code=project_code
+    )
     key = targets_key(department_code, fiscal_year, project_code)
     rows = conn.execute(
-        select(target_changes).where(target_changes.c.key == key)
+        select(target_changes)
+        .where(target_changes.c.key == key)
         .order_by(target_changes.c.version, target_changes.c.code)
     ).all()
-    return [TargetChangeView(r.code, r.kind, r.effective, _shown(r), r.reason, r.actor, r.recorded_at) for r in rows]
+    return [
+        TargetChangeView(r.code, r.kind, r.effective, _shown(r), r.reason, r.actor, r.recorded_at)
+        for r in rows
+    ]

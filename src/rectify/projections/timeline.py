@@ -93,14 +93,19 @@ class TimelineProjector(Projector):
         self._rows = []
         # An occurrence carries its finding's ref and is keyed by its own id: nothing to read.
         findings = [e for e in events if getattr(type(e), "TOPIC", None) != OCCURRENCE_TOPIC]
-        self._refs = {str(e.originator_id): str(e.ref) for e in findings if e.originator_version == 1}
+        self._refs = {
+            str(e.originator_id): str(e.ref) for e in findings if e.originator_version == 1
+        }
         missing = sorted({str(e.originator_id) for e in findings} - self._refs.keys())
         for part in chunks(missing):
             self._refs.update(
                 conn.execute(
-                    select(finding_timeline.c.finding_id, finding_timeline.c.ref)
-                    .where(finding_timeline.c.finding_id.in_(part) & (finding_timeline.c.version == 1))
-                ).tuples().all()
+                    select(finding_timeline.c.finding_id, finding_timeline.c.ref).where(
+                        finding_timeline.c.finding_id.in_(part) & (finding_timeline.c.version == 1)
+                    )
+                )
+                .tuples()
+                .all()
             )
 
     def end_batch(self, conn: Connection) -> None:
@@ -121,7 +126,9 @@ class TimelineProjector(Projector):
                 "event": name,
                 "label": EVENT_LABELS[_PREFIX + name],
                 "reason": getattr(event, "reason", None),
-                "details": json.dumps(event_details(name, event), ensure_ascii=False, sort_keys=True),
+                "details": json.dumps(
+                    event_details(name, event), ensure_ascii=False, sort_keys=True
+                ),
             }
         )
 
@@ -138,7 +145,11 @@ class TimelineProjector(Projector):
                 "label": OCCURRENCE_LABELS[kind],
                 "reason": None,
                 "details": json.dumps(
-                    {"kind": kind, "for_date": _plain(event.for_date), "about": _plain(event.about)},
+                    {
+                        "kind": kind,
+                        "for_date": _plain(event.for_date),
+                        "about": _plain(event.about),
+                    },
                     ensure_ascii=False,
                     sort_keys=True,
                 ),

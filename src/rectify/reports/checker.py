@@ -152,7 +152,9 @@ def budget_figures(budget: Budget, staffing: Sequence[Staffing] = ()) -> BudgetF
     """The package's budget as the typed figures the Budget aggregate also computes from:
     totals are Σ lines, else the stated total stands in."""
     totals = {
-        attr: summed if (summed := _sum_figure(budget, attr)) is not None else getattr(budget.stated, attr)
+        attr: summed
+        if (summed := _sum_figure(budget, attr)) is not None
+        else getattr(budget.stated, attr)
         for attr in ("initial", "adjusted", "final")
     }
     pf, tp = budget.public_funds, budget.three_public
@@ -406,16 +408,32 @@ class _Checker:
                     f"报告{label}合计 {fmt(stated)}，各预算行合计 {fmt(summed)}",
                 )
         totals = budget_figures(budget)
-        if budget.stated.adjustment is not None and totals.initial is not None and totals.adjusted is not None:
+        if (
+            budget.stated.adjustment is not None
+            and totals.initial is not None
+            and totals.adjusted is not None
+        ):
             diff = totals.adjusted - totals.initial
             if self.differs(budget.stated.adjustment, diff):
-                self.add("budget_sum", "budget.stated.adjustment", budget.stated.adjustment, diff,
-                         f"报告预算调整数 {fmt(budget.stated.adjustment)}，调整后减年初为 {fmt(diff)}")
-        if budget.stated.carryover is not None and budget.carryover is not None and self.differs(
-            budget.stated.carryover, budget.carryover
+                self.add(
+                    "budget_sum",
+                    "budget.stated.adjustment",
+                    budget.stated.adjustment,
+                    diff,
+                    f"报告预算调整数 {fmt(budget.stated.adjustment)}，调整后减年初为 {fmt(diff)}",
+                )
+        if (
+            budget.stated.carryover is not None
+            and budget.carryover is not None
+            and self.differs(budget.stated.carryover, budget.carryover)
         ):
-            self.add("budget_sum", "budget.stated.carryover", budget.stated.carryover, budget.carryover,
-                     f"报告结转结余 {fmt(budget.stated.carryover)}，包内结转结余为 {fmt(budget.carryover)}")
+            self.add(
+                "budget_sum",
+                "budget.stated.carryover",
+                budget.stated.carryover,
+                budget.carryover,
+                f"报告结转结余 {fmt(budget.stated.carryover)}，包内结转结余为 {fmt(budget.carryover)}",
+            )
         unassigned = [a.amount for a in budget.adjustments if a.line is None]
         if unassigned:
             self.check_unassigned(budget, sum(unassigned, Decimal(0)))
@@ -441,8 +459,13 @@ class _Checker:
                 if src and figure is not None:
                     summed = sum(src.values(), Decimal(0))
                     if self.differs(summed, figure):
-                        self.add("budget_sum", f"budget.sources.{attr}", summed, figure,
-                                 f"资金来源（{label}）合计 {fmt(summed)}，预算合计为 {fmt(figure)}")
+                        self.add(
+                            "budget_sum",
+                            f"budget.sources.{attr}",
+                            summed,
+                            figure,
+                            f"资金来源（{label}）合计 {fmt(summed)}，预算合计为 {fmt(figure)}",
+                        )
         rates = budget_rates(totals)
         labels = {
             "execution_rate": "预算执行率",
@@ -477,8 +500,13 @@ class _Checker:
             assert ln.adjusted is not None and ln.initial is not None
             gaps += ln.adjusted - ln.initial - own
         if self.differs(gaps, unassigned):
-            self.add("budget_sum", "budget.adjustments", unassigned, gaps,
-                     f"未注明预算行的调整合计 {fmt(unassigned)}，各预算行调整后减年初及本行调整之差合计 {fmt(gaps)}")
+            self.add(
+                "budget_sum",
+                "budget.adjustments",
+                unassigned,
+                gaps,
+                f"未注明预算行的调整合计 {fmt(unassigned)}，各预算行调整后减年初及本行调整之差合计 {fmt(gaps)}",
+            )
 
     # -- what the report left unsaid -------------------------------------------------
 
@@ -488,18 +516,31 @@ class _Checker:
         if budget is not None:
             for i, adj in enumerate(budget.adjustments):
                 if adj.line is None:
-                    self.skip(f"budget.adjustments[{i}]", f"调整 {fmt(adj.amount)} 未注明预算行：只计入合计，不逐行核对“年初+调整=调整后”")
-            for attr, label in (("initial", "年初预算"), ("adjusted", "调整后预算"), ("final", "决算")):
+                    self.skip(
+                        f"budget.adjustments[{i}]",
+                        f"调整 {fmt(adj.amount)} 未注明预算行：只计入合计，不逐行核对“年初+调整=调整后”",
+                    )
+            for attr, label in (
+                ("initial", "年初预算"),
+                ("adjusted", "调整后预算"),
+                ("final", "决算"),
+            ):
                 stated = getattr(budget.stated, attr)
                 if budget.lines and stated is not None and _sum_figure(budget, attr) is None:
-                    self.skip(f"budget.stated.{attr}", f"有预算行未披露{label}数：报告合计 {fmt(stated)} 直接采用，未核对")
+                    self.skip(
+                        f"budget.stated.{attr}",
+                        f"有预算行未披露{label}数：报告合计 {fmt(stated)} 直接采用，未核对",
+                    )
             rates = budget_rates(budget_figures(budget))
             for name, value in rates.items():
                 if getattr(budget.stated, name) is not None and value is None:
                     self.skip(f"budget.stated.{name}", "计算该比率所需的数据未披露：报告值未复算")
         for i, staff in enumerate(self.pkg.staffing):
             if staff.authorized is None or staff.actual is None:
-                self.skip(f"staffing[{i}]", f"单位 {staff.unit} 编制数或实有人数未披露：人员控制率无法计算")
+                self.skip(
+                    f"staffing[{i}]",
+                    f"单位 {staff.unit} 编制数或实有人数未披露：人员控制率无法计算",
+                )
         for survey in self.pkg.surveys:
             base = f"surveys[{survey.id}]"
             if survey.valid is None:
@@ -516,41 +557,75 @@ class _Checker:
             composites = question_composites(figures)
             for i, q in enumerate(survey.questions):
                 path = f"{base}.questions[{i}]"
-                if q.counts is not None and survey.valid is not None and sum(q.counts) != survey.valid:
-                    self.add("survey_mismatch", path, Decimal(survey.valid), Decimal(sum(q.counts)),
-                             f"问卷“{survey.title or survey.id}”第 {i + 1} 题各选项人数合计 {sum(q.counts)}，有效问卷 {survey.valid}")
+                if (
+                    q.counts is not None
+                    and survey.valid is not None
+                    and sum(q.counts) != survey.valid
+                ):
+                    self.add(
+                        "survey_mismatch",
+                        path,
+                        Decimal(survey.valid),
+                        Decimal(sum(q.counts)),
+                        f"问卷“{survey.title or survey.id}”第 {i + 1} 题各选项人数合计 {sum(q.counts)}，有效问卷 {survey.valid}",
+                    )
                     continue
                 got = composites[i]
                 if survey.scale is not None and q.stated is not None and got is not None:
                     got = self.r(got)
                     if self.differs(q.stated, got):
-                        self.add("survey_mismatch", path, q.stated, got,
-                                 f"问卷“{survey.title or survey.id}”第 {i + 1} 题报告得分 {fmt(q.stated)}，按人数计算为 {fmt(got)}")
+                        self.add(
+                            "survey_mismatch",
+                            path,
+                            q.stated,
+                            got,
+                            f"问卷“{survey.title or survey.id}”第 {i + 1} 题报告得分 {fmt(q.stated)}，按人数计算为 {fmt(got)}",
+                        )
             overall = survey_overall_value(figures)
             if survey.stated_overall is not None and overall is not None:
                 got = self.r(overall)
                 if self.differs(survey.stated_overall, got):
-                    self.add("survey_mismatch", f"{base}.stated_overall", survey.stated_overall, got,
-                             f"问卷“{survey.title or survey.id}”报告总体满意度 {fmt(survey.stated_overall)}，计算为 {fmt(got)}")
+                    self.add(
+                        "survey_mismatch",
+                        f"{base}.stated_overall",
+                        survey.stated_overall,
+                        got,
+                        f"问卷“{survey.title or survey.id}”报告总体满意度 {fmt(survey.stated_overall)}，计算为 {fmt(got)}",
+                    )
 
     # -- total, grade, findings -----------------------------------------------------
 
     def check_total(self, total: Decimal, grade: str) -> None:
         stated = self.ev.stated
         if stated.total is not None and self.differs(stated.total, total):
-            self.add("total_mismatch", "evaluation.stated.total", stated.total, total,
-                     f"报告总分 {fmt(stated.total)}，按末级得分计算为 {fmt(total)}")
+            self.add(
+                "total_mismatch",
+                "evaluation.stated.total",
+                stated.total,
+                total,
+                f"报告总分 {fmt(stated.total)}，按末级得分计算为 {fmt(total)}",
+            )
         if stated.grade is None:
             return
         if stated.total is not None:
             band = grade_for(stated.total, self.bands)
             if band != stated.grade:
-                self.add("grade_mismatch", "evaluation.stated.grade", stated.grade, band,
-                         f"报告等级“{stated.grade}”，但报告总分 {fmt(stated.total)} 对应等级“{band}”")
+                self.add(
+                    "grade_mismatch",
+                    "evaluation.stated.grade",
+                    stated.grade,
+                    band,
+                    f"报告等级“{stated.grade}”，但报告总分 {fmt(stated.total)} 对应等级“{band}”",
+                )
                 return
         if grade != stated.grade:
-            self.add("grade_mismatch", "evaluation.stated.grade", stated.grade, grade,
-                     f"报告等级“{stated.grade}”，按计算总分 {fmt(total)} 应为“{grade}”")
+            self.add(
+                "grade_mismatch",
+                "evaluation.stated.grade",
+                stated.grade,
+                grade,
+                f"报告等级“{stated.grade}”，按计算总分 {fmt(total)} 应为“{grade}”",
+            )
 
     def check_uncovered(self) -> None:
         named: set[str] = set()
@@ -560,7 +635,9 @@ class _Checker:
         def covered(ind: Indicator) -> bool:
             node: Indicator | None = ind
             while node is not None:
-                if node.code in named or (node.printed_code is not None and node.printed_code in named):
+                if node.code in named or (
+                    node.printed_code is not None and node.printed_code in named
+                ):
                     return True
                 node = self.by_code.get(node.parent) if node.parent is not None else None
             return False
@@ -584,4 +661,12 @@ def check_package(pkg: Package) -> CheckReport:
     return _Checker(pkg).run()
 
 
-__all__ = ["KINDS", "KIND_LABELS", "Check", "CheckReport", "Unchecked", "check_package", "value_text"]
+__all__ = [
+    "KINDS",
+    "KIND_LABELS",
+    "Check",
+    "CheckReport",
+    "Unchecked",
+    "check_package",
+    "value_text",
+]

@@ -80,7 +80,9 @@ def header_data(pkg: Package) -> dict[str, Any]:
             "title": ev.title,
             "commissioned_by": ev.commissioned_by,
             "evaluator": ev.evaluator,
-            "report_date": report_date if isinstance(report_date, str | None) else report_date.isoformat(),
+            "report_date": report_date
+            if isinstance(report_date, str | None)
+            else report_date.isoformat(),
             "amount_unit": ev.amount_unit,
             "grade_bands": [{"grade": b.grade, "min": b.min} for b in ev.grade_bands],
             "rounding": {
@@ -122,7 +124,9 @@ def plan_evaluation(evaluations: EvaluationService, pkg: Package) -> EvaluationI
     existing = evaluations.find_evaluation(ev.key)
     revised_header = False
     if existing is None:
-        require(EVALUATION_PERMISSIONS["register_evaluation"], current_principal(), subject=f" {ev.key}")
+        require(
+            EVALUATION_PERMISSIONS["register_evaluation"], current_principal(), subject=f" {ev.key}"
+        )
         Evaluation.validate_tree(ev.key, header["indicators"])
         evaluation = Evaluation(
             key=ev.key,
@@ -196,7 +200,12 @@ def plan_budget(evaluations: EvaluationService, pkg: Package) -> tuple[Budget | 
     if existing is None:
         Budget.validate_lines(code, year, lines)
         budget = Budget(
-            department_code=code, fiscal_year=year, unit=unit, lines=lines, sources=sources, stated=stated
+            department_code=code,
+            fiscal_year=year,
+            unit=unit,
+            lines=lines,
+            sources=sources,
+            stated=stated,
         )
         reason: str | None = None
     else:
@@ -240,7 +249,10 @@ def plan_budget(evaluations: EvaluationService, pkg: Package) -> tuple[Budget | 
             budget.record_controls(pf, tp, reason)
     if pkg.staffing:
         budget.record_staffing(
-            [{"unit": s.unit, "authorized": s.authorized, "actual": s.actual} for s in pkg.staffing],
+            [
+                {"unit": s.unit, "authorized": s.authorized, "actual": s.actual}
+                for s in pkg.staffing
+            ],
             reason,
         )
     return budget, existing is None

@@ -17,7 +17,9 @@ def check_office_file(path: Path, kind: str) -> None:
     with path.open("rb") as handle:
         head = handle.read(8)
     if head.startswith(OLE_MAGIC):
-        raise InvalidInput(f"{path}：文件已加密（设有打开密码）或是旧版 Office 格式，请去除密码并另存为 .{kind}")
+        raise InvalidInput(
+            f"{path}：文件已加密（设有打开密码）或是旧版 Office 格式，请去除密码并另存为 .{kind}"
+        )
     if not head.startswith(b"PK"):
         raise InvalidInput(f"{path}：不是 .{kind} 文件")
     try:

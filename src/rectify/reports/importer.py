@@ -50,7 +50,9 @@ class ImportResult:
 
 def import_package(services: Services, pkg: Package) -> ImportResult:
     require(
-        EVALUATION_PERMISSIONS["import_package"], current_principal(), subject=f" {pkg.evaluation.key}"
+        EVALUATION_PERMISSIONS["import_package"],
+        current_principal(),
+        subject=f" {pkg.evaluation.key}",
     )
     findings = services.findings
     changed: list[Aggregate] = []

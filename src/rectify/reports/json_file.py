@@ -16,7 +16,9 @@ from rectify.domain.errors import InvalidInput
 def read_json_object(path: Path, fmt: str, keys: Collection[str]) -> dict[str, Any]:
     where = str(path)
     try:
-        data = json.loads(path.read_text(encoding="utf-8-sig"), parse_float=Decimal, parse_int=Decimal)
+        data = json.loads(
+            path.read_text(encoding="utf-8-sig"), parse_float=Decimal, parse_int=Decimal
+        )
     except FileNotFoundError:
         raise InvalidInput(f"{where}：文件不存在") from None
     except (UnicodeDecodeError, IsADirectoryError):

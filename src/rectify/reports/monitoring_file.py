@@ -59,5 +59,11 @@ def load_monitoring_file(path: Path) -> MonitoringFile:
         for key in ("reached", "expected"):
             if v.get(key) is not None and not isinstance(v[key], Decimal):
                 raise InvalidInput(f"{at}.values[{i}].{key}：应为数字或 null")
-    return MonitoringFile(department, year_field(data, "fiscal_year", at), period,
-                          date_field(data, "filed_on", at), execution, values)
+    return MonitoringFile(
+        department,
+        year_field(data, "fiscal_year", at),
+        period,
+        date_field(data, "filed_on", at),
+        execution,
+        values,
+    )

@@ -127,8 +127,6 @@ NoneList = Annotated[list[_T], BeforeValidator(_none_as_empty)]
 NonNegInt = Annotated[int, Strict(), Field(ge=0)]
 
 
-
-
 class Model(BaseModel):
     """Strict base: unknown keys rejected, any object may carry `note`."""
 
@@ -471,7 +469,9 @@ def load_package(path: pathlib.Path) -> Package:
         ) from None
     deep = limits.scan_nesting(text)
     if deep is not None:
-        raise InvalidPackage(source, [PackageError(deep, f"嵌套过深（超过 {limits.MAX_DEPTH} 层）")])
+        raise InvalidPackage(
+            source, [PackageError(deep, f"嵌套过深（超过 {limits.MAX_DEPTH} 层）")]
+        )
     try:
         data = limits.decode(text)
     except json.JSONDecodeError as exc:
@@ -506,7 +506,11 @@ def given_or_empty(inputs: Mapping[str, object] | None) -> Mapping[str, object]:
 
 
 def _check_inputs(
-    rule: Rule, weight: Decimal, inputs: Mapping[str, object] | None, base: str, out: list[PackageError]
+    rule: Rule,
+    weight: Decimal,
+    inputs: Mapping[str, object] | None,
+    base: str,
+    out: list[PackageError],
 ) -> None:
     """Inputs a rule needs are present and well-typed; recurse into composite parts."""
     rpath = base + ".rule"
@@ -528,13 +532,18 @@ def _check_inputs(
     # `inputs: null`: the report disclosed none of them, so each counts as null.
     for name in required_inputs(rule) if inputs is not None else ():
         if name not in given_or_empty(inputs):
-            out.append(PackageError(f"{ipath}.{name}", f"规则引用的输入 {name!r} 缺失（未披露请写 null）"))
+            out.append(
+                PackageError(f"{ipath}.{name}", f"规则引用的输入 {name!r} 缺失（未披露请写 null）")
+            )
     given = given_or_empty(inputs)
     for clause_i, clause in enumerate(rule.veto):
         value = given.get(clause.input)
         if value is not None and not isinstance(value, bool):
             out.append(
-                PackageError(f"{ipath}.{clause.input}", f"否决输入应为 true/false/null（rule.veto[{clause_i}]）")
+                PackageError(
+                    f"{ipath}.{clause.input}",
+                    f"否决输入应为 true/false/null（rule.veto[{clause_i}]）",
+                )
             )
     if isinstance(rule, ChecklistRule):
         results = given.get("results")
@@ -548,11 +557,17 @@ def _check_inputs(
                 )
             for i, r in enumerate(results):
                 if isinstance(r, str) and r not in (rule.result_tiers or {}):
-                    out.append(PackageError(f"{ipath}.results[{i}]", f"档位 {r!r} 不在 result_tiers 中"))
+                    out.append(
+                        PackageError(f"{ipath}.results[{i}]", f"档位 {r!r} 不在 result_tiers 中")
+                    )
                 elif isinstance(r, Decimal) and not (0 <= r <= 1):
                     out.append(PackageError(f"{ipath}.results[{i}]", f"比例 {r} 应在 0 到 1 之间"))
                 elif isinstance(r, dict):
-                    out.append(PackageError(f"{ipath}.results[{i}]", "结果应为布尔值、比例、档位名称或 null"))
+                    out.append(
+                        PackageError(
+                            f"{ipath}.results[{i}]", "结果应为布尔值、比例、档位名称或 null"
+                        )
+                    )
         elif results is not None and "results" in given:
             out.append(PackageError(f"{ipath}.results", "results 应为列表或 null"))
     if "cases" in given and given["cases"] is not None:
@@ -569,7 +584,11 @@ def _check_inputs(
                 for i, it in enumerate(items):
                     grade = it.get("grade") if isinstance(it, dict) else None
                     if isinstance(grade, str) and grade not in rule.fractions:
-                        out.append(PackageError(f"{ipath}.items[{i}].grade", f"等级 {grade!r} 不在 fractions 中"))
+                        out.append(
+                            PackageError(
+                                f"{ipath}.items[{i}].grade", f"等级 {grade!r} 不在 fractions 中"
+                            )
+                        )
         else:
             out.append(PackageError(f"{ipath}.items", "items 应为列表或 null"))
     if isinstance(rule, CompositeRule):
@@ -582,7 +601,12 @@ def semantic_errors(pkg: Package) -> list[PackageError]:
     org_codes = {pkg.department.code}
     for i, unit in enumerate(pkg.units):
         if unit.parent is None or unit.parent not in org_codes:
-            out.append(PackageError(f"$.units[{i}].parent", f"上级单位 {unit.parent!r} 不存在（应为部门或前面的单位代码）"))
+            out.append(
+                PackageError(
+                    f"$.units[{i}].parent",
+                    f"上级单位 {unit.parent!r} 不存在（应为部门或前面的单位代码）",
+                )
+            )
         if unit.code in org_codes:
             out.append(PackageError(f"$.units[{i}].code", f"单位代码 {unit.code!r} 重复"))
         org_codes.add(unit.code)
@@ -600,7 +624,12 @@ def semantic_errors(pkg: Package) -> list[PackageError]:
     for i, ind in enumerate(pkg.indicators):
         base = f"$.indicators[{i}]"
         if ind.code in seen:
-            out.append(PackageError(f"{base}.code", f"指标代码 {ind.code!r} 重复（与 indicators[{seen[ind.code]}]）；印刷代码相同请用 printed_code"))
+            out.append(
+                PackageError(
+                    f"{base}.code",
+                    f"指标代码 {ind.code!r} 重复（与 indicators[{seen[ind.code]}]）；印刷代码相同请用 printed_code",
+                )
+            )
         if ind.parent is not None and ind.parent not in seen:
             later = any(o.code == ind.parent for o in pkg.indicators[i + 1 :])
             msg = "上级指标须排在下级之前" if later else "上级指标不存在"
@@ -618,7 +647,12 @@ def semantic_errors(pkg: Package) -> list[PackageError]:
             out.append(PackageError(f"{base}.awarded", "末级指标须给出 awarded（评价得分）"))
         for j, sc in enumerate(ind.scores or []):
             if sc.stage == ev.stage and ind.awarded is not None and sc.awarded != ind.awarded:
-                out.append(PackageError(f"{base}.scores[{j}].awarded", f"本阶段（{ev.stage}）得分 {sc.awarded} 与 awarded {ind.awarded} 不一致"))
+                out.append(
+                    PackageError(
+                        f"{base}.scores[{j}].awarded",
+                        f"本阶段（{ev.stage}）得分 {sc.awarded} 与 awarded {ind.awarded} 不一致",
+                    )
+                )
         stages = [s.stage for s in ind.scores or []]
         for j, st in enumerate(stages):
             if st in stages[:j]:
@@ -634,9 +668,16 @@ def semantic_errors(pkg: Package) -> list[PackageError]:
         refs.add(f.ref)
         for j, code in enumerate(f.indicator_codes):
             if code not in shown:
-                out.append(PackageError(f"$.findings[{i}].indicator_codes[{j}]", f"指标 {code!r} 不存在"))
+                out.append(
+                    PackageError(f"$.findings[{i}].indicator_codes[{j}]", f"指标 {code!r} 不存在")
+                )
         if f.responsible_unit is not None and f.responsible_unit not in org_codes:
-            out.append(PackageError(f"$.findings[{i}].responsible_unit", f"责任单位 {f.responsible_unit!r} 不是部门或其单位"))
+            out.append(
+                PackageError(
+                    f"$.findings[{i}].responsible_unit",
+                    f"责任单位 {f.responsible_unit!r} 不是部门或其单位",
+                )
+            )
     srefs: set[str] = set()
     for i, s in enumerate(pkg.suggestions):
         if s.ref in srefs:
@@ -644,7 +685,9 @@ def semantic_errors(pkg: Package) -> list[PackageError]:
         srefs.add(s.ref)
         for j, ref in enumerate(s.finding_refs):
             if ref not in refs:
-                out.append(PackageError(f"$.suggestions[{i}].finding_refs[{j}]", f"问题 {ref!r} 不存在"))
+                out.append(
+                    PackageError(f"$.suggestions[{i}].finding_refs[{j}]", f"问题 {ref!r} 不存在")
+                )
 
     if pkg.budget is not None:
         lines = [ln.code for ln in pkg.budget.lines]
@@ -654,12 +697,21 @@ def semantic_errors(pkg: Package) -> list[PackageError]:
         for i, adj in enumerate(pkg.budget.adjustments):
             if adj.line is None:
                 if not lines:
-                    out.append(PackageError(f"$.budget.adjustments[{i}].line", "预算没有预算行，未注明预算行的调整无处计入；调整总数请写在 stated.adjustment"))
+                    out.append(
+                        PackageError(
+                            f"$.budget.adjustments[{i}].line",
+                            "预算没有预算行，未注明预算行的调整无处计入；调整总数请写在 stated.adjustment",
+                        )
+                    )
             elif adj.line not in lines:
-                out.append(PackageError(f"$.budget.adjustments[{i}].line", f"预算行 {adj.line!r} 不存在"))
+                out.append(
+                    PackageError(f"$.budget.adjustments[{i}].line", f"预算行 {adj.line!r} 不存在")
+                )
     for i, staff in enumerate(pkg.staffing):
         if staff.unit not in org_codes:
-            out.append(PackageError(f"$.staffing[{i}].unit", f"单位 {staff.unit!r} 不是部门或其单位"))
+            out.append(
+                PackageError(f"$.staffing[{i}].unit", f"单位 {staff.unit!r} 不是部门或其单位")
+            )
     ids: set[str] = set()
     for i, sv in enumerate(pkg.surveys):
         base = f"$.surveys[{i}]"
@@ -667,13 +719,19 @@ def semantic_errors(pkg: Package) -> list[PackageError]:
             out.append(PackageError(f"{base}.id", f"问卷 {sv.id!r} 重复"))
         ids.add(sv.id)
         if sv.respondents is not None and sv.valid is not None and sv.valid > sv.respondents:
-            out.append(PackageError(f"{base}.valid", f"有效问卷 {sv.valid} 多于回收 {sv.respondents}"))
+            out.append(
+                PackageError(f"{base}.valid", f"有效问卷 {sv.valid} 多于回收 {sv.respondents}")
+            )
         n = len(sv.options)
         if sv.scale is not None and len(sv.scale) != n:
             out.append(PackageError(f"{base}.scale", f"分值有 {len(sv.scale)} 项，选项有 {n} 项"))
         for j, q in enumerate(sv.questions):
             if q.counts is not None and len(q.counts) != n:
-                out.append(PackageError(f"{base}.questions[{j}].counts", f"计数有 {len(q.counts)} 项，选项有 {n} 项"))
+                out.append(
+                    PackageError(
+                        f"{base}.questions[{j}].counts", f"计数有 {len(q.counts)} 项，选项有 {n} 项"
+                    )
+                )
     return out
 
 

@@ -19,8 +19,13 @@ if TYPE_CHECKING:
     from rectify.reports.package import Budget, Package
 
 RATE_RANGE = (Decimal(-100), Decimal(1000))  # percent
-_RATES = ("execution_rate", "adjustment_rate", "carryover_rate",
-          "public_funds_control_rate", "three_public_control_rate")
+_RATES = (
+    "execution_rate",
+    "adjustment_rate",
+    "carryover_rate",
+    "public_funds_control_rate",
+    "three_public_control_rate",
+)
 _FIGURES = ("initial", "adjusted", "final")
 
 
@@ -54,7 +59,10 @@ def plausibility_errors(pkg: Package) -> list[tuple[str, str]]:
 
 
 def _adjustments(
-    pkg: Package, budget: Budget, amount: Callable[[str, Decimal | None], None], out: list[tuple[str, str]]
+    pkg: Package,
+    budget: Budget,
+    amount: Callable[[str, Decimal | None], None],
+    out: list[tuple[str, str]],
 ) -> None:
     year = pkg.evaluation.fiscal_year
     running = {ln.code: ln.initial for ln in budget.lines}
@@ -74,5 +82,9 @@ def _adjustments(
     initial = sum((ln.initial for ln in budget.lines if ln.initial is not None), Decimal(0))
     change = sum((a.amount for a in budget.adjustments), Decimal(0))
     if initial > 0 and not RATE_RANGE[0] <= change / initial * 100 <= RATE_RANGE[1]:
-        out.append(("$.budget.adjustments",
-                    f"调整率 {(change / initial * 100):.2f}% 超出合理范围（-100% 至 1000%）"))
+        out.append(
+            (
+                "$.budget.adjustments",
+                f"调整率 {(change / initial * 100):.2f}% 超出合理范围（-100% 至 1000%）",
+            )
+        )

@@ -52,6 +52,10 @@ def load_targets_file(path: Path) -> TargetsFile:
     for i, row in enumerate(rows):
         unknown_keys(row, ROW_KEYS, f"{at}.targets[{i}]")
     return TargetsFile(
-        department, year_field(data, "fiscal_year", at), text_field(data, "project", at, required=False),
-        date_field(data, "effective", at), rows, f"{at}.targets",
+        department,
+        year_field(data, "fiscal_year", at),
+        text_field(data, "project", at, required=False),
+        date_field(data, "effective", at),
+        rows,
+        f"{at}.targets",
     )

@@ -65,14 +65,18 @@ class Daemon:
             timezone=BEIJING,
         )
         scheduler.add_job(
-            self._run_job, IntervalTrigger(minutes=interval_minutes, timezone=BEIJING),
-            id="interval-scan", next_run_time=datetime.now(BEIJING),
+            self._run_job,
+            IntervalTrigger(minutes=interval_minutes, timezone=BEIJING),
+            id="interval-scan",
+            next_run_time=datetime.now(BEIJING),
         )
         scheduler.add_job(
             self._run_job, CronTrigger(hour=hour, minute=0, timezone=BEIJING), id="daily-scan"
         )
         self.scheduler = scheduler
-        log.info("调度已启动：每 %d 分钟扫描一次，另每日 %02d:00（北京时间）", interval_minutes, hour)
+        log.info(
+            "调度已启动：每 %d 分钟扫描一次，另每日 %02d:00（北京时间）", interval_minutes, hour
+        )
         scheduler.start()  # blocks until _stop shuts it down
         executor.shutdown(wait=True)  # let a running scan finish before the store closes
         log.info("调度已停止")
@@ -84,4 +88,8 @@ class Daemon:
         while day <= until and not self.stopping:
             self.job(day)
             day += timedelta(days=1)
-        log.info("模拟运行结束（%s 至 %s）", start.isoformat(), min(day - timedelta(days=1), until).isoformat())
+        log.info(
+            "模拟运行结束（%s 至 %s）",
+            start.isoformat(),
+            min(day - timedelta(days=1), until).isoformat(),
+        )

@@ -25,7 +25,6 @@ from rectify.projections.inbox_queries import claim_for_mail, release_claim, uns
 log = logging.getLogger("rectify.scheduler.mail")
 
 
-
 def kind_label(kind: str) -> str:
     return OCCURRENCE_LABELS.get(kind, kind)
 
@@ -64,7 +63,9 @@ class SmtpSettings:
 
 
 def message_for(item: Any, settings: SmtpSettings) -> EmailMessage:
-    audience = "财政局" if item.audience == BUREAU else f"单位 {item.unit_code or item.department_code}"
+    audience = (
+        "财政局" if item.audience == BUREAU else f"单位 {item.unit_code or item.department_code}"
+    )
     label = kind_label(item.kind)
     day = item.for_date.isoformat() if item.for_date else ""
     msg = EmailMessage()
@@ -105,7 +106,12 @@ def send_pending(house: House, settings: SmtpSettings) -> int:
                 smtp.send_message(message_for(item, settings))
         except (OSError, smtplib.SMTPException) as exc:
             release_claim(store.engine, item.key)
-            log.warning("邮件发送失败（%s:%d），下次扫描重试：%s", settings.host, settings.port, type(exc).__name__)
+            log.warning(
+                "邮件发送失败（%s:%d），下次扫描重试：%s",
+                settings.host,
+                settings.port,
+                type(exc).__name__,
+            )
             return sent  # the server is likely down; the rest wait for the next scan
         sent += 1
     if sent:

@@ -39,8 +39,10 @@ class MarkedReport:
 def mark_owed_reports(house: House, today: date) -> list[MarkedReport]:
     """Mark what is owed as of `today` (caught-up read model); the caller acts as `system`."""
     with house.store.engine.connect() as conn:
-        owed = [MarkedReport(r.department_code, r.fiscal_year, r.period, r.kind, r.due)
-                for r in owed_periods(conn, today)]
+        owed = [
+            MarkedReport(r.department_code, r.fiscal_year, r.period, r.kind, r.due)
+            for r in owed_periods(conn, today)
+        ]
     marked = []
     for report in owed:
         try:

@@ -63,7 +63,9 @@ def scan(house: House, today: date, calendar: HolidayCalendar | None = None) -> 
     with acting_as(SYSTEM):
         for start in range(0, len(pending), BATCH):
             batch = pending[start : start + BATCH]
-            for (due, context), new in zip(batch, house.schedule.record_occurrences(batch), strict=True):
+            for (due, context), new in zip(
+                batch, house.schedule.record_occurrences(batch), strict=True
+            ):
                 if new:
                     recorded.append(
                         RecordedItem(

@@ -48,42 +48,83 @@ _DATE = "YYYY-MM-DD"
 FORMS: dict[Action, ActionForm] = {
     f.action: f
     for f in (
-        ActionForm(Action.ISSUE, "issue_finding", (
-            Field("rectification_class", "整改类别", "class"),
-            Field("requirements", "整改要求", placeholder="整改要求/标准"),
-            Field("issued_on", "下发日期", "date", required=False, placeholder=f"{_DATE}，默认今天"),
-            Field("due", "整改时限", "date", required=False, placeholder=f"{_DATE}，默认按类别"),
-        ), "i"),
-        ActionForm(Action.RECORD_MEASURES, "record_measures", (
-            Field("measures", "整改措施"),), "m"),
-        ActionForm(Action.NAME_RESPONSIBLE, "name_responsible_person", (
-            Field("person", "责任人"),), "n"),
-        ActionForm(Action.REPORT_PROGRESS, "report_progress", (
-            Field("text", "进展说明"),
-            Field("percent", "完成比例", "percent", placeholder="0–100"),
-            Field("as_of", "进展日期", "date", required=False, placeholder=f"{_DATE}，默认今天"),
-        ), "p"),
-        ActionForm(Action.ATTACH_EVIDENCE, "attach_evidence", (
-            Field("path", "材料文件路径", "path"),
-            Field("effective_date", "材料所属日期", "date", placeholder=_DATE),
-        ), "a"),
-        ActionForm(Action.REQUEST_CLOSURE, "request_closure", (
-            Field("note", "说明", required=False),), "r"),
-        ActionForm(Action.CLOSE, "close_finding", (
-            Field("reason", "意见", required=False),), "c"),
+        ActionForm(
+            Action.ISSUE,
+            "issue_finding",
+            (
+                Field("rectification_class", "整改类别", "class"),
+                Field("requirements", "整改要求", placeholder="整改要求/标准"),
+                Field(
+                    "issued_on",
+                    "下发日期",
+                    "date",
+                    required=False,
+                    placeholder=f"{_DATE}，默认今天",
+                ),
+                Field(
+                    "due", "整改时限", "date", required=False, placeholder=f"{_DATE}，默认按类别"
+                ),
+            ),
+            "i",
+        ),
+        ActionForm(
+            Action.RECORD_MEASURES, "record_measures", (Field("measures", "整改措施"),), "m"
+        ),
+        ActionForm(
+            Action.NAME_RESPONSIBLE, "name_responsible_person", (Field("person", "责任人"),), "n"
+        ),
+        ActionForm(
+            Action.REPORT_PROGRESS,
+            "report_progress",
+            (
+                Field("text", "进展说明"),
+                Field("percent", "完成比例", "percent", placeholder="0–100"),
+                Field(
+                    "as_of", "进展日期", "date", required=False, placeholder=f"{_DATE}，默认今天"
+                ),
+            ),
+            "p",
+        ),
+        ActionForm(
+            Action.ATTACH_EVIDENCE,
+            "attach_evidence",
+            (
+                Field("path", "材料文件路径", "path"),
+                Field("effective_date", "材料所属日期", "date", placeholder=_DATE),
+            ),
+            "a",
+        ),
+        ActionForm(
+            Action.REQUEST_CLOSURE, "request_closure", (Field("note", "说明", required=False),), "r"
+        ),
+        ActionForm(Action.CLOSE, "close_finding", (Field("reason", "意见", required=False),), "c"),
         ActionForm(Action.RETURN, "return_finding", (_REASON,), "b"),
-        ActionForm(Action.EXTEND_DEADLINE, "extend_deadline", (
-            Field("new_due", "新的整改时限", "date", placeholder=_DATE), _REASON), "e"),
-        ActionForm(Action.ACCEPT_LONG_TERM, "accept_long_term", (
-            Field("re_review_on", "复核日期", "date", placeholder=_DATE),
-            Field("reason", "理由", required=False)), "l"),
+        ActionForm(
+            Action.EXTEND_DEADLINE,
+            "extend_deadline",
+            (Field("new_due", "新的整改时限", "date", placeholder=_DATE), _REASON),
+            "e",
+        ),
+        ActionForm(
+            Action.ACCEPT_LONG_TERM,
+            "accept_long_term",
+            (
+                Field("re_review_on", "复核日期", "date", placeholder=_DATE),
+                Field("reason", "理由", required=False),
+            ),
+            "l",
+        ),
         ActionForm(Action.REOPEN, "reopen_finding", (_REASON,), "o"),
-        ActionForm(Action.CARRY_OVER, "carry_over_finding", (
-            Field("year", "结转到年度", "int"),
-            Field("reason", "理由", required=False)), "y"),
+        ActionForm(
+            Action.CARRY_OVER,
+            "carry_over_finding",
+            (Field("year", "结转到年度", "int"), Field("reason", "理由", required=False)),
+            "y",
+        ),
         ActionForm(Action.WITHDRAW, "withdraw_finding", (_REASON,), "w"),
-        ActionForm(Action.LINK_REPEAT, "link_repeat", (
-            Field("earlier_ref", "以前年度的问题编号"),), "k"),
+        ActionForm(
+            Action.LINK_REPEAT, "link_repeat", (Field("earlier_ref", "以前年度的问题编号"),), "k"
+        ),
     )
 }
 
@@ -129,7 +170,9 @@ def _parse(field: Field, text: str, today: date) -> Any:
     return text
 
 
-def validate(form: ActionForm, raw: dict[str, str], today: date) -> tuple[dict[str, Any], dict[str, str]]:
+def validate(
+    form: ActionForm, raw: dict[str, str], today: date
+) -> tuple[dict[str, Any], dict[str, str]]:
     """Parsed values and, per field, the message that stops the form (empty: go)."""
     values: dict[str, Any] = {}
     errors: dict[str, str] = {}

@@ -121,7 +121,9 @@ class Backend:
             for evidence_id in finding.evidence_ids:
                 e = self.house.evidence.get_evidence(evidence_id)
                 out.append(
-                    EvidenceView(e.id, e.original_name, e.size, e.sha256, e.submitted_by, e.effective_date)
+                    EvidenceView(
+                        e.id, e.original_name, e.size, e.sha256, e.submitted_by, e.effective_date
+                    )
                 )
         return out
 
@@ -186,7 +188,9 @@ class Backend:
         with self._reading() as conn:
             return evaluation_queries.compare(conn, department, code)
 
-    def set_score(self, key: str, code: str, value: Decimal, stage: ScoreStage, reason: str) -> bool:
+    def set_score(
+        self, key: str, code: str, value: Decimal, stage: ScoreStage, reason: str
+    ) -> bool:
         with self.house.acting(self._me()):
             return self.house.evaluations.set_score(key, code, value, stage=stage, reason=reason)
 

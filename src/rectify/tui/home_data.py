@@ -44,7 +44,9 @@ def _evaluation_lines(backend: Backend) -> list[EvaluationLine]:
         card = backend.scorecard(e.key)
         diffs = sum(1 for n in card.nodes if n.rule_difference not in (None, 0))
         lines.append(
-            EvaluationLine(e.key, e.title, e.fiscal_year, e.stage, f"{card.total:f}", card.grade or "—", diffs)
+            EvaluationLine(
+                e.key, e.title, e.fiscal_year, e.stage, f"{card.total:f}", card.grade or "—", diffs
+            )
         )
     return lines
 
@@ -59,22 +61,34 @@ def gather(backend: Backend) -> HomeData:
         shown = {f.ref for f in waiting}
         overdue = [f for f in backend.most_urgent(limit=10) if f.overdue and f.ref not in shown]
         return HomeData(
-            role, counts, waiting + overdue, "待审核（申请销号）与已逾期",
-            figures=backend.figures(), evaluations=_evaluation_lines(backend),
+            role,
+            counts,
+            waiting + overdue,
+            "待审核（申请销号）与已逾期",
+            figures=backend.figures(),
+            evaluations=_evaluation_lines(backend),
         )
     if role is Role.DEPARTMENT:
         todo = backend.most_urgent(limit=20)
         reasons = {}
         for f in todo:
             if f.status == "returned":
-                returns = [e for e in backend.finding(f.ref).timeline if e.event.endswith("Returned")]
+                returns = [
+                    e for e in backend.finding(f.ref).timeline if e.event.endswith("Returned")
+                ]
                 if returns:
                     reasons[f.ref] = returns[-1].reason or ""
         owed = ("report_overdue", "report_due")
         unread = backend.inbox(unread_only=True)
         reminders = sorted(unread, key=lambda i: (i.kind not in owed, i.for_date or TODAY_MAX))[:10]
-        return HomeData(role, counts, todo, "我的待办（按整改时限）", returned_reasons=reasons,
-                        reminders=reminders)
+        return HomeData(
+            role,
+            counts,
+            todo,
+            "我的待办（按整改时限）",
+            returned_reasons=reasons,
+            reminders=reminders,
+        )
     if role is Role.EVALUATOR:
         return HomeData(role, counts, [], "", evaluations=_evaluation_lines(backend))
     return HomeData(role, counts, [], "", figures=backend.figures())

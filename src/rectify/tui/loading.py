@@ -54,9 +54,7 @@ class LoadingScreen(Screen[Any]):
     def load(self, tag: str, call: Callable[[], Any]) -> None:
         self._last_calls = getattr(self, "_last_calls", {})
         self._last_calls[tag] = call
-        self.run_worker(
-            lambda: run_call(self, tag, call), thread=True, group=tag, exclusive=True
-        )
+        self.run_worker(lambda: run_call(self, tag, call), thread=True, group=tag, exclusive=True)
 
     def on_failed(self, message: Failed) -> None:
         if message.user_error:

@@ -23,7 +23,9 @@ def _candidates(backend: Any, text: str) -> list[tuple[str, str, str]]:
     out: list[tuple[str, str, str]] = []
     try:
         detail = backend.finding(text.strip())
-        out.append(("finding", detail.finding.ref, f"问题 {detail.finding.ref} {detail.finding.title}"))
+        out.append(
+            ("finding", detail.finding.ref, f"问题 {detail.finding.ref} {detail.finding.title}")
+        )
     except RectifyError:
         pass
     for f in backend.findings_page(ProblemFilter(text=text), None, LIMIT):

@@ -24,8 +24,12 @@ def main() -> int:
         notices = io.StringIO()
         with open_house(url) as house, contextlib.redirect_stderr(notices), house.acting(evaluator):
             house.findings.record_finding(
-                ref=ref, department_code="D1", fiscal_year=2024, category="并发",
-                title=f"并发写入 {ref}", description="writer",
+                ref=ref,
+                department_code="D1",
+                fiscal_year=2024,
+                category="并发",
+                title=f"并发写入 {ref}",
+                description="writer",
             )
         lagging += LAGGING in notices.getvalue()
         done.append(ref)

@@ -146,10 +146,13 @@ def _per_step(rule: DeviationRule, weight: Decimal) -> Decimal:
 
 
 def _tier_matches(tier: Tier, value: Decimal) -> bool:
-    if tier.min is not None and (value < tier.min or (value == tier.min and not tier.min_inclusive)):
+    if tier.min is not None and (
+        value < tier.min or (value == tier.min and not tier.min_inclusive)
+    ):
         return False
     return not (
-        tier.max is not None and (value > tier.max or (value == tier.max and not tier.max_inclusive))
+        tier.max is not None
+        and (value > tier.max or (value == tier.max and not tier.max_inclusive))
     )
 
 
@@ -227,7 +230,9 @@ def _manual(rule: ManualRule, weight: Decimal, inputs: Mapping[str, object]) -> 
     return Outcome(Interval(ZERO, weight))
 
 
-def result_fraction(result: object, result_tiers: Mapping[str, tuple[Decimal, Decimal]] | None) -> Interval:
+def result_fraction(
+    result: object, result_tiers: Mapping[str, tuple[Decimal, Decimal]] | None
+) -> Interval:
     """A checklist result as a fraction range: true/false, a fraction, a tier label, null."""
     if result is True:
         return Interval.point(ONE)

@@ -97,7 +97,9 @@ def budget_measures(f: BudgetFigures) -> dict[str, Decimal | None]:
         # A unit that did not disclose its numbers makes the overall rate unknown too.
         pairs = [s.known for s in f.staffing]
         values["staffing.control_rate"] = (
-            None if any(p is None for p in pairs) else staffing_control_rate([p for p in pairs if p is not None])
+            None
+            if any(p is None for p in pairs)
+            else staffing_control_rate([p for p in pairs if p is not None])
         )
         for s in f.staffing:
             pair = s.known

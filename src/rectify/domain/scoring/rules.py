@@ -261,7 +261,9 @@ def rule_problems(rule: Rule, weight: Decimal | None = None) -> list[tuple[str, 
             out.append((".items", f"各要点分值合计 {total_points} 超过权重 {weight}"))
         for label, (lo, hi) in (rule.result_tiers or {}).items():
             if not (_frac_ok(lo) and _frac_ok(hi)) or lo > hi:
-                out.append((f".result_tiers.{label}", f"档位区间 [{lo}, {hi}] 应满足 0 ≤ 下限 ≤ 上限 ≤ 1"))
+                out.append(
+                    (f".result_tiers.{label}", f"档位区间 [{lo}, {hi}] 应满足 0 ≤ 下限 ≤ 上限 ≤ 1")
+                )
     elif isinstance(rule, RatioRule):
         if rule.target == 0:
             out.append((".target", "目标值不能为 0"))
@@ -277,7 +279,9 @@ def rule_problems(rule: Rule, weight: Decimal | None = None) -> list[tuple[str, 
         if (d.fraction_of_weight is None) == (d.points is None):
             out.append((".deduct", "deduct 须且只须给 fraction_of_weight 或 points 之一"))
         if d.fraction_of_weight is not None and not _frac_ok(d.fraction_of_weight):
-            out.append((".deduct.fraction_of_weight", f"扣分比例 {d.fraction_of_weight} 应在 0 到 1 之间"))
+            out.append(
+                (".deduct.fraction_of_weight", f"扣分比例 {d.fraction_of_weight} 应在 0 到 1 之间")
+            )
         if d.points is not None and d.points < 0:
             out.append((".deduct.points", f"扣分 {d.points} 不能为负"))
         if rule.zero_beyond is not None and rule.zero_beyond < 0:
@@ -287,9 +291,13 @@ def rule_problems(rule: Rule, weight: Decimal | None = None) -> list[tuple[str, 
             out.append((".tiers", "档位列表不能为空"))
         for i, tier in enumerate(rule.tiers):
             p = f".tiers[{i}]"
-            if tier.min is not None and tier.max is not None and (
-                tier.min > tier.max
-                or (tier.min == tier.max and not (tier.min_inclusive and tier.max_inclusive))
+            if (
+                tier.min is not None
+                and tier.max is not None
+                and (
+                    tier.min > tier.max
+                    or (tier.min == tier.max and not (tier.min_inclusive and tier.max_inclusive))
+                )
             ):
                 out.append((p + ".min", f"档位下限 {tier.min} 与上限 {tier.max} 构成空区间"))
             if (tier.fraction is None) == (tier.points is None):
@@ -339,12 +347,12 @@ def rule_problems(rule: Rule, weight: Decimal | None = None) -> list[tuple[str, 
 
 def measure_input(measure: str) -> str | None:
     """The input a measure reads (`input:NAME` → NAME), else None."""
-    return measure[len("input:"):] if measure.startswith("input:") else None
+    return measure[len("input:") :] if measure.startswith("input:") else None
 
 
 def is_known_measure(measure: str) -> bool:
     if measure.startswith("input:"):
-        return bool(measure[len("input:"):])
+        return bool(measure[len("input:") :])
     if measure in BUDGET_MEASURES or measure == "staffing.control_rate":
         return True
     if measure.startswith("staffing[") and measure.endswith("].control_rate"):

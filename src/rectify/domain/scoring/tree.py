@@ -63,9 +63,7 @@ class TreeScores:
 DEFAULT_ROUNDING = Rounding()
 
 
-def compute_scores(
-    nodes: Sequence[TreeNode], rounding: Rounding = DEFAULT_ROUNDING
-) -> TreeScores:
+def compute_scores(nodes: Sequence[TreeNode], rounding: Rounding = DEFAULT_ROUNDING) -> TreeScores:
     """Sum leaf scores up the tree.
 
     `sum_of_rounded`: each leaf is rounded first, parents are exact sums of those.

@@ -20,16 +20,25 @@ from rectify.domain.services.findings import FindingService
 
 
 class CommentService:
-    def __init__(self, app: RectifyApp, clock: Clock, evaluations: EvaluationService,
-                 findings: FindingService) -> None:
+    def __init__(
+        self,
+        app: RectifyApp,
+        clock: Clock,
+        evaluations: EvaluationService,
+        findings: FindingService,
+    ) -> None:
         self.app = app
         self.clock = clock
         self.evaluations = evaluations
         self.findings = findings
 
     def _check(self, action: str, department_code: str) -> None:
-        require(COMMENT_PERMISSIONS[action], current_principal(), department=department_code,
-                parent_of=self.app.parent_of)
+        require(
+            COMMENT_PERMISSIONS[action],
+            current_principal(),
+            department=department_code,
+            parent_of=self.app.parent_of,
+        )
 
     def get_round(self, key: str) -> CommentRound:
         return self.app.load(CommentRound.create_id(key), CommentRound, f"评价 {key} 尚未征求意见")
@@ -41,12 +50,27 @@ class CommentService:
             raise NotAllowed(f"评价 {key} 已发送征求意见稿")
         sent = sent_on or self.clock.today()
         CommentRound.validate_open(sent, deadline)
-        round_ = CommentRound(evaluation_key=key, department_code=evaluation.department_code, sent_on=sent, deadline=deadline)
+        round_ = CommentRound(
+            evaluation_key=key,
+            department_code=evaluation.department_code,
+            sent_on=sent,
+            deadline=deadline,
+        )
         self.app.save_all(round_)
         return round_
 
-    def reply(self, key: str, kind: str, subject: str, *, agrees: bool, reasons: str | None = None,
-              evidence: tuple[str, ...] = (), proposed: Decimal | None = None, replied_on: date | None = None) -> str:
+    def reply(
+        self,
+        key: str,
+        kind: str,
+        subject: str,
+        *,
+        agrees: bool,
+        reasons: str | None = None,
+        evidence: tuple[str, ...] = (),
+        proposed: Decimal | None = None,
+        replied_on: date | None = None,
+    ) -> str:
         round_ = self.get_round(key)
         self._check("reply", round_.department_code)
         evaluation = self.evaluations.get_evaluation(key)
@@ -56,11 +80,21 @@ class CommentService:
             finding = self.app.find(Finding.create_id(subject), Finding)
             if finding is None or finding.evaluation_key != key:
                 raise NotFound(f"评价 {key} 没有问题 {subject}")
-        reply_id = round_.reply(kind, subject, agrees, reasons, list(evidence), replied_on or self.clock.today(), proposed)
+        reply_id = round_.reply(
+            kind,
+            subject,
+            agrees,
+            reasons,
+            list(evidence),
+            replied_on or self.clock.today(),
+            proposed,
+        )
         self.app.save_all(round_)
         return reply_id
 
-    def respond(self, key: str, reply_id: str, *, accepted: bool, reason: str, score: Decimal | None = None) -> None:
+    def respond(
+        self, key: str, reply_id: str, *, accepted: bool, reason: str, score: Decimal | None = None
+    ) -> None:
         round_ = self.get_round(key)
         self._check("respond", round_.department_code)
         reply = round_.respond(reply_id, accepted, reason)
@@ -68,9 +102,16 @@ class CommentService:
         if accepted and reply["kind"] == "score":
             value = score if score is not None else reply["proposed"]
             if value is None:
-                raise InvalidInput(f"采纳对得分 {reply['subject']} 的意见须给出修改后的得分 --score")
+                raise InvalidInput(
+                    f"采纳对得分 {reply['subject']} 的意见须给出修改后的得分 --score"
+                )
             evaluation = self.evaluations.get_evaluation(key)
-            evaluation.set_score(reply["subject"], evaluation.stage, value, reason=f"征求意见采纳（{reply_id}）：{reason}")
+            evaluation.set_score(
+                reply["subject"],
+                evaluation.stage,
+                value,
+                reason=f"征求意见采纳（{reply_id}）：{reason}",
+            )
             changed.append(evaluation)
         elif accepted and reply["kind"] == "finding":
             finding = self.findings.get_finding(reply["subject"])
@@ -88,7 +129,9 @@ class CommentService:
         for code in evaluation.leaf_codes:
             counted = evaluation.counted(code)
             if counted is not None and counted[0] is not ScoreStage.FINAL:
-                evaluation.set_score(code, ScoreStage.FINAL, counted[1].value, reason="征求意见结束，定稿")
+                evaluation.set_score(
+                    code, ScoreStage.FINAL, counted[1].value, reason="征求意见结束，定稿"
+                )
                 fixed += 1
         self.app.save_all(round_, evaluation)
         return fixed

@@ -34,6 +34,7 @@ def end_of_day(day: date) -> datetime:
     """The first instant after `day` in China time: events before it are 'as of' day."""
     return datetime.combine(day + timedelta(days=1), time(0), tzinfo=LOCAL_TZ)
 
+
 if TYPE_CHECKING:  # the scoring engine loads when a scorecard is computed, not at start-up
     from rectify.domain.scoring import MeasureLookup, Rounding
 

@@ -89,7 +89,9 @@ class FindingService:
 
     def register_department(self, code: str, name: str, parent_code: str | None) -> Department:
         """The department registered or renamed as the package names it (unsaved)."""
-        require(DEPARTMENT_PERMISSIONS["register_department"], current_principal(), subject=f" {code}")
+        require(
+            DEPARTMENT_PERMISSIONS["register_department"], current_principal(), subject=f" {code}"
+        )
         return self.app.department_for(code, name, parent_code)
 
     # -- recording ------------------------------------------------------------------

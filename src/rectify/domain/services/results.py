@@ -39,8 +39,15 @@ class ResultService:
         self.app.save_all(policy)
         return policy
 
-    def decide(self, key: str, *, reason: str, consequence: str | None = None, share: Decimal | None = None,
-               budget_year: int | None = None) -> ResultDecision:
+    def decide(
+        self,
+        key: str,
+        *,
+        reason: str,
+        consequence: str | None = None,
+        share: Decimal | None = None,
+        budget_year: int | None = None,
+    ) -> ResultDecision:
         """The decision for one evaluation: the policy's consequence for its total,
         unless the bureau departs from it (with the reason)."""
         self._check("decide")
@@ -61,10 +68,16 @@ class ResultService:
             raise InvalidInput("核减须给出比例 --share（0～100，%）")
         project = evaluation.project or {}
         decision = ResultDecision(
-            evaluation_key=key, department_code=evaluation.department_code, project_code=project.get("code"),
-            fiscal_year=evaluation.fiscal_year, budget_year=budget_year or evaluation.fiscal_year + 1,
-            total=card.total, grade=card.grade or band.grade, consequence=chosen,
-            share=cut if chosen == "cut" else None, reason=reason.strip(),
+            evaluation_key=key,
+            department_code=evaluation.department_code,
+            project_code=project.get("code"),
+            fiscal_year=evaluation.fiscal_year,
+            budget_year=budget_year or evaluation.fiscal_year + 1,
+            total=card.total,
+            grade=card.grade or band.grade,
+            consequence=chosen,
+            share=cut if chosen == "cut" else None,
+            reason=reason.strip(),
         )
         self.app.save_all(decision)
         return decision

@@ -86,7 +86,9 @@ class RecordedDeadlineDays(Mapping[RectificationClass, int | None]):
     next issue without re-wiring the FindingService's DeadlinePolicy.
     """
 
-    def __init__(self, schedule: ScheduleService, base: Mapping[RectificationClass, int | None]) -> None:
+    def __init__(
+        self, schedule: ScheduleService, base: Mapping[RectificationClass, int | None]
+    ) -> None:
         self.schedule = schedule
         self.base = dict(base)
 

@@ -25,42 +25,83 @@ class TargetService:
         self.clock = clock
 
     def _require(self, action: str, department_code: str) -> None:
-        require(TARGET_PERMISSIONS[action], current_principal(), department=department_code,
-                parent_of=self.app.parent_of)
+        require(
+            TARGET_PERMISSIONS[action],
+            current_principal(),
+            department=department_code,
+            parent_of=self.app.parent_of,
+        )
 
-    def find_targets(self, department_code: str, fiscal_year: int, project_code: str | None = None) -> Targets | None:
+    def find_targets(
+        self, department_code: str, fiscal_year: int, project_code: str | None = None
+    ) -> Targets | None:
         return self.app.find(Targets.create_id(department_code, fiscal_year, project_code), Targets)
 
-    def get_targets(self, department_code: str, fiscal_year: int, project_code: str | None = None) -> Targets:
+    def get_targets(
+        self, department_code: str, fiscal_year: int, project_code: str | None = None
+    ) -> Targets:
         key = targets_key(department_code, fiscal_year, project_code)
-        return self.app.load(Targets.create_id(department_code, fiscal_year, project_code), Targets,
-                             f"绩效目标 {key} 尚未申报")
+        return self.app.load(
+            Targets.create_id(department_code, fiscal_year, project_code),
+            Targets,
+            f"绩效目标 {key} 尚未申报",
+        )
 
-    def declare_targets(self, department_code: str, fiscal_year: int, rows: Sequence[Mapping[str, Any]], *,
-                        project_code: str | None = None, effective: date | None = None,
-                        where: str = "目标表") -> Targets:
+    def declare_targets(
+        self,
+        department_code: str,
+        fiscal_year: int,
+        rows: Sequence[Mapping[str, Any]],
+        *,
+        project_code: str | None = None,
+        effective: date | None = None,
+        where: str = "目标表",
+    ) -> Targets:
         self._require("declare_targets", department_code)
         self.app.get_department(department_code)
         if self.find_targets(department_code, fiscal_year, project_code) is not None:
             key = targets_key(department_code, fiscal_year, project_code)
-            raise NotAllowed(f"绩效目标 {key} 已申报；修改请用 `rectify targets revise`（须说明理由）")
+            raise NotAllowed(
+                f"绩效目标 {key} 已申报；修改请用 `rectify targets revise`（须说明理由）"
+            )
         targets = [parse_target(row, f"{where}[{i}]") for i, row in enumerate(rows)]
         Targets.validate_new(targets)
-        aggregate = Targets(department_code=department_code, fiscal_year=fiscal_year, project_code=project_code,
-                            targets=[t.as_dict() for t in targets], effective=effective or self.clock.today())
+        aggregate = Targets(
+            department_code=department_code,
+            fiscal_year=fiscal_year,
+            project_code=project_code,
+            targets=[t.as_dict() for t in targets],
+            effective=effective or self.clock.today(),
+        )
         self.app.save_all(aggregate)
         return aggregate
 
-    def revise_target(self, department_code: str, fiscal_year: int, code: str, changes: Mapping[str, Any], *,
-                      reason: str, project_code: str | None = None, effective: date | None = None) -> Targets:
+    def revise_target(
+        self,
+        department_code: str,
+        fiscal_year: int,
+        code: str,
+        changes: Mapping[str, Any],
+        *,
+        reason: str,
+        project_code: str | None = None,
+        effective: date | None = None,
+    ) -> Targets:
         self._require("revise_target", department_code)
         aggregate = self.get_targets(department_code, fiscal_year, project_code)
         aggregate.revise(code, changes, reason=reason, effective=effective or self.clock.today())
         self.app.save_all(aggregate)
         return aggregate
 
-    def note_target_version(self, department_code: str, fiscal_year: int, row: Mapping[str, Any], *,
-                            project_code: str | None = None, effective: date | None = None) -> Targets:
+    def note_target_version(
+        self,
+        department_code: str,
+        fiscal_year: int,
+        row: Mapping[str, Any],
+        *,
+        project_code: str | None = None,
+        effective: date | None = None,
+    ) -> Targets:
         self._require("note_target_version", department_code)
         aggregate = self.get_targets(department_code, fiscal_year, project_code)
         target = parse_target(row, f"指标 {row.get('code')}")

@@ -17,8 +17,8 @@ from decimal import Decimal
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0006_scale'
-down_revision = '0005_cycle'
+revision = "0006_scale"
+down_revision = "0005_cycle"
 branch_labels = None
 depends_on = None
 
@@ -34,47 +34,57 @@ def _micros(text: str | None) -> int | None:
 
 def upgrade() -> None:
     op.create_table(
-        'finding_years',
-        sa.Column('fiscal_year', sa.Integer(), nullable=False),
-        sa.Column('finding_id', sa.String(length=36), nullable=False),
-        sa.Column('carried', sa.Boolean(), nullable=False),
-        sa.PrimaryKeyConstraint('fiscal_year', 'finding_id', name=op.f('pk_finding_years')),
+        "finding_years",
+        sa.Column("fiscal_year", sa.Integer(), nullable=False),
+        sa.Column("finding_id", sa.String(length=36), nullable=False),
+        sa.Column("carried", sa.Boolean(), nullable=False),
+        sa.PrimaryKeyConstraint("fiscal_year", "finding_id", name=op.f("pk_finding_years")),
     )
-    with op.batch_alter_table('finding_years', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_finding_years_finding_id'), ['finding_id'], unique=False)
-    with op.batch_alter_table('findings', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('amount_micros', sa.BigInteger(), nullable=True))
-        batch_op.create_index(batch_op.f('ix_findings_unit_code'), ['unit_code'], unique=False)
-        batch_op.create_index(batch_op.f('ix_findings_due'), ['due'], unique=False)
+    with op.batch_alter_table("finding_years", schema=None) as batch_op:
         batch_op.create_index(
-            batch_op.f('ix_findings_rectification_class'), ['rectification_class'], unique=False
+            batch_op.f("ix_finding_years_finding_id"), ["finding_id"], unique=False
+        )
+    with op.batch_alter_table("findings", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("amount_micros", sa.BigInteger(), nullable=True))
+        batch_op.create_index(batch_op.f("ix_findings_unit_code"), ["unit_code"], unique=False)
+        batch_op.create_index(batch_op.f("ix_findings_due"), ["due"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_findings_rectification_class"), ["rectification_class"], unique=False
         )
 
-    with op.batch_alter_table('departments', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_departments_parent_code'), ['parent_code'], unique=False)
+    with op.batch_alter_table("departments", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_departments_parent_code"), ["parent_code"], unique=False
+        )
 
     conn = op.get_bind()
-    rows = conn.execute(sa.text('SELECT id, fiscal_year, carried_years, amount FROM findings')).all()
+    rows = conn.execute(
+        sa.text("SELECT id, fiscal_year, carried_years, amount FROM findings")
+    ).all()
     years = [
-        {'y': int(y), 'f': r.id, 'c': carried}
+        {"y": int(y), "f": r.id, "c": carried}
         for r in rows
-        for y, carried in [(r.fiscal_year, False)] + [(c, True) for c in (r.carried_years or '').split(',') if c]
+        for y, carried in [(r.fiscal_year, False)]
+        + [(c, True) for c in (r.carried_years or "").split(",") if c]
     ]
     if years:
         conn.execute(
-            sa.text('INSERT INTO finding_years (fiscal_year, finding_id, carried) VALUES (:y, :f, :c)'), years
+            sa.text(
+                "INSERT INTO finding_years (fiscal_year, finding_id, carried) VALUES (:y, :f, :c)"
+            ),
+            years,
         )
-    amounts = [{'m': _micros(r.amount), 'i': r.id} for r in rows if r.amount is not None]
+    amounts = [{"m": _micros(r.amount), "i": r.id} for r in rows if r.amount is not None]
     if amounts:
-        conn.execute(sa.text('UPDATE findings SET amount_micros = :m WHERE id = :i'), amounts)
+        conn.execute(sa.text("UPDATE findings SET amount_micros = :m WHERE id = :i"), amounts)
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('departments', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_departments_parent_code'))
-    with op.batch_alter_table('findings', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_findings_rectification_class'))
-        batch_op.drop_index(batch_op.f('ix_findings_due'))
-        batch_op.drop_index(batch_op.f('ix_findings_unit_code'))
-        batch_op.drop_column('amount_micros')
-    op.drop_table('finding_years')
+    with op.batch_alter_table("departments", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_departments_parent_code"))
+    with op.batch_alter_table("findings", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_findings_rectification_class"))
+        batch_op.drop_index(batch_op.f("ix_findings_due"))
+        batch_op.drop_index(batch_op.f("ix_findings_unit_code"))
+        batch_op.drop_column("amount_micros")
+    op.drop_table("finding_years")

@@ -41,7 +41,9 @@ CHECKPOINT_PREFIX = "封存检查点 "
 TABLE_TEXT_STYLE_ID = "TableText"  # the id Word gives the style named "Table Text"
 
 
-def set_fonts(element_rpr_owner: Run | ParagraphStyle, east_asian: str, latin: str = LATIN_FONT) -> None:
+def set_fonts(
+    element_rpr_owner: Run | ParagraphStyle, east_asian: str, latin: str = LATIN_FONT
+) -> None:
     """Latin and East Asian font of a run or a style (w:rFonts ascii/hAnsi/eastAsia)."""
     element_rpr_owner.font.name = latin
     rpr = element_rpr_owner.element.get_or_add_rPr()
@@ -61,7 +63,9 @@ def styled_run(paragraph: Paragraph, text: str, font: str, size: Pt, bold: bool 
 def _paragraph_style(
     doc: Document, name: str, font: str, size: Pt, *, bold: bool = False, fixed: bool = True
 ) -> ParagraphStyle:
-    style = doc.styles[name] if name in [s.name for s in doc.styles] else doc.styles.add_style(name, 1)
+    style = (
+        doc.styles[name] if name in [s.name for s in doc.styles] else doc.styles.add_style(name, 1)
+    )
     assert isinstance(style, ParagraphStyle)
     set_fonts(style, font)
     style.font.size = size
@@ -86,7 +90,9 @@ def official_document(checkpoint: str) -> Document:
     section.footer_distance = Mm(28)  # the number sits 7 mm below the 版心
     normal = _paragraph_style(doc, "Normal", BODY_FONT, SIZE_3)
     normal.paragraph_format.first_line_indent = Pt(32)  # two characters
-    _paragraph_style(doc, "Title", TITLE_FONT, SIZE_2).paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _paragraph_style(
+        doc, "Title", TITLE_FONT, SIZE_2
+    ).paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
     _paragraph_style(doc, "Heading 1", H1_FONT, SIZE_3)
     _paragraph_style(doc, "Heading 2", H2_FONT, SIZE_3)
     _paragraph_style(doc, "Heading 3", BODY_FONT, SIZE_3, bold=True)
@@ -110,7 +116,13 @@ def official_document(checkpoint: str) -> Document:
 
 def _field(paragraph: Paragraph, instruction: str, shown: str) -> None:
     """A Word field (PAGE): begin, instruction, separate, cached result, end."""
-    for kind, text in (("begin", None), (None, instruction), ("separate", None), (None, shown), ("end", None)):
+    for kind, text in (
+        ("begin", None),
+        (None, instruction),
+        ("separate", None),
+        (None, shown),
+        ("end", None),
+    ):
         run = styled_run(paragraph, "", NUMBER_FONT, SIZE_4)
         if kind is not None:
             char = OxmlElement("w:fldChar")
@@ -183,7 +195,9 @@ def repeat_header(row: _Row) -> None:
     _row_flag(row, "w:tblHeader")
 
 
-def fill_cell_text(cell_paragraph: Paragraph, text: str, *, bold: bool = False, center: bool = False) -> None:
+def fill_cell_text(
+    cell_paragraph: Paragraph, text: str, *, bold: bool = False, center: bool = False
+) -> None:
     cell_paragraph._p.style = TABLE_TEXT_STYLE_ID  # by id: looking the style up by name is slow
     if center:
         cell_paragraph.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -208,7 +222,9 @@ def table(doc: Document, headers: Sequence[str], widths_mm: Sequence[float]) -> 
     return tbl
 
 
-def add_row(tbl: Table, values: Sequence[str], widths_mm: Sequence[float], center: Sequence[int] = ()) -> _Row:
+def add_row(
+    tbl: Table, values: Sequence[str], widths_mm: Sequence[float], center: Sequence[int] = ()
+) -> _Row:
     # Data rows may break across pages: a long problem text kept whole leaves half-empty pages.
     row: _Row = tbl.add_row()  # type: ignore[no-untyped-call]
     for index, (cell, text) in enumerate(zip(row.cells, values, strict=True)):

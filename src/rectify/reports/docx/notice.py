@@ -47,14 +47,25 @@ def build(
     layout.heading(doc, "一、问题清单", 1)
     rows = RowWriter(layout.table(doc, HEADERS, WIDTHS), WIDTHS, center=(0, 3))
     for seq, f in enumerate(findings, start=1):
-        values = [str(seq), f.ref, f.title, labels.class_label(f.rectification_class), deadline(f), amount_text(f)]
+        values = [
+            str(seq),
+            f.ref,
+            f.title,
+            labels.class_label(f.rectification_class),
+            deadline(f),
+            amount_text(f),
+        ]
         rows.add(values)
     layout.heading(doc, "二、问题及整改要求", 1)
     for seq, f in enumerate(findings, start=1):
         layout.heading(doc, f"（{chinese_ordinal(seq)}）{f.title}（{f.ref}）", 2)
         layout.body(doc, f.description or f.title)
         layout.body(doc, f"整改要求：{f.requirements or '按评价报告所提建议整改。'}")
-        when = labels.day(f.re_review_on) if f.rectification_class == "long_term" else labels.day(f.due)
+        when = (
+            labels.day(f.re_review_on)
+            if f.rectification_class == "long_term"
+            else labels.day(f.due)
+        )
         kind = "复核日期" if f.rectification_class == "long_term" else "整改时限"
         layout.body(doc, f"整改类别：{labels.class_label(f.rectification_class)}；{kind}：{when}。")
     layout.heading(doc, "三、整改情况报送要求", 1)

@@ -26,7 +26,9 @@ from rectify.reports.files import check_office_file
 LEVELS = ("一级指标", "二级指标", "三级指标", "四级指标")
 WEIGHT_HEADERS = ("权重", "分值", "权重分", "标准分", "指标分值")
 RULE_HEADERS = ("评分规则", "评分标准", "评分办法")
-_LABEL = re.compile(r"^([A-Za-z]\d*(?:\.\d+)*)?\s*(.*?)\s*(?:[(（]\s*(\d+(?:\.\d+)?)\s*分\s*[)）])?$", re.S)
+_LABEL = re.compile(
+    r"^([A-Za-z]\d*(?:\.\d+)*)?\s*(.*?)\s*(?:[(（]\s*(\d+(?:\.\d+)?)\s*分\s*[)）])?$", re.S
+)
 _GRADE = re.compile(r"等级\s*[:：为]?\s*[“\"]?([优良中差])")
 _CLASS_BY_LABEL = {label: code for code, label in labels.CLASS_LABELS.items()}
 
@@ -43,7 +45,7 @@ def _decimal(value: Decimal | None) -> float | None:
 
 
 def split_label(text: str) -> tuple[str | None, str, Decimal | None]:
-    """"A 投入 (15分)" → ("A", "投入", 15); "A1.1 绩效目标合理性" → ("A1.1", name, None)."""
+    """ "A 投入 (15分)" → ("A", "投入", 15); "A1.1 绩效目标合理性" → ("A1.1", name, None)."""
     match = _LABEL.match(text.strip())
     assert match is not None  # every part of the pattern is optional
     code, name, weight = match.groups()
@@ -82,7 +84,11 @@ class _Reader:
         for row in grid[1:]:
             if [numbers.squeeze(t) for t in texts(row)] == header:
                 continue  # a header repeated on the next page
-            if any(word in numbers.squeeze(row[c].text) for c in level_cols for word in ("合计", "总分", "总计")):
+            if any(
+                word in numbers.squeeze(row[c].text)
+                for c in level_cols
+                for word in ("合计", "总分", "总计")
+            ):
                 self.total_row(number, row, score_col)
                 continue
             self.indicator_row(number, row, level_cols, weight_col, score_col, rule_col)
@@ -92,7 +98,9 @@ class _Reader:
         if total is not None:
             self.stated["total"] = _decimal(total)
         elif not numbers.is_empty(row[score_col].text):
-            self.unread.append(f"{self.where(number, row[score_col], '合计得分')}：「{row[score_col].text}」不是数字")
+            self.unread.append(
+                f"{self.where(number, row[score_col], '合计得分')}：「{row[score_col].text}」不是数字"
+            )
         grade = _GRADE.search(" ".join(texts(row)))
         if grade:
             self.stated["grade"] = grade.group(1)
@@ -132,10 +140,14 @@ class _Reader:
         value, _ = numbers.number(cell.text)
         if value is None:
             shown = cell.text or "空"
-            self.unread.append(f"{self.where(number, cell, title)}：「{shown}」未能读作数字，已留空")
+            self.unread.append(
+                f"{self.where(number, cell, title)}：「{shown}」未能读作数字，已留空"
+            )
         return _decimal(value)
 
-    def node(self, number: int, cell: GridCell, parent: dict[str, Any] | None, *, leaf: bool) -> dict[str, Any]:
+    def node(
+        self, number: int, cell: GridCell, parent: dict[str, Any] | None, *, leaf: bool
+    ) -> dict[str, Any]:
         printed, name, weight = split_label(cell.text)
         parent_code = parent["code"] if parent else None
         seq = self.children[parent_code] = self.children.get(parent_code, 0) + 1
@@ -143,14 +155,18 @@ class _Reader:
         node: dict[str, Any] = {"code": code, "parent": parent_code, "name": name or None}
         if code in self.codes:
             node["printed_code"], node["code"] = code, f"{code}#{len(self.indicators) + 1}"
-            self.unread.append(f"{self.where(number, cell, '指标')}：编号 {code} 重复，暂记为 {node['code']}")
+            self.unread.append(
+                f"{self.where(number, cell, '指标')}：编号 {code} 重复，暂记为 {node['code']}"
+            )
         self.codes.add(node["code"])
         if not name:
             self.unread.append(f"{self.where(number, cell, '指标')}：指标名称为空")
         if not leaf:
             node["weight"] = _decimal(weight)
             if weight is None:
-                self.unread.append(f"{self.where(number, cell, '指标')}：「{cell.text}」未印出权重，已留空")
+                self.unread.append(
+                    f"{self.where(number, cell, '指标')}：「{cell.text}」未印出权重，已留空"
+                )
         self.indicators.append(node)
         return node
 
@@ -190,23 +206,31 @@ class _Reader:
         if finding["ref"] is None:
             self.unread.append(f"{self.where(number, first, '问题编号')}：没有问题编号，请补填")
         if text("unit"):
-            self.unread.append(f"{self.where(number, row[col['unit'] or 0], '责任单位')}：「{text('unit')}」请改填部门编码")
+            self.unread.append(
+                f"{self.where(number, row[col['unit'] or 0], '责任单位')}：「{text('unit')}」请改填部门编码"
+            )
         if text("amount"):
             value, unit = numbers.number(text("amount"))
             finding["amount"] = _decimal(value)
             if unit in ("万元", "元"):
                 finding["amount_unit"] = unit
             if value is None:
-                self.unread.append(f"{self.where(number, row[col['amount'] or 0], '涉及金额')}：「{text('amount')}」未能读作金额")
+                self.unread.append(
+                    f"{self.where(number, row[col['amount'] or 0], '涉及金额')}：「{text('amount')}」未能读作金额"
+                )
         if text("class"):
             finding["rectification_class"] = _CLASS_BY_LABEL.get(numbers.squeeze(text("class")))
             if finding["rectification_class"] is None:
-                self.unread.append(f"{self.where(number, row[col['class'] or 0], '整改类别')}：「{text('class')}」不是整改类别")
+                self.unread.append(
+                    f"{self.where(number, row[col['class'] or 0], '整改类别')}：「{text('class')}」不是整改类别"
+                )
         if text("due"):
             due = numbers.day(text("due"))
             finding["due"] = due.isoformat() if due else None
             if due is None:
-                self.unread.append(f"{self.where(number, row[col['due'] or 0], '整改时限')}：「{text('due')}」不是存在的日期")
+                self.unread.append(
+                    f"{self.where(number, row[col['due'] or 0], '整改时限')}：「{text('due')}」不是存在的日期"
+                )
         self.findings.append(finding)
 
 
@@ -225,7 +249,8 @@ def _kind(header: list[str]) -> str | None:
     if any(level in header for level in LEVELS) and "得分" in header:
         return "scorecard"
     if _column(header, _FINDING_COLUMNS["problem"]) is not None and (
-        _column(header, _FINDING_COLUMNS["unit"]) is not None or _column(header, _FINDING_COLUMNS["due"]) is not None
+        _column(header, _FINDING_COLUMNS["unit"]) is not None
+        or _column(header, _FINDING_COLUMNS["due"]) is not None
     ):
         return "problem_list"
     return None
@@ -237,7 +262,9 @@ def read_report(path: Path) -> Skeleton:
     try:
         document = docx.Document(str(path))
     except Exception as exc:  # python-docx raises many kinds on a damaged part
-        raise InvalidInput(f"{path}：无法读取 Word 文件（{type(exc).__name__}）；文件可能已损坏") from None
+        raise InvalidInput(
+            f"{path}：无法读取 Word 文件（{type(exc).__name__}）；文件可能已损坏"
+        ) from None
     reader = _Reader(str(path))
     used = 0
     for number, table in enumerate(document.tables, start=1):
@@ -253,7 +280,9 @@ def read_report(path: Path) -> Skeleton:
         if kind:
             used += 1
     if not used:
-        raise InvalidInput(f"{path}：没有找到评分表（一级指标…权重…得分）或问题清单（问题…责任单位/整改时限）表格")
+        raise InvalidInput(
+            f"{path}：没有找到评分表（一级指标…权重…得分）或问题清单（问题…责任单位/整改时限）表格"
+        )
     title = next((p.text.strip() for p in document.paragraphs if p.text.strip()), None)
     package = {
         "format": "rectify/evaluation@1",

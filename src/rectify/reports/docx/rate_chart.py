@@ -32,5 +32,11 @@ def add_chart(doc: Document, rows: Sequence[Figures]) -> bool:
         return False
     writer = RowWriter(layout.table(doc, HEADERS, WIDTHS), WIDTHS, center=(1,))
     for r in sorted(rows, key=lambda r: (r.rate_by_count is None, -(r.rate_by_count or 0))):
-        writer.add([r.department_name or r.department_code, labels.percent(r.rate_by_count), bar(r.rate_by_count)])
+        writer.add(
+            [
+                r.department_name or r.department_code,
+                labels.percent(r.rate_by_count),
+                bar(r.rate_by_count),
+            ]
+        )
     return True

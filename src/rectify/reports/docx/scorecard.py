@@ -41,7 +41,11 @@ def _paths(nodes: Sequence[NodeCard]) -> list[list[NodeCard]]:
 
 def _label(node: NodeCard) -> str:
     code = node.printed_code or node.code
-    return f"{code} {node.name}" if node.is_leaf else f"{code} {node.name}（{labels.score(node.weight)}分）"
+    return (
+        f"{code} {node.name}"
+        if node.is_leaf
+        else f"{code} {node.name}（{labels.score(node.weight)}分）"
+    )
 
 
 def _rule_result(node: NodeCard) -> str:
@@ -62,7 +66,9 @@ def _merge_down(tbl: Table, first_row: int, paths: list[list[NodeCard]], levels:
         while start < len(paths):
             node = paths[start][level] if level < len(paths[start]) - 1 else None
             end = start
-            while node is not None and end + 1 < len(paths) and _shares(paths[end + 1], node, level):
+            while (
+                node is not None and end + 1 < len(paths) and _shares(paths[end + 1], node, level)
+            ):
                 end += 1
             if end > start:
                 top = tbl.cell(first_row + start, level)

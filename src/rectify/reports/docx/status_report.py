@@ -20,7 +20,17 @@ from rectify.reports.docx.problem_list import deadline, responsible
 from rectify.reports.docx.rate_chart import add_chart
 from rectify.reports.docx.rows import RowWriter
 
-DEPT_HEADERS = ("部门", "问题数", "已销号", "整改率（数量）", "整改率（金额）", "逾期", "延期", "结转", "屡查屡犯")
+DEPT_HEADERS = (
+    "部门",
+    "问题数",
+    "已销号",
+    "整改率（数量）",
+    "整改率（金额）",
+    "逾期",
+    "延期",
+    "结转",
+    "屡查屡犯",
+)
 DEPT_WIDTHS = (34.0, 14.0, 14.0, 20.0, 20.0, 13.0, 13.0, 14.0, 14.0)
 OPEN_HEADERS = ("序号", "问题编号", "问题", "责任单位", "整改时限", "状态")
 OPEN_WIDTHS = (8.0, 24.0, 46.0, 30.0, 28.0, 20.0)

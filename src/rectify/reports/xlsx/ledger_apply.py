@@ -64,7 +64,10 @@ def apply_ledger(
     for entry in sheet.entries:
         if entry.ref in first_row:
             problems.append(
-                CellProblem(entry.place("问题编号"), f"问题编号 {entry.ref} 与第 {first_row[entry.ref]} 行重复")
+                CellProblem(
+                    entry.place("问题编号"),
+                    f"问题编号 {entry.ref} 与第 {first_row[entry.ref]} 行重复",
+                )
             )
             continue
         first_row[entry.ref] = entry.row
@@ -153,13 +156,20 @@ def _progress(
     if last is not None and (last.text, last.percent) == (text, percent):
         return
     if text is None:
-        problems.append(CellProblem(entry.place("整改进展"), "填写了完成比例，但没有填写整改进展说明"))
+        problems.append(
+            CellProblem(entry.place("整改进展"), "填写了完成比例，但没有填写整改进展说明")
+        )
         return
     if percent is None:
-        problems.append(CellProblem(entry.place("完成比例"), "填写了整改进展，但没有填写完成比例（0–100）"))
+        problems.append(
+            CellProblem(entry.place("完成比例"), "填写了整改进展，但没有填写完成比例（0–100）")
+        )
         return
     attempt(
-        "整改进展", "报告整改进展", f"{percent}%：{text}", lambda: finding.report_progress(text, percent, today)
+        "整改进展",
+        "报告整改进展",
+        f"{percent}%：{text}",
+        lambda: finding.report_progress(text, percent, today),
     )
 
 
@@ -188,4 +198,6 @@ def _status(
         )
         return
     evidence = list(finding.evidence_ids)
-    attempt("状态", "申请销号", entry.note or "", lambda: finding.request_closure(evidence, entry.note))
+    attempt(
+        "状态", "申请销号", entry.note or "", lambda: finding.request_closure(evidence, entry.note)
+    )

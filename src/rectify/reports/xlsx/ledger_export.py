@@ -63,7 +63,9 @@ def export(
     for count, row in enumerate(rows, start=1):
         ws.append(row_values(count, row))
         if row.finding.amount_unit:  # the unit travels in the format; the value stays a number
-            ws.cell(row=count + 1, column=AMOUNT_COLUMN).number_format = f'#,##0.00"{row.finding.amount_unit}"'
+            ws.cell(
+                row=count + 1, column=AMOUNT_COLUMN
+            ).number_format = f'#,##0.00"{row.finding.amount_unit}"'
         if progress is not None:
             progress(count)
     last = max(count + 1, 2)

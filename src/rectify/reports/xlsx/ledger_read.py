@@ -142,7 +142,9 @@ def read_ledger(path: Path) -> LedgerSheet:
     try:
         wb = load_workbook(path, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds on a damaged workbook
-        raise InvalidInput(f"{path}：无法读取工作簿（{type(exc).__name__}）；文件可能已损坏") from None
+        raise InvalidInput(
+            f"{path}：无法读取工作簿（{type(exc).__name__}）；文件可能已损坏"
+        ) from None
     ws = _sheet(wb, path)
     header = {_text(c.value): c.column_letter for c in ws[HEADER_ROW] if _text(c.value)}
     missing = [t for t in TITLES if t not in header]
@@ -165,7 +167,11 @@ def read_ledger(path: Path) -> LedgerSheet:
 
 
 def _entry(
-    sheet: str, row: int, columns: dict[str, str], cells: dict[str, Cell], problems: list[CellProblem]
+    sheet: str,
+    row: int,
+    columns: dict[str, str],
+    cells: dict[str, Cell],
+    problems: list[CellProblem],
 ) -> LedgerEntry | None:
     def cell(title: str) -> Cell | None:
         return cells.get(columns[title]) if title in columns else None
@@ -199,7 +205,9 @@ def _entry(
     status_text = _text(value("状态"))
     status = labels.STATUS_BY_LABEL.get(status_text) if status_text else None
     if status_text and status is None:
-        bad("状态", f"「{status_text}」不是可选的状态（{'、'.join(labels.STATUS_LABELS.values())}）")
+        bad(
+            "状态", f"「{status_text}」不是可选的状态（{'、'.join(labels.STATUS_LABELS.values())}）"
+        )
     if len(problems) > before or ref is None:
         return None
     return LedgerEntry(

@@ -31,8 +31,12 @@ class BudgetScreen(LoadingScreen):
     def on_mount(self) -> None:
         self.title = "预算台账"
         self.query_one("#budget-choices", DataTable).add_columns("部门", "年度", "评价")
-        self.query_one("#budget-lines", DataTable).add_columns("代码", "预算行", "年初", "调整", "调整后", "决算")
-        self.query_one("#budget-adjustments", DataTable).add_columns("预算行", "金额", "日期", "文号", "理由", "操作人", "记录时间")
+        self.query_one("#budget-lines", DataTable).add_columns(
+            "代码", "预算行", "年初", "调整", "调整后", "决算"
+        )
+        self.query_one("#budget-adjustments", DataTable).add_columns(
+            "预算行", "金额", "日期", "文号", "理由", "操作人", "记录时间"
+        )
         backend = self.app.backend  # type: ignore[attr-defined]
         self.load("choices", backend.evaluations)
 
@@ -41,7 +45,12 @@ class BudgetScreen(LoadingScreen):
             table = self.query_one("#budget-choices", DataTable)
             table.clear()
             for e in message.value:
-                table.add_row(e.department_code, str(e.fiscal_year), e.title, key=f"{e.department_code}|{e.fiscal_year}")
+                table.add_row(
+                    e.department_code,
+                    str(e.fiscal_year),
+                    e.title,
+                    key=f"{e.department_code}|{e.fiscal_year}",
+                )
             table.focus()
             return
         self._show(message.value)
@@ -69,8 +78,21 @@ class BudgetScreen(LoadingScreen):
             f"  执行率 {rate(view.execution_rate)}  调整率 {rate(view.adjustment_rate)}"
         )
         for ln in view.lines:
-            lines.add_row(ln.code, ln.name, number(ln.initial), number(ln.adjustments),
-                          number(ln.adjusted), number(ln.final))
+            lines.add_row(
+                ln.code,
+                ln.name,
+                number(ln.initial),
+                number(ln.adjustments),
+                number(ln.adjusted),
+                number(ln.final),
+            )
         for a in view.adjustments:
-            adjustments.add_row(a.line, number(a.amount), day(a.on), a.document or "—", a.reason,
-                                a.actor, when(a.recorded_at))
+            adjustments.add_row(
+                a.line,
+                number(a.amount),
+                day(a.on),
+                a.document or "—",
+                a.reason,
+                a.actor,
+                when(a.recorded_at),
+            )

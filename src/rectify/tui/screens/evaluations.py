@@ -37,8 +37,19 @@ def tree_rows(card: Scorecard) -> list[tuple[str, tuple[str, ...]]]:
         diff_text = f"[b red]{diff:+f}[/]" if diff not in (None, 0) else ""
         if n.weight_difference not in (None, 0):
             diff_text += f" [yellow]权重差 {n.weight_difference:+f}[/]"
-        rows.append((n.code, (name, number(n.weight), number(n.score), _rule_text(n), diff_text,
-                              stage_label(n.stage.value if n.stage else None))))
+        rows.append(
+            (
+                n.code,
+                (
+                    name,
+                    number(n.weight),
+                    number(n.score),
+                    _rule_text(n),
+                    diff_text,
+                    stage_label(n.stage.value if n.stage else None),
+                ),
+            )
+        )
     return rows
 
 
@@ -66,7 +77,9 @@ class EvaluationsScreen(LoadingScreen):
             yield Static("", id="card-title", classes="section")
             tree: DataTable[str] = DataTable(id="tree", cursor_type="row")
             yield tree
-            yield Input(placeholder="按日期查看 YYYY-MM-DD（空=当前），回车", id="as-of", compact=True)
+            yield Input(
+                placeholder="按日期查看 YYYY-MM-DD（空=当前），回车", id="as-of", compact=True
+            )
             with Horizontal(id="leaf-panel"):
                 history: DataTable[str] = DataTable(id="history", cursor_type="row")
                 yield history
@@ -75,9 +88,15 @@ class EvaluationsScreen(LoadingScreen):
 
     def on_mount(self) -> None:
         self.title = "绩效评价"
-        self.query_one("#evaluation-list", DataTable).add_columns("评价", "部门", "年度", "阶段", "报告总分")
-        self.query_one("#tree", DataTable).add_columns("指标", "权重", "得分", "规则", "差异", "阶段")
-        self.query_one("#history", DataTable).add_columns("版本", "阶段", "得分", "原值", "修改人", "时间", "理由")
+        self.query_one("#evaluation-list", DataTable).add_columns(
+            "评价", "部门", "年度", "阶段", "报告总分"
+        )
+        self.query_one("#tree", DataTable).add_columns(
+            "指标", "权重", "得分", "规则", "差异", "阶段"
+        )
+        self.query_one("#history", DataTable).add_columns(
+            "版本", "阶段", "得分", "原值", "修改人", "时间", "理由"
+        )
         for hidden in ("#tree", "#as-of", "#leaf-panel", "#chart"):
             self.query_one(hidden).display = False
         backend = self.app.backend  # type: ignore[attr-defined]
@@ -98,7 +117,14 @@ class EvaluationsScreen(LoadingScreen):
         self._departments = {e.key: e.department_code for e in rows}
         for e in rows:
             total = f"{number(e.stated_total)} {e.stated_grade or ''}"
-            table.add_row(short(e.title, 40), e.department_code, str(e.fiscal_year), stage_label(e.stage), total, key=e.key)
+            table.add_row(
+                short(e.title, 40),
+                e.department_code,
+                str(e.fiscal_year),
+                stage_label(e.stage),
+                total,
+                key=e.key,
+            )
         table.focus()
         if self.key:
             self.show(self.key)
@@ -107,7 +133,11 @@ class EvaluationsScreen(LoadingScreen):
         self.card = card
         self.department = getattr(self, "_departments", {}).get(card.key)
         when_text = f"截至 {self.as_of}" if self.as_of else f"版本 {card.version}"
-        stated = f"；报告所称 {number(card.stated_total)} {card.stated_grade or ''}" if card.stated_total is not None else ""
+        stated = (
+            f"；报告所称 {number(card.stated_total)} {card.stated_grade or ''}"
+            if card.stated_total is not None
+            else ""
+        )
         self.query_one("#card-title", Static).update(
             f"[b]{card.key}[/]（{when_text}）总分 [b]{card.total:f}[/] 等级 [b]{card.grade or '—'}[/]{stated}"
         )
@@ -126,8 +156,15 @@ class EvaluationsScreen(LoadingScreen):
         table = self.query_one("#history", DataTable)
         table.clear()
         for c in changes:
-            table.add_row(str(c.version), stage_label(c.stage), number(c.value), number(c.previous),
-                          c.actor, when(c.recorded_at), c.reason or "")
+            table.add_row(
+                str(c.version),
+                stage_label(c.stage),
+                number(c.value),
+                number(c.previous),
+                c.actor,
+                when(c.recorded_at),
+                c.reason or "",
+            )
         self.query_one("#leaf-panel").display = True
         table.display = True
         self.query_one("#chart").display = False

@@ -27,7 +27,10 @@ def detail_lines(d: FindingDetail) -> str:
         due += f"，延期 {f.extension_count} 次"
     rows = [
         ("状态", f"[b]{status_label(f.status)}[/]"),
-        ("部门", (f.department_name or f.department_code) + (f" / {f.unit_code}" if f.unit_code else "")),
+        (
+            "部门",
+            (f.department_name or f.department_code) + (f" / {f.unit_code}" if f.unit_code else ""),
+        ),
         ("年度", f"{f.fiscal_year}{carried}"),
         ("类别", f.category),
         ("描述", f.description),
@@ -48,7 +51,10 @@ class FindingScreen(LoadingScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.pop_screen", KEYS["back"], show=False),
         Binding("s", "save_evidence", KEYS["save"], show=False),
-        *[Binding(form.key, f"form('{action.value}')", form.title) for action, form in FORMS.items()],
+        *[
+            Binding(form.key, f"form('{action.value}')", form.title)
+            for action, form in FORMS.items()
+        ],
     ]
 
     def __init__(self, ref: str) -> None:
@@ -73,7 +79,9 @@ class FindingScreen(LoadingScreen):
     def on_mount(self) -> None:
         self.title = f"问题 {self.ref}"
         self.query_one("#timeline", DataTable).add_columns("时间", "操作人", "操作", "理由")
-        self.query_one("#evidence", DataTable).add_columns("文件", "字节", "sha256", "提交人", "所属日期")
+        self.query_one("#evidence", DataTable).add_columns(
+            "文件", "字节", "sha256", "提交人", "所属日期"
+        )
         self.reload()
 
     def reload(self) -> None:
@@ -99,8 +107,14 @@ class FindingScreen(LoadingScreen):
         evidence = self.query_one("#evidence", DataTable)
         evidence.clear()
         for ev in self.evidence:
-            evidence.add_row(ev.original_name, str(ev.size), ev.sha256[:16] + "…", ev.submitted_by,
-                             day(ev.effective_date), key=str(ev.id))
+            evidence.add_row(
+                ev.original_name,
+                str(ev.size),
+                ev.sha256[:16] + "…",
+                ev.submitted_by,
+                day(ev.effective_date),
+                key=str(ev.id),
+            )
         self.refresh_bindings()
 
     def show_refusal(self, tag: str, text: str) -> None:

@@ -100,12 +100,19 @@ class HomeScreen(LoadingScreen):
         table = self.query_one("#figures", DataTable)
         table.clear()
         table.display = bool(data.figures)
-        self.query_one("#figures-title", Static).update("整改率（按部门、年度）" if data.figures else "")
+        self.query_one("#figures-title", Static).update(
+            "整改率（按部门、年度）" if data.figures else ""
+        )
         for r in data.figures:
             table.add_row(
-                short(r.department_name or r.department_code, 16), str(r.year), str(r.total),
-                rate(r.rate_by_count), rate(r.rate_by_amount), str(r.overdue),
-                str(r.carried_over), str(r.repeats),
+                short(r.department_name or r.department_code, 16),
+                str(r.year),
+                str(r.total),
+                rate(r.rate_by_count),
+                rate(r.rate_by_amount),
+                str(r.overdue),
+                str(r.carried_over),
+                str(r.repeats),
             )
 
     def _evaluations(self, data: HomeData) -> None:
@@ -115,8 +122,15 @@ class HomeScreen(LoadingScreen):
         title = "评价（得分与规则不符的末级指标数）" if data.evaluations else ""
         self.query_one("#evaluations-title", Static).update(title)
         for e in data.evaluations:
-            table.add_row(short(e.title, 30), str(e.year), stage_label(e.stage), e.total, e.grade,
-                          str(e.differences), key=e.key)
+            table.add_row(
+                short(e.title, 30),
+                str(e.year),
+                stage_label(e.stage),
+                e.total,
+                e.grade,
+                str(e.differences),
+                key=e.key,
+            )
 
     def _reminders(self, data: HomeData) -> None:
         table = self.query_one("#reminders", DataTable)
@@ -126,8 +140,13 @@ class HomeScreen(LoadingScreen):
         self.query_one("#reminders-title", Static).update(title)
         self.query_one("#reminders-title").display = bool(data.reminders)
         for i in data.reminders:
-            table.add_row(day(i.for_date), OCCURRENCE_LABELS.get(i.kind, i.kind), i.ref,
-                          short(i.title), key=i.ref + "|" + i.key)
+            table.add_row(
+                day(i.for_date),
+                OCCURRENCE_LABELS.get(i.kind, i.kind),
+                i.ref,
+                short(i.title),
+                key=i.ref + "|" + i.key,
+            )
 
     @on(DataTable.RowSelected, "#reminders")
     def open_reminder(self, event: DataTable.RowSelected) -> None:

@@ -58,13 +58,20 @@ class InboxScreen(LoadingScreen):
         table = self.query_one("#inbox", DataTable)
         table.clear()
         table.add_rows(
-            ("" if i.read else "●", day(i.for_date), OCCURRENCE_LABELS.get(i.kind, i.kind), i.ref, short(i.title, 30))
+            (
+                "" if i.read else "●",
+                day(i.for_date),
+                OCCURRENCE_LABELS.get(i.kind, i.kind),
+                i.ref,
+                short(i.title, 30),
+            )
             for i in self.items
         )
         unread = sum(not i.read for i in self.items)
         self.query_one("#inbox-status", Static).update(
             f"共 {len(self.items)} 条，未读 {unread} 条；回车标为已读并打开问题，a 全部标为已读"
-            if self.items else "没有提醒"
+            if self.items
+            else "没有提醒"
         )
 
     @on(DataTable.RowSelected, "#inbox")

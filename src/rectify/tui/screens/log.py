@@ -50,7 +50,9 @@ class LogScreen(LoadingScreen):
 
     def on_mount(self) -> None:
         self.title = "事件日志"
-        self.query_one("#events", DataTable).add_columns("序号", "事件", "对象", "版本", "操作人", "时间", "理由")
+        self.query_one("#events", DataTable).add_columns(
+            "序号", "事件", "对象", "版本", "操作人", "时间", "理由"
+        )
         self.query_one("#verify-progress").display = False
         self.query_one("#events", DataTable).focus()
         self.reload()
@@ -100,14 +102,23 @@ class LogScreen(LoadingScreen):
         self.more = len(rows) > PAGE
         table = self.query_one("#events", DataTable)
         for e in rows[:PAGE]:
-            table.add_row(str(e.position), e.topic.removeprefix("rectify/"), e.originator_id[:8],
-                          str(e.version), e.actor or "—", _at(e.timestamp), e.reason or "")
+            table.add_row(
+                str(e.position),
+                e.topic.removeprefix("rectify/"),
+                e.originator_id[:8],
+                str(e.version),
+                e.actor or "—",
+                _at(e.timestamp),
+                e.reason or "",
+            )
             self.last = e.position
 
     def _verified(self, result: VerifyResult) -> None:
         status = self.query_one("#seal-status", Static)
         if result.ok:
             extra = f"，另有 {result.unsealed} 个事件尚未封存" if result.unsealed else ""
-            status.update(f"[b green]封存完好[/]：已校验 {result.checked} 个事件（封存至第 {result.sealed_position} 号）{extra}")
+            status.update(
+                f"[b green]封存完好[/]：已校验 {result.checked} 个事件（封存至第 {result.sealed_position} 号）{extra}"
+            )
         else:
             status.update(f"[b red]封存被破坏[/]：{result.problem}")

@@ -29,12 +29,22 @@ class ScoreFormScreen(ModalScreen[bool]):
         n = self.node
         stage = n.stage.value if n.stage else ScoreStage.THIRD_PARTY.value
         with Vertical(id="action-form"):
-            yield Label(f"修订得分：{n.printed_code or n.code} {n.name}（满分 {n.weight:f}）", classes="title")
+            yield Label(
+                f"修订得分：{n.printed_code or n.code} {n.name}（满分 {n.weight:f}）",
+                classes="title",
+            )
             yield Label("阶段")
-            yield Select([(label, s.value) for s, label in STAGE_LABELS.items()], value=stage,
-                         id="in-stage", compact=True, allow_blank=False)
+            yield Select(
+                [(label, s.value) for s, label in STAGE_LABELS.items()],
+                value=stage,
+                id="in-stage",
+                compact=True,
+                allow_blank=False,
+            )
             yield Label("得分")
-            yield Input(value=f"{n.score:f}" if n.score is not None else "", id="in-value", compact=True)
+            yield Input(
+                value=f"{n.score:f}" if n.score is not None else "", id="in-value", compact=True
+            )
             yield Label("", id="err-value", classes="error")
             yield Label("理由")
             yield Input(placeholder="修改已有得分必须说明理由", id="in-reason", compact=True)
@@ -67,8 +77,11 @@ class ScoreFormScreen(ModalScreen[bool]):
         backend = self.app.backend  # type: ignore[attr-defined]
         key, code = self.key, self.node.code
         self.run_worker(
-            lambda: run_call(self, "set", lambda: backend.set_score(key, code, value, stage, reason)),
-            thread=True, exclusive=True,
+            lambda: run_call(
+                self, "set", lambda: backend.set_score(key, code, value, stage, reason)
+            ),
+            thread=True,
+            exclusive=True,
         )
 
     def on_failed(self, message: Failed) -> None:
