@@ -62,9 +62,14 @@ class RectifyTui(App[None]):
         finding: str | None = None,
         light: bool = False,
     ) -> None:
+        start_screen = screen if screen in SCREENS_BY_NAME else "home"
+        if backend.principal is not None:
+            # Logged in already: the first screen is the start mode itself, so the
+            # default screen is never built only to be switched away from (speed).
+            self.DEFAULT_MODE = "problems" if finding else start_screen  # type: ignore[misc]
         super().__init__()
         self.backend = backend
-        self.start_screen = screen if screen in SCREENS_BY_NAME else "home"
+        self.start_screen = start_screen
         self.start_finding = finding
         self.theme = LIGHT if light else DARK
 
@@ -79,7 +84,7 @@ class RectifyTui(App[None]):
         assert principal is not None
         self.who = f"{principal.name}（{role_label(principal.role)}）"
         self.sub_title = self.who
-        self.refresh_unread()
+        self.call_after_refresh(self.refresh_unread)  # after the first screen is drawn
         self.set_interval(UNREAD_EVERY, self.refresh_unread)
         mode = "problems" if self.start_finding else self.start_screen
         self.switch_mode(mode)

@@ -25,6 +25,7 @@ from rectify.domain.identity import Principal, Role, acting_as
 from rectify.projections import dashboard, event_log, inbox_queries, queries, seal
 from rectify.projections import evaluations as evaluation_queries
 from rectify.projections import figures as figure_queries
+from rectify.projections.finding_sort import SortCursor
 
 PAGE = 50  # rows one screenful asks for; the table asks again when scrolled near the end
 
@@ -38,6 +39,8 @@ class ProblemFilter:
     overdue: bool = False
     repeat: bool = False
     text: str | None = None
+    sort: str = "ref"  # a key of projections.finding_sort.SORTABLE
+    descending: bool = False
 
 
 @dataclass(frozen=True)
@@ -94,8 +97,11 @@ class Backend:
     # -- problem list ---------------------------------------------------------------
 
     def findings_page(
-        self, flt: ProblemFilter, after: str | None = None, limit: int = PAGE
+        self, flt: ProblemFilter, after: str | SortCursor | None = None, limit: int = PAGE
     ) -> list[queries.FindingView]:
+        """One page under `flt`, after a ref or (sorted by a column) a SortCursor."""
+        cursor = after if isinstance(after, SortCursor) else None
+        ref_after = after if isinstance(after, str) else None
         with acting_as(self._me()):
             return self.house.queries.list_findings(
                 fiscal_year=flt.fiscal_year,
@@ -105,8 +111,11 @@ class Backend:
                 overdue=flt.overdue,
                 repeat=flt.repeat,
                 text=flt.text,
-                after=after,
+                after=ref_after,
                 limit=limit,
+                sort=flt.sort,
+                descending=flt.descending,
+                sort_after=cursor,
             )
 
     def finding(self, ref: str) -> queries.FindingDetail:
