@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -21,8 +21,11 @@ from uuid import UUID
 from rectify.bootstrap import House
 from rectify.domain.errors import NoActor, NotAllowed
 from rectify.domain.evaluation import Scorecard, ScoreStage
+from rectify.domain.finding import Finding
 from rectify.domain.identity import Principal, Role, acting_as
-from rectify.projections import dashboard, event_log, inbox_queries, queries, seal
+from rectify.domain.overdue import is_overdue
+from rectify.domain.services.evaluations import end_of_day
+from rectify.projections import dashboard, event_log, finding_history, inbox_queries, queries, seal
 from rectify.projections import evaluations as evaluation_queries
 from rectify.projections import figures as figure_queries
 from rectify.projections.finding_sort import SortCursor
@@ -61,6 +64,20 @@ class InboxItem:
     title: str
     for_date: date | None
     read: bool
+
+
+def view_of(f: Finding, day: date) -> queries.FindingView:
+    """A replayed finding as a list row, overdue as judged on `day`."""
+    return queries.FindingView(
+        ref=f.ref, department_code=f.department_code, department_name=None, unit_code=f.unit_code,
+        fiscal_year=f.fiscal_year, evaluation_key=f.evaluation_key, category=f.category,
+        title=f.title, description=f.description, indicator_codes=tuple(f.indicator_codes),
+        amount=f.amount, amount_unit=f.amount_unit,
+        rectification_class=f.rectification_class.value if f.rectification_class else None,
+        due=f.due, status=f.status.value, recorded_at=f.created_on, recorded_by="",
+        carried_years=tuple(f.carried_years), last_carried_year=max(f.carried_years, default=None),
+        repeat_of=tuple(f.repeat_of), overdue=is_overdue(f.due, f.status, day),
+    )
 
 
 class Backend:
@@ -117,6 +134,30 @@ class Backend:
                 descending=flt.descending,
                 sort_after=cursor,
             )
+
+    def findings_as_of(
+        self, day: date, department: str | None = None, after: str | None = None, limit: int = PAGE
+    ) -> list[queries.FindingView]:
+        """The problem list as it stood at the end of `day`: each finding replayed from
+        the log to its last version before then (see projections.finding_history)."""
+        return self.findings_at(end_of_day(day), day, department, after, limit)
+
+    def findings_at(
+        self, moment: datetime, day: date, department: str | None, after: str | None, limit: int
+    ) -> list[queries.FindingView]:
+        """The list at `moment` (overdue judged on `day`)."""
+        me = self._me()
+        with self._reading() as conn:
+            versions = finding_history.versions_as_of(
+                conn, moment, principal=me, department=department, after=after, limit=limit
+            )
+        app = self.house.services.app
+        out = []
+        for v in versions:
+            past = app.find(v.finding_id, Finding, version=v.version)
+            if past is not None:
+                out.append(view_of(past, day))
+        return out
 
     def finding(self, ref: str) -> queries.FindingDetail:
         with acting_as(self._me()):

@@ -54,6 +54,7 @@ KEYS = {
     "repeat": "只看屡犯",
     "sort": "排序",
     "sort_reverse": "反向排序",
+    "as_of": "某日清单",
     "verify": "校验封存",
     "revise": "修订得分",
     "history": "得分历史",

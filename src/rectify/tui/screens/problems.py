@@ -9,7 +9,8 @@ without waiting for the database. The table holds only the pages looked at.
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import ClassVar
+from datetime import date
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual import on
@@ -65,6 +66,7 @@ class ProblemsScreen(LoadingScreen):
         Binding("o", "flip('overdue')", KEYS["overdue"]),
         Binding("r", "flip('repeat')", KEYS["repeat"]),
         Binding("s", "sort_next", KEYS["sort"]),
+        Binding("t", "as_of", KEYS["as_of"], show=False),
         Binding("S", "sort_reverse", KEYS["sort_reverse"], show=False),
         Binding("f5", "reload", KEYS["refresh"], show=False),
         Binding("escape", "focus_table", KEYS["back"], show=False),
@@ -75,6 +77,7 @@ class ProblemsScreen(LoadingScreen):
         self.filter = ProblemFilter()
         self.last_cursor: SortCursor | None = None
         self.more = False
+        self.as_of: date | None = None  # time travel: the list at the end of this day
         self.generation = 0
         self.ahead: list[FindingView] | None = None  # the next page, fetched, not yet shown
         self.want_ahead = False  # the cursor reached the end before the next page came
@@ -92,6 +95,7 @@ class ProblemsScreen(LoadingScreen):
                 Input(placeholder="/ 文字", id="f-text", compact=True),
                 Input(placeholder="年度", id="f-year", compact=True, type="integer"),
                 Input(placeholder="部门编码", id="f-dept", compact=True),
+                Input(placeholder="t 某日清单 YYYY-MM-DD", id="f-as-of", compact=True),
                 id="filters",
             ),
             Horizontal(
@@ -145,8 +149,30 @@ class ProblemsScreen(LoadingScreen):
     @on(Input.Changed)
     @on(Select.Changed)
     @on(Checkbox.Changed)
-    def filters_changed(self) -> None:
+    def filters_changed(self, event: Input.Changed | Select.Changed | Checkbox.Changed) -> None:
+        if isinstance(event, Input.Changed) and event.input.id == "f-as-of":
+            return  # a date applies on Enter, not while it is being typed
         self.reload()
+
+    # -- time travel -----------------------------------------------------------------
+
+    def action_as_of(self) -> None:
+        if self.query("#f-as-of"):
+            self.query_one("#f-as-of", Input).focus()
+
+    @on(Input.Submitted, "#f-as-of")
+    def travel(self, event: Input.Submitted) -> None:
+        """The list as it stood at the end of a day, rebuilt from the log (empty: today)."""
+        text = event.value.strip()
+        try:
+            day = date.fromisoformat(text) if text else None
+        except ValueError:
+            self.notify(f"日期 {text!r} 不存在（格式 YYYY-MM-DD）", severity="error")
+            return
+        self.as_of = day
+        self.filter = replace(self.filter, sort="ref", descending=False)
+        self.reload()
+        self.action_focus_table()
 
     def apply_filter(self, flt: ProblemFilter) -> None:
         """Filter by `flt` (the palette and home screen jump in with one)."""
@@ -194,7 +220,13 @@ class ProblemsScreen(LoadingScreen):
         self.loaded = 0
         backend = self.app.backend  # type: ignore[attr-defined]
         flt, gen = self.filter, self.generation
-        self.load("page", lambda: ("first", gen, backend.findings_page(flt, None, PAGE + 1)))
+        self.load("page", lambda: ("first", gen, self._page(backend, flt, None)))
+
+    def _page(self, backend: Any, flt: ProblemFilter, after: SortCursor | None) -> list[FindingView]:
+        """One page (PAGE + 1 rows): today's list, or the list as of a day from the log."""
+        if self.as_of is not None:
+            return backend.findings_as_of(self.as_of, flt.department, after.ref if after else None, PAGE + 1)  # type: ignore[no-any-return]
+        return backend.findings_page(flt, after, PAGE + 1)  # type: ignore[no-any-return]
 
     def _fetch_ahead(self) -> None:
         """Fetch the page after the last one shown, to show it the moment it is wanted."""
@@ -203,7 +235,7 @@ class ProblemsScreen(LoadingScreen):
         self.fetching_ahead = True
         backend = self.app.backend  # type: ignore[attr-defined]
         flt, after, gen = self.filter, self.last_cursor, self.generation
-        self.load("more", lambda: ("ahead", gen, backend.findings_page(flt, after, PAGE + 1)))
+        self.load("more", lambda: ("ahead", gen, self._page(backend, flt, after)))
 
     def _next_page(self) -> None:
         if self.ahead is not None:
@@ -243,6 +275,10 @@ class ProblemsScreen(LoadingScreen):
         self.pages_shown += 1
         self._fetch_ahead()
         more = "，向下滚动加载更多" if self.more else "（全部）"
+        if self.as_of is not None:
+            when = f"截至 {self.as_of} 的清单（由事件日志重建，只按部门筛选）"
+            self.query_one("#problems-status", Static).update(f"{when} 已显示 {self.loaded} 项{more}")
+            return
         arrow = "↓" if self.filter.descending else "↑"
         order = f"按{COLUMNS[SORT_KEYS.index(self.filter.sort)]}{arrow}"
         self.query_one("#problems-status", Static).update(f"已显示 {self.loaded} 项（{order}）{more}")
@@ -250,6 +286,9 @@ class ProblemsScreen(LoadingScreen):
     # -- sort ------------------------------------------------------------------------
 
     def sort_by(self, key: str, descending: bool) -> None:
+        if self.as_of is not None:
+            self.notify("回溯清单只按编号排列", severity="warning")
+            return
         self.filter = replace(self.filter, sort=key, descending=descending)
         self.reload()
 
