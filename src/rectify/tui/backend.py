@@ -19,8 +19,9 @@ from typing import Any
 from uuid import UUID
 
 from rectify.bootstrap import House
+from rectify.domain.department import Department
 from rectify.domain.errors import NoActor, NotAllowed
-from rectify.domain.evaluation import Scorecard, ScoreStage
+from rectify.domain.evaluation import Evaluation, Scorecard, ScoreStage
 from rectify.domain.finding import Finding
 from rectify.domain.identity import Principal, Role, acting_as
 from rectify.domain.overdue import is_overdue
@@ -78,6 +79,14 @@ def view_of(f: Finding, day: date) -> queries.FindingView:
         carried_years=tuple(f.carried_years), last_carried_year=max(f.carried_years, default=None),
         repeat_of=tuple(f.repeat_of), overdue=is_overdue(f.due, f.status, day),
     )
+
+
+def aggregate_ids(text: str) -> tuple[UUID, ...]:
+    """The ids `text` may name: itself as a UUID, else a finding, evaluation or department."""
+    try:
+        return (UUID(text),)
+    except ValueError:
+        return (Finding.create_id(text), Evaluation.create_id(text), Department.create_id(text))
 
 
 class Backend:
@@ -256,12 +265,21 @@ class Backend:
     # -- the log ---------------------------------------------------------------------
 
     def events(
-        self, after: int = 0, topic: str | None = None, actor: str | None = None, limit: int = PAGE
+        self,
+        after: int = 0,
+        topic: str | None = None,
+        actor: str | None = None,
+        limit: int = PAGE,
+        aggregate: str | None = None,
     ) -> list[event_log.LoggedEvent]:
+        """The log after a position; `aggregate` is a finding ref, an evaluation key, a
+        department code or an aggregate id (UUID)."""
         self._require_overseer()
+        ids = aggregate_ids(aggregate) if aggregate else ()
         with self._reading() as conn:
             return event_log.list_events(
-                conn, self.house.store.events, after=after, limit=limit, topic=topic, actor=actor
+                conn, self.house.store.events, after=after, limit=limit, topic=topic, actor=actor,
+                originators=ids,
             )
 
     def verify(self, progress: seal.VerifyProgress | None = None) -> seal.VerifyResult:
