@@ -4,7 +4,7 @@ the `t` date field lists the past from the log."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from textual.widgets import DataTable, Input
 
@@ -18,10 +18,10 @@ def statuses(rows: list) -> dict[str, str]:  # type: ignore[type-arg]
 
 def test_the_list_at_a_moment_is_replayed_from_the_log(world: World) -> None:
     bureau = world.backend("bureau")
-    before = datetime.now(timezone.utc)
+    before = datetime.now(UTC)
     with world.house.acting(PRINCIPALS["bureau"]):
         world.house.findings.withdraw_finding(R2, "重复登记")
-    after = datetime.now(timezone.utc)
+    after = datetime.now(UTC)
     then = statuses(bureau.findings_at(before, TODAY, None, None, 500))
     now = statuses(bureau.findings_at(after, TODAY, None, None, 500))
     assert then[R1] == "issued" and then[R2] == "issued"
