@@ -254,6 +254,11 @@ class Backend:
             raise NotAllowed(f"部门 {department} 的预算不在 {me.name} 的范围内")
         return self.house.queries.budget(department, year)
 
+    def adjust_budget(self, department: str, year: int, **values: Any) -> None:
+        """追加/调减 one line with a reason (the domain checks role and scope)."""
+        with self.house.acting(self._me()):
+            self.house.evaluations.adjust_budget(department, year, **values)
+
     def _check_evaluation_scope(self, key: str) -> None:
         me = self._me()
         if me.role is not Role.DEPARTMENT:

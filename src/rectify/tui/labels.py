@@ -55,6 +55,8 @@ KEYS = {
     "sort": "排序",
     "sort_reverse": "反向排序",
     "as_of": "某日清单",
+    "adjust": "调整预算",
+    "open_file": "打开材料",
     "verify": "校验封存",
     "revise": "修订得分",
     "history": "得分历史",
