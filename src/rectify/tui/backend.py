@@ -30,6 +30,7 @@ from rectify.projections import dashboard, event_log, finding_history, inbox_que
 from rectify.projections import evaluations as evaluation_queries
 from rectify.projections import figures as figure_queries
 from rectify.projections.finding_sort import SortCursor
+from rectify.tui.opener import open_file, private_copy
 
 PAGE = 50  # rows one screenful asks for; the table asks again when scrolled near the end
 
@@ -189,6 +190,14 @@ class Backend:
             data = self.house.evidence.evidence_content(evidence_id)
         target.write_bytes(data)
         return target
+
+    def open_evidence(self, evidence_id: UUID, name: str) -> tuple[Path, bool]:
+        """Write the evidence to a private temporary file and open it with the system's
+        program when there is one; (the file, whether a program was started)."""
+        with acting_as(self._me()):
+            data = self.house.evidence.evidence_content(evidence_id)
+        path = private_copy(name, data)
+        return path, open_file(path)
 
     def figures(self, year: int | None = None) -> list[figure_queries.Figures]:
         with acting_as(self._me()):
