@@ -61,3 +61,12 @@ async def test_auditor_is_not_offered_the_adjustment(world: World) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await open_weibin_budget(pilot)
         assert not app.screen.check_action("adjust", ())
+
+
+def test_rates_show_two_places() -> None:
+    from decimal import Decimal
+
+    from rectify.tui.labels import rate
+
+    assert rate(Decimal("-37.51917290151861088669546993")) == "-37.52%"
+    assert rate(Decimal("100")) == "100.00%" and rate(None) == "—"

@@ -6,7 +6,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from rich.cells import cell_len
 
@@ -113,7 +113,10 @@ def number(value: Decimal | None, unit: str | None = None) -> str:
 
 
 def rate(value: Decimal | None) -> str:
-    return formatting.percent(value)
+    """Two places on screen (a computed rate such as 调整率 may carry 28 digits)."""
+    if value is None:
+        return formatting.percent(None)
+    return formatting.percent(Decimal(value).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
 
 
 def short(text: str, width: int = 24) -> str:
