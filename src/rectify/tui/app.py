@@ -7,6 +7,7 @@ switching with 1–5 keeps where you were in each; a finding opens on top of its
 
 from __future__ import annotations
 
+from contextlib import suppress
 from typing import Any, ClassVar
 
 from textual.app import App
@@ -100,10 +101,8 @@ class RectifyTui(App[None]):
 
     def _scanned(self, _items: object) -> None:
         """Called in the scan's thread after each scan."""
-        try:
+        with suppress(RuntimeError):  # the app is closing; the count no longer matters
             self.call_from_thread(self.refresh_unread)
-        except RuntimeError:  # the app is closing; the count no longer matters
-            pass
 
     def on_unmount(self) -> None:
         if self.background is not None:
