@@ -4,6 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+# The runner decodes every aggregate's events: their topics resolve only once the
+# modules defining them are imported, whoever opened the store.
+import rectify.domain.budget
+import rectify.domain.department
+import rectify.domain.evaluation
+import rectify.domain.evidence
+import rectify.domain.finding
+import rectify.domain.occurrence
+import rectify.domain.user  # noqa: F401
 from rectify.domain.application import EVENTS_TABLE
 from rectify.projections.deadline_watch import DeadlineWatchProjector
 from rectify.projections.departments import DepartmentsProjector

@@ -13,7 +13,7 @@ Past states (`as_of`, `version`) are never computed from these tables: see
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -30,9 +30,9 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    bindparam,
     delete,
     select,
-    update,
 )
 
 from rectify.domain.scoring import (
@@ -42,6 +42,7 @@ from rectify.domain.scoring import (
     compute_scores,
     execution_rate,
 )
+from rectify.projections.batch import RowCache, chunks, replace_groups
 from rectify.projections.metadata import DecimalText, metadata
 from rectify.projections.projector import Handler, Projector
 
@@ -146,12 +147,40 @@ def _stage(value: Any) -> str:
     return str(getattr(value, "value", value))
 
 
+def _tree_rows(key: str, indicators: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    parents = {i.get("parent") for i in indicators}
+    return [
+        {
+            "evaluation_key": key,
+            "code": i["code"],
+            "position": n,
+            "printed_code": i.get("printed_code"),
+            "parent": i.get("parent"),
+            "name": i.get("name", ""),
+            "weight": i["weight"],
+            "is_leaf": i["code"] not in parents,
+        }
+        for n, i in enumerate(indicators)
+    ]
+
+
+_LEAF_KEY = ("evaluation_key", "code", "stage")
+
+
 class EvaluationsProjector(Projector):
     name = "evaluations"
     tables = (evaluations, evaluation_indicators, leaf_scores, score_history)
 
     def __init__(self) -> None:
-        self._keys: dict[str, str] = {}  # aggregate id -> evaluation key (never changes)
+        self._rows = RowCache(evaluations, "id")
+        self._trees: dict[str, list[dict[str, Any]]] = {}  # key -> its new tree
+        self._leaves: dict[tuple[str, str, str], dict[str, Any]] = {}  # latest score per leaf
+        self._history: list[dict[str, Any]] = []
+        self._delete_leaf = delete(leaf_scores).where(
+            (leaf_scores.c.evaluation_key == bindparam("l_evaluation_key"))
+            & (leaf_scores.c.code == bindparam("l_code"))
+            & (leaf_scores.c.stage == bindparam("l_stage"))
+        )
 
     def handlers(self) -> Mapping[str, Handler]:
         return {
@@ -161,139 +190,115 @@ class EvaluationsProjector(Projector):
             "rectify/Evaluation.ScoreRevised": self.score_revised,
         }
 
-    def _key(self, conn: Connection, event: Any) -> str:
-        ident = str(event.originator_id)
-        key = self._keys.get(ident)
-        if key is None:
-            key = conn.execute(select(evaluations.c.key).where(evaluations.c.id == ident)).scalar_one()
-            self._keys[ident] = key
-        return key
+    def begin_batch(self, conn: Connection, events: Sequence[Any]) -> None:
+        self._rows.begin()
+        self._rows.load(conn, {str(e.originator_id) for e in events})
+        self._trees, self._leaves, self._history = {}, {}, []
 
-    @staticmethod
-    def _write_tree(conn: Connection, key: str, indicators: list[dict[str, Any]]) -> None:
-        conn.execute(delete(evaluation_indicators).where(evaluation_indicators.c.evaluation_key == key))
-        parents = {i.get("parent") for i in indicators}
-        if indicators:
+    def end_batch(self, conn: Connection) -> None:
+        self._rows.flush(conn)
+        replace_groups(conn, evaluation_indicators, "evaluation_key", self._trees)
+        if self._leaves:
+            # An upsert in two portable statements: drop the leaves' old rows, insert the new.
             conn.execute(
-                evaluation_indicators.insert(),
-                [
-                    {
-                        "evaluation_key": key,
-                        "code": i["code"],
-                        "position": n,
-                        "printed_code": i.get("printed_code"),
-                        "parent": i.get("parent"),
-                        "name": i.get("name", ""),
-                        "weight": i["weight"],
-                        "is_leaf": i["code"] not in parents,
-                    }
-                    for n, i in enumerate(indicators)
-                ],
+                self._delete_leaf,
+                [{"l_" + name: leaf[name] for name in _LEAF_KEY} for leaf in self._leaves.values()],
             )
+            conn.execute(leaf_scores.insert(), list(self._leaves.values()))
+        if self._history:
+            conn.execute(score_history.insert(), self._history)
+        self._trees, self._leaves, self._history = {}, {}, []
 
     def registered(self, conn: Connection, event: Any) -> None:
-        self._keys[str(event.originator_id)] = event.key
         rounding = event.rounding or {}
-        conn.execute(
-            evaluations.insert().values(
-                key=event.key,
-                id=str(event.originator_id),
-                department_code=event.department_code,
-                fiscal_year=event.fiscal_year,
-                subject=event.subject,
-                project_code=(event.project or {}).get("code"),
-                title=event.title,
-                stage=_stage(event.stage),
-                stated_total=event.stated_total,
-                stated_grade=event.stated_grade,
-                rounding_places=int(rounding.get("places", 2)),
-                rounding_mode=rounding.get("mode", "half_up"),
-                rounding_aggregate=rounding.get("aggregate", "sum_of_rounded"),
-                registered_at=event.timestamp,
-                updated_at=event.timestamp,
-                version=event.originator_version,
-            )
+        self._rows.add(
+            {
+                "key": event.key,
+                "id": str(event.originator_id),
+                "department_code": event.department_code,
+                "fiscal_year": event.fiscal_year,
+                "subject": event.subject,
+                "project_code": (event.project or {}).get("code"),
+                "title": event.title,
+                "stage": _stage(event.stage),
+                "stated_total": event.stated_total,
+                "stated_grade": event.stated_grade,
+                "rounding_places": int(rounding.get("places", 2)),
+                "rounding_mode": rounding.get("mode", "half_up"),
+                "rounding_aggregate": rounding.get("aggregate", "sum_of_rounded"),
+                "registered_at": event.timestamp,
+                "updated_at": event.timestamp,
+                "version": event.originator_version,
+            }
         )
-        self._write_tree(conn, event.key, event.indicators)
+        self._trees[event.key] = _tree_rows(event.key, event.indicators)
 
     def revised(self, conn: Connection, event: Any) -> None:
-        key = self._key(conn, event)
+        row = self._rows.get(str(event.originator_id))
         changes = event.changes
-        values: dict[str, Any] = {"updated_at": event.timestamp, "version": event.originator_version}
+        row.update(updated_at=event.timestamp, version=event.originator_version)
         for name in ("subject", "title", "stated_total", "stated_grade"):
             if name in changes:
-                values[name] = changes[name]
+                row[name] = changes[name]
         if "stage" in changes:
-            values["stage"] = _stage(changes["stage"])
+            row["stage"] = _stage(changes["stage"])
         if "project" in changes:
-            values["project_code"] = (changes["project"] or {}).get("code")
+            row["project_code"] = (changes["project"] or {}).get("code")
         if "rounding" in changes:
             r = changes["rounding"]
-            values.update(
+            row.update(
                 rounding_places=int(r.get("places", 2)),
                 rounding_mode=r.get("mode", "half_up"),
                 rounding_aggregate=r.get("aggregate", "sum_of_rounded"),
             )
-        conn.execute(update(evaluations).where(evaluations.c.key == key).values(**values))
         if "indicators" in changes:
-            self._write_tree(conn, key, changes["indicators"])
+            self._trees[row["key"]] = _tree_rows(row["key"], changes["indicators"])
 
-    def _score(self, conn: Connection, event: Any, kind: str, previous: Decimal | None) -> None:
-        key = self._key(conn, event)
+    def _score(self, event: Any, kind: str, previous: Decimal | None) -> None:
+        row = self._rows.get(str(event.originator_id))
+        key = row["key"]
         stage = _stage(event.stage)
-        conn.execute(
-            score_history.insert().values(
-                evaluation_id=str(event.originator_id),
-                version=event.originator_version,
-                evaluation_key=key,
-                code=event.code,
-                stage=stage,
-                kind=kind,
-                value=event.value,
-                previous=previous,
-                narrative=event.narrative,
-                actor=event.actor,
-                reason=event.reason,
-                recorded_at=event.timestamp,
-            )
+        self._history.append(
+            {
+                "evaluation_id": str(event.originator_id),
+                "version": event.originator_version,
+                "evaluation_key": key,
+                "code": event.code,
+                "stage": stage,
+                "kind": kind,
+                "value": event.value,
+                "previous": previous,
+                "narrative": event.narrative,
+                "actor": event.actor,
+                "reason": event.reason,
+                "recorded_at": event.timestamp,
+            }
         )
-        where = (
-            (leaf_scores.c.evaluation_key == key)
-            & (leaf_scores.c.code == event.code)
-            & (leaf_scores.c.stage == stage)
-        )
-        done = conn.execute(
-            update(leaf_scores)
-            .where(where)
-            .values(value=event.value, updated_at=event.timestamp, version=event.originator_version)
-        )
-        if done.rowcount == 0:
-            conn.execute(
-                leaf_scores.insert().values(
-                    evaluation_key=key,
-                    code=event.code,
-                    stage=stage,
-                    value=event.value,
-                    updated_at=event.timestamp,
-                    version=event.originator_version,
-                )
-            )
-        conn.execute(
-            update(evaluations)
-            .where(evaluations.c.key == key)
-            .values(updated_at=event.timestamp, version=event.originator_version)
-        )
+        self._leaves[(key, event.code, stage)] = {
+            "evaluation_key": key,
+            "code": event.code,
+            "stage": stage,
+            "value": event.value,
+            "updated_at": event.timestamp,
+            "version": event.originator_version,
+        }
+        row.update(updated_at=event.timestamp, version=event.originator_version)
 
     def score_entered(self, conn: Connection, event: Any) -> None:
-        self._score(conn, event, "entered", None)
+        self._score(event, "entered", None)
 
     def score_revised(self, conn: Connection, event: Any) -> None:
-        self._score(conn, event, "revised", event.previous)
+        self._score(event, "revised", event.previous)
 
 
 class BudgetsProjector(Projector):
     name = "budgets"
     tables = (budget_lines, budget_adjustments)
+
+    def __init__(self) -> None:
+        self._lines: dict[str, list[dict[str, Any]]] = {}  # budget id -> its lines, in order
+        self._touched: set[str] = set()
+        self._adjustments: list[dict[str, Any]] = []
 
     def handlers(self) -> Mapping[str, Handler]:
         return {
@@ -303,18 +308,30 @@ class BudgetsProjector(Projector):
             "rectify/Budget.FinalAccountsRecorded": self.finals,
         }
 
-    @staticmethod
-    def _lines_where(budget_id: str) -> Any:
-        return budget_lines.c.budget_id == budget_id
+    def begin_batch(self, conn: Connection, events: Sequence[Any]) -> None:
+        self._lines, self._touched, self._adjustments = {}, set(), []
+        ids = sorted({str(e.originator_id) for e in events})
+        for part in chunks(ids):
+            query = (
+                select(budget_lines)
+                .where(budget_lines.c.budget_id.in_(part))
+                .order_by(budget_lines.c.budget_id, budget_lines.c.position)
+            )
+            for row in conn.execute(query).mappings():
+                self._lines.setdefault(row["budget_id"], []).append(dict(row))
 
-    def _write_lines(self, conn: Connection, event: Any, department: str, year: int, unit: str) -> None:
+    def end_batch(self, conn: Connection) -> None:
+        replace_groups(
+            conn, budget_lines, "budget_id", {ident: self._lines.get(ident, []) for ident in sorted(self._touched)}
+        )
+        if self._adjustments:
+            conn.execute(budget_adjustments.insert(), self._adjustments)
+        self._lines, self._touched, self._adjustments = {}, set(), []
+
+    def _write_lines(self, event: Any, department: str, year: int, unit: str) -> None:
         ident = str(event.originator_id)
-        old = {
-            r.code: r
-            for r in conn.execute(select(budget_lines).where(self._lines_where(ident))).all()
-        }
-        conn.execute(delete(budget_lines).where(self._lines_where(ident)))
-        rows = [
+        old = {ln["code"]: ln for ln in self._lines.get(ident, [])}
+        self._lines[ident] = [
             {
                 "department_code": department,
                 "fiscal_year": year,
@@ -326,60 +343,55 @@ class BudgetsProjector(Projector):
                 "unit": unit,
                 "initial": ln.get("initial"),
                 "stated_adjusted": ln.get("stated_adjusted"),
-                "adjustments": old[ln["code"]].adjustments if ln["code"] in old else Decimal(0),
-                "final": old[ln["code"]].final if ln["code"] in old else None,
+                "adjustments": old[ln["code"]]["adjustments"] if ln["code"] in old else Decimal(0),
+                "final": old[ln["code"]]["final"] if ln["code"] in old else None,
             }
             for n, ln in enumerate(event.lines)
         ]
-        if rows:
-            conn.execute(budget_lines.insert(), rows)
+        self._touched.add(ident)
+
+    def _line(self, ident: str, code: str) -> dict[str, Any] | None:
+        return next((ln for ln in self._lines.get(ident, []) if ln["code"] == code), None)
 
     def opened(self, conn: Connection, event: Any) -> None:
-        self._write_lines(conn, event, event.department_code, event.fiscal_year, event.unit)
+        self._write_lines(event, event.department_code, event.fiscal_year, event.unit)
 
     def restated(self, conn: Connection, event: Any) -> None:
-        row = conn.execute(
-            select(budget_lines.c.department_code, budget_lines.c.fiscal_year, budget_lines.c.unit)
-            .where(self._lines_where(str(event.originator_id)))
-            .limit(1)
-        ).first()
-        if row is not None:
-            self._write_lines(conn, event, row.department_code, row.fiscal_year, row.unit)
+        lines = self._lines.get(str(event.originator_id))
+        if lines:
+            first = lines[0]
+            self._write_lines(event, first["department_code"], first["fiscal_year"], first["unit"])
 
     def adjusted(self, conn: Connection, event: Any) -> None:
         ident = str(event.originator_id)
-        line = conn.execute(
-            select(budget_lines).where(self._lines_where(ident) & (budget_lines.c.code == event.line))
-        ).one()
-        conn.execute(
-            update(budget_lines)
-            .where(self._lines_where(ident) & (budget_lines.c.code == event.line))
-            .values(adjustments=line.adjustments + event.amount)
-        )
-        conn.execute(
-            budget_adjustments.insert().values(
-                budget_id=ident,
-                version=event.originator_version,
-                department_code=line.department_code,
-                fiscal_year=line.fiscal_year,
-                line=event.line,
-                amount=event.amount,
-                adjusted_on=event.on,
-                document=event.document,
-                reason=event.reason,
-                actor=event.actor,
-                recorded_at=event.timestamp,
-            )
+        line = self._line(ident, event.line)
+        if line is None:
+            raise LookupError(f"budget {ident}: no line {event.line!r}")
+        line["adjustments"] = line["adjustments"] + event.amount
+        self._touched.add(ident)
+        self._adjustments.append(
+            {
+                "budget_id": ident,
+                "version": event.originator_version,
+                "department_code": line["department_code"],
+                "fiscal_year": line["fiscal_year"],
+                "line": event.line,
+                "amount": event.amount,
+                "adjusted_on": event.on,
+                "document": event.document,
+                "reason": event.reason,
+                "actor": event.actor,
+                "recorded_at": event.timestamp,
+            }
         )
 
     def finals(self, conn: Connection, event: Any) -> None:
         ident = str(event.originator_id)
         for code, value in event.finals.items():
-            conn.execute(
-                update(budget_lines)
-                .where(self._lines_where(ident) & (budget_lines.c.code == code))
-                .values(final=value)
-            )
+            line = self._line(ident, code)
+            if line is not None:
+                line["final"] = value
+                self._touched.add(ident)
 
 
 # ----------------------------------------------------------------------------- queries

@@ -13,17 +13,18 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import ColumnElement, Connection, case, func, select
 
 from rectify.domain.identity import Principal
-from rectify.domain.overdue import is_overdue
 from rectify.domain.vocabulary import FindingStatus
 from rectify.projections.departments import departments
-from rectify.projections.findings import findings
-from rectify.projections.queries import scope_clause
+from rectify.projections.findings import finding_years, findings
+from rectify.projections.queries import department_clause, overdue_clause, scope_clause
 
 _CENT = Decimal("0.01")
+_MICROS = Decimal(1_000_000)
 _CLOSED = FindingStatus.CLOSED.value
 _WITHDRAWN = FindingStatus.WITHDRAWN.value
 
@@ -64,6 +65,53 @@ class _Acc:
     repeats: int = 0
 
 
+def _count(condition: ColumnElement[bool]) -> ColumnElement[int]:
+    return func.sum(case((condition, 1), else_=0))
+
+
+def _groups(
+    conn: Connection, principal: Principal | None, year: int | None, department: str | None, today: date
+) -> list[Any]:
+    """One row per (department, year, status), every measure aggregated in SQL."""
+    inexact = findings.c.amount.is_not(None) & findings.c.amount_micros.is_(None)
+    query = (
+        select(
+            findings.c.department_code,
+            finding_years.c.fiscal_year,
+            findings.c.status,
+            func.count().label("n"),
+            func.coalesce(func.sum(findings.c.amount_micros), 0).label("micros"),
+            _count(inexact).label("inexact"),
+            _count(overdue_clause(today)).label("overdue"),
+            _count(findings.c.extension_count > 0).label("extended"),
+            _count(finding_years.c.carried).label("carried"),
+            _count(findings.c.repeat_of != "").label("repeats"),
+        )
+        .select_from(finding_years.join(findings, findings.c.id == finding_years.c.finding_id))
+        .where(scope_clause(principal))
+        .group_by(findings.c.department_code, finding_years.c.fiscal_year, findings.c.status)
+    )
+    if year is not None:
+        query = query.where(finding_years.c.fiscal_year == year)
+    if department is not None:
+        query = query.where(department_clause(department))
+    return list(conn.execute(query).all())
+
+
+def _exact_amounts(
+    conn: Connection, principal: Principal | None, code: str, year: int, status: str
+) -> Decimal:
+    """The rare group holding an amount finer than a millionth: summed as Decimals."""
+    query = (
+        select(findings.c.amount)
+        .select_from(finding_years.join(findings, findings.c.id == finding_years.c.finding_id))
+        .where(scope_clause(principal))
+        .where((findings.c.department_code == code) & (finding_years.c.fiscal_year == year))
+        .where(findings.c.status == status)
+    )
+    return sum((a for a in conn.execute(query).scalars() if a is not None), Decimal(0))
+
+
 def figures(
     conn: Connection,
     *,
@@ -74,36 +122,30 @@ def figures(
 ) -> list[Figures]:
     """One row per (department, year) with findings `principal` may see."""
     today = today or date.today()
-    query = (
-        select(findings, departments.c.name.label("department_name"))
-        .select_from(
-            findings.outerjoin(departments, departments.c.code == findings.c.department_code)
-        )
-        .where(scope_clause(principal))
-    )
-    if department is not None:
-        query = query.where(
-            (findings.c.department_code == department) | (findings.c.unit_code == department)
-        )
     acc: dict[tuple[str, int], _Acc] = {}
-    names: dict[str, str | None] = {}
-    for r in conn.execute(query).all():
-        carried = [int(y) for y in r.carried_years.split(",") if y]
-        names[r.department_code] = r.department_name
-        for y in (r.fiscal_year, *carried):
-            if year is not None and y != year:
-                continue
-            a = acc.setdefault((r.department_code, y), _Acc())
-            a.statuses[r.status] += 1
-            if r.status != _WITHDRAWN:
-                amount = r.amount or Decimal(0)
-                a.amount_total += amount
-                if r.status == _CLOSED:
-                    a.amount_closed += amount
-            a.overdue += is_overdue(r.due, r.status, today)
-            a.extended += r.extension_count > 0
-            a.carried_over += y in carried
-            a.repeats += r.repeat_of != ""
+    for g in _groups(conn, principal, year, department, today):
+        a = acc.setdefault((g.department_code, int(g.fiscal_year)), _Acc())
+        a.statuses[g.status] += int(g.n)
+        if g.status != _WITHDRAWN:
+            amount = (
+                _exact_amounts(conn, principal, g.department_code, int(g.fiscal_year), g.status)
+                if g.inexact
+                else Decimal(int(g.micros)) / _MICROS
+            )
+            a.amount_total += amount
+            if g.status == _CLOSED:
+                a.amount_closed += amount
+        a.overdue += int(g.overdue)
+        a.extended += int(g.extended)
+        a.carried_over += int(g.carried)
+        a.repeats += int(g.repeats)
+    names = dict(
+        conn.execute(
+            select(departments.c.code, departments.c.name).where(
+                departments.c.code.in_(sorted({code for code, _ in acc}))
+            )
+        ).tuples().all()
+    )
     out: list[Figures] = []
     for (code, y), a in sorted(acc.items()):
         total = sum(a.statuses.values())
@@ -112,7 +154,7 @@ def figures(
         out.append(
             Figures(
                 department_code=code,
-                department_name=names[code],
+                department_name=names.get(code),
                 year=y,
                 total=total,
                 by_status=dict(sorted(a.statuses.items())),

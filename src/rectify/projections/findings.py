@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import (
+    BigInteger,
+    Boolean,
     Column,
     Connection,
     Date,
@@ -14,11 +17,10 @@ from sqlalchemy import (
     String,
     Table,
     Text,
-    select,
-    update,
 )
 
 from rectify.domain.vocabulary import FindingStatus, RectificationClass
+from rectify.projections.batch import RowCache
 from rectify.projections.metadata import DecimalText, metadata
 from rectify.projections.projector import Handler, Projector
 
@@ -28,7 +30,7 @@ findings = Table(
     Column("ref", String(128), primary_key=True),
     Column("id", String(36), nullable=False, unique=True),
     Column("department_code", String(64), nullable=False, index=True),
-    Column("unit_code", String(64), nullable=True),
+    Column("unit_code", String(64), nullable=True, index=True),
     Column("fiscal_year", Integer, nullable=False, index=True),
     Column("evaluation_key", String(200), nullable=True),
     Column("category", Text, nullable=False),
@@ -37,9 +39,11 @@ findings = Table(
     Column("root_cause", Text, nullable=True),
     Column("indicator_codes", Text, nullable=False),  # comma-separated, for display and LIKE
     Column("amount", DecimalText, nullable=True),
+    # The amount in millionths, for exact SUMs in SQL (NULL when it has finer digits).
+    Column("amount_micros", BigInteger, nullable=True),
     Column("amount_unit", String(16), nullable=True),
-    Column("rectification_class", String(32), nullable=True),
-    Column("due", Date, nullable=True),
+    Column("rectification_class", String(32), nullable=True, index=True),
+    Column("due", Date, nullable=True, index=True),
     Column("status", String(32), nullable=False, index=True),
     Column("recorded_at", DateTime(timezone=True), nullable=False),
     Column("recorded_by", Text, nullable=False),
@@ -60,6 +64,29 @@ findings = Table(
 )
 
 
+# Every year a finding is on the list of: its fiscal year and each year carried into
+# (结转). The year filter and the figures read this instead of LIKE on carried_years.
+finding_years = Table(
+    "finding_years",
+    metadata,
+    Column("fiscal_year", Integer, primary_key=True),
+    Column("finding_id", String(36), primary_key=True, index=True),
+    Column("carried", Boolean, nullable=False),
+)
+
+_MICROS = Decimal(1_000_000)
+
+
+def amount_micros(amount: Decimal | None) -> int | None:
+    """The amount in whole millionths, or None if it has no exact such value."""
+    if amount is None:
+        return None
+    scaled = amount * _MICROS
+    if scaled != scaled.to_integral_value() or abs(scaled) >= 2**63:
+        return None
+    return int(scaled)
+
+
 def _join(items: list[str]) -> str:
     return ",".join(items)
 
@@ -70,7 +97,7 @@ def _split(text: str | None) -> list[str]:
 
 class FindingsProjector(Projector):
     name = "findings"
-    tables = (findings,)
+    tables = (findings, finding_years)
 
     def handlers(self) -> Mapping[str, Handler]:
         return {
@@ -91,63 +118,82 @@ class FindingsProjector(Projector):
             "rectify/Finding.RepeatLinked": self.repeat_linked,
         }
 
+    def __init__(self) -> None:
+        self._rows = RowCache(findings, "id")
+        self._years: list[dict[str, Any]] = []
+
+    def begin_batch(self, conn: Connection, events: Sequence[Any]) -> None:
+        self._rows.begin()
+        self._rows.load(conn, {str(e.originator_id) for e in events})
+        self._years = []
+
+    def end_batch(self, conn: Connection) -> None:
+        self._rows.flush(conn)
+        if self._years:
+            conn.execute(finding_years.insert(), self._years)
+        self._years = []
+
+    def _on_list(self, event: Any, year: int, carried: bool) -> None:
+        self._years.append({"fiscal_year": year, "finding_id": str(event.originator_id), "carried": carried})
+
     def recorded(self, conn: Connection, event: Any) -> None:
-        conn.execute(
-            findings.insert().values(
-                ref=event.ref,
-                id=str(event.originator_id),
-                department_code=event.department_code,
-                unit_code=event.unit_code,
-                fiscal_year=event.fiscal_year,
-                evaluation_key=event.evaluation_key,
-                category=event.category,
-                title=event.title,
-                description=event.description,
-                root_cause=event.root_cause,
-                indicator_codes=",".join(event.indicator_codes),
-                amount=event.amount,
-                amount_unit=event.amount_unit,
-                rectification_class=(
+        self._rows.add(
+            {
+                "ref": event.ref,
+                "id": str(event.originator_id),
+                "department_code": event.department_code,
+                "unit_code": event.unit_code,
+                "fiscal_year": event.fiscal_year,
+                "evaluation_key": event.evaluation_key,
+                "category": event.category,
+                "title": event.title,
+                "description": event.description,
+                "root_cause": event.root_cause,
+                "indicator_codes": ",".join(event.indicator_codes),
+                "amount": event.amount,
+                "amount_micros": amount_micros(event.amount),
+                "amount_unit": event.amount_unit,
+                "rectification_class": (
                     event.rectification_class.value if event.rectification_class else None
                 ),
-                due=event.due,
-                status=FindingStatus.RECORDED.value,
-                recorded_at=event.timestamp,
-                recorded_by=event.actor,
-                updated_at=event.timestamp,
-                version=event.originator_version,
-                extension_count=0,
-                carried_years="",
-                repeat_of="",
-                reopen_count=0,
-            )
+                "due": event.due,
+                "status": FindingStatus.RECORDED.value,
+                "recorded_at": event.timestamp,
+                "recorded_by": event.actor,
+                "updated_at": event.timestamp,
+                "version": event.originator_version,
+                "issued_on": None,
+                "requirements": None,
+                "re_review_on": None,
+                "responsible_person": None,
+                "progress_percent": None,
+                "extension_count": 0,
+                "carried_years": "",
+                "last_carried_year": None,
+                "repeat_of": "",
+                "closed_at": None,
+                "reopen_count": 0,
+            }
         )
+        self._on_list(event, event.fiscal_year, carried=False)
 
-    @staticmethod
-    def touch(conn: Connection, event: Any, **values: Any) -> None:
-        """Update a finding's row from a later event (used by lifecycle handlers)."""
-        conn.execute(
-            update(findings)
-            .where(findings.c.id == str(event.originator_id))
-            .values(updated_at=event.timestamp, version=event.originator_version, **values)
-        )
-
-    @staticmethod
-    def _row(conn: Connection, event: Any) -> Any:
-        return conn.execute(select(findings).where(findings.c.id == str(event.originator_id))).one()
+    def touch(self, event: Any, **values: Any) -> dict[str, Any]:
+        """Change a finding's row from a later event; returns the row."""
+        row = self._rows.get(str(event.originator_id))
+        row.update(updated_at=event.timestamp, version=event.originator_version, **values)
+        return row
 
     def status_to(self, status: FindingStatus) -> Handler:
         def handler(conn: Connection, event: Any) -> None:
-            self.touch(conn, event, status=status.value)
+            self.touch(event, status=status.value)
 
         return handler
 
     def just_touch(self, conn: Connection, event: Any) -> None:
-        self.touch(conn, event)
+        self.touch(event)
 
     def issued(self, conn: Connection, event: Any) -> None:
         self.touch(
-            conn,
             event,
             status=FindingStatus.ISSUED.value,
             rectification_class=event.rectification_class.value,
@@ -158,21 +204,20 @@ class FindingsProjector(Projector):
         )
 
     def person_named(self, conn: Connection, event: Any) -> None:
-        self.touch(conn, event, responsible_person=event.person)
+        self.touch(event, responsible_person=event.person)
 
     def progress_reported(self, conn: Connection, event: Any) -> None:
-        self.touch(conn, event, progress_percent=event.percent)
+        self.touch(event, progress_percent=event.percent)
 
     def closed(self, conn: Connection, event: Any) -> None:
-        self.touch(conn, event, status=FindingStatus.CLOSED.value, closed_at=event.timestamp)
+        self.touch(event, status=FindingStatus.CLOSED.value, closed_at=event.timestamp)
 
     def extended(self, conn: Connection, event: Any) -> None:
-        row = self._row(conn, event)
-        self.touch(conn, event, due=event.new_due, extension_count=row.extension_count + 1)
+        row = self.touch(event, due=event.new_due)
+        row["extension_count"] += 1
 
     def long_term(self, conn: Connection, event: Any) -> None:
         self.touch(
-            conn,
             event,
             status=FindingStatus.LONG_TERM.value,
             rectification_class=RectificationClass.LONG_TERM.value,
@@ -180,15 +225,14 @@ class FindingsProjector(Projector):
         )
 
     def reopened(self, conn: Connection, event: Any) -> None:
-        row = self._row(conn, event)
-        self.touch(conn, event, status=FindingStatus.ISSUED.value, closed_at=None, reopen_count=row.reopen_count + 1)
+        row = self.touch(event, status=FindingStatus.ISSUED.value, closed_at=None)
+        row["reopen_count"] += 1
 
     def carried_over(self, conn: Connection, event: Any) -> None:
-        row = self._row(conn, event)
-        years = [*_split(row.carried_years), str(event.year)]
-        self.touch(conn, event, carried_years=_join(years), last_carried_year=event.year)
+        row = self.touch(event, last_carried_year=event.year)
+        row["carried_years"] = _join([*_split(row["carried_years"]), str(event.year)])
+        self._on_list(event, event.year, carried=True)
 
     def repeat_linked(self, conn: Connection, event: Any) -> None:
-        row = self._row(conn, event)
-        refs = [*_split(row.repeat_of), event.earlier_ref]
-        self.touch(conn, event, repeat_of=_join(refs))
+        row = self.touch(event)
+        row["repeat_of"] = _join([*_split(row["repeat_of"]), event.earlier_ref])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 from uuid import UUID
@@ -30,6 +30,10 @@ class Projector:
     `handlers()` maps event topics to functions writing rows; the runner decodes an
     event only if some projector handles its topic, and gives every projector its own
     tracked position so a new read model can catch up on its own.
+
+    A batch is `begin_batch` (with the decoded events this projector will be given,
+    so it can read what they touch in one go), the handlers in log order, then
+    `end_batch`, which writes the batch's rows in bulk.
     """
 
     name: ClassVar[str]
@@ -43,8 +47,11 @@ class Projector:
     def handlers(self) -> Mapping[str, Handler]:
         return {}
 
-    def begin_batch(self, conn: Connection) -> None:
-        """Called at the start of each batch transaction."""
+    def begin_batch(self, conn: Connection, events: Sequence[Any]) -> None:
+        """Called at the start of each batch transaction, before any handler."""
+
+    def end_batch(self, conn: Connection) -> None:
+        """Called after the batch's last handler: write what the handlers gathered."""
 
     def apply_raw(self, conn: Connection, raw: RawEvent) -> None:
         raise NotImplementedError

@@ -13,14 +13,14 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, and_, false, literal, or_, select, true
+from sqlalchemy import ColumnElement, Connection, and_, false, or_, select, true
 
 from rectify.domain.errors import NotAllowed, NotFound
 from rectify.domain.identity import Principal, Role
 from rectify.domain.overdue import OVERDUE_EXEMPT, is_overdue, stored
 from rectify.projections.departments import departments
 from rectify.projections.finding_sort import SortCursor, sorted_page
-from rectify.projections.findings import findings
+from rectify.projections.findings import finding_years, findings
 from rectify.projections.timeline import finding_timeline
 
 PAGE = 200
@@ -117,11 +117,13 @@ def overdue_clause(today: date) -> ColumnElement[bool]:
 
 
 def in_year_clause(year: int) -> ColumnElement[bool]:
-    """A finding of `year`, or carried over into it (结转)."""
-    return or_(
-        findings.c.fiscal_year == year,
-        (literal(",") + findings.c.carried_years + literal(",")).like(f"%,{year},%"),
-    )
+    """A finding of `year`, or carried over into it (结转): by the findings-by-year index."""
+    return findings.c.id.in_(select(finding_years.c.finding_id).where(finding_years.c.fiscal_year == year))
+
+
+def department_clause(code: str) -> ColumnElement[bool]:
+    """A department's or a unit's findings (each side by its own index)."""
+    return or_(findings.c.department_code == code, findings.c.unit_code == code)
 
 
 def list_findings(
@@ -159,9 +161,7 @@ def list_findings(
     if fiscal_year is not None:
         query = query.where(in_year_clause(fiscal_year))
     if department is not None:
-        query = query.where(
-            (findings.c.department_code == department) | (findings.c.unit_code == department)
-        )
+        query = query.where(department_clause(department))
     if status is not None:
         query = query.where(findings.c.status == status)
     if rectification_class is not None:

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import hashlib
 import struct
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import BigInteger, Column, Connection, String, Table, select
 
@@ -52,13 +53,20 @@ class SealProjector(Projector):
 
     def __init__(self) -> None:
         self._head = GENESIS
+        self._links: list[dict[str, object]] = []
 
-    def begin_batch(self, conn: Connection) -> None:
+    def begin_batch(self, conn: Connection, events: Sequence[Any]) -> None:
         self._head = sealed_head(conn)[1]
+        self._links = []
 
     def apply_raw(self, conn: Connection, raw: RawEvent) -> None:
         self._head = chain(self._head, raw)
-        conn.execute(seal_links.insert().values(notification_id=raw.notification_id, link=self._head.hex()))
+        self._links.append({"notification_id": raw.notification_id, "link": self._head.hex()})
+
+    def end_batch(self, conn: Connection) -> None:
+        if self._links:
+            conn.execute(seal_links.insert(), self._links)
+        self._links = []
 
 
 def sealed_head(conn: Connection) -> tuple[int, bytes]:

@@ -10,13 +10,9 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy.exc
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from platformdirs import user_data_dir
 from sqlalchemy import Engine, Table, inspect
 from sqlalchemy.engine import URL, make_url
@@ -25,6 +21,10 @@ from rectify.domain.application import RectifyApp
 from rectify.domain.errors import StoreError
 from rectify.projections.catalog import all_projectors
 from rectify.projections.runner import ProjectionRunner
+from rectify.projections.schema_version import current_heads, known_revisions, script_heads
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 ENV_VAR = "RECTIFY_DB"
 
@@ -78,22 +78,13 @@ def _check_sqlite_path(url: URL, create: bool) -> None:
 
 
 def _alembic_config(engine_connection: Any) -> Config:
+    # Imported here: only migrating and checking need Alembic (it is slow to import).
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", "rectify:migrations")
     config.attributes["connection"] = engine_connection
     return config
-
-
-def _script_heads() -> set[str]:
-    config = Config()
-    config.set_main_option("script_location", "rectify:migrations")
-    return set(ScriptDirectory.from_config(config).get_heads())
-
-
-def _known_revisions() -> set[str]:
-    config = Config()
-    config.set_main_option("script_location", "rectify:migrations")
-    return {rev.revision for rev in ScriptDirectory.from_config(config).walk_revisions()}
 
 
 @dataclass
@@ -131,7 +122,7 @@ def open_store(raw_url: str | None = None, *, create: bool = False) -> Store:
     assert isinstance(engine, Engine)
     try:
         with engine.connect() as conn:
-            current = MigrationContext.configure(conn).get_current_heads()
+            current = current_heads(conn)
             has_events = inspect(conn).has_table(app.recorder.events_table_name)  # type: ignore[attr-defined]
     except sqlalchemy.exc.OperationalError as exc:
         app.close()
@@ -140,18 +131,20 @@ def open_store(raw_url: str | None = None, *, create: bool = False) -> Store:
     except sqlalchemy.exc.DatabaseError as exc:
         app.close()
         raise StoreError(f"不是可用的数据库文件 {describe(url)}：{exc.orig}") from None
-    unknown = set(current) - _known_revisions()
+    unknown = set(current) - known_revisions()
     if unknown:
         app.close()
         raise StoreError(
             f"数据库 {describe(url)} 由更新版本的 rectify 创建（架构版本 {', '.join(sorted(unknown))}），"
-            f"本程序只认识到 {', '.join(sorted(_script_heads()))}；请升级 rectify"
+            f"本程序只认识到 {', '.join(sorted(script_heads()))}；请升级 rectify"
         )
     if create:
+        from alembic import command
+
         with engine.begin() as conn:
             command.upgrade(_alembic_config(conn), "head")
         app.recorder.create_table()  # type: ignore[attr-defined]
-    elif set(current) != _script_heads() or not has_events:
+    elif set(current) != script_heads() or not has_events:
         app.close()
         if not current and not has_events:
             raise StoreError(f"数据库 {describe(url)} 尚未初始化；请先运行 `rectify init`")
@@ -162,5 +155,7 @@ def open_store(raw_url: str | None = None, *, create: bool = False) -> Store:
 
 def alembic_check(store: Store) -> None:
     """Raise if the read-model tables differ from the models (Alembic autogenerate)."""
+    from alembic import command
+
     with store.engine.begin() as conn:
         command.check(_alembic_config(conn))

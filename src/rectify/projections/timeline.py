@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import fields, is_dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -14,6 +14,7 @@ from uuid import UUID
 from sqlalchemy import Column, Connection, DateTime, Integer, String, Table, Text, select
 
 from rectify.domain.vocabulary import EVENT_LABELS
+from rectify.projections.batch import chunks
 from rectify.projections.metadata import metadata
 from rectify.projections.projector import Handler, Projector
 
@@ -64,35 +65,50 @@ class TimelineProjector(Projector):
     name = "finding_timeline"
     tables = (finding_timeline,)
 
+    def __init__(self) -> None:
+        self._refs: dict[str, str] = {}  # finding id -> ref, for this batch
+        self._rows: list[dict[str, Any]] = []
+
     def handlers(self) -> Mapping[str, Handler]:
         return {topic: self._handler(topic.removeprefix(_PREFIX)) for topic in FINDING_TOPICS}
 
     def _handler(self, name: str) -> Handler:
         def handler(conn: Connection, event: Any) -> None:
-            self.apply(conn, name, event)
+            self.apply(name, event)
 
         return handler
 
-    def apply(self, conn: Connection, name: str, event: Any) -> None:
-        finding_id = str(event.originator_id)
-        if name == "Recorded":
-            ref = str(event.ref)
-        else:
-            ref = conn.execute(
-                select(finding_timeline.c.ref)
-                .where(finding_timeline.c.finding_id == finding_id)
-                .limit(1)
-            ).scalar_one()
-        conn.execute(
-            finding_timeline.insert().values(
-                finding_id=finding_id,
-                version=event.originator_version,
-                ref=ref,
-                at=event.timestamp,
-                actor=event.actor,
-                event=name,
-                label=EVENT_LABELS[_PREFIX + name],
-                reason=getattr(event, "reason", None),
-                details=json.dumps(event_details(name, event), ensure_ascii=False, sort_keys=True),
+    def begin_batch(self, conn: Connection, events: Sequence[Any]) -> None:
+        """Read once the ref of every finding this batch touches but did not record."""
+        self._rows = []
+        self._refs = {str(e.originator_id): str(e.ref) for e in events if e.originator_version == 1}
+        missing = sorted({str(e.originator_id) for e in events} - self._refs.keys())
+        for part in chunks(missing):
+            self._refs.update(
+                conn.execute(
+                    select(finding_timeline.c.finding_id, finding_timeline.c.ref)
+                    .where(finding_timeline.c.finding_id.in_(part) & (finding_timeline.c.version == 1))
+                ).tuples().all()
             )
+
+    def end_batch(self, conn: Connection) -> None:
+        if self._rows:
+            conn.execute(finding_timeline.insert(), self._rows)
+        self._rows = []
+        self._refs = {}
+
+    def apply(self, name: str, event: Any) -> None:
+        finding_id = str(event.originator_id)
+        self._rows.append(
+            {
+                "finding_id": finding_id,
+                "version": event.originator_version,
+                "ref": self._refs[finding_id],
+                "at": event.timestamp,
+                "actor": event.actor,
+                "event": name,
+                "label": EVENT_LABELS[_PREFIX + name],
+                "reason": getattr(event, "reason", None),
+                "details": json.dumps(event_details(name, event), ensure_ascii=False, sort_keys=True),
+            }
         )

@@ -1,0 +1,273 @@
+"""rectify at province scale: every measure beside a baseline measured in the same run.
+
+    python bench/run.py [--events N] [--backend sqlite|postgresql] [--json]
+
+Generates a log of about N events (bench/generator.py, through the domain's own
+commands, rectify.bootstrap.generator), then measures: first catch-up and rebuild vs a raw read+decode of the
+same log; verify vs a raw read; bulk storing of the same events through rectify's
+recorder vs eventsourcing's native SQLite recorder; an interactive command +
+catch-up (p50/p95); the problem list's first page and each filter; figures; CLI
+start-up vs `python -c pass`; peak RSS of a rebuild at two log sizes. With --json,
+one JSON object (keys listed in docs/benchmarks.md).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+
+from rectify.bootstrap import House, open_house
+from rectify.bootstrap.generator import BUREAU, PASSWORD, generate
+from rectify.domain.application import RectifyApp
+from rectify.domain.identity import Principal, Role
+from rectify.projections import seal
+from rectify.projections.catalog import all_projectors
+from rectify.projections.figures import figures
+from rectify.projections.queries import list_findings
+from rectify.projections.store import Store, open_store
+
+TODAY = date(2026, 6, 30)
+
+
+def timed(fn: Callable[[], object]) -> float:
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
+
+
+def best_ms(fn: Callable[[], object], runs: int = 5) -> float:
+    return min(timed(fn) for _ in range(runs)) * 1000
+
+
+@contextmanager
+def database(backend: str, tmp: Path, name: str) -> Iterator[str]:
+    """A fresh empty database URL, dropped afterwards."""
+    if backend == "sqlite":
+        yield f"sqlite:///{tmp / name}.db"
+        return
+    import psycopg
+
+    db = f"rectify_bench_{name}_{os.getpid()}"
+    with psycopg.connect("host=127.0.0.1 user=postgres dbname=postgres", autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{db}"')
+    try:
+        yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{db}"
+    finally:
+        with psycopg.connect("host=127.0.0.1 user=postgres dbname=postgres", autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
+
+
+def read_models_digest(store: Store) -> str:
+    """One hash over every rebuildable read model's rows, in key order."""
+    digest = hashlib.sha256()
+    with store.engine.connect() as conn:
+        for projector in all_projectors():
+            if projector.rebuildable:
+                for table in projector.tables:
+                    query = select(table).order_by(*table.primary_key.columns)
+                    for row in conn.execute(query).yield_per(5000):
+                        digest.update(repr(tuple(row)).encode())
+    return digest.hexdigest()
+
+
+def raw_read(store: Store, decode: bool) -> int:
+    """The baseline: the library's own select_notifications (+ decode), 2000 at a time."""
+    count, start = 0, None
+    while True:
+        batch = store.app.recorder.select_notifications(start=start, limit=2000, inclusive_of_start=False)
+        if not batch:
+            return count
+        if decode:
+            for notification in batch:
+                store.app.mapper.to_domain_event(notification)
+        count += len(batch)
+        start = batch[-1].id
+
+
+def stored_events(store: Store) -> list[Any]:
+    out: list[Any] = []
+    start = None
+    while True:
+        batch = store.app.recorder.select_notifications(start=start, limit=5000, inclusive_of_start=False)
+        if not batch:
+            return out
+        out.extend(batch)
+        start = batch[-1].id
+
+
+def bulk_store(events: list[Any], app: RectifyApp, chunk: int = 5000) -> float:
+    """Store already-encoded events through a recorder, `chunk` per transaction."""
+    def run() -> None:
+        for i in range(0, len(events), chunk):
+            app.recorder.insert_events(events[i : i + chunk])
+    return timed(run)
+
+
+def command_latencies(house: House, refs: list[str], dept_of: dict[str, str]) -> list[float]:
+    """A department's command through the House, then the catch-up `acting` does on exit."""
+    out = []
+    for n, ref in enumerate(refs):
+        principal = Principal(f"dept-{dept_of[ref]}".lower(), Role.DEPARTMENT, dept_of[ref])
+        start = time.perf_counter()
+        with house.acting(principal):
+            house.findings.report_progress(ref, f"基准测试进展 {n}", 50, as_of=TODAY)
+        out.append((time.perf_counter() - start) * 1000)
+    return out
+
+
+def rebuild_rss_mb(url: str) -> float:
+    """Peak RSS of a fresh process that opens the store and rebuilds (VmHWM: its own
+    address space, not what it inherited from this process at fork)."""
+    code = (
+        "from rectify.projections.store import open_store\n"
+        f"s = open_store({url!r}); s.runner.rebuild(); s.close()\n"
+        "print([ln for ln in open('/proc/self/status') if ln.startswith('VmHWM')][0].split()[1])"
+    )
+    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
+    return round(int(out.stdout.strip().splitlines()[-1]) / 1024, 1)
+
+
+def process_ms(argv: list[str], env: dict[str, str] | None = None, runs: int = 5) -> float:
+    def run() -> None:
+        subprocess.run(argv, check=True, capture_output=True, env=env)
+    return best_ms(run, runs)
+
+
+def queries(store: Store) -> dict[str, float]:
+    dept = Principal("dept-d0001", Role.DEPARTMENT, "D0001")
+    cases: dict[str, dict[str, Any]] = {
+        "first_page": {},
+        "year": {"fiscal_year": 2018},
+        "department": {"department": "D0002"},
+        "status": {"status": "issued"},
+        "class": {"rectification_class": "phased"},
+        "overdue": {"overdue": True},
+        "repeat": {"repeat": True},
+        "text": {"text": "资产"},
+        "year_overdue": {"fiscal_year": 2019, "overdue": True},
+    }
+    out: dict[str, float] = {}
+    with store.engine.connect() as conn:
+        for name, kw in cases.items():
+            out[name] = round(best_ms(lambda kw=kw: list_findings(conn, principal=BUREAU, today=TODAY, **kw)), 2)
+        out["department_user_first_page"] = round(
+            best_ms(lambda: list_findings(conn, principal=dept, today=TODAY)), 2
+        )
+    return out
+
+
+def main(argv: list[str] | None = None) -> dict[str, Any]:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--events", type=int, default=100_000)
+    parser.add_argument("--backend", choices=("sqlite", "postgresql"), default="sqlite")
+    parser.add_argument("--json", action="store_true")
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args(argv)
+    r: dict[str, Any] = {"backend": args.backend, "requested_events": args.events,
+                         "machine": f"{platform.node()} {platform.machine()} {os.cpu_count()} cpus",
+                         "python": platform.python_version(), "load_avg_start": os.getloadavg()}
+
+    def say(text: str) -> None:
+        if not args.json:
+            print(text, flush=True)
+
+    with tempfile.TemporaryDirectory() as tmp_name:
+        tmp = Path(tmp_name)
+        with database(args.backend, tmp, "main") as url, database(args.backend, tmp, "small") as small_url:
+            store = open_store(url, create=True)
+            gen_s = timed(lambda: r.update(generated=vars(generate(store.app, args.events, seed=args.seed))))
+            n = r["generated"]["events"]
+            r["events"] = n
+            r["generate_events_per_s"] = round(n / gen_s)
+            say(f"generated {n} events in {gen_s:.1f} s ({n / gen_s:.0f}/s)")
+
+            raw_decode_s = timed(lambda: raw_read(store, decode=True))
+            raw_s = timed(lambda: raw_read(store, decode=False))
+            first_s = timed(store.catch_up)
+            caught_up = read_models_digest(store)
+            rebuild_s = timed(store.runner.rebuild)
+            r["rebuilt_equals_caught_up"] = read_models_digest(store) == caught_up
+            with store.engine.connect() as conn:
+                verify_s = timed(lambda: seal.verify(conn, store.events))
+            r.update(
+                raw_decode_events_per_s=round(n / raw_decode_s),
+                raw_read_events_per_s=round(n / raw_s),
+                first_catch_up_events_per_s=round(n / first_s),
+                first_catch_up_ratio=round(first_s / raw_decode_s, 2),
+                rebuild_events_per_s=round(n / rebuild_s),
+                rebuild_s=round(rebuild_s, 2),
+                rebuild_ratio=round(rebuild_s / raw_decode_s, 2),
+                verify_events_per_s=round(n / verify_s),
+                verify_ratio=round(verify_s / raw_s, 2),
+            )
+            say(f"rebuild {n / rebuild_s:.0f}/s vs raw read+decode {n / raw_decode_s:.0f}/s: ratio {r['rebuild_ratio']}")
+
+            events = stored_events(store)
+            with database(args.backend, tmp, "copy") as copy_url:
+                copy = open_store(copy_url, create=True)
+                ours_s = bulk_store(events, copy.app)
+                copy.close()
+            native = RectifyApp(env={"PERSISTENCE_MODULE": "eventsourcing.sqlite",
+                                     "SQLITE_DBNAME": str(tmp / "native.db"), "CREATE_TABLE": "yes"})
+            native_s = bulk_store(events, native)
+            native.close()
+            del events
+            r.update(bulk_store_events_per_s=round(n / ours_s), native_store_events_per_s=round(n / native_s),
+                     bulk_store_ratio=round(ours_s / native_s, 2))
+
+            r["queries_ms"] = queries(store)
+            with store.engine.connect() as conn:
+                r["figures_ms"] = round(best_ms(lambda: figures(conn, principal=BUREAU, today=TODAY)), 2)
+                r["figures_year_ms"] = round(
+                    best_ms(lambda: figures(conn, principal=BUREAU, year=2020, today=TODAY)), 2)
+                rows = conn.exec_driver_sql(
+                    "SELECT ref, department_code FROM findings WHERE status IN ('issued','returned','long_term') "
+                    "ORDER BY ref LIMIT 200").all()
+            dept_of = {ref: code for ref, code in rows}
+            store.close()
+            with open_house(url, blob_dir=tmp / "blobs") as house:
+                lat = sorted(command_latencies(house, list(dept_of), dept_of))
+            r["command_p50_ms"] = round(statistics.median(lat), 2)
+            r["command_p95_ms"] = round(lat[int(len(lat) * 0.95) - 1], 2)
+
+            rectify = str(Path(sys.executable).with_name("rectify"))
+            env = {**os.environ, "RECTIFY_DB": url, "RECTIFY_USER": "bureau", "RECTIFY_PASSWORD": PASSWORD}
+            r["python_pass_ms"] = round(process_ms([sys.executable, "-c", "pass"]), 1)
+            r["cli_startup_ms"] = round(process_ms([rectify, "--version"]), 1)
+            r["cli_startup_ratio"] = round(r["cli_startup_ms"] / r["python_pass_ms"], 1)
+            r["cli_help_ms"] = round(process_ms([rectify, "--help"]), 1)
+            r["cli_query_ms"] = round(process_ms([rectify, "findings", "list", "--limit", "20"], env, runs=3), 1)
+
+            small = open_store(small_url, create=True)
+            small_n = generate(small.app, max(2000, n // 20), seed=args.seed).events
+            small.close()
+            r["rebuild_rss_mb"] = rebuild_rss_mb(url)
+            r["rebuild_rss_small_mb"] = rebuild_rss_mb(small_url)
+            r["rss_small_events"] = small_n
+    r["load_avg_end"] = os.getloadavg()
+    if args.json:
+        print(json.dumps(r, ensure_ascii=False, indent=1))
+    else:
+        for key, value in r.items():
+            if key not in ("generated",):
+                print(f"{key:<32}{value}")
+    return r
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,108 @@
+"""Concurrent writers on PostgreSQL: N processes, commands/s in total, and lost updates.
+
+    python bench/writers.py [--writers 20] [--commands 25]
+
+Each process opens its own House and reports progress (a department command) on
+findings of a generated store: first each on its own findings (throughput), then all
+on the same finding, retrying on a version conflict as a user would. Afterwards the
+shared finding must hold exactly writers × commands progress reports (0 lost updates).
+Baseline: one process doing the same number of commands alone, in the same run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing as mp
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from rectify.bootstrap import open_house
+from rectify.bootstrap.generator import generate
+from rectify.domain.errors import ConcurrencyConflict
+from rectify.domain.finding import Finding
+from rectify.domain.identity import Principal, Role
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from run import TODAY, database  # noqa: E402
+
+
+def _writer(url: str, blobs: str, refs: list[str], commands: int, start: Any, ready: Any, out: Any) -> None:
+    with open_house(url, blob_dir=Path(blobs)) as house:
+        done = conflicts = 0
+        ready.put(os.getpid())
+        start.wait()
+        began = time.perf_counter()
+        for n in range(commands):
+            ref = refs[n % len(refs)]
+            principal = Principal(f"dept-{ref.split('-')[0]}".lower(), Role.DEPARTMENT, ref.split("-")[0])
+            while True:
+                try:
+                    with house.acting(principal, catch_up=False):
+                        house.findings.report_progress(ref, f"并发进展 {os.getpid()}/{n}", 60, as_of=TODAY)
+                    done += 1
+                    break
+                except ConcurrencyConflict:
+                    conflicts += 1
+        out.put((done, conflicts, time.perf_counter() - began))
+
+
+def _round(url: str, blobs: str, plan: list[list[str]], commands: int) -> tuple[float, int, int]:
+    ctx = mp.get_context("spawn")
+    start, ready, out = ctx.Event(), ctx.Queue(), ctx.Queue()
+    procs = [ctx.Process(target=_writer, args=(url, blobs, refs, commands, start, ready, out)) for refs in plan]
+    for p in procs:
+        p.start()
+    for _ in procs:
+        ready.get()  # every process has imported and opened its House
+    began = time.perf_counter()
+    start.set()
+    results = [out.get() for _ in procs]
+    elapsed = time.perf_counter() - began
+    for p in procs:
+        p.join()
+    return elapsed, sum(r[0] for r in results), sum(r[1] for r in results)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--writers", type=int, default=20)
+    parser.add_argument("--commands", type=int, default=25)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp, database("postgresql", Path(tmp), "writers") as url:
+        blobs = str(Path(tmp) / "blobs")
+        with open_house(url, create=True, blob_dir=Path(blobs)) as house:
+            generate(house.store.app, 8000, seed=2)
+            house.catch_up()
+            with house.store.engine.connect() as conn:
+                refs = [r for (r,) in conn.exec_driver_sql(
+                    "SELECT ref FROM findings WHERE status IN ('issued','returned','long_term') ORDER BY ref")]
+        n, k = args.writers, args.commands
+        assert len(refs) >= n + 1, "the generated store has too few open findings"
+        alone_s, _, _ = _round(url, blobs, [refs[:n]], k)
+        spread_s, spread_done, _ = _round(url, blobs, [[refs[i]] for i in range(n)], k)
+        shared = refs[n]
+        with open_house(url, blob_dir=Path(blobs)) as house:
+            before = len(house.store.app.repository.get(Finding.create_id(shared)).progress)
+        same_s, same_done, conflicts = _round(url, blobs, [[shared]] * n, k)
+        with open_house(url, blob_dir=Path(blobs)) as house:
+            after = len(house.store.app.repository.get(Finding.create_id(shared)).progress)
+    result = {
+        "writers": n, "commands_each": k,
+        "one_writer_commands_per_s": round(k / alone_s, 1),
+        "concurrent_commands_per_s": round(spread_done / spread_s, 1),
+        "concurrent_vs_one_writer": round((spread_done / spread_s) / (k / alone_s), 2),
+        "same_finding_commands_per_s": round(same_done / same_s, 1),
+        "same_finding_conflicts_retried": conflicts,
+        "same_finding_lost_updates": n * k - (after - before),
+        "load_avg": os.getloadavg(),
+    }
+    print(json.dumps(result, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()

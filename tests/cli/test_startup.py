@@ -1,0 +1,70 @@
+"""Start-up: `--version` and `--help` import no command module; a query imports no Alembic
+and no checker; the lazy command table stays equal to what the modules register."""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from alembic.config import Config
+from alembic.script import ScriptDirectory
+
+from rectify.cli.main import COMMANDS, command_module
+from rectify.domain.services import PeopleService
+from rectify.projections.schema_version import known_revisions, script_heads
+from rectify.projections.store import open_store
+
+HEAVY = ("sqlalchemy", "alembic", "eventsourcing", "rectify.reports.checker", "rectify.bootstrap")
+
+
+def loaded_after(code: str, env: dict[str, str] | None = None) -> list[str]:
+    """Which HEAVY modules a fresh interpreter has loaded after running `code`."""
+    script = (
+        "import sys\n"
+        "from rectify.cli.main import main\n"
+        f"try:\n    main({code})\nexcept SystemExit:\n    pass\n"
+        f"print('LOADED', sorted(m for m in {HEAVY!r} if m in sys.modules))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, check=True)
+    line = [ln for ln in out.stdout.splitlines() if ln.startswith("LOADED")][-1]
+    return list(ast.literal_eval(line.removeprefix("LOADED ")))
+
+
+def test_the_command_table_is_what_the_modules_register() -> None:
+    registered: dict[str, tuple[str, str]] = {}
+    for module in sorted({m for m, _ in COMMANDS.values()}):
+        sub = argparse.ArgumentParser().add_subparsers()
+        command_module(module).register(sub)
+        for action in sub._choices_actions:
+            registered[action.dest] = (module, str(action.help))
+    assert registered == COMMANDS
+
+
+def test_version_and_help_import_nothing_heavy() -> None:
+    assert loaded_after("['--version']") == []
+    assert loaded_after("['--help']") == []
+
+
+def test_a_query_opens_the_store_without_alembic_or_the_checker(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'r.db'}"
+    store = open_store(url, create=True)
+    people = PeopleService(store.app)
+    people.password_cost_n = 2
+    people.bootstrap_first_user("chief", "Correct-Horse-9", "科长")
+    store.close()
+    env = {**os.environ, "RECTIFY_DB": url, "RECTIFY_USER": "chief", "RECTIFY_PASSWORD": "Correct-Horse-9"}
+    loaded = loaded_after("['findings', 'list']", env)
+    assert "alembic" not in loaded and "rectify.reports.checker" not in loaded
+    assert "sqlalchemy" in loaded  # it did open the store
+
+
+def test_schema_versions_read_as_text_agree_with_alembic() -> None:
+    config = Config()
+    config.set_main_option("script_location", "rectify:migrations")
+    scripts = ScriptDirectory.from_config(config)
+    assert known_revisions() == {rev.revision for rev in scripts.walk_revisions()}
+    assert script_heads() == set(scripts.get_heads())
