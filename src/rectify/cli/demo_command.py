@@ -11,6 +11,7 @@ from importlib import resources
 from pathlib import Path
 
 from rectify.bootstrap import House, open_house
+from rectify.bootstrap.demo_history import seed_history
 from rectify.cli import findings_command, tui_command
 from rectify.cli.output import console
 from rectify.cli.parser import ChineseArgumentParser, add_commands
@@ -45,6 +46,12 @@ def run_demo(args: argparse.Namespace) -> int:
             for package in packages:
                 result = import_package(house.services, package)
                 console.print(f"导入 {result.evaluation_key}：新增事件 {result.events} 个")
+            history = seed_history(house)
+            span = f"{history.years[0]}–{history.years[-1]}"
+            console.print(
+                f"示例历史（{history.departments} 个部门，{span} 年度，由生成器产生）："
+                + (f"新增事件 {history.events} 个，问题 {history.findings} 项" if history.events else "已存在，未新增")
+            )
         console.print()
         console.print("[bold]评价状态[/]")
         for package in packages:
