@@ -69,8 +69,12 @@ def run_demo(args: argparse.Namespace) -> int:
     # Parse real arguments so the listing gets every option's default.
     parser = ChineseArgumentParser(prog="rectify")
     findings_command.register(add_commands(parser))
-    listing = parser.parse_args(["findings", "list"])
-    code = int(listing.func(listing))
+    # The shipped packages' problem lists (the generated history has its own departments:
+    # `rectify findings list --year 2025`, or the terminal UI).
+    code = 0
+    for department in sorted({p.department.code for p in packages if p.findings}):
+        listing = parser.parse_args(["findings", "list", "--department", department])
+        code = max(code, int(listing.func(listing)))
     console.print()
     console.print(f"库：{where}（RECTIFY_DB 可指定别的库）")
     console.print(f"当前登录：{principal.name}（财政局）")
@@ -83,6 +87,7 @@ def run_demo(args: argparse.Namespace) -> int:
 
 NEXT_STEPS = """接下来可以试试：
   rectify findings show WB-GXJ/2024/01        查看一个问题及其整改过程
+  rectify findings list --year 2025 --overdue  示例历史中 2025 年度已逾期的问题
   rectify findings issue WB-GXJ/2024/01 --class immediate --requirements "30 日内整改"
                                               下发问题（整改时限按政策默认）
   rectify evaluation show WB-GXJ/2024/department   指标、得分与等级
