@@ -64,6 +64,10 @@ class ActionFormScreen(ModalScreen[bool]):
                 yield Button("确定", id="ok", variant="primary", compact=True)
                 yield Button("取消", id="cancel", compact=True)
 
+    def on_mount(self) -> None:
+        for field in self.form.fields:
+            self.query_one(f"#err-{field.name}").display = False
+
     def _raw(self) -> dict[str, str]:
         raw: dict[str, str] = {}
         for field in self.form.fields:
@@ -81,7 +85,9 @@ class ActionFormScreen(ModalScreen[bool]):
         backend = self.app.backend  # type: ignore[attr-defined]
         values, errors = validate(self.form, self._raw(), backend.today())
         for field in self.form.fields:
-            self.query_one(f"#err-{field.name}", Label).update(errors.get(field.name, ""))
+            message = self.query_one(f"#err-{field.name}", Label)
+            message.update(errors.get(field.name, ""))
+            message.display = field.name in errors  # no empty rows: the form fits 80×24
             self.query_one(f"#in-{field.name}").set_class(field.name in errors, "-invalid")
         self.query_one("#form-error", Label).update("")
         if errors:
