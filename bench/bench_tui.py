@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from eventsourcing.domain import Aggregate
+from textual import events
 
 from rectify.bootstrap import open_house
 from rectify.domain.application import finding_fields
@@ -102,13 +103,23 @@ async def shown(app: Any, pages: int) -> None:
 
 async def pilot_times(backend: Backend, repeat: int) -> dict[str, float]:
     """From key press (or app start) to the rows being in the table."""
-    out: dict[str, list[float]] = {"first": [], "filter": [], "filter_action": [], "page": []}
+    out: dict[str, list[float]] = {
+        "first": [],
+        "first_full": [],
+        "filter": [],
+        "filter_key": [],
+        "filter_action": [],
+        "page": [],
+    }
     for _ in range(repeat):
         start = time.perf_counter()
         app = make_app(backend, screen="problems")
         async with app.run_test(size=(80, 24)) as pilot:
             await shown(app, 1)
             out["first"].append(time.perf_counter() - start)
+            while not app.screen.query("#f-year"):  # the filter bars (mounted lazily)
+                await asyncio.sleep(0.001)
+            out["first_full"].append(time.perf_counter() - start)
             await settle(pilot)
             screen = app.screen
             for _flip in range(2):  # overdue on, then off again
@@ -117,6 +128,13 @@ async def pilot_times(backend: Backend, repeat: int) -> dict[str, float]:
                 await pilot.press("o")
                 await shown(app, target)
                 out["filter"].append(time.perf_counter() - start)
+                await settle(pilot)
+            for _flip in range(2):  # the key as a terminal sends it, without Pilot's idle wait
+                target = screen.pages_shown + 1
+                start = time.perf_counter()
+                app.post_message(events.Key("o", "o"))
+                await shown(app, target)
+                out["filter_key"].append(time.perf_counter() - start)
                 await settle(pilot)
             for _flip in range(
                 2
@@ -128,11 +146,13 @@ async def pilot_times(backend: Backend, repeat: int) -> dict[str, float]:
                 out["filter_action"].append(time.perf_counter() - start)
                 await settle(pilot)
             table = screen.query_one("#findings")
-            target = screen.pages_shown + 1
-            start = time.perf_counter()
-            table.move_cursor(row=table.row_count - 1)
-            await shown(app, target)
-            out["page"].append(time.perf_counter() - start)
+            for _page in range(3):
+                target = screen.pages_shown + 1
+                start = time.perf_counter()
+                table.move_cursor(row=table.row_count - 1)
+                await shown(app, target)
+                out["page"].append(time.perf_counter() - start)
+                await settle(pilot)
             assert table.row_count > PAGE, "the next page was not loaded"
     return {k: statistics.median(v) for k, v in out.items()}
 
@@ -164,10 +184,18 @@ def main() -> None:
         "page": timed(lambda: backend.findings_page(flt, first[PAGE - 1].ref, PAGE + 1)),
     }
     tui = asyncio.run(pilot_times(backend, args.repeat))
-    plain["filter_action"] = plain["filter"]
-    goals = {"first": 0.5, "filter": 0.1, "filter_action": 0.1, "page": 0.05}
+    plain["filter_action"] = plain["filter_key"] = plain["filter"]
+    plain["first_full"] = plain["first"]
+    goals = {
+        "first": 0.5,
+        "first_full": 0.5,
+        "filter": 0.1,
+        "filter_key": 0.1,
+        "filter_action": 0.1,
+        "page": 0.05,
+    }
     print(f"{'measure':14} {'TUI (Pilot)':>12} {'plain query':>12} {'ratio':>7} {'goal':>6}")
-    for name in ("first", "filter", "filter_action", "page"):
+    for name in ("first", "first_full", "filter", "filter_key", "filter_action", "page"):
         print(
             f"{name:14} {tui[name] * 1000:10.1f}ms {plain[name] * 1000:10.1f}ms "
             f"{tui[name] / plain[name]:6.1f}x {goals[name] * 1000:4.0f}ms"

@@ -94,12 +94,24 @@ def _package_header() -> dict[str, Any]:
 
 
 class Province:
-    def __init__(self, app: RectifyApp, target: int, seed: int, progress: Progress | None) -> None:
+    def __init__(
+        self,
+        app: RectifyApp,
+        target: int,
+        seed: int,
+        progress: Progress | None,
+        *,
+        departments: int | None = None,
+        first_year: int = FIRST_YEAR,
+        years: int = YEARS,
+        people: bool = True,
+    ) -> None:
         self.rng = random.Random(seed)
         self.saver = _Saver(app, progress)
         self.target = target
         self.header = _package_header()
-        self.departments = max(2, -(-target // (EVENTS_PER_DEPARTMENT_YEAR * YEARS)))
+        self.first_year, self.years, self.people = first_year, years, people
+        self.departments = departments or max(2, -(-target // (EVENTS_PER_DEPARTMENT_YEAR * years)))
         self.stats = Generated(departments=self.departments)
         self.password_hash = PasswordHash.create(PASSWORD, n=2).encoded
         self.users: dict[str, User] = {}
@@ -128,6 +140,8 @@ class Province:
         return user
 
     def _session(self, principal: Principal) -> None:
+        if not self.people:
+            return
         user = self.users[principal.name]
         token = hashlib.sha256(f"{principal.name}/{self.rng.random()}".encode()).hexdigest()
         with acting_as(principal):
@@ -347,16 +361,17 @@ class Province:
 
     def run(self) -> Generated:
         codes = [f"D{n:04d}" for n in range(1, self.departments + 1)]
-        self._user(BUREAU, "财政局绩效科")
-        self._user(EVALUATOR, "第三方评价机构")
+        if self.people:
+            self._user(BUREAU, "财政局绩效科")
+            self._user(EVALUATOR, "第三方评价机构")
         with acting_as(BUREAU):
             for code in codes:
                 self.saver.add(Department(code=code, name=f"第 {code[1:]} 部门", parent_code=None))
-        for code in codes:
+        for code in codes if self.people else ():
             self._user(
                 Principal(f"dept-{code}".lower(), Role.DEPARTMENT, code), f"{code} 绩效联络员"
             )
-        for year in range(FIRST_YEAR, FIRST_YEAR + YEARS):
+        for year in range(self.first_year, self.first_year + self.years):
             for code in codes:
                 self.department_year(code, year)
                 if self.saver.count() >= SAVE_EVERY:
@@ -375,7 +390,26 @@ class Province:
 
 
 def generate(
-    app: RectifyApp, events: int, *, seed: int = 1, progress: Progress | None = None
+    app: RectifyApp,
+    events: int,
+    *,
+    seed: int = 1,
+    progress: Progress | None = None,
+    departments: int | None = None,
+    first_year: int = FIRST_YEAR,
+    years: int = YEARS,
+    people: bool = True,
 ) -> Generated:
-    """About `events` events (whole department-years) into an empty store."""
-    return Province(app, events, seed, progress).run()
+    """About `events` events (whole department-years) into an empty store. The demo
+    asks for a fixed shape instead (`departments` × `years` from `first_year`) and,
+    with `people=False`, no users (its store already has its own first user)."""
+    return Province(
+        app,
+        events,
+        seed,
+        progress,
+        departments=departments,
+        first_year=first_year,
+        years=years,
+        people=people,
+    ).run()

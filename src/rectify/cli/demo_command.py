@@ -11,6 +11,7 @@ from importlib import resources
 from pathlib import Path
 
 from rectify.bootstrap import House, open_house
+from rectify.bootstrap.demo_history import seed_history
 from rectify.cli import findings_command, tui_command
 from rectify.cli.output import console
 from rectify.cli.parser import ChineseArgumentParser, add_commands
@@ -45,6 +46,16 @@ def run_demo(args: argparse.Namespace) -> int:
             for package in packages:
                 result = import_package(house.services, package)
                 console.print(f"导入 {result.evaluation_key}：新增事件 {result.events} 个")
+            history = seed_history(house)
+            span = f"{history.years[0]}–{history.years[-1]}"
+            console.print(
+                f"示例历史（{history.departments} 个部门，{span} 年度，由生成器产生）："
+                + (
+                    f"新增事件 {history.events} 个，问题 {history.findings} 项"
+                    if history.events
+                    else "已存在，未新增"
+                )
+            )
         console.print()
         console.print("[bold]评价状态[/]")
         for package in packages:
@@ -62,8 +73,12 @@ def run_demo(args: argparse.Namespace) -> int:
     # Parse real arguments so the listing gets every option's default.
     parser = ChineseArgumentParser(prog="rectify")
     findings_command.register(add_commands(parser))
-    listing = parser.parse_args(["findings", "list"])
-    code = int(listing.func(listing))
+    # The shipped packages' problem lists (the generated history has its own departments:
+    # `rectify findings list --year 2025`, or the terminal UI).
+    code = 0
+    for department in sorted({p.department.code for p in packages if p.findings}):
+        listing = parser.parse_args(["findings", "list", "--department", department])
+        code = max(code, int(listing.func(listing)))
     console.print()
     console.print(f"库：{where}（RECTIFY_DB 可指定别的库）")
     console.print(f"当前登录：{principal.name}（财政局）")
@@ -76,6 +91,7 @@ def run_demo(args: argparse.Namespace) -> int:
 
 NEXT_STEPS = """接下来可以试试：
   rectify findings show WB-GXJ/2024/01        查看一个问题及其整改过程
+  rectify findings list --year 2025 --overdue  示例历史中 2025 年度已逾期的问题
   rectify findings issue WB-GXJ/2024/01 --class immediate --requirements "30 日内整改"
                                               下发问题（整改时限按政策默认）
   rectify evaluation show WB-GXJ/2024/department   指标、得分与等级

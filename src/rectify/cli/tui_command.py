@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 
 from rectify.bootstrap import open_house
-from rectify.domain.errors import NoActor
+from rectify.domain.errors import InvalidInput, NoActor
 from rectify.domain.identity import Principal
 
 SCREENS = ("home", "problems", "evaluations", "log")
@@ -25,24 +25,54 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     tui.add_argument("--screen", choices=SCREENS, default="home", help="打开时显示的界面")
     tui.add_argument("--finding", metavar="REF", help="打开时显示该问题")
     tui.add_argument("--light", action="store_true", help="浅色主题（默认深色；Ctrl+T 切换）")
+    tui.add_argument(
+        "--with-scheduler",
+        action="store_true",
+        help="在界面内运行提醒扫描（单人使用的 SQLite 库；多人共用的库请用 rectify scheduler run）",
+    )
     tui.set_defaults(func=run_tui)
 
 
 def run_tui(args: argparse.Namespace) -> int:
-    launch(screen=args.screen, finding=args.finding, light=args.light)
+    launch(
+        screen=args.screen,
+        finding=args.finding,
+        light=args.light,
+        with_scheduler=args.with_scheduler,
+    )
     return 0
 
 
-def launch(*, screen: str = "home", finding: str | None = None, light: bool = False) -> None:
+def launch(
+    *,
+    screen: str = "home",
+    finding: str | None = None,
+    light: bool = False,
+    with_scheduler: bool = False,
+) -> None:
     # Imported here: starting Textual costs time every other command should not pay.
+    from rectify.scheduler.background import BackgroundScan
     from rectify.tui.app import make_app
     from rectify.tui.backend import Backend
 
     with open_house() as house:
+        if with_scheduler and house.store.engine.dialect.name != "sqlite":
+            raise InvalidInput(
+                "--with-scheduler 只用于单人使用的 SQLite 库；多人共用的 PostgreSQL 库"
+                "请把 rectify scheduler run 作为服务运行（见 docs/scheduler.md）"
+            )
+        background = BackgroundScan(house) if with_scheduler else None
         house.catch_up()
         principal: Principal | None
         try:
             principal = house.principal_from_environment()
         except NoActor:
             principal = None
-        make_app(Backend(house, principal), screen=screen, finding=finding, light=light).run()
+        app = make_app(
+            Backend(house, principal),
+            screen=screen,
+            finding=finding,
+            light=light,
+            background=background,
+        )
+        app.run()

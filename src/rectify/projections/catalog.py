@@ -11,6 +11,7 @@ import rectify.domain.department
 import rectify.domain.evaluation
 import rectify.domain.evidence
 import rectify.domain.finding
+import rectify.domain.occurrence
 import rectify.domain.user  # noqa: F401
 from rectify.domain.application import EVENTS_TABLE
 from rectify.projections.comments import CommentsProjector

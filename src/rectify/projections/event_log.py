@@ -8,8 +8,10 @@ decoding the event class, so the log stays readable for events of any version.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
+from uuid import UUID
 
 from sqlalchemy import Connection, Table, select
 
@@ -54,6 +56,7 @@ def list_events(
     topic: str | None = None,
     actor: str | None = None,
     originator: str | None = None,
+    originators: Sequence[UUID] = (),
 ) -> list[LoggedEvent]:
     """Events after position `after` (keyset), optionally by topic text, actor, aggregate."""
     out: list[LoggedEvent] = []
@@ -75,6 +78,8 @@ def list_events(
             query = query.where(events.c.topic.like(f"%{topic}%"))
         if originator:
             query = query.where(events.c.originator_id == originator)
+        if originators:  # one aggregate, named several ways (a ref, a key, a code)
+            query = query.where(events.c.originator_id.in_(list(originators)))
         rows = conn.execute(query).all()
         if not rows:
             break

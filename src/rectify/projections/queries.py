@@ -20,6 +20,7 @@ from rectify.domain.errors import NotFound
 from rectify.domain.identity import Principal, Role
 from rectify.domain.overdue import OVERDUE_EXEMPT, is_overdue, stored
 from rectify.projections.departments import departments
+from rectify.projections.finding_sort import SortCursor, sorted_page
 from rectify.projections.findings import finding_years, findings
 from rectify.projections.timeline import OCCURRENCE_EVENT, finding_timeline
 
@@ -154,8 +155,12 @@ def list_findings(
     text: str | None = None,
     after: str | None = None,
     limit: int = PAGE,
+    sort: str = "ref",
+    descending: bool = False,
+    sort_after: SortCursor | None = None,
 ) -> list[FindingView]:
-    """Findings `principal` may see, by ref; `fiscal_year` includes those carried into it.
+    """Findings `principal` may see, by ref (or by `sort`, paged with `sort_after`:
+    see projections.finding_sort); `fiscal_year` includes those carried into it.
 
     `today` (the caller's clock day) decides what is overdue.
     """
@@ -165,9 +170,11 @@ def list_findings(
             findings.outerjoin(departments, departments.c.code == findings.c.department_code)
         )
         .where(scope_clause(principal))
-        .order_by(findings.c.ref)
         .limit(limit)
     )
+    if after is not None and sort_after is None:
+        sort_after = SortCursor(False, after, after)
+    query = sorted_page(query, sort, descending, sort_after)
     if fiscal_year is not None:
         query = query.where(in_year_clause(fiscal_year))
     if department is not None:
@@ -185,8 +192,6 @@ def list_findings(
         query = query.where(
             or_(findings.c.title.like(pattern), findings.c.description.like(pattern))
         )
-    if after is not None:
-        query = query.where(findings.c.ref > after)
     return [_finding_view(r, today) for r in conn.execute(query).all()]
 
 

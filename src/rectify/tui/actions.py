@@ -25,7 +25,7 @@ from rectify.domain.vocabulary import ACTION_LABELS, CLASS_LABELS, Action, Findi
 class Field:
     name: str
     label: str
-    kind: str = "text"  # text | date | int | percent | path | class | decimal
+    kind: str = "text"  # text | date | int | percent | path | class | decimal | signed
     required: bool = True
     placeholder: str = ""
 
@@ -40,6 +40,14 @@ class ActionForm:
     @property
     def title(self) -> str:
         return ACTION_LABELS[self.action]
+
+
+@dataclass(frozen=True)
+class PlainForm:
+    """A form that is not a finding action (e.g. a budget adjustment)."""
+
+    title: str
+    fields: tuple[Field, ...]
 
 
 _REASON = Field("reason", "理由", placeholder="必填")
@@ -128,6 +136,17 @@ FORMS: dict[Action, ActionForm] = {
     )
 }
 
+BUDGET_ADJUST = PlainForm(
+    "调整预算（追加为正，调减为负）",
+    (
+        Field("line", "预算行代码"),
+        Field("amount", "调整金额", "signed", placeholder="如 12.5 或 -3"),
+        _REASON,
+        Field("on", "调整日期", "date", required=False, placeholder=f"{_DATE}，可空"),
+        Field("document", "文号", required=False),
+    ),
+)
+
 CLASS_CHOICES = tuple((c.value, label) for c, label in CLASS_LABELS.items())
 
 
@@ -158,6 +177,14 @@ def _parse(field: Field, text: str, today: date) -> Any:
         if not value.is_finite() or value < 0:
             raise ValueError(f"{field.label} 不能为负数或非有限数字（{text}）")
         return value
+    if field.kind == "signed":
+        try:
+            value = Decimal(text)
+        except InvalidOperation:
+            raise ValueError(f"{field.label} {text!r} 不是数字") from None
+        if not value.is_finite() or value == 0:
+            raise ValueError(f"{field.label} 应为非零的有限数字（{text}）")
+        return value
     if field.kind == "path":
         path = Path(text).expanduser()
         if not path.is_file():
@@ -171,7 +198,7 @@ def _parse(field: Field, text: str, today: date) -> Any:
 
 
 def validate(
-    form: ActionForm, raw: dict[str, str], today: date
+    form: ActionForm | PlainForm, raw: dict[str, str], today: date
 ) -> tuple[dict[str, Any], dict[str, str]]:
     """Parsed values and, per field, the message that stops the form (empty: go)."""
     values: dict[str, Any] = {}

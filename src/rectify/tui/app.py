@@ -7,11 +7,13 @@ switching with 1–5 keeps where you were in each; a finding opens on top of its
 
 from __future__ import annotations
 
+from contextlib import suppress
 from typing import Any, ClassVar
 
 from textual.app import App
 from textual.binding import Binding, BindingType
 
+from rectify.scheduler.background import BackgroundScan
 from rectify.tui.backend import Backend, ProblemFilter
 from rectify.tui.labels import APP_TITLE, KEYS, role_label
 from rectify.tui.palette import JumpProvider
@@ -61,12 +63,19 @@ class RectifyTui(App[None]):
         screen: str = "home",
         finding: str | None = None,
         light: bool = False,
+        background: BackgroundScan | None = None,
     ) -> None:
+        start_screen = screen if screen in SCREENS_BY_NAME else "home"
+        if backend.principal is not None:
+            # Logged in already: the first screen is the start mode itself, so the
+            # default screen is never built only to be switched away from (speed).
+            self.DEFAULT_MODE = "problems" if finding else start_screen  # type: ignore[misc]
         super().__init__()
         self.backend = backend
-        self.start_screen = screen if screen in SCREENS_BY_NAME else "home"
+        self.start_screen = start_screen
         self.start_finding = finding
         self.theme = LIGHT if light else DARK
+        self.background = background  # the clock's scan, run by the app (single-user store)
 
     def on_mount(self) -> None:
         if self.backend.principal is None:
@@ -79,12 +88,25 @@ class RectifyTui(App[None]):
         assert principal is not None
         self.who = f"{principal.name}（{role_label(principal.role)}）"
         self.sub_title = self.who
-        self.refresh_unread()
+        if self.background is not None:
+            self.who += " · 提醒扫描运行中"
+            # Each finished scan refreshes the unread count (the scan runs in its own thread).
+            self.background.start(self._scanned)
+        self.call_after_refresh(self.refresh_unread)  # after the first screen is drawn
         self.set_interval(UNREAD_EVERY, self.refresh_unread)
         mode = "problems" if self.start_finding else self.start_screen
         self.switch_mode(mode)
         if self.start_finding:
             self.push_screen(FindingScreen(self.start_finding))
+
+    def _scanned(self, _items: object) -> None:
+        """Called in the scan's thread after each scan."""
+        with suppress(RuntimeError):  # the app is closing; the count no longer matters
+            self.call_from_thread(self.refresh_unread)
+
+    def on_unmount(self) -> None:
+        if self.background is not None:
+            self.background.stop()  # a running scan finishes before the store closes
 
     def refresh_unread(self) -> None:
         """The unread count in the header, read in a thread worker."""
@@ -128,7 +150,13 @@ class RectifyTui(App[None]):
 
 
 def make_app(
-    backend: Backend, *, screen: str = "home", finding: str | None = None, light: bool = False
+    backend: Backend,
+    *,
+    screen: str = "home",
+    finding: str | None = None,
+    light: bool = False,
+    background: BackgroundScan | None = None,
 ) -> RectifyTui:
-    """The app on `backend`; logs in on a login screen when no principal is given."""
-    return RectifyTui(backend, screen=screen, finding=finding, light=light)
+    """The app on `backend`; logs in on a login screen when no principal is given.
+    With `background`, the clock's scan runs inside the app once someone is logged in."""
+    return RectifyTui(backend, screen=screen, finding=finding, light=light, background=background)

@@ -12,19 +12,25 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 from uuid import UUID
 
 from rectify.bootstrap import House
+from rectify.domain.department import Department
 from rectify.domain.errors import NoActor, NotAllowed
-from rectify.domain.evaluation import Scorecard, ScoreStage
+from rectify.domain.evaluation import Evaluation, Scorecard, ScoreStage
+from rectify.domain.finding import Finding
 from rectify.domain.identity import Principal, Role, acting_as
-from rectify.projections import dashboard, event_log, inbox_queries, queries, seal
+from rectify.domain.overdue import is_overdue
+from rectify.domain.services.evaluations import end_of_day
+from rectify.projections import dashboard, event_log, finding_history, inbox_queries, queries, seal
 from rectify.projections import evaluations as evaluation_queries
 from rectify.projections import figures as figure_queries
+from rectify.projections.finding_sort import SortCursor
+from rectify.tui.opener import open_file, private_copy
 
 PAGE = 50  # rows one screenful asks for; the table asks again when scrolled near the end
 
@@ -38,6 +44,8 @@ class ProblemFilter:
     overdue: bool = False
     repeat: bool = False
     text: str | None = None
+    sort: str = "ref"  # a key of projections.finding_sort.SORTABLE
+    descending: bool = False
 
 
 @dataclass(frozen=True)
@@ -58,6 +66,41 @@ class InboxItem:
     title: str
     for_date: date | None
     read: bool
+
+
+def view_of(f: Finding, day: date) -> queries.FindingView:
+    """A replayed finding as a list row, overdue as judged on `day`."""
+    return queries.FindingView(
+        ref=f.ref,
+        department_code=f.department_code,
+        department_name=None,
+        unit_code=f.unit_code,
+        fiscal_year=f.fiscal_year,
+        evaluation_key=f.evaluation_key,
+        category=f.category,
+        title=f.title,
+        description=f.description,
+        indicator_codes=tuple(f.indicator_codes),
+        amount=f.amount,
+        amount_unit=f.amount_unit,
+        rectification_class=f.rectification_class.value if f.rectification_class else None,
+        due=f.due,
+        status=f.status.value,
+        recorded_at=f.created_on,
+        recorded_by="",
+        carried_years=tuple(f.carried_years),
+        last_carried_year=max(f.carried_years, default=None),
+        repeat_of=tuple(f.repeat_of),
+        overdue=is_overdue(f.due, f.status, day),
+    )
+
+
+def aggregate_ids(text: str) -> tuple[UUID, ...]:
+    """The ids `text` may name: itself as a UUID, else a finding, evaluation or department."""
+    try:
+        return (UUID(text),)
+    except ValueError:
+        return (Finding.create_id(text), Evaluation.create_id(text), Department.create_id(text))
 
 
 class Backend:
@@ -94,8 +137,11 @@ class Backend:
     # -- problem list ---------------------------------------------------------------
 
     def findings_page(
-        self, flt: ProblemFilter, after: str | None = None, limit: int = PAGE
+        self, flt: ProblemFilter, after: str | SortCursor | None = None, limit: int = PAGE
     ) -> list[queries.FindingView]:
+        """One page under `flt`, after a ref or (sorted by a column) a SortCursor."""
+        cursor = after if isinstance(after, SortCursor) else None
+        ref_after = after if isinstance(after, str) else None
         with acting_as(self._me()):
             return self.house.queries.list_findings(
                 fiscal_year=flt.fiscal_year,
@@ -105,9 +151,36 @@ class Backend:
                 overdue=flt.overdue,
                 repeat=flt.repeat,
                 text=flt.text,
-                after=after,
+                after=ref_after,
                 limit=limit,
+                sort=flt.sort,
+                descending=flt.descending,
+                sort_after=cursor,
             )
+
+    def findings_as_of(
+        self, day: date, department: str | None = None, after: str | None = None, limit: int = PAGE
+    ) -> list[queries.FindingView]:
+        """The problem list as it stood at the end of `day`: each finding replayed from
+        the log to its last version before then (see projections.finding_history)."""
+        return self.findings_at(end_of_day(day), day, department, after, limit)
+
+    def findings_at(
+        self, moment: datetime, day: date, department: str | None, after: str | None, limit: int
+    ) -> list[queries.FindingView]:
+        """The list at `moment` (overdue judged on `day`)."""
+        me = self._me()
+        with self._reading() as conn:
+            versions = finding_history.versions_as_of(
+                conn, moment, principal=me, department=department, after=after, limit=limit
+            )
+        app = self.house.services.app
+        out = []
+        for v in versions:
+            past = app.find(v.finding_id, Finding, version=v.version)
+            if past is not None:
+                out.append(view_of(past, day))
+        return out
 
     def finding(self, ref: str) -> queries.FindingDetail:
         with acting_as(self._me()):
@@ -132,6 +205,14 @@ class Backend:
             data = self.house.evidence.evidence_content(evidence_id)
         target.write_bytes(data)
         return target
+
+    def open_evidence(self, evidence_id: UUID, name: str) -> tuple[Path, bool]:
+        """Write the evidence to a private temporary file and open it with the system's
+        program when there is one; (the file, whether a program was started)."""
+        with acting_as(self._me()):
+            data = self.house.evidence.evidence_content(evidence_id)
+        path = private_copy(name, data)
+        return path, open_file(path)
 
     def figures(self, year: int | None = None) -> list[figure_queries.Figures]:
         with acting_as(self._me()):
@@ -201,6 +282,11 @@ class Backend:
         with acting_as(me):
             return self.house.queries.budget(department, year)
 
+    def adjust_budget(self, department: str, year: int, **values: Any) -> None:
+        """追加/调减 one line with a reason (the domain checks role and scope)."""
+        with self.house.acting(self._me()):
+            self.house.evaluations.adjust_budget(department, year, **values)
+
     def _check_evaluation_scope(self, key: str) -> None:
         me = self._me()
         if me.role is not Role.DEPARTMENT:
@@ -213,12 +299,26 @@ class Backend:
     # -- the log ---------------------------------------------------------------------
 
     def events(
-        self, after: int = 0, topic: str | None = None, actor: str | None = None, limit: int = PAGE
+        self,
+        after: int = 0,
+        topic: str | None = None,
+        actor: str | None = None,
+        limit: int = PAGE,
+        aggregate: str | None = None,
     ) -> list[event_log.LoggedEvent]:
+        """The log after a position; `aggregate` is a finding ref, an evaluation key, a
+        department code or an aggregate id (UUID)."""
         self._require_overseer()
+        ids = aggregate_ids(aggregate) if aggregate else ()
         with self._reading() as conn:
             return event_log.list_events(
-                conn, self.house.store.events, after=after, limit=limit, topic=topic, actor=actor
+                conn,
+                self.house.store.events,
+                after=after,
+                limit=limit,
+                topic=topic,
+                actor=actor,
+                originators=ids,
             )
 
     def verify(self, progress: seal.VerifyProgress | None = None) -> seal.VerifyResult:

@@ -6,10 +6,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from rectify.domain.evaluation import STAGE_ORDER, Scorecard, ScoreStage
 from rectify.domain.identity import Role
 from rectify.projections.dashboard import DeadlineCounts
 from rectify.projections.queries import FindingView
 from rectify.tui.backend import Backend, InboxItem
+from rectify.tui.labels import stage_label
 
 
 @dataclass(frozen=True)
@@ -21,6 +23,18 @@ class EvaluationLine:
     total: str
     grade: str
     differences: int  # leaves whose awarded score departs from the written rule
+    waiting: int = 0  # leaves not yet scored at the evaluation's own stage
+
+
+@dataclass(frozen=True)
+class CheckLine:
+    """One thing for the evaluator to look at (the checks `rectify check` makes on a
+    package, made here on the stored evaluation's scorecard), or a score waiting."""
+
+    key: str
+    title: str
+    code: str
+    what: str
 
 
 @dataclass(frozen=True)
@@ -33,19 +47,77 @@ class HomeData:
     figures: list[Any] = field(default_factory=list)
     evaluations: list[EvaluationLine] = field(default_factory=list)
     reminders: list[InboxItem] = field(default_factory=list)  # unread; reports owed first
+    checks: list[CheckLine] = field(default_factory=list)  # evaluator: what to look at
 
 
 TODAY_MAX = date.max
+STAGE_VALUES = {s.value for s in ScoreStage}
 
 
-def _evaluation_lines(backend: Backend) -> list[EvaluationLine]:
+def _checks(key: str, title: str, stage: str, card: Scorecard) -> list[CheckLine]:
+    """Where the scorecard contradicts itself or a score waits for this stage."""
+    out = []
+    if card.total_difference not in (None, 0):
+        out.append(
+            CheckLine(
+                key, title, "总分", f"报告所称总分与计算不符（差 {card.total_difference:+f}）"
+            )
+        )
+    own = STAGE_ORDER.index(ScoreStage(stage)) if stage in STAGE_VALUES else None
+    for n in card.nodes:
+        code = n.printed_code or n.code
+        if n.weight_difference not in (None, 0):
+            out.append(
+                CheckLine(
+                    key, title, code, f"下级权重合计与本级不符（差 {n.weight_difference:+f}）"
+                )
+            )
+        if n.rule_difference not in (None, 0):
+            out.append(
+                CheckLine(
+                    key, title, code, f"得分 {n.score} 与评分规则不符（差 {n.rule_difference:+f}）"
+                )
+            )
+        if (
+            n.is_leaf
+            and own is not None
+            and n.stage is not None
+            and STAGE_ORDER.index(n.stage) < own
+        ):
+            out.append(
+                CheckLine(
+                    key,
+                    title,
+                    code,
+                    f"只有{stage_label(n.stage.value)}得分，待{stage_label(stage)}评分",
+                )
+            )
+        elif n.is_leaf and n.score is None:
+            out.append(CheckLine(key, title, code, "尚未评分"))
+    return out
+
+
+def _evaluation_lines(
+    backend: Backend, checks: list[CheckLine] | None = None
+) -> list[EvaluationLine]:
     lines = []
     for e in backend.evaluations():
         card = backend.scorecard(e.key)
         diffs = sum(1 for n in card.nodes if n.rule_difference not in (None, 0))
+        found = _checks(e.key, e.title, e.stage, card)
+        waiting = sum(1 for c in found if c.what.startswith(("只有", "尚未")))
+        if checks is not None:
+            checks.extend(found)
         lines.append(
             EvaluationLine(
-                e.key, e.title, e.fiscal_year, e.stage, f"{card.total:f}", card.grade or "—", diffs
+                e.key,
+                e.title,
+                e.fiscal_year,
+                e.stage,
+                f"{card.total:f}",
+                card.grade or "—",
+                diffs,
+                waiting,
             )
         )
     return lines
@@ -90,5 +162,7 @@ def gather(backend: Backend) -> HomeData:
             reminders=reminders,
         )
     if role is Role.EVALUATOR:
-        return HomeData(role, counts, [], "", evaluations=_evaluation_lines(backend))
+        checks: list[CheckLine] = []
+        lines = _evaluation_lines(backend, checks)
+        return HomeData(role, counts, [], "", evaluations=lines, checks=checks)
     return HomeData(role, counts, [], "", figures=backend.figures())

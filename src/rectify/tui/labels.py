@@ -6,7 +6,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from rich.cells import cell_len
 
@@ -52,6 +52,11 @@ KEYS = {
     "open": "打开",
     "overdue": "只看逾期",
     "repeat": "只看屡犯",
+    "sort": "排序",
+    "sort_reverse": "反向排序",
+    "as_of": "某日清单",
+    "adjust": "调整预算",
+    "open_file": "打开材料",
     "verify": "校验封存",
     "revise": "修订得分",
     "history": "得分历史",
@@ -65,9 +70,11 @@ HELP_TEXT = """\
 **到处可用**：`1` 首页　`2` 问题清单　`3` 绩效评价　`4` 预算台账　`5` 事件日志　`6` 收件箱
 `Ctrl+P` 命令面板（输入问题编号、部门或评价即可跳转）　`Ctrl+T` 明/暗主题　`?` 本帮助　`Esc` 返回　`Ctrl+Q` 退出
 
-**问题清单**：`/` 光标到筛选框　`o` 只看逾期　`r` 只看屡查屡犯　`Enter` 打开问题；滚到底自动加载下一页。
+**问题清单**：`/` 光标到筛选框　`o` 只看逾期　`r` 只看屡查屡犯　`F5` 刷新　`s` 换排序列　`S` 反向（点列标题也可排序）
+`t` 某日的问题清单（时间回溯）　`Enter` 打开问题；滚到底自动加载下一页。
 
 **问题详情**：底栏列出当前角色此时可做的操作，每个操作一个按键，打开表单；
+在佐证材料上 `v` 打开（写到临时文件，用系统程序打开；没有则显示路径）　`s` 保存到当前目录
 表单校验不通过时在字段旁标出原因，什么也不记录；领域规则拒绝时显示与命令行相同的中文原因。
 
 **绩效评价**：`Enter` 看指标树；在末级指标上 `h` 看得分历史，`e` 修订得分（须说明理由），`c` 跨年度图。
@@ -106,7 +113,10 @@ def number(value: Decimal | None, unit: str | None = None) -> str:
 
 
 def rate(value: Decimal | None) -> str:
-    return formatting.percent(value)
+    """Two places on screen (a computed rate such as 调整率 may carry 28 digits)."""
+    if value is None:
+        return formatting.percent(None)
+    return formatting.percent(Decimal(value).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
 
 
 def short(text: str, width: int = 24) -> str:

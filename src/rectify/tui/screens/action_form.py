@@ -3,7 +3,8 @@ domain's refusal shown as it comes. Dismisses True only when the action was reco
 
 from __future__ import annotations
 
-from typing import ClassVar
+from collections.abc import Callable
+from typing import Any, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -12,7 +13,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select
 
-from rectify.tui.actions import CLASS_CHOICES, ActionForm, validate
+from rectify.tui.actions import CLASS_CHOICES, ActionForm, PlainForm, validate
 from rectify.tui.labels import KEYS
 from rectify.tui.loading import Failed, Loaded, run_call
 
@@ -20,14 +21,27 @@ from rectify.tui.loading import Failed, Loaded, run_call
 class ActionFormScreen(ModalScreen[bool]):
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", KEYS["back"])]
 
-    def __init__(self, form: ActionForm, ref: str) -> None:
+    def __init__(
+        self,
+        form: ActionForm | PlainForm,
+        ref: str,
+        *,
+        heading: str | None = None,
+        call: Callable[[dict[str, Any]], object] | None = None,
+        values: dict[str, str] | None = None,
+    ) -> None:
+        """A finding action on `ref`; or, with `call`, any form whose checked values
+        go to `call` (in a worker) — `values` fill fields in advance."""
         super().__init__()
         self.form = form
         self.ref = ref
+        self.heading = heading or f"{form.title}：问题 {ref}"
+        self.call = call
+        self.values = values or {}
 
     def compose(self) -> ComposeResult:
         with Vertical(id="action-form"):
-            yield Label(f"{self.form.title}：问题 {self.ref}", classes="title")
+            yield Label(self.heading, classes="title")
             for field in self.form.fields:
                 yield Label(field.label + ("" if field.required else "（可选）"))
                 if field.kind == "class":
@@ -38,12 +52,21 @@ class ActionFormScreen(ModalScreen[bool]):
                         compact=True,
                     )
                 else:
-                    yield Input(placeholder=field.placeholder, id=f"in-{field.name}", compact=True)
+                    yield Input(
+                        self.values.get(field.name, ""),
+                        placeholder=field.placeholder,
+                        id=f"in-{field.name}",
+                        compact=True,
+                    )
                 yield Label("", id=f"err-{field.name}", classes="error")
             yield Label("", id="form-error", classes="error")
             with Horizontal(classes="buttons"):
                 yield Button("确定", id="ok", variant="primary", compact=True)
                 yield Button("取消", id="cancel", compact=True)
+
+    def on_mount(self) -> None:
+        for field in self.form.fields:
+            self.query_one(f"#err-{field.name}").display = False
 
     def _raw(self) -> dict[str, str]:
         raw: dict[str, str] = {}
@@ -62,14 +85,20 @@ class ActionFormScreen(ModalScreen[bool]):
         backend = self.app.backend  # type: ignore[attr-defined]
         values, errors = validate(self.form, self._raw(), backend.today())
         for field in self.form.fields:
-            self.query_one(f"#err-{field.name}", Label).update(errors.get(field.name, ""))
+            message = self.query_one(f"#err-{field.name}", Label)
+            message.update(errors.get(field.name, ""))
+            message.display = field.name in errors  # no empty rows: the form fits 80×24
             self.query_one(f"#in-{field.name}").set_class(field.name in errors, "-invalid")
         self.query_one("#form-error", Label).update("")
         if errors:
             return
-        method, ref = self.form.method, self.ref
+        call = self.call
+        if call is None:
+            assert isinstance(self.form, ActionForm)
+            method, ref = self.form.method, self.ref
+            call = lambda checked: backend.act(method, ref, **checked)  # noqa: E731
         self.run_worker(
-            lambda: run_call(self, "act", lambda: backend.act(method, ref, **values)),
+            lambda: run_call(self, "act", lambda: call(values)),
             thread=True,
             exclusive=True,
         )

@@ -1,19 +1,42 @@
-"""预算台账: per department and year, initial, adjustments with reasons, final, rates."""
+"""预算台账: per department and year, initial, adjustments with reasons, final, rates;
+`j` adjusts the selected line (追加/调减) with a reason."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Footer, Header, Static
 
-from rectify.tui.labels import day, number, rate, when
+from rectify.domain.identity import Role
+from rectify.tui.actions import BUDGET_ADJUST
+from rectify.tui.labels import KEYS, day, number, rate, when
 from rectify.tui.loading import Loaded, LoadingScreen
+from rectify.tui.screens.action_form import ActionFormScreen
 
 
 class BudgetScreen(LoadingScreen):
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("j", "adjust", KEYS["adjust"])]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.shown: tuple[str, int] | None = None  # the budget on screen
+        self.line_codes: list[str] = []
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """`j` only with a budget on screen, for the bureau or the department itself."""
+        if action != "adjust":
+            return True
+        me = self.app.backend.principal  # type: ignore[attr-defined]
+        if self.shown is None or me is None:
+            return False
+        return me.role is Role.BUREAU or (
+            me.role is Role.DEPARTMENT and me.department == self.shown[0]
+        )
+
     def compose(self) -> ComposeResult:
         yield Header()
         with VerticalScroll(id="budget"):
@@ -60,8 +83,37 @@ class BudgetScreen(LoadingScreen):
         if not event.row_key.value:
             return
         department, year = event.row_key.value.split("|")
+        self.open_budget(department, int(year))
+
+    def open_budget(self, department: str, year: int) -> None:
         backend = self.app.backend  # type: ignore[attr-defined]
-        self.load("budget", lambda: backend.budget(department, int(year)))
+        self.load("budget", lambda: backend.budget(department, year))
+
+    def action_adjust(self) -> None:
+        if self.shown is None:
+            return
+        department, year = self.shown
+        lines = self.query_one("#budget-lines", DataTable)
+        row = lines.cursor_row
+        line = self.line_codes[row] if 0 <= row < len(self.line_codes) else ""
+        backend = self.app.backend  # type: ignore[attr-defined]
+
+        def record(values: dict[str, Any]) -> None:
+            backend.adjust_budget(department, year, **values)
+
+        def done(recorded: bool | None) -> None:
+            if recorded:
+                self.notify("已记录预算调整")
+                self.open_budget(department, year)
+
+        form = ActionFormScreen(
+            BUDGET_ADJUST,
+            "",
+            heading=f"调整预算：{department} {year} 年度",
+            call=record,
+            values={"line": line},
+        )
+        self.app.push_screen(form, callback=done)
 
     def _show(self, view: Any) -> None:
         summary = self.query_one("#budget-summary", Static)
@@ -69,9 +121,15 @@ class BudgetScreen(LoadingScreen):
         adjustments = self.query_one("#budget-adjustments", DataTable)
         lines.clear()
         adjustments.clear()
+        self.line_codes = []
         if view is None:
+            self.shown = None
+            self.refresh_bindings()
             summary.update("该部门该年度没有预算记录")
             return
+        self.shown = (view.department_code, view.fiscal_year)
+        self.line_codes = [ln.code for ln in view.lines]
+        self.refresh_bindings()
         summary.update(
             f"[b]{view.department_code} {view.fiscal_year} 年度[/]（{view.unit}）"
             f" 年初 {number(view.initial)}  调整后 {number(view.adjusted)}  决算 {number(view.final)}"

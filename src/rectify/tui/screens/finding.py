@@ -51,6 +51,7 @@ class FindingScreen(LoadingScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.pop_screen", KEYS["back"], show=False),
         Binding("s", "save_evidence", KEYS["save"], show=False),
+        Binding("v", "open_evidence", KEYS["open_file"], show=False),
         *[
             Binding(form.key, f"form('{action.value}')", form.title)
             for action, form in FORMS.items()
@@ -93,6 +94,15 @@ class FindingScreen(LoadingScreen):
         if message.tag == "saved":
             self.notify(f"已保存到 {message.value}")
             return
+        if message.tag == "opened":
+            path, started = message.value
+            said = (
+                "已用系统程序打开"
+                if started
+                else "没有可用的系统打开程序（如通过 SSH 使用），文件在"
+            )
+            self.notify(f"{said} {path}", timeout=15)
+            return
         self.detail, self.evidence = message.value
         d = self.detail
         assert d is not None
@@ -132,7 +142,7 @@ class FindingScreen(LoadingScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "form":
             return parameters[0] in self._allowed()
-        if action == "save_evidence":
+        if action in ("save_evidence", "open_evidence"):
             return bool(self.evidence)
         return True
 
@@ -147,6 +157,14 @@ class FindingScreen(LoadingScreen):
                 self.reload()
 
         self.app.push_screen(ActionFormScreen(form, self.ref), callback=done)
+
+    def action_open_evidence(self) -> None:
+        table = self.query_one("#evidence", DataTable)
+        if not self.evidence or table.row_count == 0:
+            return
+        chosen = self.evidence[min(table.cursor_row, len(self.evidence) - 1)]
+        backend = self.app.backend  # type: ignore[attr-defined]
+        self.load("opened", lambda: backend.open_evidence(chosen.id, chosen.original_name))
 
     def action_save_evidence(self) -> None:
         table = self.query_one("#evidence", DataTable)

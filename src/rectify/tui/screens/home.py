@@ -43,6 +43,9 @@ class HomeScreen(LoadingScreen):
             yield Static("", id="evaluations-title", classes="section")
             evaluations: DataTable[str] = DataTable(id="home-evaluations", cursor_type="row")
             yield evaluations
+            yield Static("", id="checks-title", classes="section")
+            checks: DataTable[str] = DataTable(id="checks", cursor_type="row")
+            yield checks
             yield Static("", id="reminders-title", classes="section")
             reminders: DataTable[str] = DataTable(id="reminders", cursor_type="row")
             yield reminders
@@ -56,9 +59,10 @@ class HomeScreen(LoadingScreen):
             "部门", "年度", "问题数", "整改率(数量)", "整改率(金额)", "逾期", "结转", "屡犯"
         )
         self.query_one("#home-evaluations", DataTable).add_columns(
-            "评价", "年度", "阶段", "总分", "等级", "与规则不符"
+            "评价", "年度", "阶段", "总分", "等级", "与规则不符", "待评分"
         )
         self.query_one("#reminders", DataTable).add_columns("日期", "提醒", "编号", "问题")
+        self.query_one("#checks", DataTable).add_columns("评价", "指标", "待看")
         self.reload()
 
     def action_reload(self) -> None:
@@ -78,6 +82,7 @@ class HomeScreen(LoadingScreen):
         self._figures(data)
         self._evaluations(data)
         self._reminders(data)
+        self._checks(data)
         if data.role is Role.AUDITOR:
             self.query_one("#todo-title", Static).update("只读：按 5 打开事件日志，v 校验封存")
         if not isinstance(self.focused, DataTable) or not self.focused.row_count:
@@ -129,8 +134,29 @@ class HomeScreen(LoadingScreen):
                 e.total,
                 e.grade,
                 str(e.differences),
+                str(e.waiting),
                 key=e.key,
             )
+
+    def _checks(self, data: HomeData) -> None:
+        table = self.query_one("#checks", DataTable)
+        table.clear()
+        table.display = bool(data.checks)
+        title = (
+            f"待看（{len(data.checks)}）：核查发现与待本阶段评分；回车打开评价"
+            if data.checks
+            else ""
+        )
+        self.query_one("#checks-title", Static).update(title)
+        self.query_one("#checks-title").display = bool(data.checks)
+        for i, c in enumerate(data.checks):
+            table.add_row(short(c.title, 20), c.code, c.what, key=f"{c.key}|{i}")
+
+    @on(DataTable.RowSelected, "#checks")
+    def open_checked(self, event: DataTable.RowSelected) -> None:
+        if event.row_key.value:
+            key = event.row_key.value.rsplit("|", 1)[0]
+            self.app.call_later(self.app.open_evaluation, key)  # type: ignore[attr-defined]
 
     def _reminders(self, data: HomeData) -> None:
         table = self.query_one("#reminders", DataTable)

@@ -1,4 +1,4 @@
-"""事件日志 (bureau and auditor): every stored event, filtered by type or actor,
+"""事件日志 (bureau and auditor): every stored event, filtered by type, aggregate or actor,
 paged by position; `v` recomputes the seal with a progress bar."""
 
 from __future__ import annotations
@@ -41,6 +41,7 @@ class LogScreen(LoadingScreen):
         yield Header()
         with Horizontal(id="log-filters"):
             yield Input(placeholder="/ 事件类型，如 Finding.Closed", id="log-topic", compact=True)
+            yield Input(placeholder="对象（问题编号/评价/部门）", id="log-aggregate", compact=True)
             yield Input(placeholder="操作人", id="log-actor", compact=True)
         yield Static("封存：按 v 校验", id="seal-status")
         yield ProgressBar(id="verify-progress", show_eta=False)
@@ -66,8 +67,9 @@ class LogScreen(LoadingScreen):
         backend = self.app.backend  # type: ignore[attr-defined]
         topic = self.query_one("#log-topic", Input).value.strip() or None
         actor = self.query_one("#log-actor", Input).value.strip() or None
+        aggregate = self.query_one("#log-aggregate", Input).value.strip() or None
         after = self.last
-        self.load("page", lambda: backend.events(after, topic, actor, PAGE + 1))
+        self.load("page", lambda: backend.events(after, topic, actor, PAGE + 1, aggregate))
 
     @on(Input.Changed)
     def filter_changed(self) -> None:

@@ -1,21 +1,27 @@
 """问题清单: filters, keyset pages fed into the table as the cursor nears the end.
 
 Every filter change starts a fresh query (the previous worker is cancelled: one
-group, exclusive); scrolling asks for the next page after the last ref shown. The
-table never holds more than the pages actually looked at.
+group, exclusive; late pages of an older filter are dropped). The page after the
+last one shown is always fetched ahead, so scrolling near the end shows it at once
+without waiting for the database. The table holds only the pages looked at.
 """
 
 from __future__ import annotations
 
-from typing import ClassVar
+from dataclasses import replace
+from datetime import date
+from typing import Any, ClassVar
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal
+from textual.containers import Horizontal, Vertical
+from textual.lazy import Lazy
 from textual.widgets import Checkbox, DataTable, Footer, Header, Input, Select, Static
 
 from rectify.domain.vocabulary import FindingStatus
+from rectify.projections.finding_sort import SortCursor, cursor_of
 from rectify.projections.queries import FindingView
 from rectify.tui.backend import PAGE, ProblemFilter
 from rectify.tui.labels import CLASS_LABELS, KEYS, class_label, day, number, short, status_label
@@ -23,13 +29,16 @@ from rectify.tui.loading import Loaded, LoadingScreen
 
 STATUSES = tuple(s.value for s in FindingStatus)
 COLUMNS = ("编号", "年度", "部门", "问题", "金额", "类别", "状态", "整改时限")
+SORT_KEYS = ("ref", "fiscal_year", "department", "title", "amount", "class", "status", "due")
 NEAR_END = PAGE // 2  # rows before the end at which the next page is asked for (prefetch)
 
 
-def finding_row(f: FindingView) -> tuple[str, ...]:
+def finding_row(f: FindingView) -> tuple[Text, ...]:
+    """One row's cells as plain Text: no markup parsing (a title may hold "[...]"), and
+    cheaper to measure and draw than strings the table would parse as markup."""
     years = str(f.fiscal_year) + (f"→{f.last_carried_year}" if f.last_carried_year else "")
     due = day(f.due) + ("（逾期）" if f.overdue else "")
-    return (
+    cells = (
         f.ref,
         years,
         short(f.department_name or f.department_code, 14),
@@ -39,6 +48,16 @@ def finding_row(f: FindingView) -> tuple[str, ...]:
         status_label(f.status),
         due,
     )
+    return tuple(Text(cell, no_wrap=True) for cell in cells)
+
+
+class FilterBars(Vertical):
+    """The two filter rows; mounted lazily, then shows the filter already in force."""
+
+    def on_mount(self) -> None:
+        screen = self.screen
+        if isinstance(screen, ProblemsScreen):
+            screen.show_filter()
 
 
 class ProblemsScreen(LoadingScreen):
@@ -46,39 +65,61 @@ class ProblemsScreen(LoadingScreen):
         Binding("slash", "focus_filter", KEYS["filter"]),
         Binding("o", "flip('overdue')", KEYS["overdue"]),
         Binding("r", "flip('repeat')", KEYS["repeat"]),
-        Binding("f5", "reload", KEYS["refresh"]),
+        Binding("s", "sort_next", KEYS["sort"]),
+        Binding("t", "as_of", KEYS["as_of"], show=False),
+        Binding("S", "sort_reverse", KEYS["sort_reverse"], show=False),
+        Binding("f5", "reload", KEYS["refresh"], show=False),
         Binding("escape", "focus_table", KEYS["back"], show=False),
     ]
 
     def __init__(self) -> None:
         super().__init__()
         self.filter = ProblemFilter()
-        self.last_ref: str | None = None
+        self.last_cursor: SortCursor | None = None
         self.more = False
-        self.loading_more = False
+        self.as_of: date | None = None  # time travel: the list at the end of this day
+        self.generation = 0
+        self.ahead: list[FindingView] | None = None  # the next page, fetched, not yet shown
+        self.want_ahead = False  # the cursor reached the end before the next page came
+        self.fetching_ahead = False
         self.loaded = 0
         self.pages_shown = 0  # pages put on screen so far (tests and the benchmark wait on it)
         self.refs: list[str] = []  # row index → ref (rows are only ever appended)
 
     def compose(self) -> ComposeResult:
         yield Header()
-        with Horizontal(id="filters"):
-            yield Input(placeholder="/ 文字", id="f-text", compact=True)
-            yield Input(placeholder="年度", id="f-year", compact=True, type="integer")
-            yield Input(placeholder="部门编码", id="f-dept", compact=True)
-        with Horizontal(id="filters2"):
-            yield Select(
-                [(status_label(s), s) for s in STATUSES], prompt="状态", id="f-status", compact=True
+        # The filter bars mount after the first paint (Lazy): the table and its first
+        # page come first; the filters are there a frame later (see docs/tui.md, speed).
+        yield Lazy(
+            FilterBars(
+                Horizontal(
+                    Input(placeholder="/ 文字", id="f-text", compact=True),
+                    Input(placeholder="年度", id="f-year", compact=True, type="integer"),
+                    Input(placeholder="部门编码", id="f-dept", compact=True),
+                    Input(placeholder="t 某日清单 YYYY-MM-DD", id="f-as-of", compact=True),
+                    id="filters",
+                ),
+                Horizontal(
+                    Select(
+                        [(status_label(s), s) for s in STATUSES],
+                        prompt="状态",
+                        id="f-status",
+                        compact=True,
+                    ),
+                    Select(
+                        [(label, value) for value, label in CLASS_LABELS.items()],
+                        prompt="类别",
+                        id="f-class",
+                        compact=True,
+                    ),
+                    Checkbox("逾期", id="f-overdue", compact=True),
+                    Checkbox("屡查屡犯", id="f-repeat", compact=True),
+                    id="filters2",
+                ),
+                id="filter-bars",
             )
-            yield Select(
-                [(label, value) for value, label in CLASS_LABELS.items()],
-                prompt="类别",
-                id="f-class",
-                compact=True,
-            )
-            yield Checkbox("逾期", id="f-overdue", compact=True)
-            yield Checkbox("屡查屡犯", id="f-repeat", compact=True)
-        table: DataTable[str] = DataTable(id="findings", cursor_type="row", zebra_stripes=True)
+        )
+        table: DataTable[Text] = DataTable(id="findings", cursor_type="row", zebra_stripes=True)
         yield table
         yield Static("", id="problems-status")
         yield Footer(compact=True)
@@ -93,10 +134,14 @@ class ProblemsScreen(LoadingScreen):
     # -- filters ---------------------------------------------------------------------
 
     def _read_filter(self) -> ProblemFilter:
+        if not self.query("#f-year"):  # not mounted yet (Lazy): the filter set so far
+            return self.filter
         year = self.query_one("#f-year", Input).value.strip()
         status = self.query_one("#f-status", Select).value
         klass = self.query_one("#f-class", Select).value
         return ProblemFilter(
+            sort=self.filter.sort,
+            descending=self.filter.descending,
             fiscal_year=int(year) if year.lstrip("-").isdigit() else None,
             department=self.query_one("#f-dept", Input).value.strip() or None,
             status=status if isinstance(status, str) else None,
@@ -109,18 +154,56 @@ class ProblemsScreen(LoadingScreen):
     @on(Input.Changed)
     @on(Select.Changed)
     @on(Checkbox.Changed)
-    def filters_changed(self) -> None:
+    def filters_changed(self, event: Input.Changed | Select.Changed | Checkbox.Changed) -> None:
+        if isinstance(event, Input.Changed) and event.input.id == "f-as-of":
+            return  # a date applies on Enter, not while it is being typed
         self.reload()
 
+    # -- time travel -----------------------------------------------------------------
+
+    def action_as_of(self) -> None:
+        if self.query("#f-as-of"):
+            self.query_one("#f-as-of", Input).focus()
+
+    @on(Input.Submitted, "#f-as-of")
+    def travel(self, event: Input.Submitted) -> None:
+        """The list as it stood at the end of a day, rebuilt from the log (empty: today)."""
+        text = event.value.strip()
+        try:
+            day = date.fromisoformat(text) if text else None
+        except ValueError:
+            self.notify(f"日期 {text!r} 不存在（格式 YYYY-MM-DD）", severity="error")
+            return
+        self.as_of = day
+        self.filter = replace(self.filter, sort="ref", descending=False)
+        self.reload()
+        self.action_focus_table()
+
     def apply_filter(self, flt: ProblemFilter) -> None:
-        """Set the widgets from `flt` (the palette and home screen jump in with one)."""
+        """Filter by `flt` (the palette and home screen jump in with one)."""
+        self.filter = flt
+        self.show_filter()
+        self.reload()
+
+    def show_filter(self) -> None:
+        """Set the widgets (once mounted) from the filter in force."""
+        if not self.query("#f-year"):
+            return
+        flt = self.filter
         with self.prevent(Input.Changed, Select.Changed, Checkbox.Changed):
             self.query_one("#f-dept", Input).value = flt.department or ""
             self.query_one("#f-overdue", Checkbox).value = flt.overdue
             self.query_one("#f-repeat", Checkbox).value = flt.repeat
-        self.reload()
 
     def action_flip(self, name: str) -> None:
+        if not self.query(f"#f-{name}"):  # a key pressed before the filter bars mounted
+            flt = self.filter
+            self.apply_filter(
+                replace(flt, overdue=not flt.overdue)
+                if name == "overdue"
+                else replace(flt, repeat=not flt.repeat)
+            )
+            return
         box = self.query_one(f"#f-{name}", Checkbox)
         box.value = not box.value
 
@@ -137,38 +220,108 @@ class ProblemsScreen(LoadingScreen):
 
     def reload(self) -> None:
         self.filter = self._read_filter()
-        self.last_ref = None
+        self.generation += 1  # pages of an older filter arriving late are dropped
+        self.last_cursor = None
+        self.ahead = None
+        self.want_ahead = self.fetching_ahead = False
         self.loaded = 0
         backend = self.app.backend  # type: ignore[attr-defined]
-        flt = self.filter
-        self.load("page", lambda: ("first", backend.findings_page(flt, None, PAGE + 1)))
+        flt, gen = self.filter, self.generation
+        self.load("page", lambda: ("first", gen, self._page(backend, flt, None)))
+
+    def _page(
+        self, backend: Any, flt: ProblemFilter, after: SortCursor | None
+    ) -> list[FindingView]:
+        """One page (PAGE + 1 rows): today's list, or the list as of a day from the log."""
+        rows: list[FindingView]
+        if self.as_of is not None:
+            ref = after.ref if after else None
+            rows = backend.findings_as_of(self.as_of, flt.department, ref, PAGE + 1)
+        else:
+            rows = backend.findings_page(flt, after, PAGE + 1)
+        return rows
+
+    def _fetch_ahead(self) -> None:
+        """Fetch the page after the last one shown, to show it the moment it is wanted."""
+        if not self.more or self.fetching_ahead or self.ahead is not None:
+            return
+        self.fetching_ahead = True
+        backend = self.app.backend  # type: ignore[attr-defined]
+        flt, after, gen = self.filter, self.last_cursor, self.generation
+        self.load("more", lambda: ("ahead", gen, self._page(backend, flt, after)))
 
     def _next_page(self) -> None:
-        if not self.more or self.loading_more:
-            return
-        self.loading_more = True
-        backend = self.app.backend  # type: ignore[attr-defined]
-        flt, after = self.filter, self.last_ref
-        self.load("more", lambda: ("more", backend.findings_page(flt, after, PAGE + 1)))
+        if self.ahead is not None:
+            rows, self.ahead = self.ahead, None
+            self._show(rows)
+        elif self.more:
+            self.want_ahead = True
+            self._fetch_ahead()
 
     def on_loaded(self, message: Loaded) -> None:
-        kind, rows = message.value
-        table = self.query_one("#findings", DataTable)
+        kind, gen, rows = message.value
+        if gen != self.generation:
+            return
         if kind == "first":
+            table = self.query_one("#findings", DataTable)
             table.clear()
             self.refs = []
-        self.loading_more = False
+            self._show(rows)
+            return
+        self.fetching_ahead = False
+        self.ahead = rows
+        if self.want_ahead:
+            self.want_ahead = False
+            self._next_page()
+
+    def _show(self, rows: list[FindingView]) -> None:
+        """Append one fetched page (PAGE + 1 rows asked: the extra one says "more")."""
+        table = self.query_one("#findings", DataTable)
         self.more = len(rows) > PAGE
         rows = rows[:PAGE]
         # One add_rows call per page: far cheaper than a call per row.
         table.add_rows(finding_row(f) for f in rows)
         self.refs.extend(f.ref for f in rows)
         if rows:
-            self.last_ref = rows[-1].ref
+            self.last_cursor = cursor_of(rows[-1], self.filter.sort)
         self.loaded = table.row_count
         self.pages_shown += 1
+        self._fetch_ahead()
         more = "，向下滚动加载更多" if self.more else "（全部）"
-        self.query_one("#problems-status", Static).update(f"已显示 {self.loaded} 项{more}")
+        if self.as_of is not None:
+            when = f"截至 {self.as_of} 的清单（由事件日志重建，只按部门筛选）"
+            self.query_one("#problems-status", Static).update(
+                f"{when} 已显示 {self.loaded} 项{more}"
+            )
+            return
+        arrow = "↓" if self.filter.descending else "↑"
+        order = f"按{COLUMNS[SORT_KEYS.index(self.filter.sort)]}{arrow}"
+        self.query_one("#problems-status", Static).update(
+            f"已显示 {self.loaded} 项（{order}）{more}"
+        )
+
+    # -- sort ------------------------------------------------------------------------
+
+    def sort_by(self, key: str, descending: bool) -> None:
+        if self.as_of is not None:
+            self.notify("回溯清单只按编号排列", severity="warning")
+            return
+        self.filter = replace(self.filter, sort=key, descending=descending)
+        self.reload()
+
+    def action_sort_next(self) -> None:
+        """`s`: the next column, ascending."""
+        at = SORT_KEYS.index(self.filter.sort)
+        self.sort_by(SORT_KEYS[(at + 1) % len(SORT_KEYS)], False)
+
+    def action_sort_reverse(self) -> None:
+        self.sort_by(self.filter.sort, not self.filter.descending)
+
+    @on(DataTable.HeaderSelected, "#findings")
+    def header_clicked(self, event: DataTable.HeaderSelected) -> None:
+        """A click on a column title sorts by it; a second click reverses."""
+        key = SORT_KEYS[event.column_index]
+        self.sort_by(key, not self.filter.descending if key == self.filter.sort else False)
 
     @on(DataTable.RowHighlighted, "#findings")
     def near_end(self, event: DataTable.RowHighlighted) -> None:

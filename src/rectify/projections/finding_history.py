@@ -1,0 +1,58 @@
+"""The problem list as of a date: which findings existed then, and at which version.
+
+Time travel rebuilds the past from the log, not from today's read model: the
+timeline read model already indexes every finding event by (finding, version, at),
+so one grouped query says which findings had been recorded by a moment and how
+far each had gone (its last version before it). The caller replays each of those
+findings to that version through the domain (the events are the truth; no second
+implementation of the lifecycle here). Paged by ref (keyset), scoped like the list.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from uuid import UUID
+
+from sqlalchemy import Connection, func, select
+
+from rectify.domain.identity import Principal
+from rectify.projections.findings import findings
+from rectify.projections.queries import scope_clause
+from rectify.projections.timeline import finding_timeline
+
+
+@dataclass(frozen=True)
+class VersionAt:
+    ref: str
+    finding_id: UUID
+    version: int
+
+
+def versions_as_of(
+    conn: Connection,
+    moment: datetime,
+    *,
+    principal: Principal | None,
+    department: str | None = None,
+    after: str | None = None,
+    limit: int = 50,
+) -> list[VersionAt]:
+    """Findings recorded before `moment` that `principal` may see, each with its last
+    version before `moment`, by ref after `after`."""
+    t = finding_timeline
+    query = (
+        select(t.c.ref, t.c.finding_id, func.max(t.c.version).label("version"))
+        .select_from(t.join(findings, findings.c.ref == t.c.ref))
+        .where(t.c.at < moment, scope_clause(principal))
+        .group_by(t.c.ref, t.c.finding_id)
+        .order_by(t.c.ref)
+        .limit(limit)
+    )
+    if department is not None:
+        query = query.where(
+            (findings.c.department_code == department) | (findings.c.unit_code == department)
+        )
+    if after is not None:
+        query = query.where(t.c.ref > after)
+    return [VersionAt(r.ref, UUID(r.finding_id), r.version) for r in conn.execute(query).all()]

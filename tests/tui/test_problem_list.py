@@ -1,0 +1,99 @@
+"""The problem list on more rows than a page: the next page is fetched ahead and shown
+the moment the cursor nears the end; sorting by a column (keys and header click)
+matches the query's own order; titles are shown literally (no markup)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from textual.widgets import DataTable
+
+from rectify.domain.application import finding_fields
+from rectify.domain.finding import Finding, RectificationClass
+from rectify.domain.identity import acting_as
+from rectify.tui.backend import PAGE, ProblemFilter
+from rectify.tui.screens.problems import ProblemsScreen
+from tests.tui.conftest import PRINCIPALS, TODAY, World, settle, sync
+
+EXTRA = 2 * PAGE + 7  # findings added to the world: three pages and a bit
+
+
+def add_findings(world: World) -> None:
+    app = world.house.services.app
+    batch = []
+    with acting_as(PRINCIPALS["bureau"]):
+        for i in range(EXTRA):
+            f = Finding(
+                **finding_fields(
+                    ref=f"WB-GXJ/2023/{i:03d}",
+                    department_code="WB-GXJ",
+                    fiscal_year=2023 + i % 3,
+                    category="预算管理",
+                    title=f"问题 [b]{i}[/b]",
+                    description="细化",
+                    amount=None,
+                )
+            )
+            f.issue(
+                rectification_class=RectificationClass.PHASED,
+                issued_on=TODAY - timedelta(days=90),
+                due=TODAY + timedelta(days=i % 40 - 20),
+                re_review_on=None,
+                requirements="细化",
+            )
+            batch.append(f)
+        app.save_all(*batch)
+    world.house.catch_up()
+
+
+def shown_refs(app: Any) -> list[str]:
+    return list(app.screen.refs)
+
+
+@sync
+async def test_pages_come_from_ahead_and_sorting_matches_the_query(world: World) -> None:
+    add_findings(world)
+    backend = world.backend("bureau")
+    app = world.app("bureau", screen="problems")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ProblemsScreen)
+        table = screen.query_one("#findings", DataTable)
+        assert table.row_count == PAGE and screen.ahead is not None  # the next page waits
+        assert "问题 [b]0[/b]" in [str(c) for c in table.get_row_at(0)]
+        shown_before = screen.pages_shown
+        table.move_cursor(row=table.row_count - 1)
+        await pilot.pause()
+        # Shown straight from the page fetched ahead, before any new query ran.
+        assert screen.pages_shown == shown_before + 1 and table.row_count == 2 * PAGE
+        await settle(pilot)
+        table.move_cursor(row=table.row_count - 1)
+        await settle(pilot)
+        everything = backend.findings_page(ProblemFilter(), None, 10 * PAGE)
+        assert shown_refs(app) == [f.ref for f in everything]
+        assert "（全部）" in str(screen.query_one("#problems-status").render())
+
+        await pilot.press("s")  # by year, ascending
+        await settle(pilot)
+        by_year = backend.findings_page(ProblemFilter(sort="fiscal_year"), None, PAGE)
+        assert shown_refs(app) == [f.ref for f in by_year]
+        assert "按年度↑" in str(screen.query_one("#problems-status").render())
+        await pilot.press("S")  # reversed
+        await settle(pilot)
+        years = [int(str(table.get_row_at(i)[1])[:4]) for i in range(table.row_count)]
+        assert years == sorted(years, reverse=True)
+
+        # Clicking the 问题 title sorts by title; walk every page under that sort.
+        columns = list(table.columns.values())
+        x = sum(c.get_render_width(table) for c in columns[:3]) + 2
+        await pilot.click("#findings", offset=(x, 0))
+        await settle(pilot)
+        while screen.more:
+            table.move_cursor(row=table.row_count - 1)
+            await settle(pilot)
+        by_title = backend.findings_page(ProblemFilter(sort="title"), None, 10 * PAGE)
+        assert "按问题↑" in str(screen.query_one("#problems-status").render())
+        assert shown_refs(app) == [f.ref for f in by_title]
+        assert len(set(shown_refs(app))) == len(by_title)
