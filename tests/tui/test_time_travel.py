@@ -4,10 +4,11 @@ the `t` date field lists the past from the log."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from textual.widgets import DataTable, Input
 
+from rectify.domain.clock import FixedClock
 from rectify.tui.backend import ProblemFilter
 from tests.tui.conftest import PRINCIPALS, R1, R2, TODAY, World, settle, sync
 
@@ -18,10 +19,13 @@ def statuses(rows: list) -> dict[str, str]:  # type: ignore[type-arg]
 
 def test_the_list_at_a_moment_is_replayed_from_the_log(world: World) -> None:
     bureau = world.backend("bureau")
-    before = datetime.now(UTC)
+    clock = world.house.clock
+    assert isinstance(clock, FixedClock)  # events carry the house clock's time
+    before = clock.now() + timedelta(minutes=30)
+    clock.advance(hours=1)
     with world.house.acting(PRINCIPALS["bureau"]):
         world.house.findings.withdraw_finding(R2, "重复登记")
-    after = datetime.now(UTC)
+    after = clock.now() + timedelta(minutes=30)
     then = statuses(bureau.findings_at(before, TODAY, None, None, 500))
     now = statuses(bureau.findings_at(after, TODAY, None, None, 500))
     assert then[R1] == "issued" and then[R2] == "issued"

@@ -11,7 +11,7 @@ implementation of the lifecycle here). Paged by ref (keyset), scoped like the li
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from uuid import UUID
 
 from sqlalchemy import Connection, func, select
@@ -41,6 +41,8 @@ def versions_as_of(
     """Findings recorded before `moment` that `principal` may see, each with its last
     version before `moment`, by ref after `after`."""
     t = finding_timeline
+    # Timeline times are stored in UTC (SQLite keeps no zone): compare in UTC too.
+    moment = moment.astimezone(UTC)
     query = (
         select(t.c.ref, t.c.finding_id, func.max(t.c.version).label("version"))
         .select_from(t.join(findings, findings.c.ref == t.c.ref))
