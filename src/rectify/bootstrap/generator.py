@@ -9,6 +9,9 @@ bundled Weibin package) scored by the department, the reviewer and the bureau wi
 revisions, and findings through every lifecycle state — issued, measures, progress,
 evidence, extensions, returns, closures, long-term, withdrawals, reopenings,
 carry-overs into the next year and repeats of last year's findings.
+
+Size: every step of a department-year shares one seeded random source, one saver and
+the users it acts as; split apart, the determinism would depend on call order across modules.
 """
 
 from __future__ import annotations
