@@ -2,16 +2,19 @@
 
 A projector's handlers change plain dicts in memory; at the end of the batch each
 table gets one executemany per kind of statement (insert / update / delete), so the
-cost per event is Python work on a dict, not a SQL round trip. SQLAlchemy caches the
-compiled statements, so each is compiled once per process.
+cost per event is Python work on a dict, not a SQL round trip. Each statement is
+compiled once per dialect and its rows go to the driver's executemany as plain
+tuples: SQLAlchemy's per-row parameter handling cost more than SQLite's own work.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from typing import Any
+from collections.abc import Callable, Iterable, Sequence
+from operator import itemgetter
+from typing import Any, cast
 
 from sqlalchemy import Connection, Table, bindparam, delete, select, update
+from sqlalchemy.sql.dml import UpdateBase
 
 Row = dict[str, Any]
 
@@ -24,6 +27,66 @@ def chunks(items: Sequence[Any], size: int = _IN_CHUNK) -> Iterable[Sequence[Any
         yield items[start : start + size]
 
 
+_Compiled = tuple[str, tuple[str, ...], tuple[Callable[[Any], Any] | None, ...], bool]
+
+
+class Bulk:
+    """One DML statement run as a driver executemany, compiled once per dialect and
+    column set. Bound values still go through the columns' types (dates and Decimal
+    as text on SQLite): the compiled statement's own bind processors are applied."""
+
+    def __init__(self, statement: UpdateBase) -> None:
+        self.statement = statement
+        self._compiled: dict[tuple[str, tuple[str, ...]], _Compiled] = {}
+
+    def _compile(self, conn: Connection, keys: tuple[str, ...]) -> _Compiled:
+        entry = self._compiled.get((conn.dialect.name, keys))
+        if entry is None:
+            compiled = self.statement.compile(dialect=conn.dialect, column_keys=list(keys))
+            names = tuple(compiled.positiontup or ()) if compiled.positional else keys
+            # SQLAlchemy's per-type bind processors (private in name, stable across 2.x).
+            processors = compiled._bind_processors
+            single = tuple(processors.get(name) for name in names)
+            assert all(p is None or callable(p) for p in single), "no tuple-typed columns"
+            entry = (str(compiled), names, cast(Any, single), compiled.positional)
+            self._compiled[(conn.dialect.name, keys)] = entry
+        return entry
+
+    def run(self, conn: Connection, rows: Sequence[Row]) -> None:
+        """Execute once per row, in one executemany; every row has the first's keys."""
+        if not rows:
+            return
+        sql, names, processors, positional = self._compile(conn, tuple(rows[0]))
+        values = itemgetter(*names)
+        converted = [(i, p) for i, p in enumerate(processors) if p is not None]
+        params: list[Any]
+        if len(names) == 1:
+            params = [(values(row),) for row in rows]
+        else:
+            params = [values(row) for row in rows]
+        if converted:
+            changed = [list(param) for param in params]
+            for param in changed:
+                for i, process in converted:
+                    param[i] = process(param[i])
+            params = [tuple(param) for param in changed]
+        if not positional:
+            params = [dict(zip(names, param, strict=True)) for param in params]
+        conn.exec_driver_sql(sql, params)
+
+
+_INSERTS: dict[Table, Bulk] = {}
+_DELETES: dict[tuple[Table, str], Bulk] = {}
+
+
+def insert_many(conn: Connection, table: Table, rows: Sequence[Row]) -> None:
+    """INSERT every row (all with the same keys) in one executemany."""
+    bulk = _INSERTS.get(table)
+    if bulk is None:
+        bulk = _INSERTS[table] = Bulk(table.insert())
+    bulk.run(conn, rows)
+
+
 class RowCache:
     """The rows of one table that a batch touches, keyed by one unique column."""
 
@@ -33,7 +96,7 @@ class RowCache:
         self._new: dict[Any, Row] = {}
         self._loaded: dict[Any, Row] = {}
         columns = [c.name for c in table.columns if c.name != key]
-        self._update = (
+        self._update = Bulk(
             update(table)
             .where(table.c[key] == bindparam("k_" + key))
             .values({name: bindparam("k_" + name) for name in columns})
@@ -63,15 +126,19 @@ class RowCache:
             raise LookupError(f"{self.table.name}: no row with {self.key}={key!r}")
         return row
 
+    def rows(self) -> Iterable[Row]:
+        """Every row this batch holds, new and loaded."""
+        yield from self._new.values()
+        yield from self._loaded.values()
+
     def find(self, key: Any) -> Row | None:
         return self._new.get(key) or self._loaded.get(key)
 
     def flush(self, conn: Connection) -> None:
-        if self._new:
-            conn.execute(self.table.insert(), list(self._new.values()))
+        insert_many(conn, self.table, list(self._new.values()))
         if self._loaded:
-            conn.execute(
-                self._update,
+            self._update.run(
+                conn,
                 [
                     {"k_" + name: value for name, value in row.items()}
                     for row in self._loaded.values()
@@ -86,10 +153,10 @@ def replace_groups(
     """Replace every row whose `column` is one of the groups' keys with the groups' rows."""
     if not groups:
         return
-    conn.execute(
-        delete(table).where(table.c[column] == bindparam("g_" + column)),
-        [{"g_" + column: key} for key in groups],
-    )
-    rows = [row for group in groups.values() for row in group]
-    if rows:
-        conn.execute(table.insert(), rows)
+    bulk = _DELETES.get((table, column))
+    if bulk is None:
+        bulk = _DELETES[table, column] = Bulk(
+            delete(table).where(table.c[column] == bindparam("g_" + column))
+        )
+    bulk.run(conn, [{"g_" + column: key} for key in groups])
+    insert_many(conn, table, [row for group in groups.values() for row in group])

@@ -13,12 +13,13 @@ today's policy, days that earlier scans already covered under an older one.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Column, Connection, Date, Integer, String, Table, Text, select, update
+from sqlalchemy import Column, Connection, Date, Integer, String, Table, Text, update
 
+from rectify.projections.batch import RowCache
 from rectify.projections.metadata import metadata
 from rectify.projections.projector import Handler, Projector
 
@@ -49,6 +50,7 @@ deadline_cursor = Table(
 )
 
 _ENDED = frozenset({"closed", "withdrawn"})
+_OPEN = ("issued", "returned", "long_term")
 
 
 def dates_text(days: list[date]) -> str:
@@ -60,8 +62,13 @@ def parse_dates(text: str | None) -> tuple[date, ...]:
 
 
 class DeadlineWatchProjector(Projector):
+    """Rows change in memory during a batch (projections/batch.py) and are written once."""
+
     name = "deadline_watch"
     tables = (deadline_watch,)
+
+    def __init__(self) -> None:
+        self._rows = RowCache(deadline_watch, "finding_id")
 
     def handlers(self) -> Mapping[str, Handler]:
         status = self._status
@@ -80,72 +87,65 @@ class DeadlineWatchProjector(Projector):
             "rectify/Policy.Changed": self.policy_changed,
         }
 
+    def begin_batch(self, conn: Connection, events: Sequence[Any]) -> None:
+        self._rows.begin()
+        self._rows.load(conn, {str(e.originator_id) for e in events})
+
+    def end_batch(self, conn: Connection) -> None:
+        self._rows.flush(conn)
+
     def recorded(self, conn: Connection, event: Any) -> None:
         cls = event.rectification_class
-        conn.execute(
-            deadline_watch.insert().values(
-                finding_id=str(event.originator_id),
-                ref=event.ref,
-                department_code=event.department_code,
-                unit_code=event.unit_code,
-                title=event.title,
-                status="recorded",
-                rectification_class=cls.value if cls else None,
-                due=event.due,
-                report_dates="",
-                version=event.originator_version,
-            )
+        self._rows.add(
+            {
+                "finding_id": str(event.originator_id),
+                "ref": event.ref,
+                "department_code": event.department_code,
+                "unit_code": event.unit_code,
+                "title": event.title,
+                "status": "recorded",
+                "rectification_class": cls.value if cls else None,
+                "issued_on": None,
+                "due": event.due,
+                "re_review_on": None,
+                "report_dates": "",
+                "version": event.originator_version,
+                "next_on": None,
+            }
         )
 
-    @staticmethod
-    def _touch(conn: Connection, event: Any, **values: Any) -> None:
+    def _touch(self, event: Any, **values: Any) -> None:
         """Apply a change and mark the row for re-planning (or for nothing, once ended)."""
-        row = deadline_watch.c
-        status = values.get("status")
-        replan = None if status in _ENDED else row.issued_on
-        conn.execute(
-            update(deadline_watch)
-            .where(row.finding_id == str(event.originator_id))
-            .values(version=event.originator_version, **values)
-            .values(next_on=replan)
-        )
+        row = self._rows.get(str(event.originator_id))
+        row.update(version=event.originator_version, **values)
+        row["next_on"] = None if values.get("status") in _ENDED else row["issued_on"]
 
     def _status(self, status: str) -> Handler:
         def handler(conn: Connection, event: Any) -> None:
-            self._touch(conn, event, status=status)
+            self._touch(event, status=status)
 
         return handler
 
     def issued(self, conn: Connection, event: Any) -> None:
-        conn.execute(
-            update(deadline_watch)
-            .where(deadline_watch.c.finding_id == str(event.originator_id))
-            .values(
-                status="issued",
-                rectification_class=event.rectification_class.value,
-                issued_on=event.issued_on,
-                due=event.due,
-                re_review_on=event.re_review_on,
-                version=event.originator_version,
-                next_on=event.issued_on,
-            )
+        self._touch(
+            event,
+            status="issued",
+            rectification_class=event.rectification_class.value,
+            issued_on=event.issued_on,
+            due=event.due,
+            re_review_on=event.re_review_on,
         )
 
     def progress(self, conn: Connection, event: Any) -> None:
-        text = conn.execute(
-            select(deadline_watch.c.report_dates).where(
-                deadline_watch.c.finding_id == str(event.originator_id)
-            )
-        ).scalar_one()
-        days = sorted({*parse_dates(text), event.as_of})
-        self._touch(conn, event, report_dates=dates_text(days))
+        row = self._rows.get(str(event.originator_id))
+        days = sorted({*parse_dates(row["report_dates"]), event.as_of})
+        self._touch(event, report_dates=dates_text(days))
 
     def extended(self, conn: Connection, event: Any) -> None:
-        self._touch(conn, event, due=event.new_due)
+        self._touch(event, due=event.new_due)
 
     def long_term(self, conn: Connection, event: Any) -> None:
         self._touch(
-            conn,
             event,
             status="long_term",
             rectification_class="long_term",
@@ -153,9 +153,12 @@ class DeadlineWatchProjector(Projector):
         )
 
     def policy_changed(self, conn: Connection, event: Any) -> None:
+        """Re-plan every open finding: the rows already written, in SQL; the rows this
+        batch holds, in memory (the batch's flush writes them over the SQL's)."""
         row = deadline_watch.c
         conn.execute(
-            update(deadline_watch)
-            .where(row.status.in_(("issued", "returned", "long_term")))
-            .values(next_on=row.issued_on)
+            update(deadline_watch).where(row.status.in_(_OPEN)).values(next_on=row.issued_on)
         )
+        for cached in self._rows.rows():
+            if cached["status"] in _OPEN:
+                cached["next_on"] = cached["issued_on"]

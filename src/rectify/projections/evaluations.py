@@ -38,7 +38,7 @@ from sqlalchemy import (
     select,
 )
 
-from rectify.projections.batch import RowCache, chunks, replace_groups
+from rectify.projections.batch import Bulk, RowCache, chunks, insert_many, replace_groups
 from rectify.projections.metadata import DecimalText, metadata
 from rectify.projections.projector import Handler, Projector
 
@@ -172,10 +172,12 @@ class EvaluationsProjector(Projector):
         self._trees: dict[str, list[dict[str, Any]]] = {}  # key -> its new tree
         self._leaves: dict[tuple[str, str, str], dict[str, Any]] = {}  # latest score per leaf
         self._history: list[dict[str, Any]] = []
-        self._delete_leaf = delete(leaf_scores).where(
-            (leaf_scores.c.evaluation_key == bindparam("l_evaluation_key"))
-            & (leaf_scores.c.code == bindparam("l_code"))
-            & (leaf_scores.c.stage == bindparam("l_stage"))
+        self._delete_leaf = Bulk(
+            delete(leaf_scores).where(
+                (leaf_scores.c.evaluation_key == bindparam("l_evaluation_key"))
+                & (leaf_scores.c.code == bindparam("l_code"))
+                & (leaf_scores.c.stage == bindparam("l_stage"))
+            )
         )
 
     def handlers(self) -> Mapping[str, Handler]:
@@ -196,13 +198,12 @@ class EvaluationsProjector(Projector):
         replace_groups(conn, evaluation_indicators, "evaluation_key", self._trees)
         if self._leaves:
             # An upsert in two portable statements: drop the leaves' old rows, insert the new.
-            conn.execute(
-                self._delete_leaf,
+            self._delete_leaf.run(
+                conn,
                 [{"l_" + name: leaf[name] for name in _LEAF_KEY} for leaf in self._leaves.values()],
             )
-            conn.execute(leaf_scores.insert(), list(self._leaves.values()))
-        if self._history:
-            conn.execute(score_history.insert(), self._history)
+            insert_many(conn, leaf_scores, list(self._leaves.values()))
+        insert_many(conn, score_history, self._history)
         self._trees, self._leaves, self._history = {}, {}, []
 
     def registered(self, conn: Connection, event: Any) -> None:
@@ -324,7 +325,7 @@ class BudgetsProjector(Projector):
             {ident: self._lines.get(ident, []) for ident in sorted(self._touched)},
         )
         if self._adjustments:
-            conn.execute(budget_adjustments.insert(), self._adjustments)
+            insert_many(conn, budget_adjustments, self._adjustments)
         self._lines, self._touched, self._adjustments = {}, set(), []
 
     def _write_lines(self, event: Any, department: str, year: int, unit: str) -> None:

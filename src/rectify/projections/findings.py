@@ -20,7 +20,7 @@ from sqlalchemy import (
 )
 
 from rectify.domain.vocabulary import FindingStatus, RectificationClass
-from rectify.projections.batch import RowCache
+from rectify.projections.batch import RowCache, insert_many
 from rectify.projections.metadata import DecimalText, metadata
 from rectify.projections.projector import Handler, Projector
 
@@ -129,8 +129,7 @@ class FindingsProjector(Projector):
 
     def end_batch(self, conn: Connection) -> None:
         self._rows.flush(conn)
-        if self._years:
-            conn.execute(finding_years.insert(), self._years)
+        insert_many(conn, finding_years, self._years)
         self._years = []
 
     def _on_list(self, event: Any, year: int, carried: bool) -> None:

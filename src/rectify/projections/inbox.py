@@ -9,12 +9,13 @@ their own tables (`inbox_reads`, `mail_sent`), which a rebuild keeps.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Column, Connection, Date, DateTime, String, Table, Text, select
 
+from rectify.projections.batch import chunks, insert_many
 from rectify.projections.findings import findings
 from rectify.projections.metadata import metadata
 from rectify.projections.projector import Handler, Projector
@@ -64,6 +65,10 @@ class InboxProjector(Projector):
     name = "inbox"
     tables = (inbox_items,)
 
+    def __init__(self) -> None:
+        self._items: list[dict[str, Any]] = []
+        self._findings: dict[str, Any] = {}  # finding id -> its ref, title, department, unit
+
     def handlers(self) -> Mapping[str, Handler]:
         return {
             "rectify/Occurrence.Recorded": self.occurrence,
@@ -71,19 +76,33 @@ class InboxProjector(Projector):
             "rectify/Finding.ClosureRequested": self.finding_event("closure_requested", (BUREAU,)),
         }
 
-    @staticmethod
-    def _insert(conn: Connection, event: Any, audiences: tuple[str, ...], **values: Any) -> None:
-        conn.execute(
-            inbox_items.insert(),
-            [
-                {"key": item_key(event, a), "audience": a, "created_at": event.timestamp, **values}
-                for a in audiences
-            ],
+    def begin_batch(self, conn: Connection, events: Sequence[Any]) -> None:
+        """Read once the finding rows this batch's Finding events name (the findings
+        read model is applied first, so its rows are there)."""
+        self._items = []
+        wanted = sorted(
+            {str(e.originator_id) for e in events if e.TOPIC.startswith("rectify/Finding.")}
+        )
+        f = findings.c
+        self._findings = {}
+        for part in chunks(wanted):
+            query = select(f.id, f.ref, f.title, f.department_code, f.unit_code)
+            for row in conn.execute(query.where(f.id.in_(part))):
+                self._findings[row.id] = row
+
+    def end_batch(self, conn: Connection) -> None:
+        insert_many(conn, inbox_items, self._items)
+        self._items = []
+        self._findings = {}
+
+    def _insert(self, event: Any, audiences: tuple[str, ...], **values: Any) -> None:
+        self._items.extend(
+            {"key": item_key(event, a), "audience": a, "created_at": event.timestamp, **values}
+            for a in audiences
         )
 
     def occurrence(self, conn: Connection, event: Any) -> None:
         self._insert(
-            conn,
             event,
             (DEPARTMENT, BUREAU),
             department_code=event.department_code,
@@ -98,16 +117,8 @@ class InboxProjector(Projector):
 
     def finding_event(self, kind: str, audiences: tuple[str, ...]) -> Handler:
         def handler(conn: Connection, event: Any) -> None:
-            row = conn.execute(
-                select(
-                    findings.c.ref,
-                    findings.c.title,
-                    findings.c.department_code,
-                    findings.c.unit_code,
-                ).where(findings.c.id == str(event.originator_id))
-            ).one()
+            row = self._findings[str(event.originator_id)]
             self._insert(
-                conn,
                 event,
                 audiences,
                 department_code=row.department_code,

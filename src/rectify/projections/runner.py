@@ -13,10 +13,17 @@ from typing import Any
 from uuid import UUID
 
 from eventsourcing.persistence import Mapper, StoredEvent
-from sqlalchemy import Connection, Engine, Table, delete, func, select
+from sqlalchemy import Connection, Engine, Table, bindparam, delete, func, select
+from sqlalchemy.sql.compiler import SQLCompiler
 
 from rectify.projections.positions import lock_positions, save_positions
 from rectify.projections.projector import Handler, Projector, RawEvent, as_bytes
+
+
+def _uuid(value: Any) -> UUID:
+    """An originator id as the driver returns it: a UUID (psycopg) or 16 bytes (SQLite)."""
+    return value if isinstance(value, UUID) else UUID(bytes=bytes(value))
+
 
 Progress = Callable[[int, int], None]  # (applied so far, head position)
 
@@ -32,6 +39,7 @@ class ProjectionRunner:
     mapper: Mapper[UUID]
     projectors: Sequence[Projector]
     _index: dict[str, list[tuple[Projector, Handler]]] | None = field(default=None, init=False)
+    _sql: dict[str, SQLCompiler] = field(default_factory=dict, init=False)
 
     def head(self, conn: Connection) -> int:
         return int(conn.execute(select(func.coalesce(func.max(self.events.c.id), 0))).scalar_one())
@@ -72,35 +80,34 @@ class ProjectionRunner:
     def _apply(self, conn: Connection, rows: Sequence[Any], positions: dict[str, int]) -> None:
         """Decode each event once (only if a projector still behind it handles it: a
         reseal after forgery must not choke on an event no read model needs again),
-        then hand each projector its events as one batch."""
+        then hand each projector its events as one batch. `rows` are the driver's
+        (id, originator_id, originator_version, topic, state) tuples."""
         index = self._topic_index()
         work: dict[str, list[tuple[Handler, Any]]] = {p.name: [] for p in self.projectors}
-        raws: list[RawEvent] = []
         to_domain = self.mapper.to_domain_event
-        for row in rows:
-            raw = RawEvent(
-                notification_id=int(row.id),
-                originator_id=row.originator_id,
-                originator_version=int(row.originator_version),
-                topic=row.topic,
-                state=as_bytes(row.state),
-            )
-            raws.append(raw)
-            behind = [
-                (p, h)
-                for p, h in index.get(raw.topic, ())
-                if raw.notification_id > positions[p.name]
-            ]
-            if behind:
-                event = to_domain(
-                    StoredEvent(raw.originator_id, raw.originator_version, raw.topic, raw.state)
-                )
-                for projector, handler in behind:
-                    work[projector.name].append((handler, event))
+        slowest = min(positions.values(), default=0)
+        everyone = {p.name for p in self.projectors if positions[p.name] == slowest}
+        for notification_id, originator, version, topic, state in rows:
+            handlers = index.get(topic)
+            if not handlers:
+                continue
+            if len(everyone) < len(self.projectors):  # someone is ahead (a new read model)
+                handlers = [(p, h) for p, h in handlers if notification_id > positions[p.name]]
+                if not handlers:
+                    continue
+            event = to_domain(StoredEvent(_uuid(originator), version, topic, as_bytes(state)))
+            for projector, handler in handlers:
+                work[projector.name].append((handler, event))
+        raws: list[RawEvent] | None = None
         for projector in self.projectors:
             mine = work[projector.name]
             projector.begin_batch(conn, [event for _, event in mine])
             if projector.wants_raw:
+                if raws is None:
+                    raws = [
+                        RawEvent(int(i), _uuid(o), int(v), t, as_bytes(st))
+                        for i, o, v, t, st in rows
+                    ]
                 after = positions[projector.name]
                 for raw in raws:
                     if raw.notification_id > after:
@@ -109,12 +116,12 @@ class ProjectionRunner:
                 handler(conn, event)
             projector.end_batch(conn)
 
-    def _one_batch(self, batch_size: int) -> tuple[int, int]:
-        with self.engine.begin() as conn:
-            positions = lock_positions(conn, [p.name for p in self.projectors])
-            start = min(positions.values(), default=0)
-            head = self.head(conn)
-            rows = conn.execute(
+    def _select(self, conn: Connection, after: int, size: int) -> tuple[str, Any]:
+        """The batch query as driver SQL: rows come back as plain tuples, without
+        SQLAlchemy's per-row type processing (the ids are converted only when used)."""
+        name = conn.dialect.name
+        if name not in self._sql:
+            query = (
                 select(
                     self.events.c.id,
                     self.events.c.originator_id,
@@ -122,14 +129,29 @@ class ProjectionRunner:
                     self.events.c.topic,
                     self.events.c.state,
                 )
-                .where(self.events.c.id > start)
+                .where(self.events.c.id > bindparam("after"))
                 .order_by(self.events.c.id)
-                .limit(batch_size)
-            ).all()
+                .limit(bindparam("size"))
+            )
+            compiled = query.compile(dialect=conn.dialect)
+            assert isinstance(compiled, SQLCompiler)
+            self._sql[name] = compiled
+        compiled = self._sql[name]
+        params = compiled.construct_params({"after": after, "size": size})
+        if compiled.positional:
+            return str(compiled), tuple(params[key] for key in compiled.positiontup or ())
+        return str(compiled), params
+
+    def _one_batch(self, batch_size: int) -> tuple[int, int]:
+        with self.engine.begin() as conn:
+            positions = lock_positions(conn, [p.name for p in self.projectors])
+            start = min(positions.values(), default=0)
+            head = self.head(conn)
+            rows = conn.exec_driver_sql(*self._select(conn, start, batch_size)).all()
             if not rows:
                 return 0, head
             self._apply(conn, rows, positions)
-            last = int(rows[-1].id)
+            last = int(rows[-1][0])
             moved = {p.name: last for p in self.projectors if positions[p.name] < last}
             save_positions(conn, moved)
             return len(rows), head

@@ -19,7 +19,7 @@ from uuid import UUID
 from sqlalchemy import Column, Connection, DateTime, Integer, String, Table, Text, select
 
 from rectify.domain.vocabulary import EVENT_LABELS, OCCURRENCE_LABELS
-from rectify.projections.batch import chunks
+from rectify.projections.batch import chunks, insert_many
 from rectify.projections.metadata import metadata
 from rectify.projections.projector import Handler, Projector
 
@@ -109,8 +109,7 @@ class TimelineProjector(Projector):
             )
 
     def end_batch(self, conn: Connection) -> None:
-        if self._rows:
-            conn.execute(finding_timeline.insert(), self._rows)
+        insert_many(conn, finding_timeline, self._rows)
         self._rows = []
         self._refs = {}
 
