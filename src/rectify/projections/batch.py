@@ -13,7 +13,8 @@ from collections.abc import Callable, Iterable, Sequence
 from operator import itemgetter
 from typing import Any, cast
 
-from sqlalchemy import Connection, Table, bindparam, delete, select, update
+from sqlalchemy import Connection, Select, Table, bindparam, delete, select, update
+from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.dml import UpdateBase
 
 Row = dict[str, Any]
@@ -73,6 +74,27 @@ class Bulk:
         if not positional:
             params = [dict(zip(names, param, strict=True)) for param in params]
         conn.exec_driver_sql(sql, params)
+
+
+class DriverQuery:
+    """A SELECT compiled once per dialect and run on the driver: rows come back as the
+    driver's values (no per-row type processing), for the loops that read the log."""
+
+    def __init__(self, query: Select[Any]) -> None:
+        self.query = query
+        self._compiled: dict[str, SQLCompiler] = {}
+
+    def rows(self, conn: Connection, **params: Any) -> Sequence[Any]:
+        compiled = self._compiled.get(conn.dialect.name)
+        if compiled is None:
+            made = self.query.compile(dialect=conn.dialect)
+            assert isinstance(made, SQLCompiler)
+            compiled = self._compiled[conn.dialect.name] = made
+        values = compiled.construct_params(params)
+        if compiled.positional:
+            ordered = tuple(values[key] for key in compiled.positiontup or ())
+            return conn.exec_driver_sql(str(compiled), ordered).all()
+        return conn.exec_driver_sql(str(compiled), values).all()
 
 
 _INSERTS: dict[Table, Bulk] = {}

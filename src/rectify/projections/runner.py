@@ -14,8 +14,8 @@ from uuid import UUID
 
 from eventsourcing.persistence import Mapper, StoredEvent
 from sqlalchemy import Connection, Engine, Table, bindparam, delete, func, select
-from sqlalchemy.sql.compiler import SQLCompiler
 
+from rectify.projections.batch import DriverQuery
 from rectify.projections.positions import lock_positions, save_positions
 from rectify.projections.projector import Handler, Projector, RawEvent, as_bytes
 
@@ -39,7 +39,17 @@ class ProjectionRunner:
     mapper: Mapper[UUID]
     projectors: Sequence[Projector]
     _index: dict[str, list[tuple[Projector, Handler]]] | None = field(default=None, init=False)
-    _sql: dict[str, SQLCompiler] = field(default_factory=dict, init=False)
+    _batch_query: DriverQuery = field(init=False)
+
+    def __post_init__(self) -> None:
+        # Rows come back as the driver's tuples: ids are converted only when used.
+        e = self.events.c
+        self._batch_query = DriverQuery(
+            select(e.id, e.originator_id, e.originator_version, e.topic, e.state)
+            .where(e.id > bindparam("after"))
+            .order_by(e.id)
+            .limit(bindparam("size"))
+        )
 
     def head(self, conn: Connection) -> int:
         return int(conn.execute(select(func.coalesce(func.max(self.events.c.id), 0))).scalar_one())
@@ -116,38 +126,12 @@ class ProjectionRunner:
                 handler(conn, event)
             projector.end_batch(conn)
 
-    def _select(self, conn: Connection, after: int, size: int) -> tuple[str, Any]:
-        """The batch query as driver SQL: rows come back as plain tuples, without
-        SQLAlchemy's per-row type processing (the ids are converted only when used)."""
-        name = conn.dialect.name
-        if name not in self._sql:
-            query = (
-                select(
-                    self.events.c.id,
-                    self.events.c.originator_id,
-                    self.events.c.originator_version,
-                    self.events.c.topic,
-                    self.events.c.state,
-                )
-                .where(self.events.c.id > bindparam("after"))
-                .order_by(self.events.c.id)
-                .limit(bindparam("size"))
-            )
-            compiled = query.compile(dialect=conn.dialect)
-            assert isinstance(compiled, SQLCompiler)
-            self._sql[name] = compiled
-        compiled = self._sql[name]
-        params = compiled.construct_params({"after": after, "size": size})
-        if compiled.positional:
-            return str(compiled), tuple(params[key] for key in compiled.positiontup or ())
-        return str(compiled), params
-
     def _one_batch(self, batch_size: int) -> tuple[int, int]:
         with self.engine.begin() as conn:
             positions = lock_positions(conn, [p.name for p in self.projectors])
             start = min(positions.values(), default=0)
             head = self.head(conn)
-            rows = conn.exec_driver_sql(*self._select(conn, start, batch_size)).all()
+            rows = self._batch_query.rows(conn, after=start, size=batch_size)
             if not rows:
                 return 0, head
             self._apply(conn, rows, positions)

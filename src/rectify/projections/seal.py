@@ -14,10 +14,14 @@ import hashlib
 import struct
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+from uuid import UUID
 
-from sqlalchemy import BigInteger, Column, Connection, String, Table, select
+from sqlalchemy import BigInteger, Column, Connection, String, Table, bindparam, select
 
 from rectify.domain.errors import InvalidInput
+from rectify.projections.batch import DriverQuery
 from rectify.projections.metadata import metadata
 from rectify.projections.projector import RawEvent, as_bytes
 
@@ -31,18 +35,49 @@ seal_links = Table(
 )
 
 
+_INT64 = struct.Struct(">q").pack
+_LENGTH = struct.Struct(">Q").pack
+
+
+@lru_cache(maxsize=1024)
+def _topic_field(topic: str) -> bytes:
+    encoded = topic.encode("utf-8")
+    return struct.pack(">I", len(encoded)) + encoded
+
+
+def next_link(
+    previous: bytes,
+    notification_id: int,
+    originator: bytes,
+    version: int,
+    topic: str,
+    state: bytes,
+) -> bytes:
+    """The next link; `originator` is the id's 16 bytes."""
+    return hashlib.sha256(
+        b"".join(
+            (
+                previous,
+                _INT64(notification_id),
+                originator,
+                _INT64(version),
+                _topic_field(topic),
+                _LENGTH(len(state)),
+                state,
+            )
+        )
+    ).digest()
+
+
 def chain(previous: bytes, raw: RawEvent) -> bytes:
-    topic = raw.topic.encode("utf-8")
-    digest = hashlib.sha256()
-    digest.update(previous)
-    digest.update(struct.pack(">q", raw.notification_id))
-    digest.update(raw.originator_id.bytes)
-    digest.update(struct.pack(">q", raw.originator_version))
-    digest.update(struct.pack(">I", len(topic)))
-    digest.update(topic)
-    digest.update(struct.pack(">Q", len(raw.state)))
-    digest.update(raw.state)
-    return digest.digest()
+    return next_link(
+        previous,
+        raw.notification_id,
+        raw.originator_id.bytes,
+        raw.originator_version,
+        raw.topic,
+        raw.state,
+    )
 
 
 def sealed_head(conn: Connection) -> tuple[int, bytes]:
@@ -88,48 +123,49 @@ class VerifyResult:
     problem: str | None = None
 
 
-def _stored_events(conn: Connection, events: Table, batch: int = 2000) -> Iterator[RawEvent]:
-    last = 0
-    while True:
-        rows = conn.execute(
-            select(
-                events.c.id,
-                events.c.originator_id,
-                events.c.originator_version,
-                events.c.topic,
-                events.c.state,
-            )
-            .where(events.c.id > last)
-            .order_by(events.c.id)
-            .limit(batch)
-        ).all()
-        if not rows:
-            return
-        for row in rows:
-            yield RawEvent(
-                int(row.id),
-                row.originator_id,
-                int(row.originator_version),
-                row.topic,
-                as_bytes(row.state),
-            )
-        last = int(rows[-1].id)
+# Pages of the log read by verify, as the driver's tuples (no per-row type processing).
+PAGE = 10_000
 
 
-def _links(conn: Connection, batch: int = 5000) -> Iterator[tuple[int, str]]:
+def _pages(conn: Connection, query: DriverQuery) -> Iterator[Any]:
     last = 0
     while True:
-        rows = conn.execute(
-            select(seal_links.c.notification_id, seal_links.c.link)
-            .where(seal_links.c.notification_id > last)
-            .order_by(seal_links.c.notification_id)
-            .limit(batch)
-        ).all()
+        rows = query.rows(conn, after=last, size=PAGE)
         if not rows:
             return
-        for row in rows:
-            yield int(row.notification_id), str(row.link)
-        last = int(rows[-1].notification_id)
+        yield from rows
+        last = int(rows[-1][0])
+
+
+def _stored_events(conn: Connection, events: Table) -> Iterator[tuple[int, bytes, int, str, bytes]]:
+    """(id, originator's 16 bytes, version, topic, state) in notification order."""
+    e = events.c
+    query = DriverQuery(
+        select(e.id, e.originator_id, e.originator_version, e.topic, e.state)
+        .where(e.id > bindparam("after"))
+        .order_by(e.id)
+        .limit(bindparam("size"))
+    )
+    for notification_id, originator, version, topic, state in _pages(conn, query):
+        yield (
+            int(notification_id),
+            originator.bytes if isinstance(originator, UUID) else bytes(originator),
+            int(version),
+            topic,
+            as_bytes(state),
+        )
+
+
+def _links(conn: Connection) -> Iterator[tuple[int, str]]:
+    c = seal_links.c
+    query = DriverQuery(
+        select(c.notification_id, c.link)
+        .where(c.notification_id > bindparam("after"))
+        .order_by(c.notification_id)
+        .limit(bindparam("size"))
+    )
+    for notification_id, value in _pages(conn, query):
+        yield int(notification_id), str(value)
 
 
 VerifyProgress = Callable[[int, int], None]  # (links checked, sealed position)
@@ -154,20 +190,21 @@ def verify(
     links = _links(conn)
     previous = GENESIS
     checked = 0
+    _link = next_link
     event = next(stored, None)
     link = next(links, None)
     while event is not None or link is not None:
-        if link is None or (event is not None and event.notification_id < link[0]):
+        if link is None or (event is not None and event[0] < link[0]):
             assert event is not None
             return _failed(
                 checked,
                 sealed_position,
-                event.notification_id,
-                f"第 {event.notification_id} 号事件没有封存链接：不是由 rectify 记录的（直接写入数据库，或封存被删改）",
+                event[0],
+                f"第 {event[0]} 号事件没有封存链接：不是由 rectify 记录的（直接写入数据库，或封存被删改）",
             )
-        if event is None or event.notification_id > link[0]:
+        if event is None or event[0] > link[0]:
             return _failed(checked, sealed_position, link[0], f"第 {link[0]} 号事件已被删除")
-        previous = chain(previous, event)
+        previous = _link(previous, *event)
         if previous.hex() != link[1]:
             return _failed(
                 checked,
