@@ -93,8 +93,13 @@ class DriverQuery:
         values = compiled.construct_params(params)
         if compiled.positional:
             ordered = tuple(values[key] for key in compiled.positiontup or ())
-            return conn.exec_driver_sql(str(compiled), ordered).all()
-        return conn.exec_driver_sql(str(compiled), values).all()
+            result = conn.exec_driver_sql(str(compiled), ordered)
+        else:
+            result = conn.exec_driver_sql(str(compiled), values)
+        # The driver's own tuples: building a SQLAlchemy Row per event cost more than the read.
+        rows: Sequence[Any] = result.cursor.fetchall()
+        result.close()
+        return rows
 
 
 _INSERTS: dict[Table, Bulk] = {}

@@ -8,11 +8,12 @@ the detail query reads a finding's timeline by ref.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import fields, is_dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
+from functools import lru_cache
 from typing import Any
 from uuid import UUID
 
@@ -62,11 +63,23 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def event_details(name: str, event: Any) -> dict[str, Any]:
-    names = [f.name for f in fields(event)] if is_dataclass(event) else list(vars(event))
+@lru_cache(maxsize=256)
+def _detail_names(cls: type, name: str) -> tuple[str, ...]:
+    """An event class's own fields, in declaration order (once per class)."""
+    names = [f.name for f in fields(cls)]
     if name == "Recorded":
         names = [n for n in names if n in _RECORDED_DETAILS]
-    return {n: _plain(getattr(event, n)) for n in names if n not in _COMMON}
+    return tuple(n for n in names if n not in _COMMON)
+
+
+def event_details(name: str, event: Any) -> dict[str, Any]:
+    if is_dataclass(event) and not isinstance(event, type):
+        names: Iterable[str] = _detail_names(type(event), name)
+    else:
+        names = [n for n in vars(event) if n not in _COMMON]
+        if name == "Recorded":
+            names = [n for n in names if n in _RECORDED_DETAILS]
+    return {n: _plain(getattr(event, n)) for n in names}
 
 
 class TimelineProjector(Projector):
