@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 from uuid import UUID, uuid4
 
-import pytest
 from sqlalchemy import bindparam, select
 
 from rectify.projections.batch import DriverQuery, RowCache, insert_many
@@ -17,51 +15,31 @@ from rectify.projections.runner import EventId
 from rectify.projections.store import Store, open_store
 
 
-@pytest.fixture
-def opened(db_url: str) -> Iterator[Store]:
-    store = open_store(db_url, create=True)
-    try:
-        yield store
-    finally:
-        store.close()
-
-
 def finding_row(ref: str, **changes: Any) -> dict[str, Any]:
     at = datetime(2025, 3, 3, 1, 2, 3, tzinfo=UTC)
-    row: dict[str, Any] = {
-        "ref": ref,
-        "id": str(uuid4()),
-        "department_code": "D1",
-        "unit_code": None,
-        "fiscal_year": 2024,
-        "evaluation_key": None,
-        "category": "预算管理",
-        "title": "问题 'quoted'\t\\ 与制表符",
-        "description": "说明\n第二行",
-        "root_cause": None,
-        "indicator_codes": "A,B",
-        "amount": Decimal("12345.678901"),
-        "amount_micros": 12345678901,
-        "amount_unit": "元",
-        "rectification_class": None,
-        "due": date(2025, 6, 30),
-        "status": "recorded",
-        "recorded_at": at,
-        "recorded_by": "bureau",
-        "updated_at": at,
-        "version": 1,
-        "issued_on": None,
-        "requirements": None,
-        "re_review_on": None,
-        "responsible_person": None,
-        "progress_percent": None,
-        "extension_count": 0,
-        "carried_years": "",
-        "last_carried_year": None,
-        "repeat_of": "",
-        "closed_at": None,
-        "reopen_count": 0,
-    }
+    row: dict[str, Any] = {column.name: None for column in findings.columns}
+    row.update(
+        ref=ref,
+        id=str(uuid4()),
+        department_code="D1",
+        fiscal_year=2024,
+        category="预算管理",
+        title="问题 'quoted'\t\\ 与制表符",
+        description="说明\n第二行",
+        indicator_codes="A,B",
+        amount=Decimal("12345.678901"),
+        amount_micros=12345678901,
+        due=date(2025, 6, 30),
+        status="recorded",
+        recorded_at=at,
+        recorded_by="bureau",
+        updated_at=at,
+        version=1,
+        extension_count=0,
+        carried_years="",
+        repeat_of="",
+        reopen_count=0,
+    )
     row.update(changes)
     return row
 
@@ -71,37 +49,37 @@ def stored(store: Store) -> list[tuple[Any, ...]]:
         return [tuple(r) for r in conn.execute(select(findings).order_by(findings.c.ref))]
 
 
-def test_insert_many_stores_what_sqlalchemy_stores(opened: Store) -> None:
+def test_insert_many_stores_what_sqlalchemy_stores(store: Store) -> None:
     rows = [finding_row(f"R/{n}") for n in range(3)]
-    with opened.engine.begin() as conn:
+    with store.engine.begin() as conn:
         conn.execute(findings.insert(), rows)
-    expected = stored(opened)
-    with opened.engine.begin() as conn:
+    expected = stored(store)
+    with store.engine.begin() as conn:
         conn.execute(findings.delete())
         insert_many(conn, findings, rows)
-    assert stored(opened) == expected
+    assert stored(store) == expected
     assert expected[0][findings.c.keys().index("amount")] == Decimal("12345.678901")
 
 
-def test_row_cache_changes_loaded_rows_and_keeps_the_rest(opened: Store) -> None:
+def test_row_cache_changes_loaded_rows_and_keeps_the_rest(store: Store) -> None:
     rows = [finding_row(f"R/{n}") for n in range(3)]
-    with opened.engine.begin() as conn:
+    with store.engine.begin() as conn:
         insert_many(conn, findings, rows)
     cache = RowCache(findings, "id")
-    with opened.engine.begin() as conn:
+    with store.engine.begin() as conn:
         cache.load(conn, [rows[1]["id"]])
         cache.get(rows[1]["id"]).update(status="issued", issued_on=date(2025, 4, 1), version=2)
         cache.add(finding_row("R/9"))
         cache.flush(conn)
-    after = {r[0]: r for r in stored(opened)}
+    after = {r[0]: r for r in stored(store)}
     status, issued_on = findings.c.keys().index("status"), findings.c.keys().index("issued_on")
     assert sorted(after) == ["R/0", "R/1", "R/2", "R/9"]
     assert (after["R/1"][status], after["R/1"][issued_on]) == ("issued", date(2025, 4, 1))
     assert after["R/0"][status] == after["R/2"][status] == "recorded"
 
 
-def test_driver_query_returns_plain_rows(opened: Store) -> None:
-    with opened.engine.begin() as conn:
+def test_driver_query_returns_plain_rows(store: Store) -> None:
+    with store.engine.begin() as conn:
         insert_many(conn, findings, [finding_row(f"R/{n}") for n in range(5)])
         query = DriverQuery(
             select(findings.c.ref)
