@@ -20,6 +20,7 @@ __all__ = [
     "DETAIL_LABELS",
     "EVENT_LABELS",
     "OCCURRENCE_LABELS",
+    "REPORT_KIND_LABELS",
     "RESULT_CONSEQUENCE_LABELS",
     "ROLE_LABELS",
     "STAGE_LABELS",
@@ -197,6 +198,8 @@ OCCURRENCE_LABELS: Mapping[str, str] = {
     "re_review_due": "持续整改到期复核",
     "report_due": "应报送整改情况",
     "report_overdue": "整改情况逾期未报",
+    "monitoring_reminder": "报告到期提醒",
+    "monitoring_overdue": "报告逾期未报",
     "returned": "问题被退回",
     "closure_requested": "申请销号待审核",
 }
@@ -206,6 +209,12 @@ OCCURRENCE_LABELS: Mapping[str, str] = {
 OWED_REPORT_LABELS: Mapping[str, str] = {
     "monitoring": "绩效监控报告逾期未报",
     "self_evaluation": "自评报告逾期未报",
+}
+
+# The report a reminder before its due date is about (monitoring plan periods' kinds).
+REPORT_KIND_LABELS: Mapping[str, str] = {
+    "monitoring": "绩效监控报告",
+    "self_evaluation": "自评报告",
 }
 
 # Performance-target categories (绩效指标类别), by their stored names.

@@ -23,6 +23,7 @@ from rectify.projections.inbox import BUREAU
 from rectify.projections.inbox_queries import claim_for_mail, release_claim, unsent
 
 log = logging.getLogger("rectify.scheduler.mail")
+REPORT_ITEM_KINDS = frozenset({"monitoring_reminder", "monitoring_overdue"})
 
 
 def kind_label(kind: str) -> str:
@@ -72,10 +73,12 @@ def message_for(item: Any, settings: SmtpSettings) -> EmailMessage:
     msg["Subject"] = f"【rectify】{label}：{item.ref} {item.title}"
     msg["From"] = settings.sender
     msg["To"] = ", ".join(settings.to)
+    # A monitoring/self-evaluation report's items name the plan's period, not a finding.
+    about_report = item.kind in REPORT_ITEM_KINDS
     lines = [
         f"事项：{label}",
-        f"问题编号：{item.ref}",
-        f"问题：{item.title}",
+        f"{'报告期' if about_report else '问题编号'}：{item.ref}",
+        f"{'报告' if about_report else '问题'}：{item.title}",
         f"责任部门：{item.department_code}" + (f" / {item.unit_code}" if item.unit_code else ""),
         f"日期：{day}",
     ]
