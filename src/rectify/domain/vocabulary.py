@@ -27,6 +27,7 @@ __all__ = [
     "STATUS_LABELS",
     "MONITORING_STATUS_LABELS",
     "TARGET_CATEGORY_LABELS",
+    "TARGET_CHANGE_LABELS",
     "WARNING_KIND_LABELS",
     "Action",
     "FindingStatus",
@@ -236,6 +237,13 @@ RESULT_CONSEQUENCE_LABELS: Mapping[str, str] = {
     "keep": "维持",
     "cut": "核减",
     "suspend": "暂停",
+}
+
+# How a target entered the log (targets show/history, the TUI's 目标 tab).
+TARGET_CHANGE_LABELS: Mapping[str, str] = {
+    "declared": "申报",
+    "revised": "调整",
+    "version": "另一版本",
 }
 
 # Monitoring report status (what the scheduler watches) and warning kinds.
