@@ -5,6 +5,7 @@ with one key, the key not offered to a department, and the layout at 80×24."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -12,8 +13,10 @@ import pytest
 from sqlalchemy import func, select
 from textual.widgets import DataTable
 
+from rectify.domain.monitoring import Period
+from rectify.scheduler.scan import scan
 from rectify.tui.screens.cycle import CycleScreen
-from tests.tui.conftest import World, build_world, settle, sync
+from tests.tui.conftest import PRINCIPALS, TODAY, World, build_world, settle, sync
 from tests.tui.cycle_world import KEY, add_cycle
 
 ROOM = (80, 24)
@@ -68,16 +71,15 @@ async def test_the_bureau_walks_the_year_and_turns_a_warning_into_a_finding(
         t1 = next(r for r in values if r[1] == "T1")
         assert t1[5].endswith("%") and t1[6] == "汛期走访减少"
         warnings = screen.rows_of("cy-warnings")
-        assert len(warnings) == 2 and all(r[3] == "—" for r in warnings)
+        assert len(warnings) == 2 and all(r[2] == "—" for r in warnings)
         assert screen.check_action("convert", ()) is True
         before = event_count(cycle_world)
         table = screen.query_one("#cy-warnings", DataTable)
-        table.focus()
-        table.move_cursor(row=1)
-        await pilot.press("w")
+        assert table.has_focus  # the cursor starts on the warnings
+        await pilot.press("down", "w")
         await settle(pilot)
         ref = warnings[1][0].replace("/W", "/预警")
-        assert screen.rows_of("cy-warnings")[1][3] == ref
+        assert screen.rows_of("cy-warnings")[1][2] == ref
         assert event_count(cycle_world) == before + 2  # the plan's mark and the new finding
         assert cycle_world.house.findings.get_finding(ref).category == "绩效监控预警"
         # 自评复核: review − self per indicator; an indicator not reviewed is 未复核.
@@ -121,7 +123,7 @@ async def test_a_department_is_not_offered_the_conversion(cycle_world: World) ->
         await pilot.press("w")
         await settle(pilot)
         assert event_count(cycle_world) == before
-        assert all(r[3] == "—" for r in screen.rows_of("cy-warnings"))
+        assert all(r[2] == "—" for r in screen.rows_of("cy-warnings"))
 
 
 def test_cycle_monitoring_small(cycle_world: World, snap_compare: Any) -> None:
@@ -133,3 +135,28 @@ def test_cycle_monitoring_small(cycle_world: World, snap_compare: Any) -> None:
     assert snap_compare(
         cycle_world.app("bureau", screen="cycle"), terminal_size=ROOM, run_before=monitoring_tab
     )
+
+
+@sync
+async def test_a_report_overdue_in_the_inbox_opens_that_years_cycle(cycle_world: World) -> None:
+    house = cycle_world.house
+    with house.acting(PRINCIPALS["bureau"]):
+        house.monitoring.plan_monitoring(
+            "WB-GXJ", 2025, [Period("H2", date(2025, 7, 1), date(2025, 12, 31), date(2026, 1, 10))]
+        )
+    recorded = scan(house, TODAY)
+    assert {(r.kind, r.ref) for r in recorded} >= {("monitoring_overdue", "WB-GXJ/2025/H2")}
+    app = cycle_world.app("department", screen="inbox")
+    async with app.run_test(size=ROOM) as pilot:
+        await settle(pilot)
+        inbox = app.screen.query_one("#inbox", DataTable)
+        rows = [[str(c) for c in inbox.get_row_at(i)] for i in range(inbox.row_count)]
+        inbox.move_cursor(row=next(i for i, r in enumerate(rows) if "报告逾期未报" in r))
+        await pilot.press("enter")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, CycleScreen) and screen.view is not None
+        assert (screen.view.department_code, screen.view.fiscal_year) == ("WB-GXJ", 2025)
+        await pilot.press("m")
+        await settle(pilot)
+        assert screen.rows_of("cy-periods")[0][:4] == ["H2", "绩效监控报告", "2026-01-10", "已逾期"]

@@ -23,6 +23,8 @@ from rectify.projections.projector import Handler, Projector
 
 BUREAU = "bureau"
 DEPARTMENT = "department"
+# Item kinds about a monitoring plan's report (ref DEPARTMENT/YEAR/PERIOD), not a finding.
+REPORT_KINDS = frozenset({"monitoring_reminder", "monitoring_overdue"})
 BEIJING = ZoneInfo("Asia/Shanghai")
 
 inbox_items = Table(

@@ -19,11 +19,10 @@ from typing import Any
 from rectify.bootstrap import House
 from rectify.domain.errors import InvalidInput
 from rectify.domain.vocabulary import OCCURRENCE_LABELS
-from rectify.projections.inbox import BUREAU
+from rectify.projections.inbox import BUREAU, REPORT_KINDS
 from rectify.projections.inbox_queries import claim_for_mail, release_claim, unsent
 
 log = logging.getLogger("rectify.scheduler.mail")
-REPORT_ITEM_KINDS = frozenset({"monitoring_reminder", "monitoring_overdue"})
 
 
 def kind_label(kind: str) -> str:
@@ -74,7 +73,7 @@ def message_for(item: Any, settings: SmtpSettings) -> EmailMessage:
     msg["From"] = settings.sender
     msg["To"] = ", ".join(settings.to)
     # A monitoring/self-evaluation report's items name the plan's period, not a finding.
-    about_report = item.kind in REPORT_ITEM_KINDS
+    about_report = item.kind in REPORT_KINDS
     lines = [
         f"事项：{label}",
         f"{'报告期' if about_report else '问题编号'}：{item.ref}",

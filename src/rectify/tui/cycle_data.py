@@ -16,6 +16,7 @@ from rectify.domain.errors import NotFound
 from rectify.domain.identity import Principal
 from rectify.domain.permissions import MONITORING_PERMISSIONS
 from rectify.projections import comments as comment_queries
+from rectify.projections import evaluations as evaluation_queries
 from rectify.projections import monitoring as monitoring_queries
 from rectify.projections import results as result_queries
 from rectify.projections import review as review_queries
@@ -58,6 +59,15 @@ def cycle_view(backend: Backend, department: str, year: int, key: str | None) ->
         raise NotFound("尚未登录")
     house = backend.house
     with house.queries.connection() as conn:
+        if key is None:  # opened from a report's inbox item: the year's evaluation, if any
+            key = next(
+                (
+                    e.key
+                    for e in evaluation_queries.list_evaluations(conn, department=department)
+                    if e.fiscal_year == year
+                ),
+                None,
+            )
         in_force = target_queries.targets_in_force(conn, department, year, None, principal=me) or []
         changes = (
             target_queries.target_history(conn, department, year, principal=me) if in_force else []

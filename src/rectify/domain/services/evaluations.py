@@ -173,10 +173,12 @@ class EvaluationService:
 
     # -- budget ---------------------------------------------------------------------
 
-    def check_budget_role(self, department_code: str, what: str = "") -> None:
-        """May the acting principal adjust this department's budget? (NotAllowed if not)"""
+    def check_budget_role(
+        self, department_code: str, what: str = "", permission: str = "adjust_budget"
+    ) -> None:
+        """May the acting principal adjust (or open) this department's budget? (NotAllowed if not)"""
         require(
-            BUDGET_PERMISSIONS["adjust_budget"],
+            BUDGET_PERMISSIONS[permission],
             current_principal(),
             department=department_code,
             parent_of=self.app.parent_of,
@@ -187,13 +189,7 @@ class EvaluationService:
         self, department_code: str, fiscal_year: int, *, unit: str, lines: list[dict[str, Any]]
     ) -> Budget:
         """年初预算 of a year not yet recorded (BUREAU): lines of code, name, initial."""
-        require(
-            BUDGET_PERMISSIONS["open_budget"],
-            current_principal(),
-            department=department_code,
-            parent_of=self.app.parent_of,
-            subject=f" {department_code} 的年初预算",
-        )
+        self.check_budget_role(department_code, f"（{fiscal_year} 年度）", "open_budget")
         where = f"预算 {department_code}/{fiscal_year}"
         self.app.get_department(department_code)
         if self.find_budget(department_code, fiscal_year) is not None:

@@ -106,7 +106,7 @@ class CycleScreen(LoadingScreen):
                 and self.query_one("#cycle-tabs", TabbedContent).active == "cycle-monitoring"
                 and any(self.warning_ids)
             )
-        if action == "tab":
+        if action in ("tab", "choose"):
             return self.view is not None
         return True
 
@@ -133,7 +133,9 @@ class CycleScreen(LoadingScreen):
 
     def action_tab(self, tab: str) -> None:
         self.query_one("#cycle-tabs", TabbedContent).active = tab
-        self.query_one(f"#{TABLES[tab][0][0]}", DataTable).focus()
+        # On 监控 the cursor starts on the warnings (what the bureau acts on), if any.
+        first = "cy-warnings" if tab == "cycle-monitoring" and self.warning_ids else None
+        self.query_one(f"#{first or TABLES[tab][0][0]}", DataTable).focus()
         self.refresh_bindings()
 
     @on(TabbedContent.TabActivated)

@@ -28,7 +28,7 @@ NONE = "—"
 TARGET_COLUMNS = ("代码", "指标", "类别", "目标", "生效", "调整", "另一版本")
 CHANGE_COLUMNS = ("代码", "记录", "生效", "目标", "理由", "操作人", "记录时间")
 PERIOD_COLUMNS = ("报告期", "报告", "应报日", "状态", "报送日", "执行率", "时间进度")
-WARNING_COLUMNS = ("预警", "类型", "内容", "转为问题")
+WARNING_COLUMNS = ("预警", "类型", "转为问题", "内容")
 VALUE_COLUMNS = ("期", "指标", "目标", "已完成", "预计全年", "偏差度", "偏差原因", "纠偏措施")
 DEVIATION_COLUMNS = ("指标", "名称", "权重", "自评", "复核", "偏差")
 REPLY_COLUMNS = ("编号", "对象", "意见", "理由", "回复日", "答复", "答复理由")
@@ -104,8 +104,8 @@ def warning_rows(view: CycleView) -> list[tuple[str | None, Row]]:
                     (
                         w["warning_id"],
                         WARNING_KIND_LABELS.get(w["kind"], w["kind"]),
-                        w["message"],
                         converted or NONE,
+                        w["message"],
                     ),
                 )
             )
