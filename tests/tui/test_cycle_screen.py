@@ -15,6 +15,7 @@ from textual.widgets import DataTable
 
 from rectify.domain.monitoring import Period
 from rectify.scheduler.scan import scan
+from rectify.tui.palette import JumpProvider, _candidates
 from rectify.tui.screens.cycle import CycleScreen
 from tests.tui.conftest import PRINCIPALS, TODAY, World, build_world, settle, sync
 from tests.tui.cycle_world import KEY, add_cycle
@@ -160,3 +161,21 @@ async def test_a_report_overdue_in_the_inbox_opens_that_years_cycle(cycle_world:
         await pilot.press("m")
         await settle(pilot)
         assert screen.rows_of("cy-periods")[0][:4] == ["H2", "绩效监控报告", "2026-01-10", "已逾期"]
+
+
+@sync
+async def test_the_palette_jumps_to_an_evaluations_year(cycle_world: World) -> None:
+    backend = cycle_world.backend("bureau")
+    found = _candidates(backend, "WB-GXJ/2024")
+    cycle = next(c for c in found if c[0] == "cycle")
+    assert cycle[1] == f"WB-GXJ|2024|{KEY}" and cycle[2].startswith("年度流程 WB-GXJ 2024")
+    app = cycle_world.app("bureau")
+    async with app.run_test(size=ROOM) as pilot:
+        await settle(pilot)
+        provider = JumpProvider(app.screen)
+        await provider._jump(*cycle[:2])
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, CycleScreen) and screen.view is not None
+        assert screen.view.evaluation_key == KEY
+        assert screen.rows_of("cy-targets")[0][0] == "T1"
