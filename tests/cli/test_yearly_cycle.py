@@ -9,14 +9,11 @@ problem list issued; the result applied to the next year's budget. Then
 from __future__ import annotations
 
 import json
-from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
 from rectify.bootstrap import House
-from rectify.domain.budget import Budget
-from rectify.domain.identity import Principal, Role
 from tests.cli.cycle_helpers import cli_env, run, targets_file
 from tests.cli.test_monitoring_cli import report
 from tests.conftest import WEIBIN
@@ -142,24 +139,7 @@ def test_a_fiscal_year(
             "--requirements",
             "按期整改",
         )
-    with cli_env.acting(Principal("bureau-setup", Role.BUREAU)):
-        cli_env.findings.app.save_all(
-            Budget(
-                department_code="WB-GXJ",
-                fiscal_year=2026,
-                unit="万元",
-                sources=None,
-                stated={},
-                lines=[
-                    {
-                        "code": "basic",
-                        "name": "基本支出",
-                        "nature": "basic",
-                        "initial": Decimal("120.00"),
-                    }
-                ],
-            )
-        )
+    on("2025-09-08", "admin", "budget", "open", "WB-GXJ", "2026", "--line", "basic:基本支出:120.00")
     on(
         "2025-09-10",
         "admin",

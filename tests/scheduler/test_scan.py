@@ -78,10 +78,21 @@ def test_day_by_day_equals_one_jump_after_downtime(house: House, tmp_path: Path)
     assert ("2025-09-30", "re_review_due") in by_ref["PH-ACCEPTED-LT"]
     reporting = [d for d, k in by_ref["PH-REPORTING"] if k == "report_overdue"]
     assert reporting == ["2025-10-29"]  # first and Q2 reports were filed; Q3 was not
-    # Reports owed past their due date, marked for the day after it; H2 is not due yet.
-    assert by_ref["D01/2025/H1"] == [("2025-07-16", "monitoring_overdue")]
-    assert by_ref["D02/2024/自评"] == [("2025-04-01", "monitoring_overdue")]
-    assert "D01/2025/H2" not in by_ref
+    # Reports owed: reminded 30, 7 and 1 days before the due date, then marked for the
+    # day after it; H2 (due 2026-01-15) gets its first reminder on 2025-12-16 only.
+    assert sorted(by_ref["D01/2025/H1"]) == [
+        ("2025-06-15", "monitoring_reminder"),
+        ("2025-07-08", "monitoring_reminder"),
+        ("2025-07-14", "monitoring_reminder"),
+        ("2025-07-16", "monitoring_overdue"),
+    ]
+    assert sorted(by_ref["D02/2024/自评"]) == [
+        ("2025-03-01", "monitoring_reminder"),
+        ("2025-03-24", "monitoring_reminder"),
+        ("2025-03-30", "monitoring_reminder"),
+        ("2025-04-01", "monitoring_overdue"),
+    ]
+    assert by_ref["D01/2025/H2"] == [("2025-12-16", "monitoring_reminder")]
     for quiet in ("IMM-CLOSED", "NOT-ISSUED", "WITHDRAWN"):
         assert quiet not in by_ref
     # Awaiting the closure review: overdue by the shared rule, but no reminders or reports.

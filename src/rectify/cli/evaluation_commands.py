@@ -1,4 +1,5 @@
-"""`rectify evaluation show`, `score history|set`, `compare`, `budget adjust`.
+"""`rectify evaluation show`, `score history|set`, `compare`, `budget adjust` (and
+`budget open`, in its own module).
 
 Screens are Chinese (rich tables); `--json` prints a stable object with Decimals as
 strings. Past states (`--as-of`, `--version`) are replayed from the events.
@@ -12,7 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from rectify.bootstrap import open_house
-from rectify.cli import output
+from rectify.cli import budget_open_command, output
 from rectify.cli.output import console, print_json
 from rectify.domain import formatting
 from rectify.domain.errors import InvalidInput
@@ -89,6 +90,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     adj.add_argument("--document", help="文号")
     adj.add_argument("--json", action="store_true", help="输出 JSON")
     adj.set_defaults(func=run_adjust)
+    budget_open_command.register(bsub)
 
 
 # ----------------------------------------------------------------------------- helpers

@@ -17,11 +17,11 @@ from rectify.cli.output import console, print_json
 from rectify.domain.errors import NotFound
 from rectify.domain.formatting import moment
 from rectify.domain.parsing import parse_date
-from rectify.domain.vocabulary import TARGET_CATEGORY_LABELS
+from rectify.domain.vocabulary import TARGET_CATEGORY_LABELS, TARGET_CHANGE_LABELS
 from rectify.projections.targets import target_history, targets_in_force
 from rectify.reports.targets_file import load_targets_file
 
-KINDS = {"declared": "申报", "revised": "调整", "version": "另一版本"}
+KINDS = TARGET_CHANGE_LABELS
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

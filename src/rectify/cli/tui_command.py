@@ -12,7 +12,7 @@ from rectify.bootstrap import open_house
 from rectify.domain.errors import InvalidInput, NoActor
 from rectify.domain.identity import Principal
 
-SCREENS = ("home", "problems", "evaluations", "log")
+SCREENS = ("home", "problems", "evaluations", "log", "cycle")
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

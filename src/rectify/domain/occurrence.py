@@ -25,6 +25,9 @@ class OccurrenceKind(Enum):
     RE_REVIEW_DUE = "re_review_due"  # 持续整改到期复核
     REPORT_DUE = "report_due"  # 应报送整改情况
     REPORT_OVERDUE = "report_overdue"  # 整改情况逾期未报
+    # Before a monitoring or self-evaluation report's due date; its ref is the plan's
+    # DEPARTMENT/YEAR/PERIOD, not a finding's (so it is not on any finding's timeline).
+    MONITORING_REMINDER = "monitoring_reminder"  # 绩效监控/自评报告到期提醒
 
 
 def occurrence_id(ref: str, kind: OccurrenceKind, for_date: date) -> UUID:

@@ -61,6 +61,9 @@ BUDGET_PERMISSIONS: Mapping[str, Permission] = {
     # An adjustment (追加/调减) changes the budget itself: never an evaluator's,
     # whether typed or imported (docs/DECISIONS.md).
     "adjust_budget": Permission("调整预算", _roles(_B, _D), own=_roles(_D)),
+    # Opening a year's budget (年初预算, e.g. the year a result application affects) is
+    # the bureau's: it approves the budget a department declared.
+    "open_budget": Permission("登记年初预算", _roles(_B)),
 }
 
 EVIDENCE_PERMISSIONS: Mapping[str, Permission] = {

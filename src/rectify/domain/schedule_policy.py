@@ -79,6 +79,14 @@ class SchedulePolicy:
     scan_interval_minutes: int
     version: int = 0  # the Policy aggregate's version; 0 = the built-in defaults
 
+    @property
+    def report_reminder_days(self) -> tuple[int, ...]:
+        """Lead times before a monitoring or self-evaluation report's due date: a report
+        has no rectification class, so every lead time the policy names applies."""
+        return tuple(
+            sorted({d for days in self.reminder_days.values() for d in days}, reverse=True)
+        )
+
     @classmethod
     def parse(cls, settings: Mapping[str, str], version: int = 0) -> SchedulePolicy:
         merged = {**DEFAULTS, **settings}

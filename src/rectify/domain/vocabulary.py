@@ -20,12 +20,14 @@ __all__ = [
     "DETAIL_LABELS",
     "EVENT_LABELS",
     "OCCURRENCE_LABELS",
+    "REPORT_KIND_LABELS",
     "RESULT_CONSEQUENCE_LABELS",
     "ROLE_LABELS",
     "STAGE_LABELS",
     "STATUS_LABELS",
     "MONITORING_STATUS_LABELS",
     "TARGET_CATEGORY_LABELS",
+    "TARGET_CHANGE_LABELS",
     "WARNING_KIND_LABELS",
     "Action",
     "FindingStatus",
@@ -197,6 +199,8 @@ OCCURRENCE_LABELS: Mapping[str, str] = {
     "re_review_due": "持续整改到期复核",
     "report_due": "应报送整改情况",
     "report_overdue": "整改情况逾期未报",
+    "monitoring_reminder": "报告到期提醒",
+    "monitoring_overdue": "报告逾期未报",
     "returned": "问题被退回",
     "closure_requested": "申请销号待审核",
 }
@@ -206,6 +210,12 @@ OCCURRENCE_LABELS: Mapping[str, str] = {
 OWED_REPORT_LABELS: Mapping[str, str] = {
     "monitoring": "绩效监控报告逾期未报",
     "self_evaluation": "自评报告逾期未报",
+}
+
+# The report a reminder before its due date is about (monitoring plan periods' kinds).
+REPORT_KIND_LABELS: Mapping[str, str] = {
+    "monitoring": "绩效监控报告",
+    "self_evaluation": "自评报告",
 }
 
 # Performance-target categories (绩效指标类别), by their stored names.
@@ -227,6 +237,13 @@ RESULT_CONSEQUENCE_LABELS: Mapping[str, str] = {
     "keep": "维持",
     "cut": "核减",
     "suspend": "暂停",
+}
+
+# How a target entered the log (targets show/history, the TUI's 目标 tab).
+TARGET_CHANGE_LABELS: Mapping[str, str] = {
+    "declared": "申报",
+    "revised": "调整",
+    "version": "另一版本",
 }
 
 # Monitoring report status (what the scheduler watches) and warning kinds.

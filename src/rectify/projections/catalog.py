@@ -41,9 +41,9 @@ def all_projectors() -> list[Projector]:
         EvaluationsProjector(),
         BudgetsProjector(),
         DeadlineWatchProjector(),
-        InboxProjector(),
         TargetsProjector(),
         MonitoringProjector(),
+        InboxProjector(),  # after monitoring: a report's overdue mark reads its period
         CommentsProjector(),
         ResultsProjector(),
     ]

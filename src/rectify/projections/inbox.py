@@ -1,7 +1,7 @@
 """Read model: notifications (提醒) per audience — the bureau, or a department/unit.
 
 Reminders, overdue and report items go to the responsible department/unit and to the
-bureau; a return (退回) to the department; a closure request to the bureau. An item's
+bureau, and so do a monitoring or self-evaluation report's reminders and overdue mark; a return (退回) to the department; a closure request to the bureau. An item's
 key is derived from its event (originator id, version, audience), so it is the same
 after a rebuild; that is why who has read an item and whether it was mailed live in
 their own tables (`inbox_reads`, `mail_sent`), which a rebuild keeps.
@@ -15,13 +15,17 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Column, Connection, Date, DateTime, String, Table, Text, select
 
+from rectify.domain.vocabulary import OWED_REPORT_LABELS
 from rectify.projections.batch import chunks, insert_many
 from rectify.projections.findings import findings
 from rectify.projections.metadata import metadata
+from rectify.projections.monitoring import monitoring_periods
 from rectify.projections.projector import Handler, Projector
 
 BUREAU = "bureau"
 DEPARTMENT = "department"
+# Item kinds about a monitoring plan's report (ref DEPARTMENT/YEAR/PERIOD), not a finding.
+REPORT_KINDS = frozenset({"monitoring_reminder", "monitoring_overdue"})
 BEIJING = ZoneInfo("Asia/Shanghai")
 
 inbox_items = Table(
@@ -74,6 +78,7 @@ class InboxProjector(Projector):
             "rectify/Occurrence.Recorded": self.occurrence,
             "rectify/Finding.Returned": self.finding_event("returned", (DEPARTMENT,)),
             "rectify/Finding.ClosureRequested": self.finding_event("closure_requested", (BUREAU,)),
+            "rectify/Monitoring.ReportOverdue": self.report_overdue,
         }
 
     def begin_batch(self, conn: Connection, events: Sequence[Any]) -> None:
@@ -112,6 +117,29 @@ class InboxProjector(Projector):
             kind=event.kind.value,
             for_date=event.for_date,
             about=event.about,
+            detail=None,
+        )
+
+    def report_overdue(self, conn: Connection, event: Any) -> None:
+        """A monitoring/self-evaluation report owed past its due date: to the department
+        and the bureau. The plan's period is read from the monitoring read model, which
+        the catalog applies before this one."""
+        row = conn.execute(
+            select(monitoring_periods).where(
+                (monitoring_periods.c.monitoring_id == str(event.originator_id))
+                & (monitoring_periods.c.period == event.period)
+            )
+        ).one()
+        self._insert(
+            event,
+            (DEPARTMENT, BUREAU),
+            department_code=row.department_code,
+            unit_code=None,
+            ref=f"{row.department_code}/{row.fiscal_year}/{row.period}",
+            title=OWED_REPORT_LABELS.get(row.kind, row.kind),
+            kind="monitoring_overdue",
+            for_date=event.on,
+            about=row.due,
             detail=None,
         )
 

@@ -87,3 +87,15 @@ def release_claim(engine: Engine, key: str) -> None:
     """A failed send: let the next scan try again."""
     with engine.begin() as conn:
         conn.execute(delete(mail_sent).where(mail_sent.c.item_key == key))
+
+
+def recorded_for(conn: Connection, kind: str) -> set[tuple[str, Any]]:
+    """(ref, for_date) of the items of a kind already in the inbox (the department's
+    copy): lets a scan skip what it recorded before instead of meeting each clash."""
+    c = inbox_items.c
+    return {
+        (r.ref, r.for_date)
+        for r in conn.execute(
+            select(c.ref, c.for_date).where((c.kind == kind) & (c.audience == DEPARTMENT))
+        )
+    }

@@ -296,6 +296,19 @@ def owed_periods(conn: Connection, today: date) -> list[Any]:
     )
 
 
+def owed_until(conn: Connection, until: date) -> list[Any]:
+    """Rows (department_code, fiscal_year, period, kind, due) of reports still owed and
+    due by `until`: what the scan's reminders before a due date are planned from."""
+    c = monitoring_periods.c
+    return list(
+        conn.execute(
+            select(c.department_code, c.fiscal_year, c.period, c.kind, c.due)
+            .where((c.status == "owed") & (c.due <= until))
+            .order_by(c.due, c.department_code, c.period)
+        ).all()
+    )
+
+
 def owed_reports(conn: Connection, today: date) -> list[tuple[str, int, str]]:
     """(department, year, period) of reports still owed after their due date: what the
     scheduler's scan hands to `House.monitoring.mark_monitoring_overdue`."""

@@ -128,3 +128,15 @@ def results_view(
         budget_view(conn, department_code, budget_year),
         rectification,
     )
+
+
+def budget_years_of(conn: Connection, evaluation_key: str) -> list[int]:
+    """The budget years the decisions on an evaluation name (the TUI's 结果应用 tab)."""
+    return list(
+        conn.execute(
+            select(result_decisions.c.budget_year)
+            .where(result_decisions.c.evaluation_key == evaluation_key)
+            .distinct()
+            .order_by(result_decisions.c.budget_year)
+        ).scalars()
+    )

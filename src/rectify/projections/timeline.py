@@ -19,6 +19,7 @@ from uuid import UUID
 
 from sqlalchemy import Column, Connection, DateTime, Integer, String, Table, Text, select
 
+from rectify.domain.occurrence import OccurrenceKind
 from rectify.domain.vocabulary import EVENT_LABELS, OCCURRENCE_LABELS
 from rectify.projections.batch import chunks, insert_many
 from rectify.projections.metadata import metadata
@@ -146,6 +147,8 @@ class TimelineProjector(Projector):
 
     def _occurrence(self, conn: Connection, event: Any) -> None:
         kind = _plain(event.kind)
+        if kind == OccurrenceKind.MONITORING_REMINDER.value:
+            return  # about a monitoring plan's report, not a finding
         self._rows.append(
             {
                 "finding_id": str(event.originator_id),

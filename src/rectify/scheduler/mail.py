@@ -19,7 +19,7 @@ from typing import Any
 from rectify.bootstrap import House
 from rectify.domain.errors import InvalidInput
 from rectify.domain.vocabulary import OCCURRENCE_LABELS
-from rectify.projections.inbox import BUREAU
+from rectify.projections.inbox import BUREAU, REPORT_KINDS
 from rectify.projections.inbox_queries import claim_for_mail, release_claim, unsent
 
 log = logging.getLogger("rectify.scheduler.mail")
@@ -72,10 +72,12 @@ def message_for(item: Any, settings: SmtpSettings) -> EmailMessage:
     msg["Subject"] = f"【rectify】{label}：{item.ref} {item.title}"
     msg["From"] = settings.sender
     msg["To"] = ", ".join(settings.to)
+    # A monitoring/self-evaluation report's items name the plan's period, not a finding.
+    about_report = item.kind in REPORT_KINDS
     lines = [
         f"事项：{label}",
-        f"问题编号：{item.ref}",
-        f"问题：{item.title}",
+        f"{'报告期' if about_report else '问题编号'}：{item.ref}",
+        f"{'报告' if about_report else '问题'}：{item.title}",
         f"责任部门：{item.department_code}" + (f" / {item.unit_code}" if item.unit_code else ""),
         f"日期：{day}",
     ]

@@ -1,5 +1,6 @@
 """One deadline scan at a given date: plan the due rows, record what is new, as `system`;
-then mark monitoring/self-evaluation reports owed past their due date (`monitoring_overdue`).
+remind before monitoring/self-evaluation reports fall due (`monitoring_reminder`), then
+mark those owed past their due date (`monitoring_overdue`).
 
 Every plan is computed before anything is written, so an input the plan cannot handle
 (a working-day deadline in a year without holiday data) records nothing. Occurrences
@@ -24,6 +25,7 @@ from rectify.domain.vocabulary import OWED_REPORT_LABELS
 from rectify.projections.deadline_queries import advance, due_rows, facts_of
 from rectify.scheduler.monitoring_overdue import KIND as MONITORING_OVERDUE
 from rectify.scheduler.monitoring_overdue import mark_owed_reports
+from rectify.scheduler.monitoring_reminders import report_reminders
 
 SYSTEM = Principal("system", Role.SYSTEM)
 # Occurrences saved per transaction; a batch with any already-recorded one is retried item by item.
@@ -59,6 +61,7 @@ def scan(house: House, today: date, calendar: HolidayCalendar | None = None) -> 
             for due in planned.due
             if row.watched_until is None or due.for_date > row.watched_until
         ]
+    pending += report_reminders(house, policy, today)
     recorded: list[RecordedItem] = []
     with acting_as(SYSTEM):
         for start in range(0, len(pending), BATCH):

@@ -18,6 +18,7 @@ from rectify.tui.backend import Backend, ProblemFilter
 from rectify.tui.labels import APP_TITLE, KEYS, role_label
 from rectify.tui.palette import JumpProvider
 from rectify.tui.screens.budget import BudgetScreen
+from rectify.tui.screens.cycle import CycleScreen
 from rectify.tui.screens.evaluations import EvaluationsScreen
 from rectify.tui.screens.finding import FindingScreen
 from rectify.tui.screens.help import HelpScreen
@@ -27,7 +28,7 @@ from rectify.tui.screens.log import LogScreen
 from rectify.tui.screens.login import LoginScreen
 from rectify.tui.screens.problems import ProblemsScreen
 
-SCREENS_BY_NAME = ("home", "problems", "evaluations", "budget", "log", "inbox")
+SCREENS_BY_NAME = ("home", "problems", "evaluations", "budget", "log", "inbox", "cycle")
 UNREAD_EVERY = 60.0  # seconds between looks at the inbox (the scheduler may add items)
 DARK, LIGHT = "textual-dark", "textual-light"
 
@@ -42,6 +43,7 @@ class RectifyTui(App[None]):
         "budget": BudgetScreen,
         "log": LogScreen,
         "inbox": InboxScreen,
+        "cycle": CycleScreen,
     }
     COMMANDS = App.COMMANDS | {JumpProvider}
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -51,6 +53,7 @@ class RectifyTui(App[None]):
         Binding("4", "go('budget')", KEYS["budget"], show=False),
         Binding("5", "go('log')", KEYS["log"], show=False),
         Binding("6", "go('inbox')", KEYS["inbox"]),
+        Binding("7", "go('cycle')", KEYS["cycle"], show=False),
         Binding("question_mark", "help", KEYS["help"]),
         Binding("ctrl+t", "toggle_theme", KEYS["theme"], show=False),
         Binding("ctrl+q", "quit", KEYS["quit"], priority=True),
@@ -141,6 +144,12 @@ class RectifyTui(App[None]):
         if isinstance(screen, EvaluationsScreen):
             screen.key = key
             screen.show(key)
+
+    async def open_cycle(self, department: str, year: int, key: str | None) -> None:
+        await self.switch_mode("cycle")
+        screen = self.screen
+        if isinstance(screen, CycleScreen):
+            screen.show_year(department, year, key)
 
     async def open_department(self, code: str) -> None:
         await self.switch_mode("problems")

@@ -1,4 +1,5 @@
-"""Ctrl+P: jump to any finding (by ref or words), department or evaluation.
+"""Ctrl+P: jump to any finding (by ref or words), department, evaluation or the
+yearly cycle (年度流程) of an evaluation's department and year.
 
 Searches run in a thread (the backend is blocking) and only over what the user may
 see: the finding queries are scoped to the principal.
@@ -37,6 +38,8 @@ def _candidates(backend: Any, text: str) -> list[tuple[str, str, str]]:
     for e in backend.evaluations():
         if needle in e.key.lower() or needle in e.title.lower():
             out.append(("evaluation", e.key, f"评价 {e.title}（{e.key}）"))
+            cycle = f"{e.department_code}|{e.fiscal_year}|{e.key}"
+            out.append(("cycle", cycle, f"年度流程 {e.department_code} {e.fiscal_year}（{e.key}）"))
     return out
 
 
@@ -64,5 +67,8 @@ class JumpProvider(Provider):
             app.open_finding(ident)
         elif kind == "department":
             await app.open_department(ident)
+        elif kind == "cycle":
+            department, year, key = ident.split("|", 2)
+            await app.open_cycle(department, int(year), key)
         else:
             await app.open_evaluation(ident)

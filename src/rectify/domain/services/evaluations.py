@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from rectify.domain.application import RectifyApp
-from rectify.domain.budget import Budget
+from rectify.domain.budget import MAX_AMOUNT_YUAN, Budget
 from rectify.domain.clock import BEIJING
 from rectify.domain.errors import InvalidInput, NotFound
 from rectify.domain.evaluation import Evaluation, Scorecard, ScoreStage, survey_figures
@@ -49,6 +49,10 @@ def measure_lookup(
     values: dict[str, Decimal | None] = dict(budget.measures()) if budget is not None else {}
     values.update(survey_measures([survey_figures(s) for s in evaluation.surveys]))
     return rounded_lookup(values, rounding or evaluation.rounding_policy)
+
+
+# A budget's unit and its size in 元 (the upper bound is MAX_AMOUNT_YUAN).
+BUDGET_UNITS: Mapping[str, Decimal] = {"万元": Decimal(10000), "元": Decimal(1)}
 
 
 class EvaluationService:
@@ -169,15 +173,47 @@ class EvaluationService:
 
     # -- budget ---------------------------------------------------------------------
 
-    def check_budget_role(self, department_code: str, what: str = "") -> None:
-        """May the acting principal adjust this department's budget? (NotAllowed if not)"""
+    def check_budget_role(
+        self, department_code: str, what: str = "", permission: str = "adjust_budget"
+    ) -> None:
+        """May the acting principal adjust (or open) this department's budget? (NotAllowed if not)"""
         require(
-            BUDGET_PERMISSIONS["adjust_budget"],
+            BUDGET_PERMISSIONS[permission],
             current_principal(),
             department=department_code,
             parent_of=self.app.parent_of,
             subject=f" {department_code} 的预算{what}",
         )
+
+    def open_budget(
+        self, department_code: str, fiscal_year: int, *, unit: str, lines: list[dict[str, Any]]
+    ) -> Budget:
+        """年初预算 of a year not yet recorded (BUREAU): lines of code, name, initial."""
+        self.check_budget_role(department_code, f"（{fiscal_year} 年度）", "open_budget")
+        where = f"预算 {department_code}/{fiscal_year}"
+        self.app.get_department(department_code)
+        if self.find_budget(department_code, fiscal_year) is not None:
+            raise InvalidInput(f"{where} 已登记：调整请用 rectify budget adjust")
+        if unit not in BUDGET_UNITS:
+            raise InvalidInput(f"{where}：金额单位 {unit!r} 应为 {'或'.join(BUDGET_UNITS)}")
+        if not lines:
+            raise InvalidInput(f"{where}：至少要有一个预算行")
+        Budget.validate_lines(department_code, fiscal_year, lines)
+        for ln in lines:
+            if not str(ln.get("name") or "").strip():
+                raise InvalidInput(f"{where}：预算行 {ln['code']} 没有名称")
+            if ln["initial"] < 0 or ln["initial"] * BUDGET_UNITS[unit] > MAX_AMOUNT_YUAN:
+                raise InvalidInput(f"{where}：预算行 {ln['code']} 的金额 {ln['initial']} 超出范围")
+        budget = Budget(
+            department_code=department_code,
+            fiscal_year=fiscal_year,
+            unit=unit,
+            lines=lines,
+            sources=None,
+            stated={},
+        )
+        self.app.save_all(budget)
+        return budget
 
     def adjust_budget(
         self,

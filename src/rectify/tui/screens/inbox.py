@@ -1,5 +1,6 @@
 """收件箱: the reminders the scheduler recorded for this user (due soon, overdue,
-returned, closure requested…); Enter marks one read and opens its finding."""
+returned, closure requested…); Enter marks one read and opens its finding — or, for a
+monitoring/self-evaluation report's reminder or overdue mark, that year's 年度流程."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Footer, Header, Static
 
 from rectify.domain.vocabulary import OCCURRENCE_LABELS
+from rectify.projections.inbox import REPORT_KINDS
 from rectify.tui.backend import InboxItem
 from rectify.tui.labels import KEYS, day, short
 from rectify.tui.loading import Loaded, LoadingScreen
@@ -82,6 +84,10 @@ class InboxScreen(LoadingScreen):
         backend = self.app.backend  # type: ignore[attr-defined]
         if not item.read:
             self.load("read", lambda: backend.mark_read(item.key))
+        if item.kind in REPORT_KINDS:  # about a monitoring plan's period: DEPT/YEAR/PERIOD
+            department, year, _period = item.ref.rsplit("/", 2)
+            self.run_worker(self.app.open_cycle(department, int(year), None))  # type: ignore[attr-defined]
+            return
         self.app.open_finding(item.ref)  # type: ignore[attr-defined]
 
     def action_read_all(self) -> None:
