@@ -62,6 +62,9 @@ class Step:
     # so that a refusal reveals nothing about another department's records.
     hidden: bool = False
     refusal: type[RectifyError] = NotAllowed
+    # (key named, a key that does not exist, the same command on that key): another
+    # department's refusal must be the missing key's, word for word and exit code.
+    absent: tuple[str, str, Command] | None = None
 
 
 def _file(tmp: Path, who: str, name: str) -> Path:
@@ -71,6 +74,16 @@ def _file(tmp: Path, who: str, name: str) -> Path:
 
 
 F = "M-1"
+TARGETS = [
+    {
+        "code": "T1",
+        "name": "企业服务次数",
+        "category": "quantity",
+        "operator": "≥",
+        "value": "40",
+        "unit": "次",
+    }
+]
 SUBMITTED: list[Any] = []  # evidence ids of the walk, in order
 
 
@@ -213,12 +226,51 @@ STEPS: tuple[Step, ...] = (
             stage=ScoreStage.SELF,
             reason="自评更正",
         ),
+        absent=(
+            KEY,
+            "WB-GXJ/2024/absent",
+            lambda h, w, t: h.evaluations.set_score(
+                "WB-GXJ/2024/absent", "A1.1", Decimal(1), stage=ScoreStage.SELF, reason="r"
+            ),
+        ),
     ),
     Step(
         "adjust_budget",
         (B, OWN),
         lambda h, w, t: h.evaluations.adjust_budget(
             DEPT, 2024, line="basic.personnel", amount=Decimal(1), reason="追加"
+        ),
+        absent=(
+            "2024",
+            "2025",
+            lambda h, w, t: h.evaluations.adjust_budget(
+                DEPT, 2025, line="basic.personnel", amount=Decimal(1), reason="追加"
+            ),
+        ),
+    ),
+    Step(
+        "declare_targets",
+        (B, OWN),
+        lambda h, w, t: h.targets.declare_targets(DEPT, 2024, TARGETS),
+        repeatable=False,
+        absent=(
+            "WB-GXJ",
+            "ZZ-NONE",
+            lambda h, w, t: h.targets.declare_targets("ZZ-NONE", 2024, TARGETS),
+        ),
+    ),
+    Step(
+        "revise_target",
+        (B, OWN),
+        lambda h, w, t: h.targets.revise_target(
+            DEPT, 2024, "T1", {"value": {B: "41", OWN: "42"}.get(w, "43")}, reason="调整"
+        ),
+        absent=(
+            "2024",
+            "2025",
+            lambda h, w, t: h.targets.revise_target(
+                DEPT, 2025, "T1", {"value": "41"}, reason="调整"
+            ),
         ),
     ),
     Step(
@@ -260,11 +312,23 @@ def _refused(house: House, who: str, step: Step, tmp: Path) -> None:
         with acting_as(ROLES[who]), pytest.raises((NotAllowed, NotFound)) as caught:
             step.run(house, who, tmp)
         if isinstance(caught.value, NotFound):
-            hidden = {f"问题 {F} 不存在", f"评价 {KEY} 不存在"} | {
-                f"佐证材料 {e} 不存在" for e in SUBMITTED
-            }
+            hidden = {
+                f"问题 {F} 不存在",
+                f"评价 {KEY} 不存在",
+                f"部门 {DEPT} 2024 年度的预算不存在",
+                f"部门 {DEPT} 不存在",
+                f"绩效目标 {DEPT}/2024/department 尚未申报",
+            } | {f"佐证材料 {e} 不存在" for e in SUBMITTED}
             assert str(caught.value) in hidden, (step.name, str(caught.value))
-        elif step.hidden:
+            if step.absent is not None:
+                named, missing, run_absent = step.absent
+                with acting_as(ROLES[who]), pytest.raises(RectifyError) as absent:
+                    run_absent(house, who, tmp)
+                assert type(absent.value) is type(caught.value), step.name
+                assert absent.value.exit_code == caught.value.exit_code, step.name
+                assert absent.value.message == caught.value.message.replace(named, missing)
+        elif step.hidden or OWN in step.allowed:
+            # Its own department may do it, so only the scope refuses: it must not tell.
             pytest.fail(f"{step.name}: out of scope must read like missing, got {caught.value}")
     else:
         with acting_as(ROLES[who]), pytest.raises(NotAllowed):

@@ -93,7 +93,8 @@ def test_a_year_of_monitoring(
         assert "Traceback" not in err
     monkeypatch.setenv("RECTIFY_USER", "gxj")
     code, _, err = run(capsys, "monitoring", "file", str(report(tmp_path, department="WB-CZJ")))
-    assert code != 0 and "不在本部门范围内" in err
+    # Another department's plan reads exactly as a missing one (a refusal reveals nothing).
+    assert code == 1 and "部门 WB-CZJ 2024 年度尚无监控计划" in err
     assert count_events(house) == before
 
     # The department files its own report; the rules raise two warnings.

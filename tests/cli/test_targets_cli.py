@@ -110,7 +110,7 @@ def test_targets_declared_revised_and_shown_as_of(
     code, _, err = run(
         capsys, "targets", "declare", str(targets_file(tmp_path, department="WB-CZJ"))
     )
-    assert code != 0 and "不在本部门范围内" in err
+    assert code == 1 and "部门 WB-CZJ 不存在" in err  # as a missing department: reveals nothing
     code, _, err = run(capsys, "targets", "show", "WB-CZJ", "2024")
-    assert code != 0 and "只能查看本部门" in err
+    assert code == 1 and "部门 WB-CZJ 2024 年度尚未申报绩效目标" in err
     assert count_events(house) == before

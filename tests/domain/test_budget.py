@@ -8,7 +8,7 @@ import pytest
 
 from rectify.bootstrap import House
 from rectify.domain.budget import Budget
-from rectify.domain.errors import InvalidInput, NotAllowed
+from rectify.domain.errors import InvalidInput, NotAllowed, NotFound
 from rectify.domain.identity import Principal, Role, acting_as
 from rectify.projections import evaluations as ev
 from rectify.reports.importer import import_package
@@ -77,7 +77,7 @@ def test_budget_adjust_command_updates_the_rate(house: House, bureau: object) ->
         house.evaluations.adjust_budget("WB-GXJ", 2024, line="project", amount=D(1), reason="r")
     with (
         acting_as(Principal("别的部门", Role.DEPARTMENT, department="X")),
-        pytest.raises(NotAllowed),
+        pytest.raises(NotFound, match="^部门 WB-GXJ 2024 年度的预算不存在$"),  # as if missing
     ):
         house.evaluations.adjust_budget("WB-GXJ", 2024, line="project", amount=D(1), reason="r")
     with acting_as(Principal("本部门", Role.DEPARTMENT, department="WB-GXJ")):

@@ -98,7 +98,7 @@ def test_who_may_declare_and_revise(house: House) -> None:
             house.findings.app.save_all(house.findings.register_department(code, code, None))
     with house.acting(Principal("gxj", Role.DEPARTMENT, "WB-GXJ")):
         house.targets.declare_targets("WB-GXJ", 2024, ROWS, effective=date(2024, 1, 15))
-        with pytest.raises(NotAllowed, match="不在本部门范围内"):
+        with pytest.raises(NotFound, match="^部门 WB-CZJ 不存在$"):  # reveals nothing
             house.targets.declare_targets("WB-CZJ", 2024, ROWS)
     with house.acting(Principal("eval", Role.EVALUATOR)), pytest.raises(NotAllowed):
         house.targets.revise_target("WB-GXJ", 2024, "T1", {"value": "1"}, reason="r")

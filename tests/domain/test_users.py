@@ -102,7 +102,8 @@ def test_add_user_bureau_only(house: House) -> None:
     zhang = house.people.get_user("zhang")
     assert isinstance(zhang, User)
     assert zhang.department_code == "D01"
-    assert "dept-pass-1" not in zhang.password_hash
+    stored = house.services.app.credential(zhang.id)
+    assert stored is not None and "dept-pass-1" not in stored
 
 
 def test_authenticate(house: House) -> None:

@@ -53,6 +53,8 @@ def test_deep_nesting_is_refused_before_decoding_with_its_path(tmp_path: Path) -
         ("1e30", "超出合理范围"),
         ("1000000000000000000000000000000", "超出合理范围"),
         ("1e-400", "小数位过多"),
+        ("1e9999999", "超出合理范围"),  # past Decimal's Emax: abs() raised Overflow
+        ("-1e99999999", "超出合理范围"),
     ],
 )
 def test_number_literals_are_bounded_before_arithmetic(

@@ -25,6 +25,7 @@ from decimal import Decimal
 from importlib import resources
 from pathlib import Path
 from typing import Any
+from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
@@ -71,6 +72,7 @@ class _Saver:
     def __init__(self, app: RectifyApp, progress: Progress | None) -> None:
         self.app, self.progress = app, progress
         self.pending: dict[Any, Aggregate] = {}
+        self.credentials: dict[UUID, str] = {}
         self.saved = 0
 
     def add(self, *aggregates: Aggregate) -> None:
@@ -84,8 +86,9 @@ class _Saver:
         if not self.pending:
             return
         self.saved += self.count()
-        self.app.save_all(*self.pending.values())
+        self.app.save_all(*self.pending.values(), credentials=self.credentials)
         self.pending.clear()
+        self.credentials.clear()
         if self.progress is not None:
             self.progress(self.saved)
 
@@ -135,10 +138,10 @@ class Province:
                 role=principal.role,
                 department_code=principal.department,
                 display_name=display,
-                password_hash=self.password_hash,
             )
         self.users[principal.name] = user
         self.saver.add(self.directory, user)
+        self.saver.credentials[user.id] = self.password_hash
         self.stats.users += 1
         return user
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar, Protocol, TypeVar, runtime_checkable
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
@@ -34,6 +34,13 @@ EVENTS_TABLE = f"{APPLICATION_NAME}_events"
 A = TypeVar("A", bound=Aggregate)
 
 
+@runtime_checkable
+class CredentialReader(Protocol):
+    """What the recorder offers for password hashes (projections/sealing.py)."""
+
+    def credential(self, user_id: UUID) -> str | None: ...
+
+
 class RectifyApp(Application[UUID]):
     name = APPLICATION_NAME
     env: ClassVar[dict[str, str]] = {
@@ -53,14 +60,29 @@ class RectifyApp(Application[UUID]):
         transcoder.register(enum_transcoding(ScoreStage, "score_stage"))
         transcoder.register(enum_transcoding(OccurrenceKind, "occurrence_kind"))
 
-    def save_all(self, *aggregates: Aggregate) -> None:
-        """Save atomically; a version clash means someone else acted first."""
+    def save_all(
+        self, *aggregates: Aggregate, credentials: Mapping[UUID, str] | None = None
+    ) -> None:
+        """Save atomically; a version clash means someone else acted first.
+
+        `credentials` (user id -> password hash) are written to the credentials table
+        in the same transaction as the events, never into the events."""
         try:
-            self.save(*aggregates)
+            if credentials:
+                self.save(*aggregates, credentials=dict(credentials))
+            else:
+                self.save(*aggregates)
         except IntegrityError as exc:
             raise ConcurrencyConflict(
                 "保存失败：同一对象已被他人修改，本次操作未记录，请重试"
             ) from exc
+
+    def credential(self, user_id: UUID) -> str | None:
+        """A user's password hash from the credentials table (None: none stored)."""
+        recorder = self.recorder
+        if not isinstance(recorder, CredentialReader):
+            raise TypeError("this store keeps no credentials (PERSISTENCE_MODULE)")
+        return recorder.credential(user_id)
 
     def find(self, aggregate_id: UUID, kind: type[A], version: int | None = None) -> A | None:
         """The aggregate of that kind, or None when there is none (or another kind)."""

@@ -6,7 +6,10 @@ application service and the package importer check through `require`, so a comma
 typed by a person and the same change arriving in a package meet the same rule.
 
 `own` lists the roles allowed only within their own department: a DEPARTMENT principal
-acts on what belongs to its department or to one of its units.
+acts on what belongs to its department or to one of its units. A department may read
+nothing of another department's, so `require(..., missing=M)` refuses what is out of
+scope with NotFound(M), the very words a missing key gets: the refusal reveals nothing
+(docs/SECURITY.md, "A refusal reveals nothing").
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from rectify.domain.errors import NotAllowed
+from rectify.domain.errors import NotAllowed, NotFound
 from rectify.domain.identity import Principal, Role
 from rectify.domain.lifecycle import RECORD_ROLES, ROLE_LABELS
 
@@ -155,8 +158,12 @@ def require(
     unit: str | None = None,
     parent_of: ParentOf | None = None,
     subject: str = "",
+    missing: str | None = None,
 ) -> None:
-    """Raise NotAllowed unless `principal` may do `permission` on what department/unit own."""
+    """Raise NotAllowed unless `principal` may do `permission` on what department/unit own.
+
+    `missing`: the command's words for a key that does not exist; given, an out-of-scope
+    refusal is NotFound(missing) instead (for what the principal may not read)."""
     who = f"{ROLE_LABELS[principal.role]}用户 {principal.name}"
     if principal.role not in permission.roles:
         allowed = "、".join(ROLE_LABELS[r] for r in Role if r in permission.roles)
@@ -164,6 +171,8 @@ def require(
     if principal.role not in permission.own or department is None:
         return
     if not in_scope(principal, department, unit, parent_of or (lambda _code: None)):
+        if missing is not None:
+            raise NotFound(missing)
         owner = department + (f"/{unit}" if unit else "")
         raise NotAllowed(
             f"{who}（部门 {principal.department}）不能{permission.label}{subject}："

@@ -1,8 +1,11 @@
 """User (用户): who may log in, in which role, bound to which department.
 
-The password hash (scrypt, see passwords.py) is in the events like every other fact.
-Anyone who can read the event store can read the hashes; scrypt makes guessing slow,
-it does not make the hashes secret.
+The events record that a password was set or changed, never its hash: the hash
+(scrypt, see passwords.py) goes to the credentials table, written by the recorder in
+the transaction that records the event (`RectifyApp.save_all(..., credentials=...)`).
+Version 1 of `Added` and `PasswordChanged` carried the hash; they are upcast to
+version 2 without it, and `rectify db upgrade` copies those old hashes into the
+credentials table (docs/SECURITY.md).
 
 `UserDirectory` is one aggregate listing every user name. It makes "is there any
 user yet?" answerable on the write side (for the first-user bootstrap) and makes two
@@ -11,6 +14,7 @@ concurrent bootstraps collide on its version instead of both succeeding.
 
 from __future__ import annotations
 
+from typing import Any
 from uuid import UUID
 
 from eventsourcing.domain import event
@@ -18,7 +22,6 @@ from eventsourcing.domain import event
 from rectify.domain.base import RectifyAggregate, derived_id
 from rectify.domain.errors import InvalidInput
 from rectify.domain.identity import Principal, Role
-from rectify.domain.passwords import PasswordHash
 
 ROLES_WITH_LOGIN = (Role.BUREAU, Role.EVALUATOR, Role.DEPARTMENT, Role.AUDITOR)
 
@@ -63,13 +66,12 @@ class User(RectifyAggregate):
         role: Role,
         department_code: str | None,
         display_name: str,
-        password_hash: str,
     ) -> None:
+        # A user is always added with a password: its hash is in the credentials table.
         self.name = name
         self.role = role
         self.department_code = department_code
         self.display_name = display_name
-        self.password_hash = password_hash
         self.disabled = False
         # Open login sessions: sha256 of the token -> expiry (unix seconds). Only the
         # hash is stored, so reading the log (as auditors do) cannot forge a session.
@@ -82,15 +84,12 @@ class User(RectifyAggregate):
     def principal(self) -> Principal:
         return Principal(name=self.name, role=self.role, department=self.department_code)
 
-    def verify_password(self, password: str) -> bool:
-        return PasswordHash(self.password_hash).verify(password)
-
-    def change_password(self, new_hash: PasswordHash, reason: str | None = None) -> None:
-        self._password_changed(password_hash=new_hash.encoded, reason=reason)
+    def change_password(self, reason: str | None = None) -> None:
+        """Records that the password changed; the caller saves the new hash with it."""
+        self._password_changed(reason=reason)
 
     @event("PasswordChanged", topic="rectify/User.PasswordChanged")
-    def _password_changed(self, password_hash: str, reason: str | None) -> None:
-        self.password_hash = password_hash
+    def _password_changed(self, reason: str | None) -> None:
         self.sessions = {}  # a new password ends every open session
 
     def change_role(self, role: Role, department_code: str | None, reason: str) -> None:
@@ -176,6 +175,16 @@ class User(RectifyAggregate):
 
     def session_valid(self, token_sha256: str, now: int) -> bool:
         return not self.disabled and self.sessions.get(token_sha256, 0) > now
+
+
+def _drop_password_hash(state: dict[str, Any]) -> None:
+    state.pop("password_hash", None)
+
+
+# Version 2 of the two events that used to carry the hash: loaded without it.
+for _with_hash in (vars(User)["Added"], vars(User)["PasswordChanged"]):
+    _with_hash.class_version = 2
+    _with_hash.upcast_v1_v2 = staticmethod(_drop_password_hash)
 
 
 class UserDirectory(RectifyAggregate):

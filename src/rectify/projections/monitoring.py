@@ -22,7 +22,6 @@ from sqlalchemy import (
     update,
 )
 
-from rectify.domain.errors import NotAllowed
 from rectify.domain.identity import Principal, Role
 from rectify.projections.metadata import DecimalText, metadata
 from rectify.projections.projector import Handler, Projector
@@ -205,15 +204,15 @@ class PeriodView:
     warnings: tuple[dict[str, Any], ...]
 
 
-def _scope(principal: Principal, department_code: str) -> None:
-    if principal.role is Role.DEPARTMENT and principal.department != department_code:
-        raise NotAllowed(f"部门用户只能查看本部门（{principal.department}）的绩效监控")
+def _out_of_scope(principal: Principal, department_code: str) -> bool:
+    return principal.role is Role.DEPARTMENT and principal.department != department_code
 
 
 def monitoring_view(
     conn: Connection, department_code: str, fiscal_year: int, *, principal: Principal
 ) -> list[PeriodView]:
-    _scope(principal, department_code)
+    if _out_of_scope(principal, department_code):
+        return []  # another department's monitoring reads as no plan: reveals nothing
     key = (monitoring_periods.c.department_code == department_code) & (
         monitoring_periods.c.fiscal_year == fiscal_year
     )

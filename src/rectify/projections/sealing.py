@@ -7,6 +7,10 @@ new event. Events and links commit together or not at all, so every event rectif
 records has a link: an event without one was written around rectify, and `verify`
 reports it as tampering instead of "not yet sealed".
 
+The same hook writes password hashes to the credentials table (`save_all(...,
+credentials=...)`): the event that says a password was set and the hash it set commit
+together, so a crash cannot leave a user whose password event has no credential.
+
 Chosen over "verify treats any gap as tampering" with a sealing catch-up because a
 catch-up seals whatever it finds — including a row an insider slipped into the table
 a moment before (see docs/SECURITY.md).
@@ -24,6 +28,7 @@ from eventsourcing_sqlalchemy.recorders import SQLAlchemyApplicationRecorder
 from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session
 
+from rectify.projections.credentials import read_credential, write_credentials
 from rectify.projections.projector import RawEvent
 from rectify.projections.seal import GENESIS, chain, seal_links
 
@@ -69,7 +74,13 @@ class SealingApplicationRecorder(SQLAlchemyApplicationRecorder):
     ) -> Sequence[int]:
         ids = super()._insert_stored_events(session, stored_events, **kwargs)
         seal_events(session.connection(), ids, stored_events)
+        write_credentials(session.connection(), kwargs.get("credentials") or {})
         return ids
+
+    def credential(self, user_id: UUID) -> str | None:
+        """The password hash of a user (None: none stored)."""
+        with self.transaction(commit=False) as session:
+            return read_credential(session.connection(), self.events_record_cls.__table__, user_id)
 
 
 class SealingFactory(SQLAlchemyFactory):

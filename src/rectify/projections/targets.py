@@ -26,7 +26,6 @@ from sqlalchemy import (
     select,
 )
 
-from rectify.domain.errors import NotAllowed
 from rectify.domain.identity import Principal, Role
 from rectify.domain.targets import targets_key
 from rectify.projections.metadata import metadata
@@ -186,7 +185,7 @@ def targets_in_force(
     """Targets in force at the end of `day` (None: all recorded); None when none declared."""
     key = targets_key(department_code, fiscal_year, project_code)
     if not may_read(principal, department_code):
-        raise NotAllowed(f"部门用户只能查看本部门（{principal.department}）的绩效目标")
+        return None  # another department's targets read as none declared: reveals nothing
     rows = conn.execute(
         select(target_changes)
         .where(target_changes.c.key == key)

@@ -106,7 +106,9 @@ def limit_errors(data: Any) -> list[tuple[str, str]]:
         elif isinstance(value, bool):
             continue
         elif isinstance(value, int | Decimal):
-            if not abs(Decimal(value)) < MAX_MAGNITUDE:
+            # copy_abs, not abs(): abs() rounds in the context and raises Overflow
+            # for an exponent past its Emax (1e9999999), copy_abs never does.
+            if not Decimal(value).copy_abs() < MAX_MAGNITUDE:
                 out.append((path, f"数字超出合理范围（绝对值应小于 10^15）：{value}"))
             elif isinstance(value, Decimal) and _exponent(value) < MIN_EXPONENT:
                 out.append((path, f"小数位过多（至多 {-MIN_EXPONENT} 位）：{value}"))

@@ -20,7 +20,7 @@ from uuid import UUID
 
 from rectify.bootstrap import House
 from rectify.domain.department import Department
-from rectify.domain.errors import NoActor, NotAllowed
+from rectify.domain.errors import NoActor, NotAllowed, NotFound
 from rectify.domain.evaluation import Evaluation, Scorecard, ScoreStage
 from rectify.domain.finding import Finding
 from rectify.domain.identity import Principal, Role, acting_as
@@ -278,7 +278,7 @@ class Backend:
     def budget(self, department: str, year: int) -> evaluation_queries.BudgetView | None:
         me = self._me()
         if me.role is Role.DEPARTMENT and me.department != department:
-            raise NotAllowed(f"部门 {department} 的预算不在 {me.name} 的范围内")
+            return None  # as a missing budget: a refusal reveals nothing
         with acting_as(me):
             return self.house.queries.budget(department, year)
 
@@ -294,7 +294,7 @@ class Backend:
         with acting_as(me):
             summary = self.house.queries.evaluation_summary(key)
         if summary is not None and summary.department_code != me.department:
-            raise NotAllowed(f"评价 {key} 不在 {me.name}（部门 {me.department}）的范围内")
+            raise NotFound(f"评价 {key} 不存在")  # as a missing one: reveals nothing
 
     # -- the log ---------------------------------------------------------------------
 

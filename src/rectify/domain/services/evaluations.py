@@ -81,7 +81,7 @@ class EvaluationService:
         return self.app.load(
             Budget.create_id(department_code, fiscal_year),
             Budget,
-            f"部门 {department_code} {fiscal_year} 年度的预算不存在",
+            _budget_missing(department_code, fiscal_year),
         )
 
     def find_budget(self, department_code: str, fiscal_year: int) -> Budget | None:
@@ -163,6 +163,7 @@ class EvaluationService:
             department=evaluation.department_code,
             parent_of=self.app.parent_of,
             subject=f"（评价 {key}）",
+            missing=f"评价 {key} 不存在",
         )
         changed = evaluation.set_score(
             code, stage, value, reason=reason, inputs=inputs, narrative=narrative
@@ -174,15 +175,21 @@ class EvaluationService:
     # -- budget ---------------------------------------------------------------------
 
     def check_budget_role(
-        self, department_code: str, what: str = "", permission: str = "adjust_budget"
+        self,
+        department_code: str,
+        what: str = "",
+        permission: str = "adjust_budget",
+        fiscal_year: int | None = None,
     ) -> None:
-        """May the acting principal adjust (or open) this department's budget? (NotAllowed if not)"""
+        """May the acting principal adjust (or open) this department's budget? (NotAllowed if
+        not; with the year, another department's budget reads as missing)"""
         require(
             BUDGET_PERMISSIONS[permission],
             current_principal(),
             department=department_code,
             parent_of=self.app.parent_of,
             subject=f" {department_code} 的预算{what}",
+            missing=None if fiscal_year is None else _budget_missing(department_code, fiscal_year),
         )
 
     def open_budget(
@@ -227,8 +234,12 @@ class EvaluationService:
         document: str | None = None,
     ) -> Budget:
         """追加/调减 one budget line (BUREAU, or the department itself)."""
-        self.check_budget_role(department_code)
+        self.check_budget_role(department_code, fiscal_year=fiscal_year)
         budget = self.get_budget(department_code, fiscal_year)
         budget.adjust(line, amount, reason=reason, on=on, document=document)
         self.app.save_all(budget)
         return budget
+
+
+def _budget_missing(department_code: str, fiscal_year: int) -> str:
+    return f"部门 {department_code} {fiscal_year} 年度的预算不存在"

@@ -26,19 +26,21 @@ class MonitoringService:
         self.targets = targets
         self.findings = findings
 
-    def _check(self, action: str, department_code: str) -> None:
+    def _check(self, action: str, department_code: str, fiscal_year: int | None = None) -> None:
+        """With the year, another department's plan reads as missing (reveals nothing)."""
         require(
             MONITORING_PERMISSIONS[action],
             current_principal(),
             department=department_code,
             parent_of=self.app.parent_of,
+            missing=None if fiscal_year is None else _no_plan(department_code, fiscal_year),
         )
 
     def get_monitoring(self, department_code: str, fiscal_year: int) -> Monitoring:
         return self.app.load(
             Monitoring.create_id(department_code, fiscal_year),
             Monitoring,
-            f"部门 {department_code} {fiscal_year} 年度尚无监控计划",
+            _no_plan(department_code, fiscal_year),
         )
 
     def plan_monitoring(
@@ -81,7 +83,7 @@ class MonitoringService:
         where: str = "values",
     ) -> list[dict[str, Any]]:
         """File a period's report (late is recorded, not refused); return the warnings raised."""
-        self._check("file_monitoring_report", department_code)
+        self._check("file_monitoring_report", department_code, fiscal_year)
         plan = self.get_monitoring(department_code, fiscal_year)
         end = plan.period(period).end
         targets = self.targets.get_targets(department_code, fiscal_year).in_force(end)
@@ -96,7 +98,7 @@ class MonitoringService:
     ) -> Period:
         """The department's 自评 is complete: the owed self-evaluation report is filed
         (late is recorded, not refused)."""
-        self._check("submit_self_evaluation", department_code)
+        self._check("submit_self_evaluation", department_code, fiscal_year)
         plan = self.get_monitoring(department_code, fiscal_year)
         period = plan.submit_self_evaluation(filed_on or self.clock.today())
         self.app.save_all(plan)
@@ -131,3 +133,7 @@ class MonitoringService:
             return False
         self.app.save_all(plan)
         return True
+
+
+def _no_plan(department_code: str, fiscal_year: int) -> str:
+    return f"部门 {department_code} {fiscal_year} 年度尚无监控计划"

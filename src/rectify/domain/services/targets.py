@@ -24,12 +24,14 @@ class TargetService:
         self.app = app
         self.clock = clock
 
-    def _require(self, action: str, department_code: str) -> None:
+    def _require(self, action: str, department_code: str, missing: str) -> None:
+        """Another department's targets read as missing (`missing`: the command's words)."""
         require(
             TARGET_PERMISSIONS[action],
             current_principal(),
             department=department_code,
             parent_of=self.app.parent_of,
+            missing=missing,
         )
 
     def find_targets(
@@ -40,11 +42,10 @@ class TargetService:
     def get_targets(
         self, department_code: str, fiscal_year: int, project_code: str | None = None
     ) -> Targets:
-        key = targets_key(department_code, fiscal_year, project_code)
         return self.app.load(
             Targets.create_id(department_code, fiscal_year, project_code),
             Targets,
-            f"绩效目标 {key} 尚未申报",
+            _not_declared(department_code, fiscal_year, project_code),
         )
 
     def declare_targets(
@@ -57,7 +58,7 @@ class TargetService:
         effective: date | None = None,
         where: str = "目标表",
     ) -> Targets:
-        self._require("declare_targets", department_code)
+        self._require("declare_targets", department_code, f"部门 {department_code} 不存在")
         self.app.get_department(department_code)
         if self.find_targets(department_code, fiscal_year, project_code) is not None:
             key = targets_key(department_code, fiscal_year, project_code)
@@ -87,7 +88,11 @@ class TargetService:
         project_code: str | None = None,
         effective: date | None = None,
     ) -> Targets:
-        self._require("revise_target", department_code)
+        self._require(
+            "revise_target",
+            department_code,
+            _not_declared(department_code, fiscal_year, project_code),
+        )
         aggregate = self.get_targets(department_code, fiscal_year, project_code)
         aggregate.revise(code, changes, reason=reason, effective=effective or self.clock.today())
         self.app.save_all(aggregate)
@@ -102,9 +107,17 @@ class TargetService:
         project_code: str | None = None,
         effective: date | None = None,
     ) -> Targets:
-        self._require("note_target_version", department_code)
+        self._require(
+            "note_target_version",
+            department_code,
+            _not_declared(department_code, fiscal_year, project_code),
+        )
         aggregate = self.get_targets(department_code, fiscal_year, project_code)
         target = parse_target(row, f"指标 {row.get('code')}")
         aggregate.note_version(target, effective=effective or aggregate.declared_on())
         self.app.save_all(aggregate)
         return aggregate
+
+
+def _not_declared(department_code: str, fiscal_year: int, project_code: str | None) -> str:
+    return f"绩效目标 {targets_key(department_code, fiscal_year, project_code)} 尚未申报"
