@@ -6,6 +6,12 @@ so one grouped query says which findings had been recorded by a moment and how
 far each had gone (its last version before it). The caller replays each of those
 findings to that version through the domain (the events are the truth; no second
 implementation of the lifecycle here). Paged by ref (keyset), scoped like the list.
+
+Filters: what never changes after a finding is recorded (department, unit, title,
+description) is matched exactly here; what grows (the years it was carried into,
+the repeats linked) is matched by today's value, a superset of the past one. The
+caller checks everything that changes (status, class, due, years, repeats) on the
+replayed finding.
 """
 
 from __future__ import annotations
@@ -18,7 +24,12 @@ from sqlalchemy import Connection, func, select
 
 from rectify.domain.identity import Principal
 from rectify.projections.findings import findings
-from rectify.projections.queries import scope_clause
+from rectify.projections.queries import (
+    department_clause,
+    in_year_clause,
+    scope_clause,
+    text_clause,
+)
 from rectify.projections.timeline import finding_timeline
 
 
@@ -35,11 +46,15 @@ def versions_as_of(
     *,
     principal: Principal | None,
     department: str | None = None,
+    fiscal_year: int | None = None,
+    repeat: bool = False,
+    text: str | None = None,
     after: str | None = None,
     limit: int = 50,
 ) -> list[VersionAt]:
     """Findings recorded before `moment` that `principal` may see, each with its last
-    version before `moment`, by ref after `after`."""
+    version before `moment`, by ref after `after`; `fiscal_year` and `repeat` keep
+    those that may have matched then (see the module's docstring)."""
     t = finding_timeline
     # Timeline times are stored in UTC (SQLite keeps no zone): compare in UTC too.
     moment = moment.astimezone(UTC)
@@ -52,9 +67,13 @@ def versions_as_of(
         .limit(limit)
     )
     if department is not None:
-        query = query.where(
-            (findings.c.department_code == department) | (findings.c.unit_code == department)
-        )
+        query = query.where(department_clause(department))
+    if fiscal_year is not None:
+        query = query.where(in_year_clause(fiscal_year))
+    if repeat:
+        query = query.where(findings.c.repeat_of != "")
+    if text:
+        query = query.where(text_clause(text))
     if after is not None:
         query = query.where(t.c.ref > after)
     return [VersionAt(r.ref, UUID(r.finding_id), r.version) for r in conn.execute(query).all()]

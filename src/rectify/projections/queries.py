@@ -141,6 +141,12 @@ def department_clause(code: str) -> ColumnElement[bool]:
     return or_(findings.c.department_code == code, findings.c.unit_code == code)
 
 
+def text_clause(text: str) -> ColumnElement[bool]:
+    """The words in the title or the description (both fixed once recorded)."""
+    pattern = f"%{text}%"
+    return or_(findings.c.title.like(pattern), findings.c.description.like(pattern))
+
+
 def list_findings(
     conn: Connection,
     *,
@@ -188,10 +194,7 @@ def list_findings(
     if repeat:
         query = query.where(findings.c.repeat_of != "")
     if text:
-        pattern = f"%{text}%"
-        query = query.where(
-            or_(findings.c.title.like(pattern), findings.c.description.like(pattern))
-        )
+        query = query.where(text_clause(text))
     return [_finding_view(r, today) for r in conn.execute(query).all()]
 
 
