@@ -36,13 +36,17 @@ def test_the_list_at_a_moment_is_replayed_from_the_log(any_world: World) -> None
     assert now[R2] == "withdrawn" and now[R1] == "issued"
     # Before anything was recorded: nothing. Overdue is judged on the day asked.
     assert bureau.findings_at(before - timedelta(days=3650), TODAY, ProblemFilter(), None, 50) == []
-    [r1_then] = [r for r in bureau.findings_at(before, TODAY, ProblemFilter(), None, 500) if r.ref == R1]
+    [r1_then] = [
+        r for r in bureau.findings_at(before, TODAY, ProblemFilter(), None, 500) if r.ref == R1
+    ]
     assert r1_then.overdue  # due 2025-11-30, judged on TODAY 2026-01-15
     # Scope: the department sees only its own, as in today's list.
     dept = world.backend("department")
     assert {r.ref for r in dept.findings_at(after, TODAY, ProblemFilter(), None, 500)} == {R1, R2}
     today_list = bureau.findings_page(ProblemFilter(), None, 500)
-    assert statuses(bureau.findings_at(after, TODAY, ProblemFilter(), None, 500)) == statuses(today_list)
+    assert statuses(bureau.findings_at(after, TODAY, ProblemFilter(), None, 500)) == statuses(
+        today_list
+    )
 
 
 R3 = "WB-GXJ/2025/09"
