@@ -6,7 +6,9 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from textual import on
+from rich.cells import cell_len
+from rich.text import Text
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
@@ -14,17 +16,36 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from rectify.domain.identity import Role
 from rectify.domain.vocabulary import OCCURRENCE_LABELS
+from rectify.projections.dashboard import DeadlineCounts
 from rectify.tui.home_data import HomeData, gather
 from rectify.tui.labels import KEYS, day, rate, role_label, short, stage_label, status_label
 from rectify.tui.loading import Loaded, LoadingScreen
 
 
-def counts_line(data: HomeData) -> str:
-    c = data.counts
-    return (
-        f"[b red]逾期 {c.overdue}[/]  7天内到期 {c.due_in_7}  30天内到期 {c.due_in_30}  "
-        f"待审核 {c.waiting_review}  已退回 {c.returned}  屡查屡犯 {c.repeats}  未销号 {c.open}"
-    )
+def counts_text(c: DeadlineCounts, width: int) -> Text:
+    """The counts in equal columns, as many to a line as `width` holds (lines balanced):
+    a figure never wraps away from its label (at 80 columns they once did: "未销号 ⏎ 50")."""
+    items = [
+        (f"逾期 {c.overdue}", "bold red"),
+        (f"7天内到期 {c.due_in_7}", ""),
+        (f"30天内到期 {c.due_in_30}", ""),
+        (f"待审核 {c.waiting_review}", ""),
+        (f"已退回 {c.returned}", ""),
+        (f"屡查屡犯 {c.repeats}", ""),
+        (f"未销号 {c.open}", ""),
+    ]
+    cell = max(cell_len(label) for label, _ in items) + 2
+    fits = max(1, min(len(items), (width + 2) // cell))
+    lines = -(-len(items) // fits)
+    per_line = -(-len(items) // lines)
+    text = Text(no_wrap=True, overflow="ellipsis")
+    for i, (label, style) in enumerate(items):
+        if i % per_line == 0 and i:
+            text.append("\n")
+        elif i:
+            text.append(" " * (cell - cell_len(items[i - 1][0])))
+        text.append(label, style)
+    return text
 
 
 class HomeScreen(LoadingScreen):
@@ -75,9 +96,22 @@ class HomeScreen(LoadingScreen):
         backend = self.app.backend  # type: ignore[attr-defined]
         self.load("home", lambda: gather(backend))
 
+    counts: DeadlineCounts | None = None
+
+    def _show_counts(self) -> None:
+        if self.counts is None:
+            return
+        box = self.query_one("#home-counts", Static)
+        width = box.content_size.width or self.app.size.width - 4
+        box.update(counts_text(self.counts, width))
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.call_after_refresh(self._show_counts)
+
     def on_loaded(self, message: Loaded) -> None:
         data: HomeData = message.value
-        self.query_one("#home-counts", Static).update(counts_line(data))
+        self.counts = data.counts
+        self._show_counts()
         self._todo(data)
         self._figures(data)
         self._evaluations(data)
