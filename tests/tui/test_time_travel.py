@@ -44,6 +44,12 @@ def test_the_list_at_a_moment_is_replayed_from_the_log(any_world: World) -> None
     dept = world.backend("department")
     assert {r.ref for r in dept.findings_at(after, TODAY, ProblemFilter(), None, 500)} == {R1, R2}
     today_list = bureau.findings_page(ProblemFilter(), None, 500)
+    # Rows name their department as today's list does.
+    names = {r.ref: r.department_name for r in today_list}
+    assert {
+        r.ref: r.department_name
+        for r in bureau.findings_at(after, TODAY, ProblemFilter(), None, 500)
+    } == names
     assert statuses(bureau.findings_at(after, TODAY, ProblemFilter(), None, 500)) == statuses(
         today_list
     )

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -190,6 +190,7 @@ class Backend:
         (or only grown); what changes is checked on each replayed finding, a batch of
         candidates at a time until the page is full."""
         me, app = self._me(), self.house.services.app
+        names = {d.code: d.name for d in self.departments()}  # as today's list shows them
         out: list[queries.FindingView] = []
         while len(out) < limit:
             with self._reading() as conn:
@@ -207,7 +208,8 @@ class Backend:
             for v in versions:
                 past = app.find(v.finding_id, Finding, version=v.version)
                 if past is not None and held(past, flt, day):
-                    out.append(view_of(past, day))
+                    view = view_of(past, day)
+                    out.append(replace(view, department_name=names.get(view.department_code)))
             if len(versions) < SCAN:
                 break
             after = versions[-1].ref
