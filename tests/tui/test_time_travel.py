@@ -10,7 +10,8 @@ import pytest
 from textual.widgets import DataTable, Input
 
 from rectify.domain.clock import FixedClock
-from rectify.domain.finding import RectificationClass
+from rectify.domain.finding import FindingStatus, RectificationClass
+from rectify.projections.finding_history import STATUS_EVENTS
 from rectify.tui import backend as backend_module
 from rectify.tui.backend import ProblemFilter
 from tests.tui.conftest import PRINCIPALS, R1, R2, TODAY, World, settle, sync
@@ -99,6 +100,11 @@ def test_every_filter_applies_to_the_findings_as_they_were(
     assert refs(after, fiscal_year=2025) == {R1, R3}
     assert refs(before, rectification_class=RectificationClass.LONG_TERM.value) == set()
     assert refs(after, rectification_class=RectificationClass.LONG_TERM.value) == {R1}
+    phased = RectificationClass.PHASED.value  # R1's class until it became long-term
+    assert refs(before, rectification_class=phased) == {R1, R2}
+    assert refs(after, rectification_class=phased) == {R2}
+    assert refs(after, status="closed") == set()
+    assert set(STATUS_EVENTS) == {s.value for s in FindingStatus}
     assert refs(before, overdue=True) == {R1, R2}  # due 2025-11-30, judged on TODAY
     assert refs(after, overdue=True) == set()  # withdrawn, long-term
     assert refs(before, repeat=True) == set()

@@ -191,6 +191,10 @@ class Backend:
         candidates at a time until the page is full."""
         me, app = self._me(), self.house.services.app
         names = {d.code: d.name for d in self.departments()}  # as today's list shows them
+        # Candidates per round: a page's worth when SQL decided everything, more when
+        # replayed findings may still fall out.
+        checked = (flt.fiscal_year, flt.status, flt.rectification_class, flt.overdue, flt.repeat)
+        batch = max(limit, SCAN) if any(checked) else limit
         out: list[queries.FindingView] = []
         while len(out) < limit:
             with self._reading() as conn:
@@ -202,15 +206,17 @@ class Backend:
                     fiscal_year=flt.fiscal_year,
                     repeat=flt.repeat,
                     text=flt.text,
+                    status=flt.status,
+                    rectification_class=flt.rectification_class,
                     after=after,
-                    limit=SCAN,
+                    limit=batch,
                 )
             for v in versions:
                 past = app.find(v.finding_id, Finding, version=v.version)
                 if past is not None and held(past, flt, day):
                     view = view_of(past, day)
                     out.append(replace(view, department_name=names.get(view.department_code)))
-            if len(versions) < SCAN:
+            if len(versions) < batch:
                 break
             after = versions[-1].ref
         return out[:limit]
