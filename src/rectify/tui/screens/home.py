@@ -119,6 +119,7 @@ class HomeScreen(LoadingScreen):
         self._checks(data)
         if data.role is Role.AUDITOR:
             self.query_one("#todo-title", Static).update("只读：按 5 打开事件日志，v 校验封存")
+            self.query_one("#todo-title").display = True
         if not isinstance(self.focused, DataTable) or not self.focused.row_count:
             for table in self.query(DataTable):
                 if table.display and table.row_count:
@@ -130,6 +131,8 @@ class HomeScreen(LoadingScreen):
         table.clear()
         table.display = bool(data.todo_title)
         self.query_one("#todo-title", Static).update(data.todo_title)
+        # An empty title still takes its margin: hidden, so 80×24 shows rows, not gaps.
+        self.query_one("#todo-title").display = bool(data.todo_title)
         for f in data.todo:
             due = day(f.due) + ("（逾期）" if f.overdue else "")
             note = data.returned_reasons.get(f.ref, "")
@@ -142,6 +145,7 @@ class HomeScreen(LoadingScreen):
         self.query_one("#figures-title", Static).update(
             "整改率（按部门、年度）" if data.figures else ""
         )
+        self.query_one("#figures-title").display = bool(data.figures)
         for r in data.figures:
             table.add_row(
                 short(r.department_name or r.department_code, 16),
@@ -160,6 +164,7 @@ class HomeScreen(LoadingScreen):
         table.display = bool(data.evaluations)
         title = "评价（得分与规则不符的末级指标数）" if data.evaluations else ""
         self.query_one("#evaluations-title", Static).update(title)
+        self.query_one("#evaluations-title").display = bool(data.evaluations)
         for e in data.evaluations:
             table.add_row(
                 short(e.title, 30),
