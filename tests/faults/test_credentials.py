@@ -104,6 +104,8 @@ def _old_style_store(url: str, password: str) -> None:
         app.recorder.insert_events(stored)  # sealed, no credential: as the old code did
         with house.store.engine.begin() as conn:
             conn.execute(text("DROP TABLE credentials"))
+            # and what later migrations add, so the schema is 0006's
+            conn.execute(text("DROP INDEX ix_findings_due_status_ref"))
             conn.execute(text("UPDATE alembic_version SET version_num = '0006_scale'"))
 
 

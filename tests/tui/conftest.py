@@ -82,6 +82,16 @@ def world(tmp_path: Path) -> Iterator[World]:
         w.house.close()
 
 
+@pytest.fixture
+def any_world(db_url: str, tmp_path: Path) -> Iterator[World]:
+    """The same world on a SQLite file and on the PostgreSQL server."""
+    w = build_world(db_url, tmp_path)
+    try:
+        yield w
+    finally:
+        w.house.close()
+
+
 async def settle(pilot: Any) -> None:
     """Wait for every thread worker and the messages it posted."""
     for _ in range(3):

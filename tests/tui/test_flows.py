@@ -64,6 +64,8 @@ async def test_department_reports_and_requests_closure(world: World, tmp_path: P
         await fill(pilot, percent="80")
         assert app.screen.__class__.__name__ == "FindingScreen"
         await pilot.press("a")
+        # The date the material belongs to starts as today (the house clock's).
+        assert app.screen.query_one("#in-effective_date", Input).value == TODAY.isoformat()
         await fill(pilot, path=str(tmp_path / "missing.pdf"), effective_date="2026-02-30")
         assert "不存在" in str(app.screen.query_one("#err-path", Label).render())
         assert "不是存在的日期" in str(app.screen.query_one("#err-effective_date", Label).render())
@@ -120,6 +122,10 @@ async def test_bureau_returns_one_closes_another_and_sees_the_rate(
         assert "已销号" in text_of(app, "#finding-fields")
         # A closed finding offers only reopening: closing again is not on the screen.
         assert app.screen.check_action("form", ("close",)) is False
+        # `2` while a finding is open on the problem list goes back to the list itself.
+        await pilot.press("2")
+        await settle(pilot)
+        assert app.screen.__class__.__name__ == "ProblemsScreen"
         await pilot.press("1")
         await settle(pilot)
         assert cells(app, "#figures")[0][3] == "50.00%"

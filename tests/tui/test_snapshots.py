@@ -43,3 +43,15 @@ def test_evaluation_tree_large(world: World, snap_compare: Any) -> None:
     assert snap_compare(
         world.app("evaluator", screen="evaluations"), terminal_size=LARGE, run_before=open_tree
     )
+
+
+def test_department_home_small(world: World, snap_compare: Any) -> None:
+    assert snap_compare(world.app("department"), terminal_size=SMALL, run_before=settle)
+
+
+def test_evaluator_home_small(world: World, snap_compare: Any) -> None:
+    assert snap_compare(world.app("evaluator"), terminal_size=SMALL, run_before=settle)
+
+
+def test_auditor_home_small(world: World, snap_compare: Any) -> None:
+    assert snap_compare(world.app("auditor"), terminal_size=SMALL, run_before=settle)

@@ -75,3 +75,15 @@ def test_demo_ends_in_the_tui_and_tui_opens_a_finding(tmp_path: Path) -> None:
     code, screen = run_in_terminal(["tui", "--finding", "WB-GXJ/2024/01"], env, wait_for="整改过程")
     assert code == 0, screen[-2000:]
     assert "Traceback" not in screen
+
+
+def test_login_option_ignores_the_accounts_own_session(tmp_path: Path) -> None:
+    """A shared entry point (SSH forced command, textual-serve) runs `rectify tui --login`:
+    whoever connects gets the login screen, never the serving account's identity."""
+    env = _env(tmp_path)
+    assert (
+        subprocess.run([RECTIFY, "demo", "--no-tui"], env=env, capture_output=True).returncode == 0
+    )
+    code, screen = run_in_terminal(["tui", "--login"], env, wait_for="登录 rectify")
+    assert code == 0, screen[-2000:]
+    assert "登录 rectify" in screen and "未销号" not in screen and "Traceback" not in screen

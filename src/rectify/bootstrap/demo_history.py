@@ -2,7 +2,9 @@
 
 Four departments over three fiscal years (findings in every state, some overdue,
 carried over, repeats, score revisions, budget adjustments), seeded and
-deterministic, beside the two shipped packages. Recorded once: a second `demo`
+deterministic, beside the two shipped packages. Each event is dated on the day its
+step happened in that fiscal year (never after the house clock's now), so timelines
+and the list as of a date read like a real history. Recorded once: a second `demo`
 finds the first generated department and records nothing.
 """
 
@@ -43,6 +45,7 @@ def seed_history(house: House) -> DemoHistory:
         first_year=FIRST_YEAR,
         years=YEARS,
         people=False,
+        until=house.clock.now(),
     )
     house.catch_up()
     return DemoHistory(stats.events, stats.departments, years, stats.findings)

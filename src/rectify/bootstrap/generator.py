@@ -3,7 +3,9 @@
 Every event comes from the aggregates' own methods (the same guards and the same events
 the commands record), acting as the role that may take each step; the aggregates are
 saved through the application in large atomic saves. Only the event timestamps come
-from the clock. The shape, per department and fiscal year: users and their login
+from the clock: the wall clock, or (`until`, the demo) a clock the generator steps to
+the day each step happened, never later than `until` and never before the aggregate's
+own last event, so a finding's timeline reads like its fiscal year's history. The shape, per department and fiscal year: users and their login
 sessions, a budget with adjustments and final accounts, an evaluation (the tree of the
 bundled Weibin package) scored by the department, the reviewer and the bureau with
 revisions, and findings through every lifecycle state — issued, measures, progress,
@@ -20,7 +22,7 @@ import hashlib
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from importlib import resources
 from pathlib import Path
@@ -30,7 +32,9 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate
 
 from rectify.domain.application import RectifyApp, finding_fields
+from rectify.domain.base import recording_with
 from rectify.domain.budget import Budget
+from rectify.domain.clock import BEIJING, FixedClock
 from rectify.domain.department import Department
 from rectify.domain.evaluation import Evaluation, ScoreStage
 from rectify.domain.evidence import Evidence
@@ -93,6 +97,23 @@ class _Saver:
             self.progress(self.saved)
 
 
+class _Dates:
+    """The clock events are stamped with, stepped to each step's day (09:00 Beijing)."""
+
+    def __init__(self, until: datetime) -> None:
+        self.until = until
+        self.clock = FixedClock(until)
+
+    def at(self, day: date, *aggregates: Aggregate) -> None:
+        """Stamp what follows on `day`: a day after an aggregate's last event when that
+        is later (its timeline stays in order), and never after `until`."""
+        moment = datetime.combine(day, time(9, 0), tzinfo=BEIJING)
+        for aggregate in aggregates:
+            if aggregate.modified_on >= moment:
+                moment = aggregate.modified_on + timedelta(days=1)
+        self.clock.moment = min(moment, self.until)
+
+
 def _package_header() -> dict[str, Any]:
     source = resources.files("rectify.examples") / "weibin-2024.evaluation.json"
     with resources.as_file(source) as path:
@@ -111,8 +132,10 @@ class Province:
         first_year: int = FIRST_YEAR,
         years: int = YEARS,
         people: bool = True,
+        until: datetime | None = None,
     ) -> None:
         self.rng = random.Random(seed)
+        self.dates = _Dates(until) if until is not None else None
         self.saver = _Saver(app, progress)
         self.target = target
         self.header = _package_header()
@@ -124,6 +147,10 @@ class Province:
         self.directory: UserDirectory | None = None
         # Last year's findings per department: carried over, or repeated.
         self.last_year: dict[str, list[Finding]] = {}
+
+    def _at(self, day: date, *aggregates: Aggregate) -> None:
+        if self.dates is not None:
+            self.dates.at(day, *aggregates)
 
     # -- people ----------------------------------------------------------------------
 
@@ -173,6 +200,7 @@ class Province:
                 initial.items(), ("基本支出", "项目支出", "专项资金"), strict=True
             )
         ]
+        self._at(date(year, 1, 10))
         with acting_as(BUREAU):
             budget = Budget(
                 department_code=code,
@@ -184,6 +212,7 @@ class Province:
             )
             for n in range(self.rng.randrange(1, 4)):
                 amount = Decimal(self.rng.randrange(-40, 120) or 5)
+                self._at(date(year, 6 + n, 15), budget)
                 budget.adjust(
                     f"L{self.rng.randrange(1, 4)}",
                     amount,
@@ -194,11 +223,13 @@ class Province:
             finals: dict[str, Decimal | None] = {
                 code: amount * Decimal("0.9") for code, amount in initial.items()
             }
+            self._at(date(year + 1, 2, 20), budget)
             budget.record_final_accounts(finals, Decimal(0))
         self.saver.add(budget)
 
     def _evaluation(self, code: str, year: int, dept: Principal) -> str:
         key = f"{code}/{year}/整体"
+        self._at(date(year + 1, 2, 25))
         with acting_as(EVALUATOR):
             evaluation = Evaluation(
                 key=key,
@@ -212,11 +243,11 @@ class Province:
                 },
             )
         weights = {c: evaluation.nodes[c]["weight"] for c in evaluation.leaf_codes}
-        for stage, who in (
-            (ScoreStage.SELF, dept),
-            (ScoreStage.REVIEW, EVALUATOR),
-            (ScoreStage.FINAL, BUREAU),
+        for month, (stage, who) in enumerate(
+            ((ScoreStage.SELF, dept), (ScoreStage.REVIEW, EVALUATOR), (ScoreStage.FINAL, BUREAU)),
+            start=3,
         ):
+            self._at(date(year + 1, month, 10), evaluation)
             with acting_as(who):
                 for leaf, weight in weights.items():
                     if stage is not ScoreStage.SELF and self.rng.random() < 0.4:
@@ -240,6 +271,7 @@ class Province:
         rng = self.rng
         ref = f"{code}-{year}-{n:03d}"
         category = rng.choice(CATEGORIES)
+        self._at(date(year + 1, 3, 1))
         with acting_as(EVALUATOR):
             finding = Finding(
                 **finding_fields(
@@ -259,11 +291,13 @@ class Province:
         if rng.random() < 0.03:
             return finding  # recorded, not yet issued
         if rng.random() < 0.04:
+            self._at(date(year + 1, 3, 20), finding)
             with acting_as(EVALUATOR):
                 finding.withdraw("误记")
             return finding
         issued_on = date(year + 1, rng.randrange(3, 7), rng.randrange(1, 28))
         cls = rng.choice(list(RectificationClass))
+        self._at(issued_on, finding)
         with acting_as(BUREAU):
             finding.issue(
                 rectification_class=cls,
@@ -278,10 +312,12 @@ class Province:
             return finding  # still at the department, perhaps overdue
         self._work(finding, dept, issued_on)
         if rng.random() < 0.1:
+            assert finding.due is not None
+            self._at(finding.due - timedelta(days=10), finding)
             with acting_as(BUREAU):
-                assert finding.due is not None
                 finding.extend_deadline(finding.due + timedelta(days=90), "客观原因需延期")
         if rng.random() < 0.08:
+            self._at(issued_on + timedelta(days=30), finding)
             with acting_as(BUREAU):
                 finding.accept_long_term(
                     issued_on + timedelta(days=400), issued_on + timedelta(days=30), "需长期推进"
@@ -291,6 +327,7 @@ class Province:
             return finding  # working, not yet asking for closure
         self._ask_closure(finding, dept, issued_on)
         if rng.random() < 0.2:
+            self._at(issued_on + timedelta(days=50), finding)
             with acting_as(BUREAU):
                 finding.return_for_rework("佐证材料不足")
             if rng.random() < 0.25:
@@ -299,26 +336,29 @@ class Province:
             self._ask_closure(finding, dept, issued_on)
         if rng.random() < 0.1:
             return finding  # awaiting the bureau's review
+        self._at(issued_on + timedelta(days=60), finding)
         with acting_as(BUREAU):
             finding.close("整改到位")
-            if rng.random() < 0.05:
+        if rng.random() < 0.05:
+            self._at(issued_on + timedelta(days=150), finding)
+            with acting_as(BUREAU):
                 finding.reopen("复查发现虚假整改")
         return finding
 
     def _work(self, finding: Finding, dept: Principal, issued_on: date) -> None:
+        self._at(issued_on + timedelta(days=5), finding)
         with acting_as(dept):
             if finding.responsible_person is None:
                 finding.name_responsible_person(f"责任人{self.rng.randrange(1, 50)}")
             finding.record_measures("制定整改方案，明确责任分工")
             for step in range(self.rng.randrange(1, 4)):
-                finding.report_progress(
-                    "按计划推进",
-                    min(100, 30 * (step + 1)),
-                    issued_on + timedelta(days=10 * (step + 1)),
-                )
+                as_of = issued_on + timedelta(days=10 * (step + 1))
+                self._at(as_of, finding)
+                finding.report_progress("按计划推进", min(100, 30 * (step + 1)), as_of)
 
     def _ask_closure(self, finding: Finding, dept: Principal, issued_on: date) -> None:
         sha = hashlib.sha256(f"{finding.ref}/{len(finding.evidence_ids)}".encode()).hexdigest()
+        self._at(issued_on + timedelta(days=40), finding)
         with acting_as(dept):
             evidence = Evidence(
                 sha256=sha,
@@ -342,12 +382,14 @@ class Province:
             FindingStatus.CLOSURE_REQUESTED,
         )
         if finding.status in open_states and self.rng.random() < 0.6:
+            self._at(date(year + 1, 3, 1), finding)
             with acting_as(BUREAU):
                 finding.carry_over(year, "跨年度继续整改")
             self.saver.add(finding)
         elif finding.status is FindingStatus.CLOSED and new and self.rng.random() < 0.15:
             later = self.rng.choice(new)
             if finding.ref not in later.repeat_of and later.status is not FindingStatus.WITHDRAWN:
+                self._at(date(year + 1, 3, 5), later)
                 with acting_as(BUREAU):
                     later.link_repeat(finding)
 
@@ -366,7 +408,14 @@ class Province:
         self.stats.findings += len(new)
 
     def run(self) -> Generated:
+        if self.dates is None:
+            return self._run()
+        with recording_with(self.dates.clock):
+            return self._run()
+
+    def _run(self) -> Generated:
         codes = [f"D{n:04d}" for n in range(1, self.departments + 1)]
+        self._at(date(self.first_year, 1, 5))
         if self.people:
             self._user(BUREAU, "财政局绩效科")
             self._user(EVALUATOR, "第三方评价机构")
@@ -405,10 +454,12 @@ def generate(
     first_year: int = FIRST_YEAR,
     years: int = YEARS,
     people: bool = True,
+    until: datetime | None = None,
 ) -> Generated:
     """About `events` events (whole department-years) into an empty store. The demo
     asks for a fixed shape instead (`departments` × `years` from `first_year`) and,
-    with `people=False`, no users (its store already has its own first user)."""
+    with `people=False`, no users (its store already has its own first user), and
+    `until` (its clock's now): each event dated on its step's day, none after it."""
     return Province(
         app,
         events,
@@ -418,4 +469,5 @@ def generate(
         first_year=first_year,
         years=years,
         people=people,
+        until=until,
     ).run()

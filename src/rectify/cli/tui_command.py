@@ -1,7 +1,8 @@
 """`rectify tui`: parse the options and hand the House over to the Textual app.
 
 Logging in is the House's (session file or RECTIFY_USER/RECTIFY_PASSWORD); with no
-valid session the app opens on its login screen (same users, same scrypt check).
+valid session, or with `--login` (a shared entry point), the app opens on its login
+screen (same users, same scrypt check).
 """
 
 from __future__ import annotations
@@ -30,6 +31,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         action="store_true",
         help="在界面内运行提醒扫描（单人使用的 SQLite 库；多人共用的库请用 rectify scheduler run）",
     )
+    tui.add_argument(
+        "--login",
+        action="store_true",
+        help="总是先显示登录界面，不用会话文件或 RECTIFY_USER（多人共用的入口：SSH 强制命令、textual-serve）",
+    )
     tui.set_defaults(func=run_tui)
 
 
@@ -39,6 +45,7 @@ def run_tui(args: argparse.Namespace) -> int:
         finding=args.finding,
         light=args.light,
         with_scheduler=args.with_scheduler,
+        login=args.login,
     )
     return 0
 
@@ -49,6 +56,7 @@ def launch(
     finding: str | None = None,
     light: bool = False,
     with_scheduler: bool = False,
+    login: bool = False,
 ) -> None:
     # Imported here: starting Textual costs time every other command should not pay.
     from rectify.scheduler.background import BackgroundScan
@@ -63,11 +71,14 @@ def launch(
             )
         background = BackgroundScan(house) if with_scheduler else None
         house.catch_up()
-        principal: Principal | None
-        try:
-            principal = house.principal_from_environment()
-        except NoActor:
-            principal = None
+        # A shared entry point (`--login`) must not hand its own account's session to
+        # whoever connects: each person logs in as themselves.
+        principal: Principal | None = None
+        if not login:
+            try:
+                principal = house.principal_from_environment()
+            except NoActor:
+                principal = None
         app = make_app(
             Backend(house, principal),
             screen=screen,

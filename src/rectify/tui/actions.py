@@ -28,6 +28,7 @@ class Field:
     kind: str = "text"  # text | date | int | percent | path | class | decimal | signed
     required: bool = True
     placeholder: str = ""
+    today: bool = False  # the form opens with today's date in it (still required)
 
 
 @dataclass(frozen=True)
@@ -98,7 +99,7 @@ FORMS: dict[Action, ActionForm] = {
             "attach_evidence",
             (
                 Field("path", "材料文件路径", "path"),
-                Field("effective_date", "材料所属日期", "date", placeholder=_DATE),
+                Field("effective_date", "材料所属日期", "date", placeholder=_DATE, today=True),
             ),
             "a",
         ),

@@ -126,8 +126,15 @@ class RectifyTui(App[None]):
         self.run_worker(look, thread=True, group="unread", exclusive=True)
 
     def action_go(self, mode: str) -> None:
-        if self.backend.principal is not None:
-            self.switch_mode(mode)
+        if self.backend.principal is None:
+            return
+        if mode == self.current_mode:
+            # Already there (a finding open on top of it): the key means the screen
+            # itself, as its label says — without this, `1` on a finding did nothing.
+            while len(self.screen_stack) > 1:
+                self.pop_screen()
+            return
+        self.switch_mode(mode)
 
     def action_help(self) -> None:
         self.push_screen(HelpScreen())

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -33,6 +33,7 @@ from rectify.projections.finding_sort import SortCursor
 from rectify.tui.opener import open_file, private_copy
 
 PAGE = 50  # rows one screenful asks for; the table asks again when scrolled near the end
+SCAN = 200  # candidates replayed per round when listing the past under a filter
 
 
 @dataclass(frozen=True)
@@ -92,6 +93,18 @@ def view_of(f: Finding, day: date) -> queries.FindingView:
         last_carried_year=max(f.carried_years, default=None),
         repeat_of=tuple(f.repeat_of),
         overdue=is_overdue(f.due, f.status, day),
+    )
+
+
+def held(f: Finding, flt: ProblemFilter, day: date) -> bool:
+    """Whether a replayed finding met the filter's changing parts (on `day`)."""
+    klass = f.rectification_class.value if f.rectification_class else None
+    return (
+        (flt.fiscal_year is None or flt.fiscal_year in (f.fiscal_year, *f.carried_years))
+        and (flt.status is None or f.status.value == flt.status)
+        and (flt.rectification_class is None or klass == flt.rectification_class)
+        and (not flt.overdue or is_overdue(f.due, f.status, day))
+        and (not flt.repeat or bool(f.repeat_of))
     )
 
 
@@ -159,28 +172,54 @@ class Backend:
             )
 
     def findings_as_of(
-        self, day: date, department: str | None = None, after: str | None = None, limit: int = PAGE
+        self,
+        day: date,
+        flt: ProblemFilter | None = None,
+        after: str | None = None,
+        limit: int = PAGE,
     ) -> list[queries.FindingView]:
-        """The problem list as it stood at the end of `day`: each finding replayed from
-        the log to its last version before then (see projections.finding_history)."""
-        return self.findings_at(end_of_day(day), day, department, after, limit)
+        """The problem list as it stood at the end of `day` under `flt` (by ref): each
+        finding replayed from the log to its last version before then (see
+        projections.finding_history), overdue judged on `day`."""
+        return self.findings_at(end_of_day(day), day, flt or ProblemFilter(), after, limit)
 
     def findings_at(
-        self, moment: datetime, day: date, department: str | None, after: str | None, limit: int
+        self, moment: datetime, day: date, flt: ProblemFilter, after: str | None, limit: int
     ) -> list[queries.FindingView]:
-        """The list at `moment` (overdue judged on `day`)."""
-        me = self._me()
-        with self._reading() as conn:
-            versions = finding_history.versions_as_of(
-                conn, moment, principal=me, department=department, after=after, limit=limit
-            )
-        app = self.house.services.app
-        out = []
-        for v in versions:
-            past = app.find(v.finding_id, Finding, version=v.version)
-            if past is not None:
-                out.append(view_of(past, day))
-        return out
+        """The list at `moment` under `flt`. SQL narrows by what cannot have changed
+        (or only grown); what changes is checked on each replayed finding, a batch of
+        candidates at a time until the page is full."""
+        me, app = self._me(), self.house.services.app
+        names = {d.code: d.name for d in self.departments()}  # as today's list shows them
+        # Candidates per round: a page's worth when SQL decided everything, more when
+        # replayed findings may still fall out.
+        checked = (flt.fiscal_year, flt.status, flt.rectification_class, flt.overdue, flt.repeat)
+        batch = max(limit, SCAN) if any(checked) else limit
+        out: list[queries.FindingView] = []
+        while len(out) < limit:
+            with self._reading() as conn:
+                versions = finding_history.versions_as_of(
+                    conn,
+                    moment,
+                    principal=me,
+                    department=flt.department,
+                    fiscal_year=flt.fiscal_year,
+                    repeat=flt.repeat,
+                    text=flt.text,
+                    status=flt.status,
+                    rectification_class=flt.rectification_class,
+                    after=after,
+                    limit=batch,
+                )
+            for v in versions:
+                past = app.find(v.finding_id, Finding, version=v.version)
+                if past is not None and held(past, flt, day):
+                    view = view_of(past, day)
+                    out.append(replace(view, department_name=names.get(view.department_code)))
+            if len(versions) < batch:
+                break
+            after = versions[-1].ref
+        return out[:limit]
 
     def finding(self, ref: str) -> queries.FindingDetail:
         with acting_as(self._me()):

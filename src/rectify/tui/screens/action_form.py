@@ -52,8 +52,9 @@ class ActionFormScreen(ModalScreen[bool]):
                         compact=True,
                     )
                 else:
+                    today = self.app.backend.today().isoformat() if field.today else ""  # type: ignore[attr-defined]
                     yield Input(
-                        self.values.get(field.name, ""),
+                        self.values.get(field.name, today),
                         placeholder=field.placeholder,
                         id=f"in-{field.name}",
                         compact=True,

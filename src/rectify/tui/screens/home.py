@@ -6,7 +6,9 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from textual import on
+from rich.cells import cell_len
+from rich.text import Text
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
@@ -14,17 +16,36 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from rectify.domain.identity import Role
 from rectify.domain.vocabulary import OCCURRENCE_LABELS
+from rectify.projections.dashboard import DeadlineCounts
 from rectify.tui.home_data import HomeData, gather
 from rectify.tui.labels import KEYS, day, rate, role_label, short, stage_label, status_label
 from rectify.tui.loading import Loaded, LoadingScreen
 
 
-def counts_line(data: HomeData) -> str:
-    c = data.counts
-    return (
-        f"[b red]逾期 {c.overdue}[/]  7天内到期 {c.due_in_7}  30天内到期 {c.due_in_30}  "
-        f"待审核 {c.waiting_review}  已退回 {c.returned}  屡查屡犯 {c.repeats}  未销号 {c.open}"
-    )
+def counts_text(c: DeadlineCounts, width: int) -> Text:
+    """The counts in equal columns, as many to a line as `width` holds (lines balanced):
+    a figure never wraps away from its label (at 80 columns they once did: "未销号 ⏎ 50")."""
+    items = [
+        (f"逾期 {c.overdue}", "bold red"),
+        (f"7天内到期 {c.due_in_7}", ""),
+        (f"30天内到期 {c.due_in_30}", ""),
+        (f"待审核 {c.waiting_review}", ""),
+        (f"已退回 {c.returned}", ""),
+        (f"屡查屡犯 {c.repeats}", ""),
+        (f"未销号 {c.open}", ""),
+    ]
+    cell = max(cell_len(label) for label, _ in items) + 2
+    fits = max(1, min(len(items), (width + 2) // cell))
+    lines = -(-len(items) // fits)
+    per_line = -(-len(items) // lines)
+    text = Text(no_wrap=True, overflow="ellipsis")
+    for i, (label, style) in enumerate(items):
+        if i % per_line == 0 and i:
+            text.append("\n")
+        elif i:
+            text.append(" " * (cell - cell_len(items[i - 1][0])))
+        text.append(label, style)
+    return text
 
 
 class HomeScreen(LoadingScreen):
@@ -75,9 +96,22 @@ class HomeScreen(LoadingScreen):
         backend = self.app.backend  # type: ignore[attr-defined]
         self.load("home", lambda: gather(backend))
 
+    counts: DeadlineCounts | None = None
+
+    def _show_counts(self) -> None:
+        if self.counts is None:
+            return
+        box = self.query_one("#home-counts", Static)
+        width = box.content_size.width or self.app.size.width - 4
+        box.update(counts_text(self.counts, width))
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.call_after_refresh(self._show_counts)
+
     def on_loaded(self, message: Loaded) -> None:
         data: HomeData = message.value
-        self.query_one("#home-counts", Static).update(counts_line(data))
+        self.counts = data.counts
+        self._show_counts()
         self._todo(data)
         self._figures(data)
         self._evaluations(data)
@@ -85,6 +119,7 @@ class HomeScreen(LoadingScreen):
         self._checks(data)
         if data.role is Role.AUDITOR:
             self.query_one("#todo-title", Static).update("只读：按 5 打开事件日志，v 校验封存")
+            self.query_one("#todo-title").display = True
         if not isinstance(self.focused, DataTable) or not self.focused.row_count:
             for table in self.query(DataTable):
                 if table.display and table.row_count:
@@ -96,6 +131,8 @@ class HomeScreen(LoadingScreen):
         table.clear()
         table.display = bool(data.todo_title)
         self.query_one("#todo-title", Static).update(data.todo_title)
+        # An empty title still takes its margin: hidden, so 80×24 shows rows, not gaps.
+        self.query_one("#todo-title").display = bool(data.todo_title)
         for f in data.todo:
             due = day(f.due) + ("（逾期）" if f.overdue else "")
             note = data.returned_reasons.get(f.ref, "")
@@ -108,6 +145,7 @@ class HomeScreen(LoadingScreen):
         self.query_one("#figures-title", Static).update(
             "整改率（按部门、年度）" if data.figures else ""
         )
+        self.query_one("#figures-title").display = bool(data.figures)
         for r in data.figures:
             table.add_row(
                 short(r.department_name or r.department_code, 16),
@@ -126,6 +164,7 @@ class HomeScreen(LoadingScreen):
         table.display = bool(data.evaluations)
         title = "评价（得分与规则不符的末级指标数）" if data.evaluations else ""
         self.query_one("#evaluations-title", Static).update(title)
+        self.query_one("#evaluations-title").display = bool(data.evaluations)
         for e in data.evaluations:
             table.add_row(
                 short(e.title, 30),

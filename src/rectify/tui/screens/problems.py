@@ -167,7 +167,8 @@ class ProblemsScreen(LoadingScreen):
 
     @on(Input.Submitted, "#f-as-of")
     def travel(self, event: Input.Submitted) -> None:
-        """The list as it stood at the end of a day, rebuilt from the log (empty: today)."""
+        """The list as it stood at the end of a day, rebuilt from the log (empty: today);
+        every filter applies to the findings as they were then."""
         text = event.value.strip()
         try:
             day = date.fromisoformat(text) if text else None
@@ -236,7 +237,7 @@ class ProblemsScreen(LoadingScreen):
         rows: list[FindingView]
         if self.as_of is not None:
             ref = after.ref if after else None
-            rows = backend.findings_as_of(self.as_of, flt.department, ref, PAGE + 1)
+            rows = backend.findings_as_of(self.as_of, flt, ref, PAGE + 1)
         else:
             rows = backend.findings_page(flt, after, PAGE + 1)
         return rows
@@ -289,7 +290,7 @@ class ProblemsScreen(LoadingScreen):
         self._fetch_ahead()
         more = "，向下滚动加载更多" if self.more else "（全部）"
         if self.as_of is not None:
-            when = f"截至 {self.as_of} 的清单（由事件日志重建，只按部门筛选）"
+            when = f"截至 {self.as_of} 的清单（由事件日志重建，按编号）"
             self.query_one("#problems-status", Static).update(
                 f"{when} 已显示 {self.loaded} 项{more}"
             )
