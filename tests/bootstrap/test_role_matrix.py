@@ -5,6 +5,9 @@ NotAllowed — NotFound for what lies out of the principal's scope, or, for a �
 ledger's list of refused cells — and record nothing), then by the allowed roles (each
 must succeed). The steps run in lifecycle order on one finding, so every command meets
 a state in which only the role rule can refuse it.
+
+Size: one table of every command and the walk over it; split, the table would no longer
+be readable as the one place that lists who may do what.
 """
 
 from __future__ import annotations
