@@ -21,14 +21,14 @@ import json
 import os
 import platform
 import resource
-import shutil
+import sqlite3
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -98,7 +98,10 @@ def copy_log(backend: str, source: str, target: str) -> None:
     (which needs no other session on it: the store must be closed)."""
     source_db, target_db = (make_url(u).database or "" for u in (source, target))
     if backend == "sqlite":
-        shutil.copyfile(source_db, target_db)
+        # Through SQLite's backup API: the store runs in WAL mode, so the file alone
+        # may not hold every committed page.
+        with closing(sqlite3.connect(source_db)) as src, closing(sqlite3.connect(target_db)) as dst:
+            src.backup(dst)
         return
     import psycopg
 
