@@ -1,15 +1,17 @@
 """rectify at province scale: every measure beside a baseline measured in the same run.
 
-    python bench/run.py [--events N] [--backend sqlite|postgresql] [--json]
+    python bench/run.py [--events N] [--backend sqlite|postgresql] [--db PATH] [--json]
 
-Generates a log of about N events (bench/generator.py, through the domain's own
-commands, rectify.bootstrap.generator), then measures: first catch-up and rebuild vs a raw read+decode of the
-same log; verify vs a raw read; bulk storing of the same events through rectify's
-recorder vs eventsourcing's native SQLite recorder; an interactive command +
-catch-up (p50/p95); the problem list's first page and each filter; figures; CLI
-start-up vs `python -c pass`; peak RSS of a rebuild at two log sizes. With --json,
-one JSON object (keys listed in docs/benchmarks.md).
-"""
+Generates a log of about N events (rectify.bootstrap.generator: the aggregates' own
+commands, saved in large atomic saves), then measures: first catch-up and rebuild vs a
+raw read+decode of the same log; verify vs a raw read; bulk storing of the same events
+through rectify's recorder vs eventsourcing's native SQLite recorder; an interactive
+command + catch-up (p50/p95); the problem list's first page and each filter; figures;
+CLI start-up vs `python -c pass`; peak RSS of a rebuild at two log sizes. It fails
+(exit 1) unless the rebuilt read models equal the caught-up ones. With --db the log is
+generated once and kept (a SQLite file, or a PostgreSQL database name); later runs with
+the same --db measure a fresh copy of it instead of generating. Progress goes to stderr;
+with --json, stdout is one JSON object (keys listed in docs/benchmarks.md)."""
 
 from __future__ import annotations
 
@@ -18,18 +20,20 @@ import hashlib
 import json
 import os
 import platform
+import resource
+import sqlite3
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, make_url, select
 
 from rectify.bootstrap import House, open_house
 from rectify.bootstrap.generator import BUREAU, PASSWORD, generate
@@ -42,6 +46,7 @@ from rectify.projections.queries import list_findings
 from rectify.projections.store import Store, open_store
 
 TODAY = date(2026, 6, 30)
+ADMIN = "host=127.0.0.1 user=postgres dbname=postgres"
 
 
 def timed(fn: Callable[[], object]) -> float:
@@ -63,15 +68,51 @@ def database(backend: str, tmp: Path, name: str) -> Iterator[str]:
     import psycopg
 
     db = f"rectify_bench_{name}_{os.getpid()}"
-    with psycopg.connect("host=127.0.0.1 user=postgres dbname=postgres", autocommit=True) as admin:
+    with psycopg.connect(ADMIN, autocommit=True) as admin:
         admin.execute(f'CREATE DATABASE "{db}"')
     try:
         yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{db}"
     finally:
-        with psycopg.connect(
-            "host=127.0.0.1 user=postgres dbname=postgres", autocommit=True
-        ) as admin:
+        with psycopg.connect(ADMIN, autocommit=True) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
+
+
+def saved_url(backend: str, db: str) -> str:
+    if backend == "sqlite":
+        return f"sqlite:///{Path(db).resolve()}"
+    return f"postgresql+psycopg://postgres@127.0.0.1:5432/{db}"
+
+
+def log_exists(backend: str, db: str) -> bool:
+    if backend == "sqlite":
+        return Path(db).exists()
+    import psycopg
+
+    with psycopg.connect(ADMIN, autocommit=True) as admin:
+        found = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", (db,)).fetchone()
+    return found is not None
+
+
+def copy_log(backend: str, source: str, target: str) -> None:
+    """Copy a whole closed store: the file, or a PostgreSQL database used as a template
+    (which needs no other session on it: the store must be closed)."""
+    source_db, target_db = (make_url(u).database or "" for u in (source, target))
+    if backend == "sqlite":
+        # Through SQLite's backup API: the store runs in WAL mode, so the file alone
+        # may not hold every committed page.
+        with closing(sqlite3.connect(source_db)) as src, closing(sqlite3.connect(target_db)) as dst:
+            src.backup(dst)
+        return
+    import psycopg
+
+    with psycopg.connect(ADMIN, autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{target_db}" WITH (FORCE)')
+        admin.execute(f'CREATE DATABASE "{target_db}" TEMPLATE "{source_db}"')
+
+
+def event_count(store: Store) -> int:
+    with store.engine.connect() as conn:
+        return int(conn.execute(select(func.count()).select_from(store.events)).scalar_one())
 
 
 def read_models_digest(store: Store) -> str:
@@ -190,6 +231,13 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--backend", choices=("sqlite", "postgresql"), default="sqlite")
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--db",
+        metavar="PATH",
+        help="keep the generated log (a SQLite file, or a PostgreSQL database name) and, "
+        "when it already exists, copy it instead of generating: every run measures a fresh "
+        "copy of the log as generated, before any catch-up (--events is then ignored)",
+    )
     args = parser.parse_args(argv)
     r: dict[str, Any] = {
         "backend": args.backend,
@@ -199,9 +247,21 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         "load_avg_start": os.getloadavg(),
     }
 
+    began = time.perf_counter()
+
     def say(text: str) -> None:
-        if not args.json:
-            print(text, flush=True)
+        """Progress on stderr with the elapsed time and this process's peak RSS, so a
+        long run can be watched (and --json keeps stdout to the one object)."""
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+        elapsed = time.perf_counter() - began
+        print(
+            f"[{elapsed:7.0f} s, load {os.getloadavg()[0]:.1f}, peak {peak} MB] {text}",
+            file=sys.stderr,
+            flush=True,
+        )
+
+    def generated(count: int) -> None:
+        say(f"generating: {count} events stored")
 
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
@@ -210,18 +270,40 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
             database(args.backend, tmp, "small") as small_url,
         ):
             store = open_store(url, create=True)
-            gen_s = timed(
-                lambda: r.update(generated=vars(generate(store.app, args.events, seed=args.seed)))
-            )
-            n = r["generated"]["events"]
+            if args.db and log_exists(args.backend, args.db):
+                store.close()
+                copy_log(args.backend, saved_url(args.backend, args.db), url)
+                store = open_store(url, create=True)
+                r["reused_log"] = args.db
+                n = event_count(store)
+                say(f"reusing the log saved in {args.db}: {n} events")
+            else:
+                gen_s = timed(
+                    lambda: r.update(
+                        generated=vars(
+                            generate(store.app, args.events, seed=args.seed, progress=generated)
+                        )
+                    )
+                )
+                n = r["generated"]["events"]
+                r["generate_s"] = round(gen_s, 1)
+                r["generate_events_per_s"] = round(n / gen_s)
+                say(f"generated {n} events in {gen_s:.1f} s ({n / gen_s:.0f}/s)")
+                if args.db:
+                    store.close()
+                    copy_log(args.backend, url, saved_url(args.backend, args.db))
+                    store = open_store(url, create=True)
+                    say(f"log saved in {args.db} for later runs (--db {args.db})")
             r["events"] = n
-            r["generate_events_per_s"] = round(n / gen_s)
-            say(f"generated {n} events in {gen_s:.1f} s ({n / gen_s:.0f}/s)")
 
             raw_decode_s = timed(lambda: raw_read(store, decode=True))
+            say(f"raw read+decode {n / raw_decode_s:.0f}/s")
             raw_s = timed(lambda: raw_read(store, decode=False))
+            say(f"raw read {n / raw_s:.0f}/s")
             first_s = timed(store.catch_up)
+            say(f"first catch-up {n / first_s:.0f}/s ({first_s:.1f} s)")
             caught_up = read_models_digest(store)
+            say("digest of the caught-up read models taken; rebuilding")
             rebuild_s = timed(store.runner.rebuild)
             r["rebuilt_equals_caught_up"] = read_models_digest(store) == caught_up
             with store.engine.connect() as conn:
@@ -242,10 +324,12 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
             )
 
             events = stored_events(store)
+            say(f"verify {n / verify_s:.0f}/s; {len(events)} events read for the bulk store")
             with database(args.backend, tmp, "copy") as copy_url:
                 copy = open_store(copy_url, create=True)
                 ours_s = bulk_store(events, copy.app)
                 copy.close()
+            say(f"bulk store through rectify's recorder {n / ours_s:.0f}/s")
             native = RectifyApp(
                 env={
                     "PERSISTENCE_MODULE": "eventsourcing.sqlite",
@@ -262,6 +346,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
                 bulk_store_ratio=round(ours_s / native_s, 2),
             )
 
+            say(f"native recorder {n / native_s:.0f}/s")
             r["queries_ms"] = queries(store)
             with store.engine.connect() as conn:
                 r["figures_ms"] = round(
@@ -275,6 +360,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
                     "ORDER BY ref LIMIT 200"
                 ).all()
             dept_of = {ref: code for ref, code in rows}
+            say("queries and figures measured")
             store.close()
             with open_house(url, blob_dir=tmp / "blobs") as house:
                 lat = sorted(command_latencies(house, list(dept_of), dept_of))
@@ -288,6 +374,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
                 "RECTIFY_USER": "bureau",
                 "RECTIFY_PASSWORD": PASSWORD,
             }
+            say(f"command p95 {r['command_p95_ms']} ms")
             r["python_pass_ms"] = round(process_ms([sys.executable, "-c", "pass"]), 1)
             r["cli_startup_ms"] = round(process_ms([rectify, "--version"]), 1)
             r["cli_startup_ratio"] = round(r["cli_startup_ms"] / r["python_pass_ms"], 1)
@@ -296,9 +383,11 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
                 process_ms([rectify, "findings", "list", "--limit", "20"], env, runs=3), 1
             )
 
+            say("process start-up measured; generating the small store")
             small = open_store(small_url, create=True)
             small_n = generate(small.app, max(2000, n // 20), seed=args.seed).events
             small.close()
+            say(f"small store: {small_n} events; rebuild RSS at both sizes")
             r["rebuild_rss_mb"] = rebuild_rss_mb(url)
             r["rebuild_rss_small_mb"] = rebuild_rss_mb(small_url)
             r["rss_small_events"] = small_n
@@ -313,4 +402,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
 
 
 if __name__ == "__main__":
-    main()
+    # A check, not only a figure: the run fails if the rebuilt read models differ.
+    if not main()["rebuilt_equals_caught_up"]:
+        print("FAILED: the rebuilt read models differ from the caught-up ones", file=sys.stderr)
+        sys.exit(1)
