@@ -16,6 +16,21 @@ from sqlalchemy import (
 
 from rectify.projections.metadata import metadata
 
+# Every projector's name, in the catalog's order (tests/projections/test_store.py keeps
+# them equal): checking that nothing is left to apply needs no projector module.
+PROJECTOR_NAMES = (
+    "departments",
+    "findings",
+    "finding_timeline",
+    "evaluations",
+    "budgets",
+    "deadline_watch",
+    "inbox",
+    "targets",
+    "monitoring",
+    "comments",
+    "results",
+)
 RUNNER_LOCK_KEY = 0x72656374  # "rect": the advisory lock every projection runner takes
 
 projection_positions = Table(
