@@ -92,6 +92,8 @@ class House:
     evidence_max_size: int = DEFAULT_MAX_SIZE
     _services: Services | None = field(default=None, init=False, repr=False)
     _people: PeopleService | None = field(default=None, init=False, repr=False)
+    # A command's catch-up found another process catching up and did not wait for it.
+    _lagging: bool = field(default=False, init=False, repr=False)
 
     # -- the application services (one RectifyApp underneath) --------------------------
 
@@ -162,6 +164,8 @@ class House:
         """Read models, scoped to the acting principal, "today" from the clock."""
         from rectify.bootstrap.queries import Queries  # every read model's queries: on use
 
+        if self._lagging:
+            catch_up_after_save(self.catch_up)  # this house's own commands first
         return Queries(self.store.engine, self.clock)
 
     @property
@@ -172,7 +176,19 @@ class House:
     # -- read models -------------------------------------------------------------------
 
     def catch_up(self) -> int:
-        return self.store.catch_up()
+        """Apply every new event (waiting for another process's catch-up to finish)."""
+        applied = self.store.catch_up()
+        self._lagging = False
+        return applied
+
+    def _catch_up_after_command(self) -> int:
+        """Without waiting: if another process is catching up, it or the next reader
+        (every query catches up first, waiting) applies this command's events."""
+        applied = self.store.try_catch_up()
+        if applied is None:
+            self._lagging = True
+            return 0
+        return applied
 
     # -- who acts ----------------------------------------------------------------------
 
@@ -190,12 +206,13 @@ class House:
 
     @contextmanager
     def acting(self, principal: Principal, *, catch_up: bool = True) -> Iterator[Principal]:
-        """Commands inside run as `principal`; on normal exit the read models catch up."""
+        """Commands inside run as `principal`; on normal exit the read models catch up
+        (unless another process is doing so right then: see _catch_up_after_command)."""
         with acting_as(principal), recording_with(self.clock):
             yield principal
         if catch_up:
             # Recorded is recorded: a busy database only delays the views (catching_up.py).
-            catch_up_after_save(self.catch_up)
+            catch_up_after_save(self._catch_up_after_command)
         # Outside the database, so a later cut-off tail fails `verify` (checkpoints.py).
         checkpoints.save(self.store, self.clock.now())
 

@@ -102,6 +102,41 @@ class SealingApplicationRecorder(SQLAlchemyApplicationRecorder):
             self.last_sealed = self._sealing.point or self.last_sealed
         return ids
 
+    def select_events(
+        self,
+        originator_id: UUID | str,
+        gt: int | None = None,
+        lte: int | None = None,
+        desc: bool = False,
+        limit: int | None = None,
+    ) -> list[StoredEvent]:
+        """The library's query in SQLAlchemy core (compiled once, no ORM objects): every
+        command loads its aggregate this way, so it is a command's largest Python cost."""
+        table = self.events_record_cls.__table__  # type: ignore[attr-defined]
+        version = table.c.originator_version
+        query = select(table.c.originator_version, table.c.topic, table.c.state).where(
+            table.c.originator_id == originator_id
+        )
+        if gt is not None:
+            query = query.where(version > gt)
+        if lte is not None:
+            query = query.where(version <= lte)
+        query = query.order_by(version.desc() if desc else version)
+        if limit is not None:
+            query = query.limit(limit)
+        with self.transaction(commit=False) as session:
+            rows = session.connection().execute(query).all()
+        uid = originator_id if isinstance(originator_id, UUID) else UUID(str(originator_id))
+        return [
+            StoredEvent(
+                originator_id=uid,
+                originator_version=int(row[0]),
+                topic=row[1],
+                state=bytes(row[2]),
+            )
+            for row in rows
+        ]
+
     def _insert_stored_events(
         self, session: Session, stored_events: Sequence[StoredEvent], **kwargs: Any
     ) -> Sequence[int]:

@@ -174,6 +174,12 @@ class Store:
             return 0  # a query on a caught-up store never loads the projectors
         return self.runner.catch_up()
 
+    def try_catch_up(self) -> int | None:
+        """`catch_up`, or None at once when another process is catching up (runner.py)."""
+        if self._runner is None and self.up_to_date():
+            return 0
+        return self.runner.try_catch_up()
+
     def close(self) -> None:
         if self._app is not None:
             self._app.close()
