@@ -7,6 +7,8 @@ findings of a generated store: first each on its own findings (throughput), then
 on the same finding, retrying on a version conflict as a user would. Afterwards the
 shared finding must hold exactly writers × commands progress reports (0 lost updates).
 Baseline: one process doing the same number of commands alone, in the same run.
+With --catch-up, one more round on separate findings where every command also catches
+the read models up (as the CLI does after a command).
 """
 
 from __future__ import annotations
@@ -32,7 +34,14 @@ from run import TODAY, database  # noqa: E402
 
 
 def _writer(
-    url: str, blobs: str, refs: list[str], commands: int, start: Any, ready: Any, out: Any
+    url: str,
+    blobs: str,
+    refs: list[str],
+    commands: int,
+    start: Any,
+    ready: Any,
+    out: Any,
+    catch_up: bool = False,
 ) -> None:
     with open_house(url, blob_dir=Path(blobs)) as house:
         done = conflicts = 0
@@ -46,7 +55,7 @@ def _writer(
             )
             while True:
                 try:
-                    with house.acting(principal, catch_up=False):
+                    with house.acting(principal, catch_up=catch_up):
                         house.findings.report_progress(
                             ref, f"并发进展 {os.getpid()}/{n}", 60, as_of=TODAY
                         )
@@ -57,11 +66,13 @@ def _writer(
         out.put((done, conflicts, time.perf_counter() - began))
 
 
-def _round(url: str, blobs: str, plan: list[list[str]], commands: int) -> tuple[float, int, int]:
+def _round(
+    url: str, blobs: str, plan: list[list[str]], commands: int, catch_up: bool = False
+) -> tuple[float, int, int]:
     ctx = mp.get_context("spawn")
     start, ready, out = ctx.Event(), ctx.Queue(), ctx.Queue()
     procs = [
-        ctx.Process(target=_writer, args=(url, blobs, refs, commands, start, ready, out))
+        ctx.Process(target=_writer, args=(url, blobs, refs, commands, start, ready, out, catch_up))
         for refs in plan
     ]
     for p in procs:
@@ -83,6 +94,11 @@ def main() -> None:
     )
     parser.add_argument("--writers", type=int, default=20)
     parser.add_argument("--commands", type=int, default=25)
+    parser.add_argument(
+        "--catch-up",
+        action="store_true",
+        help="also a round where each command catches the read models up, as the CLI does",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp, database("postgresql", Path(tmp), "writers") as url:
         blobs = str(Path(tmp) / "blobs")
@@ -100,6 +116,10 @@ def main() -> None:
         assert len(refs) >= n + 1, "the generated store has too few open findings"
         alone_s, _, _ = _round(url, blobs, [refs[:n]], k)
         spread_s, spread_done, _ = _round(url, blobs, [[refs[i]] for i in range(n)], k)
+        if args.catch_up:
+            caught_s, caught_done, _ = _round(
+                url, blobs, [[refs[i]] for i in range(n)], k, catch_up=True
+            )
         shared = refs[n]
         with open_house(url, blob_dir=Path(blobs)) as house:
             before = len(house.store.app.repository.get(Finding.create_id(shared)).progress)
@@ -113,6 +133,11 @@ def main() -> None:
         "concurrent_commands_per_s": round(spread_done / spread_s, 1),
         "concurrent_vs_one_writer": round((spread_done / spread_s) / (k / alone_s), 2),
         "same_finding_commands_per_s": round(same_done / same_s, 1),
+        **(
+            {"concurrent_with_catch_up_commands_per_s": round(caught_done / caught_s, 1)}
+            if args.catch_up
+            else {}
+        ),
         "same_finding_conflicts_retried": conflicts,
         "same_finding_lost_updates": n * k - (after - before),
         "load_avg": os.getloadavg(),

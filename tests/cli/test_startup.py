@@ -1,5 +1,7 @@
 """Start-up: `--version` and `--help` import no command module; a query imports no Alembic,
-no checker, no scoring engine, no pydantic, no TUI and no document writers; the lazy command table stays equal to what the modules register."""
+no checker, no scoring engine, no pydantic, no TUI, no document writers and (on a
+caught-up store) no eventsourcing Application, ORM or projector; the lazy command table
+stays equal to what the modules register."""
 
 from __future__ import annotations
 
@@ -30,6 +32,16 @@ NOT_FOR_A_QUERY = (
     "apscheduler",
     "docx",
     "openpyxl",
+    # A query on a caught-up store logs in from the event table and reads the read
+    # models: no eventsourcing Application, ORM, projector or other aggregate module.
+    "eventsourcing_sqlalchemy",
+    "sqlalchemy.orm",
+    "sqlalchemy_utils",
+    "rectify.domain.application",
+    "rectify.domain.services.bundle",
+    "rectify.domain.finding",
+    "rectify.projections.catalog",
+    "rectify.projections.runner",
 )
 
 

@@ -39,7 +39,9 @@ API (other rooms code against these names):
   session file `rectify login` wrote; ``House.remember_login(principal)``,
   ``House.forget_login()``.
 - ``House.acting(principal)``: commands inside run as ``principal`` (the actor
-  ContextVar); a normal exit catches the read models up.
+  ContextVar); a normal exit catches the read models up, unless another process is
+  catching up right then (PostgreSQL): that runner or the next read does it
+  (``House.queries`` catches up first after such a skip).
 - ``House.session()``: ``acting`` as whoever ``principal_from_environment`` finds.
 - ``House.close()``.
 

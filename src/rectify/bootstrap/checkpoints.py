@@ -38,8 +38,11 @@ def current(store: Store) -> seal.Checkpoint:
 
 
 def save(store: Store, now: datetime) -> seal.Checkpoint:
-    """Append the current head unless the file already holds it (one line each)."""
-    point = current(store)
+    """Append the current head unless the file already holds it (one line each).
+
+    After this process recorded, its own last link (committed, so part of the chain)
+    is that head as far as it knows: no query after every command."""
+    point = store.last_sealed() or current(store)
     path = checkpoint_file(store)
     if point.position == 0 or point.position <= _last_saved_position(path):
         return point

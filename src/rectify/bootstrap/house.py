@@ -5,35 +5,42 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from platformdirs import user_data_dir
 
 from rectify.bootstrap import checkpoints, login
 from rectify.bootstrap.catching_up import catch_up_after_save
-from rectify.bootstrap.queries import Queries
+from rectify.bootstrap.records import StoreRecords
 from rectify.domain.base import recording_with
 from rectify.domain.clock import Clock, FixedClock, SystemClock
 from rectify.domain.deadlines import DeadlinePolicy
 from rectify.domain.errors import InvalidInput
-from rectify.domain.evidence import DEFAULT_MAX_SIZE, FileBlobStore
 from rectify.domain.identity import Principal, acting_as
 from rectify.domain.parsing import parse_date
-from rectify.domain.services import (
-    CommentService,
-    EvaluationService,
-    EvidenceService,
-    FindingService,
-    MonitoringService,
-    PeopleService,
-    ResultService,
-    ScheduleService,
-    Services,
-    TargetService,
-)
 from rectify.projections.store import Store, describe, open_store
+
+if TYPE_CHECKING:
+    from rectify.bootstrap.queries import Queries
+    from rectify.domain.services import (
+        CommentService,
+        EvaluationService,
+        EvidenceService,
+        FindingService,
+        MonitoringService,
+        PeopleService,
+        ResultService,
+        ScheduleService,
+        Services,
+        TargetService,
+    )
+
+# Same as rectify.domain.evidence.DEFAULT_MAX_SIZE (tests/bootstrap/test_house.py), which
+# is not imported here: the evidence aggregate loads with the services, when one acts.
+DEFAULT_MAX_SIZE = 50 * 1024 * 1024
 
 BLOB_DIR_ENV = "RECTIFY_BLOB_DIR"
 MAX_BYTES_ENV = "RECTIFY_EVIDENCE_MAX_BYTES"
@@ -74,12 +81,37 @@ def clock_from_environment() -> Clock:
 
 @dataclass
 class House:
+    """Lazy: a query reads the store's engine and logs in through `people` (which reads
+    users from the event table); the Application and every other service are built
+    when something first uses `services` (a command, an import)."""
+
     store: Store
     clock: Clock
     policy: DeadlinePolicy
-    services: Services
+    blob_dir: Path
+    evidence_max_size: int = DEFAULT_MAX_SIZE
+    _services: Services | None = field(default=None, init=False, repr=False)
+    _people: PeopleService | None = field(default=None, init=False, repr=False)
+    # A command's catch-up found another process catching up and did not wait for it.
+    _lagging: bool = field(default=False, init=False, repr=False)
 
     # -- the application services (one RectifyApp underneath) --------------------------
+
+    @property
+    def services(self) -> Services:
+        if self._services is None:
+            from rectify.domain.evidence import FileBlobStore
+            from rectify.domain.services.bundle import Services
+
+            self._services = Services.build(
+                self.store.app,
+                clock=self.clock,
+                policy=self.policy,
+                blob_store=FileBlobStore(self.blob_dir, max_size=self.evidence_max_size),
+                evidence_max_size=self.evidence_max_size,
+                people=self.people,
+            )
+        return self._services
 
     @property
     def findings(self) -> FindingService:
@@ -95,7 +127,12 @@ class House:
 
     @property
     def people(self) -> PeopleService:
-        return self.services.people
+        """Users and sessions; the same object as `services.people`."""
+        if self._people is None:
+            from rectify.domain.services.people import PeopleService
+
+            self._people = PeopleService(StoreRecords(self.store), self.clock)
+        return self._people
 
     @property
     def schedule(self) -> ScheduleService:
@@ -125,6 +162,10 @@ class House:
     @property
     def queries(self) -> Queries:
         """Read models, scoped to the acting principal, "today" from the clock."""
+        from rectify.bootstrap.queries import Queries  # every read model's queries: on use
+
+        if self._lagging:
+            catch_up_after_save(self.catch_up)  # this house's own commands first
         return Queries(self.store.engine, self.clock)
 
     @property
@@ -135,7 +176,19 @@ class House:
     # -- read models -------------------------------------------------------------------
 
     def catch_up(self) -> int:
-        return self.store.catch_up()
+        """Apply every new event (waiting for another process's catch-up to finish)."""
+        applied = self.store.catch_up()
+        self._lagging = False
+        return applied
+
+    def _catch_up_after_command(self) -> int:
+        """Without waiting: if another process is catching up, it or the next reader
+        (every query catches up first, waiting) applies this command's events."""
+        applied = self.store.try_catch_up()
+        if applied is None:
+            self._lagging = True
+            return 0
+        return applied
 
     # -- who acts ----------------------------------------------------------------------
 
@@ -153,12 +206,13 @@ class House:
 
     @contextmanager
     def acting(self, principal: Principal, *, catch_up: bool = True) -> Iterator[Principal]:
-        """Commands inside run as `principal`; on normal exit the read models catch up."""
+        """Commands inside run as `principal`; on normal exit the read models catch up
+        (unless another process is doing so right then: see _catch_up_after_command)."""
         with acting_as(principal), recording_with(self.clock):
             yield principal
         if catch_up:
             # Recorded is recorded: a busy database only delays the views (catching_up.py).
-            catch_up_after_save(self.catch_up)
+            catch_up_after_save(self._catch_up_after_command)
         # Outside the database, so a later cut-off tail fails `verify` (checkpoints.py).
         checkpoints.save(self.store, self.clock.now())
 
@@ -200,17 +254,13 @@ def open_house(
     """Open the store at `url` (else RECTIFY_DB, else the default file) and wire it."""
     store = open_store(url, create=create, outdated_ok=outdated_ok)
     try:
-        clock = clock or clock_from_environment()
-        policy = policy or DeadlinePolicy()
-        max_size = evidence_max_size()
-        services = Services.build(
-            store.app,
-            clock=clock,
-            policy=policy,
-            blob_store=FileBlobStore(blob_dir or blob_dir_for(store), max_size=max_size),
-            evidence_max_size=max_size,
+        return House(
+            store=store,
+            clock=clock or clock_from_environment(),
+            policy=policy or DeadlinePolicy(),
+            blob_dir=blob_dir or blob_dir_for(store),
+            evidence_max_size=evidence_max_size(),
         )
     except BaseException:
         store.close()
         raise
-    return House(store=store, clock=clock, policy=policy, services=services)

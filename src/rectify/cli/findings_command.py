@@ -14,7 +14,7 @@ import argparse
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
-from typing import Any, TypeAlias
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from rich.text import Text
 
@@ -22,12 +22,14 @@ from rectify.bootstrap import House, open_house
 from rectify.cli import output
 from rectify.cli.output import console, print_json
 from rectify.domain import formatting, vocabulary
-from rectify.domain.finding import Finding, RectificationClass
 from rectify.domain.identity import Principal
 from rectify.domain.parsing import parse_amount, parse_date, parse_int, parse_uuid
-from rectify.domain.vocabulary import Action, by_value
+from rectify.domain.vocabulary import Action, RectificationClass, by_value
 from rectify.projections import queries
 from rectify.projections.figures import Figures, figures
+
+if TYPE_CHECKING:
+    from rectify.domain.finding import Finding
 
 STATUS_LABELS = by_value(vocabulary.STATUS_LABELS)
 CLASS_LABELS = by_value(vocabulary.CLASS_LABELS)
@@ -261,7 +263,7 @@ def _register_actions(fsub: SubParsers) -> None:
     rep.set_defaults(func=_action(lambda app, a: app.link_repeat(a.ref, a.earlier)))
 
 
-Change = Callable[[Any, argparse.Namespace], Finding]
+Change: TypeAlias = "Callable[[Any, argparse.Namespace], Finding]"
 
 
 def _action(change: Change) -> Callable[[argparse.Namespace], int]:

@@ -19,17 +19,19 @@ from eventsourcing.persistence import IntegrityError, JSONTranscoder
 
 # The yearly-cycle aggregates: loaded with the application so every aggregate class
 # (and its permanent topics) is known wherever the store is opened.
-from rectify.domain import comments, monitoring, results, targets  # noqa: E402, F401, I001
+from rectify.domain import (  # noqa: F401
+    comments,
+    finding,
+    monitoring,
+    occurrence,
+    results,
+    targets,
+)
 from rectify.domain.department import Department
 from rectify.domain.errors import ConcurrencyConflict, NotFound
-from rectify.domain.finding import FindingStatus, RectificationClass
-from rectify.domain.identity import Role
-from rectify.domain.occurrence import OccurrenceKind
-from rectify.domain.transcodings import enum_transcoding, register_common
-from rectify.domain.vocabulary import ScoreStage
-
-APPLICATION_NAME = "rectify"  # ≤ 32 characters: the tracking column is that wide on PostgreSQL
-EVENTS_TABLE = f"{APPLICATION_NAME}_events"
+from rectify.domain.mapping import APPLICATION_NAME, register_transcodings
+from rectify.domain.mapping import EVENTS_TABLE as EVENTS_TABLE
+from rectify.domain.vocabulary import RectificationClass
 
 A = TypeVar("A", bound=Aggregate)
 
@@ -53,12 +55,7 @@ class RectifyApp(Application[UUID]):
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
-        register_common(transcoder)
-        transcoder.register(enum_transcoding(FindingStatus, "finding_status"))
-        transcoder.register(enum_transcoding(RectificationClass, "rectification_class"))
-        transcoder.register(enum_transcoding(Role, "role"))
-        transcoder.register(enum_transcoding(ScoreStage, "score_stage"))
-        transcoder.register(enum_transcoding(OccurrenceKind, "occurrence_kind"))
+        register_transcodings(transcoder)
 
     def save_all(
         self, *aggregates: Aggregate, credentials: Mapping[UUID, str] | None = None

@@ -21,7 +21,7 @@ from pathlib import Path
 import chinese_calendar  # type: ignore[import-untyped]  # see module docstring
 
 from rectify.domain.errors import InvalidInput
-from rectify.domain.finding import RectificationClass
+from rectify.domain.vocabulary import RectificationClass
 
 
 class DayCount(Enum):

@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 
 from rectify.domain.errors import NotFound
 from rectify.domain.identity import Principal, Role
+from rectify.projections.any_of import in_subquery
 from rectify.projections.departments import departments
 from rectify.projections.inbox import BUREAU, DEPARTMENT, inbox_items, inbox_reads, mail_sent
 
@@ -25,7 +26,7 @@ def _scope(principal: Principal) -> Any:
         units = select(departments.c.code).where(departments.c.parent_code == mine)
         return and_(
             c.audience == DEPARTMENT,
-            or_(c.department_code == mine, c.unit_code == mine, c.unit_code.in_(units)),
+            or_(c.department_code == mine, c.unit_code == mine, in_subquery(c.unit_code, units)),
         )
     return c.key.is_(None)  # evaluators and auditors get no notifications
 

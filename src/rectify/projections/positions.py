@@ -16,6 +16,21 @@ from sqlalchemy import (
 
 from rectify.projections.metadata import metadata
 
+# Every projector's name, in the catalog's order (tests/projections/test_store.py keeps
+# them equal): checking that nothing is left to apply needs no projector module.
+PROJECTOR_NAMES = (
+    "departments",
+    "findings",
+    "finding_timeline",
+    "evaluations",
+    "budgets",
+    "deadline_watch",
+    "inbox",
+    "targets",
+    "monitoring",
+    "comments",
+    "results",
+)
 RUNNER_LOCK_KEY = 0x72656374  # "rect": the advisory lock every projection runner takes
 
 projection_positions = Table(
@@ -26,17 +41,25 @@ projection_positions = Table(
 )
 
 
-def lock_positions(conn: Connection, names: list[str]) -> dict[str, int]:
+def lock_positions(
+    conn: Connection, names: list[str], *, wait: bool = True
+) -> dict[str, int] | None:
     """Lock the positions for this transaction and return them, creating missing ones.
 
     The no-op UPDATE takes SQLite's write lock and PostgreSQL's row locks, so two
     runners (two processes) never apply the same events twice: the second waits and
-    then reads the first one's committed positions.
+    then reads the first one's committed positions. With `wait=False` (PostgreSQL)
+    None is returned at once when another runner holds the lock.
     """
     if conn.dialect.name == "postgresql":
         # One runner at a time, taken before any row lock: row locks taken in heap order
         # by two runners (a catch-up and a rebuild) could otherwise deadlock.
-        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": RUNNER_LOCK_KEY})
+        if wait:
+            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": RUNNER_LOCK_KEY})
+        elif not conn.execute(
+            text("SELECT pg_try_advisory_xact_lock(:key)"), {"key": RUNNER_LOCK_KEY}
+        ).scalar_one():
+            return None
     conn.execute(update(projection_positions).values(position=projection_positions.c.position))
     rows = dict(
         conn.execute(select(projection_positions.c.name, projection_positions.c.position))

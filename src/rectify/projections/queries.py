@@ -19,6 +19,7 @@ from sqlalchemy import ColumnElement, Connection, and_, false, or_, select, true
 from rectify.domain.errors import NotFound
 from rectify.domain.identity import Principal, Role
 from rectify.domain.overdue import OVERDUE_EXEMPT, is_overdue, stored
+from rectify.projections.any_of import in_subquery
 from rectify.projections.departments import departments
 from rectify.projections.finding_sort import SortCursor, sorted_page
 from rectify.projections.findings import finding_years, findings
@@ -104,7 +105,7 @@ def scope_clause(principal: Principal | None) -> ColumnElement[bool]:
     return or_(
         findings.c.department_code == mine,
         findings.c.unit_code == mine,
-        findings.c.unit_code.in_(units),
+        in_subquery(findings.c.unit_code, units),
     )
 
 
@@ -117,7 +118,7 @@ def owned_clause(column: ColumnElement[str], principal: Principal | None) -> Col
     if mine is None:
         return false()
     units = select(departments.c.code).where(departments.c.parent_code == mine)
-    return or_(column == mine, column.in_(units))
+    return or_(column == mine, in_subquery(column, units))
 
 
 def overdue_clause(today: date) -> ColumnElement[bool]:

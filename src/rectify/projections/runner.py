@@ -122,18 +122,35 @@ class ProjectionRunner:
         """Apply every event not yet applied; returns how many events were read."""
         done = 0
         while True:
-            applied, head = self._one_batch(batch_size)
+            batch = self._one_batch(batch_size)
+            assert batch is not None  # waiting for the lock always gets it
+            applied, head = batch
             done += applied
             if progress is not None:
                 progress(done, head)
             if applied < batch_size:
                 return done
 
+    def try_catch_up(self, batch_size: int = DEFAULT_BATCH) -> int | None:
+        """`catch_up`, unless another runner is at work (PostgreSQL): then None at once.
+
+        After a command: the runner at work, or the next reader (every query catches up
+        first, waiting), applies this command's events; waiting here only queues
+        writers behind one another."""
+        done = 0
+        while True:
+            batch = self._one_batch(batch_size, wait=False)
+            if batch is None:
+                return None if done == 0 else done
+            done += batch[0]
+            if batch[0] < batch_size:
+                return done
+
     def rebuild(self, batch_size: int = DEFAULT_BATCH, progress: Progress | None = None) -> int:
         """Drop every rebuildable read model's rows and replay the whole log."""
         names = [p.name for p in self.projectors if p.rebuildable]
         with self.engine.begin() as conn:
-            lock_positions(conn, [p.name for p in self.projectors])
+            lock_positions(conn, [p.name for p in self.projectors])  # waits: never None
             for projector in self.projectors:
                 if projector.rebuildable:
                     # Children before parents, in case tables reference each other.
@@ -190,14 +207,16 @@ class ProjectionRunner:
                 handler(conn, event)
             projector.end_batch(conn)
 
-    def _one_batch(self, batch_size: int) -> tuple[int, int]:
+    def _one_batch(self, batch_size: int, *, wait: bool = True) -> tuple[int, int] | None:
         with (
             _no_cycle_collection(),
             self.engine.connect() as conn,
             _relaxed_sync(conn),
             conn.begin(),
         ):
-            positions = lock_positions(conn, [p.name for p in self.projectors])
+            positions = lock_positions(conn, [p.name for p in self.projectors], wait=wait)
+            if positions is None:
+                return None  # another runner holds the lock (wait=False only)
             start = min(positions.values(), default=0)
             head = self.head(conn)
             rows = self._batch_query.rows(conn, after=start, size=batch_size)

@@ -18,6 +18,7 @@ a moment before (see docs/SECURITY.md).
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from typing import Any
 from uuid import UUID
@@ -25,34 +26,44 @@ from uuid import UUID
 from eventsourcing.persistence import StoredEvent
 from eventsourcing_sqlalchemy.factory import SQLAlchemyFactory
 from eventsourcing_sqlalchemy.recorders import SQLAlchemyApplicationRecorder
-from sqlalchemy import Connection, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, Engine, literal_column, select
+from sqlalchemy.orm import Session, sessionmaker
 
 from rectify.projections.credentials import read_credential, write_credentials
 from rectify.projections.projector import RawEvent
-from rectify.projections.seal import GENESIS, chain, seal_links
+from rectify.projections.seal import GENESIS, Checkpoint, chain, seal_links
 
 # The value for RectifyApp's PERSISTENCE_MODULE (a topic: module:Class).
 PERSISTENCE_TOPIC = "rectify.projections.sealing:SealingFactory"
 
 
-def head_before(conn: Connection, notification_id: int) -> bytes:
-    """The link of the last sealed event before `notification_id` (genesis if none)."""
-    link = conn.execute(
+def _head_link(before: Any) -> Any:
+    """The last sealed link before `before` (a number or a column), as a scalar subquery."""
+    return (
         select(seal_links.c.link)
-        .where(seal_links.c.notification_id < notification_id)
+        .where(seal_links.c.notification_id < before)
         .order_by(seal_links.c.notification_id.desc())
         .limit(1)
-    ).scalar_one_or_none()
+        .scalar_subquery()
+    )
+
+
+def head_before(conn: Connection, notification_id: int) -> bytes:
+    """The link of the last sealed event before `notification_id` (genesis if none)."""
+    link = conn.execute(select(_head_link(notification_id))).scalar_one_or_none()
     return GENESIS if link is None else bytes.fromhex(link)
 
 
-def seal_events(conn: Connection, ids: Sequence[int], events: Sequence[StoredEvent]) -> None:
-    """Append one link per new event, continuing from the last sealed link."""
+def seal_events(
+    conn: Connection, ids: Sequence[int], events: Sequence[StoredEvent], head: bytes | None = None
+) -> Checkpoint | None:
+    """Append one link per new event, continuing from the last sealed link (`head`, when
+    the caller read it under the table lock); returns the new head."""
     pairs = sorted(zip(ids, events, strict=True), key=lambda pair: pair[0])
     if not pairs:
-        return
-    head = head_before(conn, pairs[0][0])
+        return None
+    if head is None:
+        head = head_before(conn, pairs[0][0])
     rows = []
     for notification_id, event in pairs:
         originator = event.originator_id
@@ -66,15 +77,107 @@ def seal_events(conn: Connection, ids: Sequence[int], events: Sequence[StoredEve
         head = chain(head, raw)
         rows.append({"notification_id": raw.notification_id, "link": head.hex()})
     conn.execute(seal_links.insert(), rows)
+    return Checkpoint(int(pairs[-1][0]), head.hex())
 
 
 class SealingApplicationRecorder(SQLAlchemyApplicationRecorder):
+    """Inserts with SQLAlchemy core and seals, all while PostgreSQL's table lock is held
+    (it orders notification ids), so that lock is held as briefly as possible: LOCK,
+    one INSERT that also returns the head link, one INSERT of the links, COMMIT. The
+    library's NOTIFY is not sent: nothing in rectify LISTENs (the runner polls), and a
+    NOTIFY takes a server-wide lock at commit that serialises every writer again."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The last link this recorder sealed and committed: checkpoints.save writes it
+        # without a query. Per thread until committed (a TUI saves from workers).
+        self.last_sealed: Checkpoint | None = None
+        self._sealing = threading.local()
+
+    def insert_events(
+        self,
+        stored_events: Sequence[StoredEvent],
+        *,
+        session: Session | None = None,
+        **kwargs: Any,
+    ) -> Sequence[int] | None:
+        self._sealing.point = None
+        ids = super().insert_events(stored_events, session=session, **kwargs)
+        if session is None:  # committed by the library's own transaction
+            self.last_sealed = self._sealing.point or self.last_sealed
+        return ids
+
+    def select_events(
+        self,
+        originator_id: UUID | str,
+        gt: int | None = None,
+        lte: int | None = None,
+        desc: bool = False,
+        limit: int | None = None,
+    ) -> list[StoredEvent]:
+        """The library's query in SQLAlchemy core (compiled once, no ORM objects): every
+        command loads its aggregate this way, so it is a command's largest Python cost."""
+        table = self.events_record_cls.__table__  # type: ignore[attr-defined]
+        version = table.c.originator_version
+        query = select(table.c.originator_version, table.c.topic, table.c.state).where(
+            table.c.originator_id == originator_id
+        )
+        if gt is not None:
+            query = query.where(version > gt)
+        if lte is not None:
+            query = query.where(version <= lte)
+        query = query.order_by(version.desc() if desc else version)
+        if limit is not None:
+            query = query.limit(limit)
+        with self.transaction(commit=False) as session:
+            rows = session.connection().execute(query).all()
+        uid = originator_id if isinstance(originator_id, UUID) else UUID(str(originator_id))
+        return [
+            StoredEvent(
+                originator_id=uid,
+                originator_version=int(row[0]),
+                topic=row[1],
+                state=bytes(row[2]),
+            )
+            for row in rows
+        ]
+
     def _insert_stored_events(
         self, session: Session, stored_events: Sequence[StoredEvent], **kwargs: Any
     ) -> Sequence[int]:
-        ids = super()._insert_stored_events(session, stored_events, **kwargs)
-        seal_events(session.connection(), ids, stored_events)
-        write_credentials(session.connection(), kwargs.get("credentials") or {})
+        if not stored_events:
+            return []
+        conn = session.connection()
+        table = self.events_record_cls.__table__  # type: ignore[attr-defined]
+        postgres = conn.dialect.name == "postgresql"
+        if postgres:
+            self._lock_table(session)  # LOCK TABLE ... IN EXCLUSIVE MODE, as the library does
+        rows = [
+            {
+                "originator_id": e.originator_id,
+                "originator_version": e.originator_version,
+                "topic": e.topic,
+                "state": e.state,
+            }
+            for e in stored_events
+        ]
+        head: bytes | None = None
+        if postgres and len(rows) == 1:
+            # The head before the new row, read in the same round trip as the insert.
+            # (The new row's id by name: SQLAlchemy cannot correlate into RETURNING.)
+            head_link = _head_link(literal_column(f"{table.name}.id"))
+            row = conn.execute(table.insert().returning(table.c.id, head_link), rows[0]).one()
+            ids = [int(row[0])]
+            head = GENESIS if row[1] is None else bytes.fromhex(row[1])
+        else:
+            ids = [
+                int(i)
+                for i in conn.execute(
+                    table.insert().returning(table.c.id, sort_by_parameter_order=True), rows
+                ).scalars()
+            ]
+        self._sealing.point = seal_events(conn, ids, stored_events, head)
+        write_credentials(conn, kwargs.get("credentials") or {})
         return ids
 
     def credential(self, user_id: UUID) -> str | None:
@@ -85,3 +188,16 @@ class SealingApplicationRecorder(SQLAlchemyApplicationRecorder):
 
 class SealingFactory(SQLAlchemyFactory):
     application_recorder_class = SealingApplicationRecorder
+
+
+def share_engine(app: Any, engine: Engine) -> None:
+    """Point the Application's datastore at the store's engine (one pool, one SQLite
+    busy timeout). The engine the library made has never connected: nothing to close."""
+    datastore = app.recorder.datastore
+    own = datastore.engine
+    datastore.engine = engine
+    datastore.session_maker = sessionmaker(
+        bind=engine, autoflush=datastore.session_maker.kw.get("autoflush", True)
+    )
+    if own is not None and own is not engine:
+        own.dispose()

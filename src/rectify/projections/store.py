@@ -17,19 +17,25 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy.exc
 from platformdirs import user_data_dir
-from sqlalchemy import Engine, Table, create_engine, event, inspect, text
+from sqlalchemy import Engine, Table, create_engine, event, func, inspect, select, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.pool import NullPool
 
-from rectify.domain.application import RectifyApp
 from rectify.domain.errors import StoreError
-from rectify.projections.catalog import all_projectors
-from rectify.projections.runner import ProjectionRunner
+from rectify.domain.mapping import EVENTS_TABLE
+from rectify.projections.event_table import events_table
+from rectify.projections.positions import PROJECTOR_NAMES, projection_positions
 from rectify.projections.schema_version import current_heads, known_revisions, script_heads
-from rectify.projections.sealing import PERSISTENCE_TOPIC
+from rectify.projections.seal import Checkpoint
 
 if TYPE_CHECKING:
+    from uuid import UUID
+
     from alembic.config import Config
+    from eventsourcing.persistence import Mapper
+
+    from rectify.domain.application import RectifyApp
+    from rectify.projections.runner import ProjectionRunner
 
 ENV_VAR = "RECTIFY_DB"
 SQLITE_BUSY_MS = 30_000
@@ -97,20 +103,86 @@ def _alembic_config(engine_connection: Any) -> Config:
 
 @dataclass
 class Store:
-    url: URL
-    app: RectifyApp
-    engine: Engine
-    events: Table
-    runner: ProjectionRunner = field(init=False)
+    """An opened store. Reading needs only `engine` and `events`; the eventsourcing
+    Application (`app`, for recording) and the catch-up `runner` (every projector and
+    aggregate module) are built on first use, so a query starts without them."""
 
-    def __post_init__(self) -> None:
-        self.runner = ProjectionRunner(self.engine, self.events, self.app.mapper, all_projectors())
+    url: URL
+    engine: Engine
+    events: Table = events_table
+    _app: RectifyApp | None = field(default=None, init=False, repr=False)
+    _runner: ProjectionRunner | None = field(default=None, init=False, repr=False)
+    _mapper: Mapper[UUID] | None = field(default=None, init=False, repr=False)
+
+    @property
+    def app(self) -> RectifyApp:
+        if self._app is None:
+            from rectify.domain.application import RectifyApp
+            from rectify.projections.sealing import PERSISTENCE_TOPIC, share_engine
+
+            app = RectifyApp(
+                env={
+                    "SQLALCHEMY_URL": self.url.render_as_string(hide_password=False),
+                    # Events are sealed in the transaction that records them.
+                    "PERSISTENCE_MODULE": PERSISTENCE_TOPIC,
+                }
+            )
+            share_engine(app, self.engine)
+            self._app = app
+        return self._app
+
+    @property
+    def mapper(self) -> Mapper[UUID]:
+        """Decodes stored events as the Application's mapper does (domain/mapping.py)."""
+        if self._mapper is None:
+            from rectify.domain.mapping import new_mapper
+
+            self._mapper = new_mapper()
+        return self._mapper
+
+    @property
+    def runner(self) -> ProjectionRunner:
+        if self._runner is None:
+            import rectify.domain.application  # noqa: F401  (every aggregate's topics)
+            from rectify.projections.catalog import all_projectors
+            from rectify.projections.runner import ProjectionRunner
+
+            self._runner = ProjectionRunner(self.engine, self.events, self.mapper, all_projectors())
+        return self._runner
+
+    def last_sealed(self) -> Checkpoint | None:
+        """The last link this process sealed and committed (None before it recorded)."""
+        if self._app is None:
+            return None
+        point = getattr(self._app.recorder, "last_sealed", None)
+        return point if isinstance(point, Checkpoint) else None
+
+    def up_to_date(self) -> bool:
+        """Every read model has applied the last event (read without locking: positions
+        only grow, so what was applied at this moment stays applied)."""
+        with self.engine.connect() as conn:
+            head = conn.execute(select(func.coalesce(func.max(self.events.c.id), 0))).scalar_one()
+            positions = dict(
+                conn.execute(select(projection_positions.c.name, projection_positions.c.position))
+                .tuples()
+                .all()
+            )
+        return all(positions.get(name, -1) >= head for name in PROJECTOR_NAMES)
 
     def catch_up(self) -> int:
+        if self._runner is None and self.up_to_date():
+            return 0  # a query on a caught-up store never loads the projectors
         return self.runner.catch_up()
 
+    def try_catch_up(self) -> int | None:
+        """`catch_up`, or None at once when another process is catching up (runner.py)."""
+        if self._runner is None and self.up_to_date():
+            return 0
+        return self.runner.try_catch_up()
+
     def close(self) -> None:
-        self.app.close()
+        if self._app is not None:
+            self._app.close()
         self.engine.dispose()
 
 
@@ -177,49 +249,41 @@ def open_store(
                 parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
                 raise StoreError(f"无法创建库目录 {parent}：{exc.strerror}") from None
-    app = RectifyApp(
-        env={
-            "SQLALCHEMY_URL": url.render_as_string(hide_password=False),
-            # Events are sealed in the transaction that records them.
-            "PERSISTENCE_MODULE": PERSISTENCE_TOPIC,
-        }
-    )
-    engine = app.recorder.datastore.engine  # type: ignore[attr-defined]
-    assert isinstance(engine, Engine)
+    engine = create_engine(url)
     if url.drivername == "sqlite":
         # Writers queue for the lock instead of failing after sqlite3's default 5 s.
         event.listen(engine, "connect", _busy_timeout)
     try:
         with engine.connect() as conn:
             current = current_heads(conn)
-            has_events = inspect(conn).has_table(app.recorder.events_table_name)  # type: ignore[attr-defined]
+            has_events = inspect(conn).has_table(EVENTS_TABLE)
     except sqlalchemy.exc.OperationalError as exc:
-        app.close()
+        engine.dispose()
         reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
         raise StoreError(f"无法连接数据库 {describe(url)}：{reason}") from None
     except sqlalchemy.exc.DatabaseError as exc:
-        app.close()
+        engine.dispose()
         raise StoreError(f"不是可用的数据库文件 {describe(url)}：{exc.orig}") from None
     unknown = set(current) - known_revisions()
     if unknown:
-        app.close()
+        engine.dispose()
         raise StoreError(
             f"数据库 {describe(url)} 由更新版本的 rectify 创建（架构版本 {', '.join(sorted(unknown))}），"
             f"本程序只认识到 {', '.join(sorted(script_heads()))}；请升级 rectify"
         )
+    store = Store(url=url, engine=engine)
     if create:
         from alembic import command
 
         with engine.begin() as conn:
             command.upgrade(_alembic_config(conn), "head")
-        app.recorder.create_table()  # type: ignore[attr-defined]
+        store.app.recorder.create_table()  # type: ignore[attr-defined]
     elif not (outdated_ok and has_events) and (set(current) != script_heads() or not has_events):
-        app.close()
+        engine.dispose()
         if not current and not has_events:
             raise StoreError(f"数据库 {describe(url)} 尚未初始化；请先运行 `rectify init`")
         raise StoreError(f"数据库 {describe(url)} 的架构需要升级；请运行 `rectify db upgrade`")
-    events = app.recorder.events_record_cls.__table__  # type: ignore[attr-defined]
-    return Store(url=url, app=app, engine=engine, events=events)
+    return store
 
 
 def alembic_check(store: Store) -> None:

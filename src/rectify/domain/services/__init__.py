@@ -7,79 +7,46 @@ Command names follow one pattern, ``verb_object`` in the imperative — ``record
 and getters ``get_object`` (NotFound when missing) / ``find_object`` (None when
 missing), each typed. ``new_*`` / ``register_*`` return an unsaved aggregate with every
 check made, for writes that save several aggregates at once (the package importer).
+
+Each name is imported on first use (PEP 562): a login imports only the people service,
+not every context and aggregate (tests/cli/test_startup.py).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+import importlib
+from typing import TYPE_CHECKING, Any
 
-from rectify.domain.application import RectifyApp
-from rectify.domain.clock import Clock
-from rectify.domain.deadlines import DeadlinePolicy
-from rectify.domain.evidence import DEFAULT_MAX_SIZE, BlobStore
-from rectify.domain.services.comments import CommentService
-from rectify.domain.services.evaluations import EvaluationService
-from rectify.domain.services.evidence import EvidenceService
-from rectify.domain.services.findings import FindingService
-from rectify.domain.services.monitoring import MonitoringService
-from rectify.domain.services.people import PeopleService
-from rectify.domain.services.results import ResultService
-from rectify.domain.services.schedule import RecordedDeadlineDays, ScheduleService
-from rectify.domain.services.targets import TargetService
+if TYPE_CHECKING:
+    from rectify.domain.services.bundle import Services as Services
+    from rectify.domain.services.comments import CommentService as CommentService
+    from rectify.domain.services.evaluations import EvaluationService as EvaluationService
+    from rectify.domain.services.evidence import EvidenceService as EvidenceService
+    from rectify.domain.services.findings import FindingService as FindingService
+    from rectify.domain.services.monitoring import MonitoringService as MonitoringService
+    from rectify.domain.services.people import PeopleService as PeopleService
+    from rectify.domain.services.results import ResultService as ResultService
+    from rectify.domain.services.schedule import ScheduleService as ScheduleService
+    from rectify.domain.services.targets import TargetService as TargetService
 
-__all__ = [
-    "CommentService",
-    "EvaluationService",
-    "EvidenceService",
-    "FindingService",
-    "MonitoringService",
-    "PeopleService",
-    "ResultService",
-    "ScheduleService",
-    "Services",
-    "TargetService",
-]
+_MODULES = {
+    "CommentService": "comments",
+    "EvaluationService": "evaluations",
+    "EvidenceService": "evidence",
+    "FindingService": "findings",
+    "MonitoringService": "monitoring",
+    "PeopleService": "people",
+    "ResultService": "results",
+    "ScheduleService": "schedule",
+    "Services": "bundle",
+    "TargetService": "targets",
+}
+
+__all__ = sorted(_MODULES)
 
 
-@dataclass(frozen=True)
-class Services:
-    app: RectifyApp
-    findings: FindingService
-    evaluations: EvaluationService
-    evidence: EvidenceService
-    people: PeopleService
-    schedule: ScheduleService
-    # The yearly cycle (issue #12).
-    targets: TargetService
-    monitoring: MonitoringService
-    comments: CommentService
-    results: ResultService
-
-    @classmethod
-    def build(
-        cls,
-        app: RectifyApp,
-        *,
-        clock: Clock,
-        policy: DeadlinePolicy,
-        blob_store: BlobStore,
-        evidence_max_size: int = DEFAULT_MAX_SIZE,
-    ) -> Services:
-        schedule = ScheduleService(app)
-        # Default deadlines by class follow the bureau's recorded policy (`policy set`).
-        policy = replace(policy, days=RecordedDeadlineDays(schedule, policy.days))
-        findings = FindingService(app, clock, policy)
-        evaluations = EvaluationService(app)
-        targets = TargetService(app, clock)
-        return cls(
-            app=app,
-            schedule=schedule,
-            findings=findings,
-            evaluations=evaluations,
-            evidence=EvidenceService(app, blob_store, evidence_max_size, clock),
-            people=PeopleService(app, clock),
-            targets=targets,
-            monitoring=MonitoringService(app, clock, targets, findings),
-            comments=CommentService(app, clock, evaluations, findings),
-            results=ResultService(app, evaluations),
-        )
+def __getattr__(name: str) -> Any:
+    module = _MODULES.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f"{__name__}.{module}"), name)

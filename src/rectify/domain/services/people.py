@@ -11,15 +11,35 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import secrets
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Protocol, TypeVar
 from uuid import UUID
 
-from rectify.domain.application import RectifyApp
+from eventsourcing.domain import Aggregate
+
 from rectify.domain.clock import Clock, SystemClock
 from rectify.domain.errors import InvalidInput, NotAllowed, NotFound, RectifyError
 from rectify.domain.identity import Principal, Role, acting_as, current_principal
 from rectify.domain.passwords import DEFAULT_N, PasswordHash, check_password_strength, dummy_verify
 from rectify.domain.permissions import PEOPLE_PERMISSIONS, require
 from rectify.domain.user import User, UserDirectory, check_binding, normalise_name
+
+if TYPE_CHECKING:
+    from rectify.domain.department import Department
+
+A = TypeVar("A", bound=Aggregate)
+
+
+class PeopleRecords(Protocol):
+    """What the people service needs of the store: RectifyApp, or the house's reader
+    that logs someone in before anything has built the app (bootstrap/records.py)."""
+
+    def find(self, aggregate_id: UUID, kind: type[A], version: int | None = None) -> A | None: ...
+    def save_all(
+        self, *aggregates: Aggregate, credentials: Mapping[UUID, str] | None = None
+    ) -> None: ...
+    def credential(self, user_id: UUID) -> str | None: ...
+    def get_department(self, code: str) -> Department: ...
 
 
 def token_digest(token: str) -> str:
@@ -32,7 +52,7 @@ LOGIN_ACTOR = "登录检查"  # who records a failed login (no one is logged in 
 
 
 class PeopleService:
-    def __init__(self, app: RectifyApp, clock: Clock | None = None) -> None:
+    def __init__(self, app: PeopleRecords, clock: Clock | None = None) -> None:
         self.app = app
         self.clock: Clock = clock or SystemClock()
         # scrypt cost; tests may lower it (never below the library minimum of 2).
