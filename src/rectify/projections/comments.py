@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import Boolean, Column, Connection, Date, String, Table, Text, select, update
 
-from rectify.domain.errors import NotAllowed, NotFound
+from rectify.domain.errors import NotFound
 from rectify.domain.identity import Principal, Role
 from rectify.projections.metadata import DecimalText, metadata
 from rectify.projections.projector import Handler, Projector
@@ -127,10 +127,11 @@ class RoundView:
 
 def comment_round(conn: Connection, key: str, *, principal: Principal) -> RoundView:
     row = conn.execute(select(comment_rounds).where(comment_rounds.c.evaluation_key == key)).first()
-    if row is None:
+    hidden = row is not None and (
+        principal.role is Role.DEPARTMENT and principal.department != row.department_code
+    )
+    if row is None or hidden:  # another department's round reads as none
         raise NotFound(f"评价 {key} 尚未征求意见")
-    if principal.role is Role.DEPARTMENT and principal.department != row.department_code:
-        raise NotAllowed(f"部门用户只能查看本部门（{principal.department}）的征求意见")
     replies = conn.execute(
         select(comment_replies)
         .where(comment_replies.c.evaluation_key == key)

@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from sqlalchemy import Connection, and_, select
 
-from rectify.domain.errors import NotAllowed, NotFound
+from rectify.domain.errors import NotFound
 from rectify.domain.identity import Principal, Role
 from rectify.projections.evaluations import evaluation_indicators, evaluations, leaf_scores
 
@@ -36,9 +36,9 @@ class Deviation:
         return self.review_score - self.self_score
 
 
-def _scope(principal: Principal, department_code: str | None) -> None:
-    if principal.role is Role.DEPARTMENT and department_code != principal.department:
-        raise NotAllowed(f"部门用户只能查看本部门（{principal.department}）的自评与复核")
+def _visible(principal: Principal, department_code: str) -> bool:
+    # Another department's evaluations read as missing: a refusal would say they exist.
+    return principal.role is not Role.DEPARTMENT or department_code == principal.department
 
 
 def deviations(
@@ -58,12 +58,11 @@ def deviations(
         .where(where)
         .order_by(ev.c.fiscal_year, ev.c.key)
     ).all()
+    heads = [h for h in heads if _visible(principal, h.department_code)]
     if not heads:
         raise NotFound(
             f"评价 {key} 不存在" if key is not None else f"部门 {department_code} 没有评价"
         )
-    for h in heads:
-        _scope(principal, h.department_code)
     out: list[Deviation] = []
     ind = evaluation_indicators
     for h in heads:

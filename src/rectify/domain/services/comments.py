@@ -32,12 +32,13 @@ class CommentService:
         self.evaluations = evaluations
         self.findings = findings
 
-    def _check(self, action: str, department_code: str) -> None:
+    def _check(self, action: str, department_code: str, key: str) -> None:
         require(
             COMMENT_PERMISSIONS[action],
             current_principal(),
             department=department_code,
             parent_of=self.app.parent_of,
+            missing=f"评价 {key} 尚未征求意见",  # another department's round reads as none
         )
 
     def get_round(self, key: str) -> CommentRound:
@@ -45,7 +46,7 @@ class CommentService:
 
     def open_round(self, key: str, deadline: date, sent_on: date | None = None) -> CommentRound:
         evaluation = self.evaluations.get_evaluation(key)
-        self._check("open_round", evaluation.department_code)
+        self._check("open_round", evaluation.department_code, key)
         if self.app.find(CommentRound.create_id(key), CommentRound) is not None:
             raise NotAllowed(f"评价 {key} 已发送征求意见稿")
         sent = sent_on or self.clock.today()
@@ -72,7 +73,7 @@ class CommentService:
         replied_on: date | None = None,
     ) -> str:
         round_ = self.get_round(key)
-        self._check("reply", round_.department_code)
+        self._check("reply", round_.department_code, key)
         evaluation = self.evaluations.get_evaluation(key)
         if kind == "score" and subject not in evaluation.leaf_codes:
             raise NotFound(f"评价 {key} 没有末级指标 {subject}")
@@ -96,7 +97,7 @@ class CommentService:
         self, key: str, reply_id: str, *, accepted: bool, reason: str, score: Decimal | None = None
     ) -> None:
         round_ = self.get_round(key)
-        self._check("respond", round_.department_code)
+        self._check("respond", round_.department_code, key)
         reply = round_.respond(reply_id, accepted, reason)
         changed: list[Evaluation | Finding] = []
         if accepted and reply["kind"] == "score":
@@ -122,7 +123,7 @@ class CommentService:
     def close_round(self, key: str, closed_on: date | None = None) -> int:
         """End the round and fix the final stage: each leaf's counted score at `final`."""
         round_ = self.get_round(key)
-        self._check("close_round", round_.department_code)
+        self._check("close_round", round_.department_code, key)
         round_.close(closed_on or self.clock.today())
         evaluation = self.evaluations.get_evaluation(key)
         fixed = 0
