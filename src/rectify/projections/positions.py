@@ -25,9 +25,9 @@ PROJECTOR_NAMES = (
     "evaluations",
     "budgets",
     "deadline_watch",
-    "inbox",
     "targets",
     "monitoring",
+    "inbox",
     "comments",
     "results",
 )
