@@ -238,6 +238,19 @@ STEPS: tuple[Step, ...] = (
         ),
     ),
     Step(
+        "open_budget",
+        (B,),
+        lambda h, w, t: h.evaluations.open_budget(
+            DEPT,
+            2026,
+            unit="万元",
+            lines=[
+                {"code": "basic", "name": "基本支出", "nature": "basic", "initial": Decimal(120)}
+            ],
+        ),
+        repeatable=False,
+    ),
+    Step(
         "adjust_budget",
         (B, OWN),
         lambda h, w, t: h.evaluations.adjust_budget(
