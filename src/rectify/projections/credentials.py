@@ -19,9 +19,10 @@ from collections.abc import Mapping
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Column, Connection, String, Table, Text, delete, inspect, select
+from sqlalchemy import Column, Connection, String, Table, Text, delete, select
 
 from rectify.projections.metadata import metadata
+from rectify.projections.schema_version import table_exists
 
 credentials = Table(
     "credentials",
@@ -47,7 +48,7 @@ WITH_HASH = ("rectify/User.Added", "rectify/User.PasswordChanged")
 
 
 def read_credential(conn: Connection, events: Table, user_id: UUID) -> str | None:
-    if inspect(conn).has_table(credentials.name):
+    if table_exists(conn, credentials.name):
         found = conn.execute(
             select(credentials.c.password_hash).where(credentials.c.user_id == str(user_id))
         ).scalar_one_or_none()

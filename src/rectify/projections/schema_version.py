@@ -12,7 +12,7 @@ import re
 from functools import cache
 from pathlib import Path
 
-from sqlalchemy import Connection, inspect, text
+from sqlalchemy import Connection, text
 
 VERSIONS = Path(__file__).resolve().parent.parent / "migrations" / "versions"
 _DECLARED = re.compile(r"^(revision|down_revision)\s*(?::[^=]*)?=\s*(.+?)\s*$", re.MULTILINE)
@@ -43,7 +43,23 @@ def script_heads() -> set[str]:
     return known_revisions() - followed
 
 
+def table_exists(conn: Connection, name: str) -> bool:
+    """Whether the table exists (in the search path), in one plain catalog query.
+
+    SQLAlchemy's `inspect(conn).has_table` builds and compiles a reflection query first:
+    on PostgreSQL about 10 ms of a command's start-up, paid up to three times."""
+    if conn.dialect.name == "postgresql":
+        found = conn.execute(
+            text("SELECT to_regclass(CAST(:name AS text)) IS NOT NULL"), {"name": name}
+        )
+        return bool(found.scalar_one())
+    found = conn.execute(
+        text("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = :name"), {"name": name}
+    )
+    return found.first() is not None
+
+
 def current_heads(conn: Connection) -> set[str]:
-    if not inspect(conn).has_table("alembic_version"):
+    if not table_exists(conn, "alembic_version"):
         return set()
     return {str(v) for v in conn.execute(text("SELECT version_num FROM alembic_version")).scalars()}

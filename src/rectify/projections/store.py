@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy.exc
 from platformdirs import user_data_dir
-from sqlalchemy import Engine, Table, create_engine, event, func, inspect, select, text
+from sqlalchemy import Engine, Table, create_engine, event, func, select, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.pool import NullPool
 
@@ -25,7 +25,12 @@ from rectify.domain.errors import StoreError
 from rectify.domain.mapping import EVENTS_TABLE
 from rectify.projections.event_table import events_table
 from rectify.projections.positions import PROJECTOR_NAMES, projection_positions
-from rectify.projections.schema_version import current_heads, known_revisions, script_heads
+from rectify.projections.schema_version import (
+    current_heads,
+    known_revisions,
+    script_heads,
+    table_exists,
+)
 from rectify.projections.seal import Checkpoint
 
 if TYPE_CHECKING:
@@ -256,7 +261,7 @@ def open_store(
     try:
         with engine.connect() as conn:
             current = current_heads(conn)
-            has_events = inspect(conn).has_table(EVENTS_TABLE)
+            has_events = table_exists(conn, EVENTS_TABLE)
     except sqlalchemy.exc.OperationalError as exc:
         engine.dispose()
         reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
