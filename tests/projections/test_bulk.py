@@ -11,8 +11,8 @@ from sqlalchemy import bindparam, select
 
 from rectify.projections.batch import DriverQuery, RowCache, insert_many
 from rectify.projections.findings import findings
-from rectify.projections.runner import EventId
-from rectify.projections.store import Store, open_store
+from rectify.projections.runner import BATCH_WAL_PAGES, EventId
+from rectify.projections.store import SQLITE_CACHE_KIB, Store, open_store
 
 
 def finding_row(ref: str, **changes: Any) -> dict[str, Any]:
@@ -103,9 +103,14 @@ def test_batches_leave_the_connection_at_the_stores_sync_setting(tmp_path: Any) 
     try:
         with store.engine.connect() as conn:
             before = conn.exec_driver_sql("PRAGMA synchronous").scalar_one()
+            pages = conn.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar_one()
+            # Every connection of the store gets the larger page cache (KiB: negative).
+            assert conn.exec_driver_sql("PRAGMA cache_size").scalar_one() == -SQLITE_CACHE_KIB
         store.runner.rebuild()
         store.catch_up()
         with store.engine.connect() as conn:
             assert conn.exec_driver_sql("PRAGMA synchronous").scalar_one() == before == 2
+            assert conn.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar_one() == pages
+            assert pages < BATCH_WAL_PAGES  # the batches' setting was in force only in them
     finally:
         store.close()

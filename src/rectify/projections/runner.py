@@ -63,14 +63,22 @@ def _no_cycle_collection() -> Iterator[None]:
             gc.enable()
 
 
+# Pages a batch's commit may leave in the WAL before this connection checkpoints them
+# (SQLite's default is 1,000: at a million events every batch of a rebuild dirtied more,
+# so each commit also copied its pages into the database file and synced it). Measured,
+# first catch-up of 1M events: writes 4.4 GB -> 3.4 GB, CPU -10% with the cache below.
+BATCH_WAL_PAGES = 16384
+
+
 @contextmanager
 def _relaxed_sync(conn: Connection) -> Iterator[None]:
-    """On a SQLite store in WAL mode, commit the batch without waiting for the disk.
+    """On a SQLite store in WAL mode, commit the batch without waiting for the disk,
+    and checkpoint less often.
 
     A WAL database stays consistent at synchronous=NORMAL; only the last commits may
     be lost to a power cut, and a batch holds its rows and its positions together, so
     a lost batch is applied again by the next catch-up (the events themselves are
-    recorded by the application at the store's own setting, FULL). The setting is
+    recorded by the application at the store's own setting, FULL). Both settings are
     per connection and restored before the connection goes back to the pool."""
     if conn.dialect.name != "sqlite":
         yield
@@ -78,14 +86,20 @@ def _relaxed_sync(conn: Connection) -> Iterator[None]:
     raw = conn.connection.driver_connection
     assert raw is not None
     wal = raw.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    if not wal:
+        yield
+        return
     before = int(raw.execute("PRAGMA synchronous").fetchone()[0])
-    if wal and before > 1:
+    pages = int(raw.execute("PRAGMA wal_autocheckpoint").fetchone()[0])
+    if before > 1:
         raw.execute("PRAGMA synchronous = NORMAL")
+    raw.execute(f"PRAGMA wal_autocheckpoint = {max(pages, BATCH_WAL_PAGES)}")
     try:
         yield
     finally:
-        if wal and before > 1:
+        if before > 1:
             raw.execute(f"PRAGMA synchronous = {before}")
+        raw.execute(f"PRAGMA wal_autocheckpoint = {pages}")
 
 
 Progress = Callable[[int, int], None]  # (applied so far, head position)

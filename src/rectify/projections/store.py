@@ -232,10 +232,17 @@ def init_lock(raw_url: str | None = None) -> Iterator[None]:
         engine.dispose()
 
 
-def _busy_timeout(dbapi_connection: Any, _record: Any) -> None:
+# SQLite's page cache per connection, in KiB (its default is 2 MB). A rebuild reads
+# back the rows earlier batches wrote, spread over tables of hundreds of MB at a million
+# events; measured: 10% less CPU for the first catch-up of 1M events, RSS +16 MB.
+SQLITE_CACHE_KIB = 16384
+
+
+def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
     raw = os.environ.get("RECTIFY_SQLITE_BUSY_MS", "")
     busy = int(raw) if raw.isdigit() else SQLITE_BUSY_MS
     dbapi_connection.execute(f"PRAGMA busy_timeout = {busy}")
+    dbapi_connection.execute(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}")
 
 
 def open_store(
@@ -257,7 +264,7 @@ def open_store(
     engine = create_engine(url)
     if url.drivername == "sqlite":
         # Writers queue for the lock instead of failing after sqlite3's default 5 s.
-        event.listen(engine, "connect", _busy_timeout)
+        event.listen(engine, "connect", _on_sqlite_connect)
     try:
         with engine.connect() as conn:
             current = current_heads(conn)
