@@ -66,7 +66,8 @@ def _no_cycle_collection() -> Iterator[None]:
 # Pages a batch's commit may leave in the WAL before this connection checkpoints them
 # (SQLite's default is 1,000: at a million events every batch of a rebuild dirtied more,
 # so each commit also copied its pages into the database file and synced it). Measured,
-# first catch-up of 1M events: writes 4.4 GB -> 3.4 GB, CPU -10% with the cache below.
+# first catch-up of 1M events (with the cache in store.py): writes 4.4 -> 3.4 GB, wall
+# -7 to -11%, CPU unchanged (docs/benchmarks.md, branch `rebuild`).
 BATCH_WAL_PAGES = 16384
 
 
