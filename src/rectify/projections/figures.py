@@ -12,13 +12,25 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, case, func, select
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    Connection,
+    Select,
+    Table,
+    case,
+    cast,
+    func,
+    select,
+)
 
 from rectify.domain.identity import Principal
 from rectify.domain.vocabulary import FindingStatus
 from rectify.projections.departments import departments
+from rectify.projections.figure_counts import MEASURES, STATUSES, figure_counts, figure_dues
 from rectify.projections.findings import finding_years, findings
 from rectify.projections.queries import department_clause, overdue_clause, scope_clause
 
@@ -53,26 +65,40 @@ class Figures:
     repeats: int
 
 
-_STATUSES = tuple(s.value for s in FindingStatus)
+# Each group's counts come in the statuses' alphabetical order: by_status is built sorted.
+_STATUSES = tuple(sorted(STATUSES))
+_STATUS_COUNT = len(STATUSES)
+_SUMMED = (*(f"s_{value}" for value in _STATUSES), *MEASURES[_STATUS_COUNT:])
+
+# A group: (department, year, a count per status..., micros, micros_closed, inexact,
+# inexact_closed, extended, carried, repeats), and overdue apart, per (department, year).
+Group = tuple[Any, ...]
+Overdue = dict[tuple[str, int], int]
+
+
+def _sum(value: ColumnElement[Any]) -> ColumnElement[int]:
+    """An integer SUM on both backends (PostgreSQL's SUM of a bigint is a numeric)."""
+    return cast(func.coalesce(func.sum(value), 0), BigInteger)
 
 
 def _count(condition: ColumnElement[bool]) -> ColumnElement[int]:
-    return func.sum(case((condition, 1), else_=0))
+    return _sum(case((condition, 1), else_=0))
 
 
 def _micros(condition: ColumnElement[bool]) -> ColumnElement[int]:
-    return func.coalesce(func.sum(case((condition, findings.c.amount_micros), else_=0)), 0)
+    return _sum(case((condition, findings.c.amount_micros), else_=0))
 
 
-def _groups(
+def _direct_groups(
     conn: Connection,
     principal: Principal | None,
     year: int | None,
     department: str | None,
     today: date,
-) -> list[Any]:
-    """One row per (department, year), every measure aggregated in SQL: a count per
-    status as its own column, so Python touches one row per figure, not per status."""
+) -> tuple[list[Group], Overdue]:
+    """The figures straight from the findings (finding_years ⨝ findings, one GROUP BY):
+    what the read model must always equal. The tests' oracle and the benchmark's
+    baseline; it reads every finding-year in scope, so it grows with the store."""
     status = findings.c.status
     counted = status != _WITHDRAWN
     closed = status == _CLOSED
@@ -81,15 +107,15 @@ def _groups(
         select(
             findings.c.department_code,
             finding_years.c.fiscal_year,
-            *(_count(status == value).label(f"s_{value}") for value in _STATUSES),
-            _micros(counted).label("micros"),
-            _micros(closed).label("micros_closed"),
-            _count(inexact & counted).label("inexact"),
-            _count(inexact & closed).label("inexact_closed"),
-            _count(overdue_clause(today)).label("overdue"),
-            _count(findings.c.extension_count > 0).label("extended"),
-            _count(finding_years.c.carried).label("carried"),
-            _count(findings.c.repeat_of != "").label("repeats"),
+            *(_count(status == value) for value in _STATUSES),
+            _micros(counted),
+            _micros(closed),
+            _count(inexact & counted),
+            _count(inexact & closed),
+            _count(findings.c.extension_count > 0),
+            _count(finding_years.c.carried),
+            _count(findings.c.repeat_of != ""),
+            _count(overdue_clause(today)),
         )
         .select_from(finding_years.join(findings, findings.c.id == finding_years.c.finding_id))
         .where(scope_clause(principal))
@@ -99,7 +125,41 @@ def _groups(
         query = query.where(finding_years.c.fiscal_year == year)
     if department is not None:
         query = query.where(department_clause(department))
-    return list(conn.execute(query).all())
+    rows = conn.execute(query).tuples().all()
+    return [tuple(r[:-1]) for r in rows], {(r[0], r[1]): r[-1] for r in rows}
+
+
+def _where(
+    query: Select[Any],
+    table: Table,
+    principal: Principal | None,
+    year: int | None,
+    department: str | None,
+) -> Select[Any]:
+    dept, unit = table.c.department_code, table.c.unit_code
+    query = query.where(scope_clause(principal, dept, unit))
+    if year is not None:
+        query = query.where(table.c.fiscal_year == year)
+    if department is not None:
+        query = query.where(department_clause(department, dept, unit))
+    return query.group_by(dept, table.c.fiscal_year)
+
+
+def _counted_groups(
+    conn: Connection,
+    principal: Principal | None,
+    year: int | None,
+    department: str | None,
+    today: date,
+) -> tuple[list[Group], Overdue]:
+    """The figures from their read model (projections/figure_counts.py): a row per
+    department, unit and year to sum, and the open findings per due date for overdue."""
+    c, d = figure_counts.c, figure_dues.c
+    counts = select(c.department_code, c.fiscal_year, *(_sum(c[m]) for m in _SUMMED))
+    dues = select(d.department_code, d.fiscal_year, _sum(d.n)).where(d.due < today)
+    groups = conn.execute(_where(counts, figure_counts, principal, year, department)).tuples()
+    overdue = conn.execute(_where(dues, figure_dues, principal, year, department)).tuples()
+    return list(groups), {(code, y): n for code, y, n in overdue}
 
 
 def _exact_amounts(
@@ -123,34 +183,43 @@ def figures(
     year: int | None = None,
     department: str | None = None,
     today: date,
+    direct: bool = False,
 ) -> list[Figures]:
-    """One row per (department, year) with findings `principal` may see, overdue as of `today`."""
-    groups = _groups(conn, principal, year, department, today)
+    """One row per (department, year) with findings `principal` may see, overdue as of
+    `today`; from the read model, or with `direct` from the findings themselves."""
+    source = _direct_groups if direct else _counted_groups
+    groups, overdue = source(conn, principal, year, department, today)
     names = dict(
         conn.execute(
             select(departments.c.code, departments.c.name).where(
-                departments.c.code.in_(sorted({g.department_code for g in groups}))
+                departments.c.code.in_(sorted({g[0] for g in groups}))
             )
         )
         .tuples()
         .all()
     )
     out: list[Figures] = []
-    for g in sorted(groups, key=lambda g: (g.department_code, int(g.fiscal_year))):
-        code, y = g.department_code, int(g.fiscal_year)
-        by_status = {value: int(n) for value in _STATUSES if (n := getattr(g, f"s_{value}"))}
-        total = sum(by_status.values())
+    # Python's own order (as before), not the database collation's.
+    groups.sort(key=itemgetter(0, 1))
+    for g in groups:
+        code, y = g[0], g[1]
+        counts = g[2 : 2 + _STATUS_COUNT]
+        micros, micros_closed, inexact, inexact_closed, extended, carried, repeats = g[
+            2 + _STATUS_COUNT :
+        ]
+        by_status = {value: n for value, n in zip(_STATUSES, counts, strict=True) if n}
+        total = sum(counts)
         closed = by_status.get(_CLOSED, 0)
         withdrawn = by_status.get(_WITHDRAWN, 0)
         amount_total = (
             _exact_amounts(conn, principal, code, y, findings.c.status != _WITHDRAWN)
-            if g.inexact
-            else Decimal(int(g.micros)) / _MICROS
+            if inexact
+            else Decimal(micros) / _MICROS
         )
         amount_closed = (
             _exact_amounts(conn, principal, code, y, findings.c.status == _CLOSED)
-            if g.inexact_closed
-            else Decimal(int(g.micros_closed)) / _MICROS
+            if inexact_closed
+            else Decimal(micros_closed) / _MICROS
         )
         out.append(
             Figures(
@@ -158,17 +227,17 @@ def figures(
                 department_name=names.get(code),
                 year=y,
                 total=total,
-                by_status=dict(sorted(by_status.items())),
+                by_status=by_status,
                 closed=closed,
                 withdrawn=withdrawn,
                 rate_by_count=percent(Decimal(closed), Decimal(total - withdrawn)),
                 amount_total=amount_total,
                 amount_closed=amount_closed,
                 rate_by_amount=percent(amount_closed, amount_total),
-                overdue=int(g.overdue),
-                extended=int(g.extended),
-                carried_over=int(g.carried),
-                repeats=int(g.repeats),
+                overdue=overdue.get((code, y), 0),
+                extended=extended,
+                carried_over=carried,
+                repeats=repeats,
             )
         )
     return out
