@@ -91,7 +91,8 @@ def _units_and_inexact_amounts(store: Store) -> None:
 def _principals() -> list[Principal | None]:
     department = [Principal(f"dept-{c}", Role.DEPARTMENT, c) for c in ("D0001", "D0002")]
     unit = Principal("unit", Role.DEPARTMENT, "D0001-U1")
-    return [None, BUREAU, EVALUATOR, AUDITOR, *department, unit]
+    nameless = Principal("nameless", Role.DEPARTMENT, "")
+    return [None, BUREAU, EVALUATOR, AUDITOR, *department, unit, nameless]
 
 
 FILTERS: list[dict[str, object]] = [
@@ -102,6 +103,7 @@ FILTERS: list[dict[str, object]] = [
     {"department": "D0001-U2"},
     {"department": "D0002", "year": 2018},
     {"year": 1999},
+    {"department": ""},
 ]
 
 

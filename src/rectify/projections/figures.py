@@ -23,11 +23,12 @@ from sqlalchemy import (
     Table,
     case,
     cast,
+    false,
     func,
     select,
 )
 
-from rectify.domain.identity import Principal
+from rectify.domain.identity import Principal, Role
 from rectify.domain.vocabulary import FindingStatus
 from rectify.projections.departments import departments
 from rectify.projections.figure_counts import MEASURES, STATUSES, figure_counts, figure_dues
@@ -137,6 +138,12 @@ def _where(
     department: str | None,
 ) -> Select[Any]:
     dept, unit = table.c.department_code, table.c.unit_code
+    scoped = principal is not None and principal.role is Role.DEPARTMENT
+    mine = principal.department if principal is not None and scoped else None
+    if "" in (department, mine):
+        # The read model writes "" for "no unit", where findings hold NULL: an empty
+        # code must match nothing here as it matches nothing there.
+        query = query.where(false())
     query = query.where(scope_clause(principal, dept, unit))
     if year is not None:
         query = query.where(table.c.fiscal_year == year)
