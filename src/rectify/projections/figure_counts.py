@@ -1,10 +1,15 @@
-"""Read model: the figures (整改统计) pre-aggregated per department, unit and year.
+"""Read model: the figures (整改统计) pre-aggregated per department and fiscal year.
 
-`figure_counts` holds one row per (department, unit, fiscal year) with what the
-figures sum: a count per status, the amounts in millionths, and the flags. A finding
-counts in its fiscal year and in every year it was carried into (like finding_years).
-Overdue depends on the day asked, so `figure_dues` keeps the open findings (those the
-overdue rule does not exempt) counted per due date: overdue is their sum before today.
+`figure_counts` holds one row per (department, fiscal year) with what the figures
+sum: a count per status, the amounts in millionths, and the flags. A finding counts in
+its fiscal year and in every year it was carried into (like finding_years). Overdue
+depends on the day asked, so `figure_dues` keeps the open findings (those the overdue
+rule does not exempt) counted per due date: overdue is their sum before that day.
+
+It serves the figures that grow with the store: every department (the bureau, the
+evaluators, the auditors), all years or one. A department user's figures and a
+department or unit filter read the findings through their indexes
+(projections/figures.py): few rows, and a unit is not a key here.
 
 The projector keeps its own slim state per finding (`figure_findings`), so it can
 catch up on its own like every read model. Each batch subtracts what the touched
@@ -49,7 +54,7 @@ _CLOSED = FindingStatus.CLOSED.value
 _WITHDRAWN = FindingStatus.WITHDRAWN.value
 _EXEMPT = frozenset(s.value for s in OVERDUE_EXEMPT)
 
-# What each (department, unit, year) row sums, in this order in the delta vectors.
+# What each (department, year) row sums, in this order in the delta vectors.
 MEASURES = (
     *(f"s_{value}" for value in STATUSES),
     "micros",  # Σ amount_micros, withdrawn excluded
@@ -61,7 +66,7 @@ MEASURES = (
     "repeats",
 )
 _STATUS_INDEX = {value: i for i, value in enumerate(STATUSES)}
-_KEY = ("department_code", "unit_code", "fiscal_year")
+_KEY = ("department_code", "fiscal_year")
 _EMPTIED_KEY = tuple("e_" + name for name in _KEY)
 
 figure_findings = Table(
@@ -69,7 +74,6 @@ figure_findings = Table(
     metadata,
     Column("id", String(36), primary_key=True),
     Column("department_code", String(64), nullable=False),
-    Column("unit_code", String(64), nullable=False),  # "" when the department's own
     Column("fiscal_year", Integer, nullable=False),
     Column("carried_years", Text, nullable=False),  # comma-separated
     Column("status", String(32), nullable=False),
@@ -84,7 +88,6 @@ figure_counts = Table(
     "figure_counts",
     metadata,
     Column("department_code", String(64), primary_key=True),
-    Column("unit_code", String(64), primary_key=True, index=True),
     Column("fiscal_year", Integer, primary_key=True, index=True),
     *(Column(name, BigInteger, nullable=False) for name in MEASURES),
 )
@@ -93,14 +96,13 @@ figure_dues = Table(
     "figure_dues",
     metadata,
     Column("department_code", String(64), primary_key=True),
-    Column("unit_code", String(64), primary_key=True, index=True),
     Column("fiscal_year", Integer, primary_key=True, index=True),
     Column("due", Date, primary_key=True),
     Column("n", BigInteger, nullable=False),
 )
 
-Key = tuple[str, str, int]
-DueKey = tuple[str, str, int, Any]
+Key = tuple[str, int]
+DueKey = tuple[str, int, Any]
 
 
 def _upsert(table: Table, dialect: str, measures: Sequence[str]) -> Bulk:
@@ -172,7 +174,7 @@ class FiguresProjector(Projector):
             ],
         )
         dues = [
-            {"department_code": k[0], "unit_code": k[1], "fiscal_year": k[2], "due": k[3], "n": n}
+            {"department_code": k[0], "fiscal_year": k[1], "due": k[2], "n": n}
             for k, n in self._dues.items()
             if n
         ]
@@ -221,16 +223,16 @@ class FiguresProjector(Projector):
         vector[base + 4] = sign if row["extended"] else 0
         vector[base + 6] = sign if row["repeat"] else 0
         due = row["due"] if status not in _EXEMPT else None
-        dept, unit = row["department_code"], row["unit_code"]
+        dept = row["department_code"]
         years = [(row["fiscal_year"], False)]
         years += [(int(y), True) for y in row["carried_years"].split(",") if y]
         for year, carried in years:
             vector[base + 5] = sign if carried else 0
-            total = self._counts.setdefault((dept, unit, year), [0] * len(MEASURES))
+            total = self._counts.setdefault((dept, year), [0] * len(MEASURES))
             for i, value in enumerate(vector):
                 total[i] += value
             if due is not None:
-                self._dues[(dept, unit, year, due)] += sign
+                self._dues[(dept, year, due)] += sign
 
     def recorded(self, conn: Connection, event: Any) -> None:
         micros = amount_micros(event.amount)
@@ -238,7 +240,6 @@ class FiguresProjector(Projector):
             {
                 "id": str(event.originator_id),
                 "department_code": event.department_code,
-                "unit_code": event.unit_code or "",
                 "fiscal_year": event.fiscal_year,
                 "carried_years": "",
                 "status": FindingStatus.RECORDED.value,

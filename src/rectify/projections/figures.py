@@ -20,11 +20,8 @@ from sqlalchemy import (
     BigInteger,
     ColumnElement,
     Connection,
-    Select,
-    Table,
     case,
     cast,
-    false,
     func,
     select,
 )
@@ -137,42 +134,22 @@ def _direct_groups(
     return [tuple(r[:-1]) for r in rows], {(r[0], r[1]): r[-1] for r in rows}
 
 
-def _where(
-    query: Select[Any],
-    table: Table,
-    principal: Principal | None,
-    year: int | None,
-    department: str | None,
-) -> Select[Any]:
-    dept, unit = table.c.department_code, table.c.unit_code
-    scoped = principal is not None and principal.role is Role.DEPARTMENT
-    mine = principal.department if principal is not None and scoped else None
-    if "" in (department, mine):
-        # The read model writes "" for "no unit", where findings hold NULL: an empty
-        # code must match nothing here as it matches nothing there.
-        query = query.where(false())
-    query = query.where(scope_clause(principal, dept, unit))
-    if year is not None:
-        query = query.where(table.c.fiscal_year == year)
-    if department is not None:
-        query = query.where(department_clause(department, dept, unit))
-    return query.group_by(dept, table.c.fiscal_year)
-
-
-def _counted_groups(
-    conn: Connection,
-    principal: Principal | None,
-    year: int | None,
-    department: str | None,
-    today: date,
-) -> tuple[list[Group], Overdue]:
-    """The figures from their read model (projections/figure_counts.py): a row per
-    department, unit and year to sum, and the open findings per due date for overdue."""
+def _counted_groups(conn: Connection, year: int | None, today: date) -> tuple[list[Group], Overdue]:
+    """Every department's figures from their read model (projections/figure_counts.py):
+    its row per (department, year) as it stands, and its open findings due before
+    `today` summed per (department, year) for overdue."""
     c, d = figure_counts.c, figure_dues.c
-    counts = select(c.department_code, c.fiscal_year, *(_sum(c[m]) for m in _SUMMED))
-    dues = select(d.department_code, d.fiscal_year, _sum(d.n)).where(d.due < today)
-    groups = conn.execute(_where(counts, figure_counts, principal, year, department)).tuples()
-    overdue = conn.execute(_where(dues, figure_dues, principal, year, department)).tuples()
+    counts = select(c.department_code, c.fiscal_year, *(c[m] for m in _SUMMED))
+    dues = (
+        select(d.department_code, d.fiscal_year, _sum(d.n))
+        .where(d.due < today)
+        .group_by(d.department_code, d.fiscal_year)
+    )
+    if year is not None:
+        counts = counts.where(c.fiscal_year == year)
+        dues = dues.where(d.fiscal_year == year)
+    groups = conn.execute(counts).tuples().all()
+    overdue = conn.execute(dues).tuples()
     return list(groups), {(code, y): n for code, y, n in overdue}
 
 
@@ -200,9 +177,14 @@ def figures(
     direct: bool = False,
 ) -> list[Figures]:
     """One row per (department, year) with findings `principal` may see, overdue as of
-    `today`; from the read model, or with `direct` from the findings themselves."""
-    source = _direct_groups if direct else _counted_groups
-    groups, overdue = source(conn, principal, year, department, today)
+    `today`. Every department's figures come from their read model, a department's
+    from its findings; `direct` computes them from the findings in every case."""
+    everyone = principal is None or principal.role is not Role.DEPARTMENT
+    if everyone and department is None and not direct:
+        groups, overdue = _counted_groups(conn, year, today)
+    else:
+        # A department's or a unit's few findings, by their indexes.
+        groups, overdue = _direct_groups(conn, principal, year, department, today)
     names = dict(
         conn.execute(
             select(departments.c.code, departments.c.name).where(

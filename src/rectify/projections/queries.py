@@ -94,20 +94,19 @@ def list_departments(conn: Connection) -> list[DepartmentView]:
     return [DepartmentView(r.code, r.name, r.parent_code) for r in rows]
 
 
-def scope_clause(
-    principal: Principal | None,
-    department: ColumnElement[str] = findings.c.department_code,
-    unit: ColumnElement[str | None] = findings.c.unit_code,
-) -> ColumnElement[bool]:
-    """Which findings `principal` may see (None: unscoped, for system use); the
-    columns default to the findings table's (the figures' read model has its own)."""
+def scope_clause(principal: Principal | None) -> ColumnElement[bool]:
+    """Which findings `principal` may see (None: unscoped, for system use)."""
     if principal is None or principal.role is not Role.DEPARTMENT:
         return true()
     mine = principal.department
     if mine is None:
         return false()
     units = select(departments.c.code).where(departments.c.parent_code == mine)
-    return or_(department == mine, unit == mine, in_subquery(unit, units))
+    return or_(
+        findings.c.department_code == mine,
+        findings.c.unit_code == mine,
+        in_subquery(findings.c.unit_code, units),
+    )
 
 
 def owned_clause(column: ColumnElement[str], principal: Principal | None) -> ColumnElement[bool]:
@@ -138,13 +137,9 @@ def in_year_clause(year: int) -> ColumnElement[bool]:
     )
 
 
-def department_clause(
-    code: str,
-    department: ColumnElement[str] = findings.c.department_code,
-    unit: ColumnElement[str | None] = findings.c.unit_code,
-) -> ColumnElement[bool]:
+def department_clause(code: str) -> ColumnElement[bool]:
     """A department's or a unit's findings (each side by its own index)."""
-    return or_(department == code, unit == code)
+    return or_(findings.c.department_code == code, findings.c.unit_code == code)
 
 
 def text_clause(text: str) -> ColumnElement[bool]:

@@ -1,10 +1,10 @@
-"""figures: pre-aggregated per department, unit and year (projections/figure_counts.py)
+"""figures: pre-aggregated per department and year (projections/figure_counts.py)
 
 Revision ID: 0009_figures
 Revises: 0008_tui3
 Create Date: 2026-11-26 20:00:00
 
-`figure_counts` (what the figures sum, per department, unit and fiscal year),
+`figure_counts` (what the figures sum, per department and fiscal year),
 `figure_dues` (open findings per due date, for overdue as of any day) and the
 projector's own state per finding, `figure_findings`. The tables start empty: the new
 `figures` projector starts at position 0 and catches up on its own from the log.
@@ -46,7 +46,6 @@ _MEASURES = (
 def _key() -> list[sa.Column[Any]]:
     return [
         sa.Column("department_code", sa.String(length=64), nullable=False),
-        sa.Column("unit_code", sa.String(length=64), nullable=False),
         sa.Column("fiscal_year", sa.Integer(), nullable=False),
     ]
 
@@ -56,7 +55,6 @@ def upgrade() -> None:
         "figure_findings",
         sa.Column("id", sa.String(length=36), nullable=False),
         sa.Column("department_code", sa.String(length=64), nullable=False),
-        sa.Column("unit_code", sa.String(length=64), nullable=False),
         sa.Column("fiscal_year", sa.Integer(), nullable=False),
         sa.Column("carried_years", sa.Text(), nullable=False),
         sa.Column("status", sa.String(length=32), nullable=False),
@@ -71,9 +69,7 @@ def upgrade() -> None:
         "figure_counts",
         *_key(),
         *(sa.Column(name, sa.BigInteger(), nullable=False) for name in _MEASURES),
-        sa.PrimaryKeyConstraint(
-            "department_code", "unit_code", "fiscal_year", name=op.f("pk_figure_counts")
-        ),
+        sa.PrimaryKeyConstraint("department_code", "fiscal_year", name=op.f("pk_figure_counts")),
     )
     op.create_table(
         "figure_dues",
@@ -81,12 +77,11 @@ def upgrade() -> None:
         sa.Column("due", sa.Date(), nullable=False),
         sa.Column("n", sa.BigInteger(), nullable=False),
         sa.PrimaryKeyConstraint(
-            "department_code", "unit_code", "fiscal_year", "due", name=op.f("pk_figure_dues")
+            "department_code", "fiscal_year", "due", name=op.f("pk_figure_dues")
         ),
     )
     for table in ("figure_counts", "figure_dues"):
         with op.batch_alter_table(table, schema=None) as batch_op:
-            batch_op.create_index(batch_op.f(f"ix_{table}_unit_code"), ["unit_code"])
             batch_op.create_index(batch_op.f(f"ix_{table}_fiscal_year"), ["fiscal_year"])
 
 
