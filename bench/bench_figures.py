@@ -90,9 +90,6 @@ def main() -> None:
                         round(statistics.median(times[True]), 2),
                     ),
                 }
-        r["plans of a department user"] = plans(
-            store, lambda c: figures(c, today=TODAY, principal=dept)
-        )
         for projector in (FiguresProjector(), FindingsProjector()):
             alone = ProjectionRunner(store.engine, store.events, store.runner.mapper, [projector])
             r[f"rebuild {projector.name} alone s"] = round(timed(alone.rebuild) / 1000, 1)
