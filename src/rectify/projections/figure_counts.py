@@ -3,8 +3,10 @@
 `figure_counts` holds one row per (department, fiscal year) with what the figures
 sum: a count per status, the amounts in millionths, and the flags. A finding counts in
 its fiscal year and in every year it was carried into (like finding_years). Overdue
-depends on the day asked, so `figure_dues` keeps the open findings (those the overdue
-rule does not exempt) counted per due date: overdue is their sum before that day.
+depends on the day asked: the row counts the open findings (those the overdue rule
+does not exempt) that have a due date, and `figure_dues` counts them per due date, so
+overdue as of a day is that count minus those due from that day on, which are the
+few not yet due (read by the index on `due`), not a decade of past ones.
 
 It serves the figures that grow with the store: every department (the bureau, the
 evaluators, the auditors), all years or one. A department user's figures and a
@@ -64,6 +66,7 @@ MEASURES = (
     "extended",
     "carried",
     "repeats",
+    "dated_open",  # open findings with a due date (overdue = these minus those due from today)
 )
 _STATUS_INDEX = {value: i for i, value in enumerate(STATUSES)}
 _KEY = ("department_code", "fiscal_year")
@@ -97,7 +100,7 @@ figure_dues = Table(
     metadata,
     Column("department_code", String(64), primary_key=True),
     Column("fiscal_year", Integer, primary_key=True, index=True),
-    Column("due", Date, primary_key=True),
+    Column("due", Date, primary_key=True, index=True),
     Column("n", BigInteger, nullable=False),
 )
 
@@ -223,6 +226,7 @@ class FiguresProjector(Projector):
         vector[base + 4] = sign if row["extended"] else 0
         vector[base + 6] = sign if row["repeat"] else 0
         due = row["due"] if status not in _EXEMPT else None
+        vector[base + 7] = sign if due is not None else 0
         dept = row["department_code"]
         years = [(row["fiscal_year"], False)]
         years += [(int(y), True) for y in row["carried_years"].split(",") if y]

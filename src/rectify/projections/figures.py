@@ -9,6 +9,7 @@ places (Decimal, half up); None when there is nothing to divide by.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -29,7 +30,7 @@ from sqlalchemy import (
 from rectify.domain.identity import Principal, Role
 from rectify.domain.vocabulary import FindingStatus
 from rectify.projections.departments import departments
-from rectify.projections.figure_counts import MEASURES, STATUSES, figure_counts, figure_dues
+from rectify.projections.figure_counts import STATUSES, figure_counts, figure_dues
 from rectify.projections.findings import finding_years, findings
 from rectify.projections.queries import department_clause, overdue_clause, scope_clause
 
@@ -73,7 +74,10 @@ class Figures:
 # Each group's counts come in the statuses' alphabetical order: by_status is built sorted.
 _STATUSES = tuple(sorted(STATUSES))
 _STATUS_COUNT = len(STATUSES)
-_SUMMED = (*(f"s_{value}" for value in _STATUSES), *MEASURES[_STATUS_COUNT:])
+_SUMMED = (
+    *(f"s_{value}" for value in _STATUSES),
+    *("micros", "micros_closed", "inexact", "inexact_closed", "extended", "carried", "repeats"),
+)
 
 # A group: (department, year, a count per status..., micros, micros_closed, inexact,
 # inexact_closed, extended, carried, repeats), and overdue apart, per (department, year).
@@ -136,21 +140,22 @@ def _direct_groups(
 
 def _counted_groups(conn: Connection, year: int | None, today: date) -> tuple[list[Group], Overdue]:
     """Every department's figures from their read model (projections/figure_counts.py):
-    its row per (department, year) as it stands, and its open findings due before
-    `today` summed per (department, year) for overdue."""
+    its row per (department, year) as it stands; overdue is its open findings with a due
+    date minus those due from `today` on (the few not yet due, by the index on due)."""
     c, d = figure_counts.c, figure_dues.c
-    counts = select(c.department_code, c.fiscal_year, *(c[m] for m in _SUMMED))
-    dues = (
-        select(d.department_code, d.fiscal_year, _sum(d.n))
-        .where(d.due < today)
-        .group_by(d.department_code, d.fiscal_year)
-    )
+    counts = select(c.department_code, c.fiscal_year, *(c[m] for m in _SUMMED), c.dated_open)
+    # Summed here, not grouped in SQL: a GROUP BY would lead SQLite to walk the whole
+    # table in key order instead of the range of the index on due.
+    not_yet = select(d.department_code, d.fiscal_year, d.n).where(d.due >= today)
     if year is not None:
         counts = counts.where(c.fiscal_year == year)
-        dues = dues.where(d.fiscal_year == year)
-    groups = conn.execute(counts).tuples().all()
-    overdue = conn.execute(dues).tuples()
-    return list(groups), {(code, y): n for code, y, n in overdue}
+        not_yet = not_yet.where(d.fiscal_year == year)
+    rows = conn.execute(counts).tuples().all()
+    due_later: Counter[tuple[str, int]] = Counter()
+    for code, y, n in conn.execute(not_yet).tuples():
+        due_later[code, y] += n
+    overdue = {(r[0], r[1]): r[-1] - due_later.get((r[0], r[1]), 0) for r in rows}
+    return [r[:-1] for r in rows], overdue
 
 
 def _exact_amounts(

@@ -5,7 +5,8 @@ Revises: 0008_tui3
 Create Date: 2026-11-26 20:00:00
 
 `figure_counts` (what the figures sum, per department and fiscal year),
-`figure_dues` (open findings per due date, for overdue as of any day) and the
+`figure_dues` (open findings per due date: overdue as of a day is the open findings
+with a due date minus those due from that day on) and the
 projector's own state per finding, `figure_findings`. The tables start empty: the new
 `figures` projector starts at position 0 and catches up on its own from the log.
 """
@@ -40,6 +41,7 @@ _MEASURES = (
     "extended",
     "carried",
     "repeats",
+    "dated_open",
 )
 
 
@@ -83,6 +85,8 @@ def upgrade() -> None:
     for table in ("figure_counts", "figure_dues"):
         with op.batch_alter_table(table, schema=None) as batch_op:
             batch_op.create_index(batch_op.f(f"ix_{table}_fiscal_year"), ["fiscal_year"])
+    with op.batch_alter_table("figure_dues", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_figure_dues_due"), ["due"])
 
 
 def downgrade() -> None:
