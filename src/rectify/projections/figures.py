@@ -21,6 +21,7 @@ from sqlalchemy import (
     BigInteger,
     ColumnElement,
     Connection,
+    bindparam,
     case,
     cast,
     func,
@@ -29,6 +30,7 @@ from sqlalchemy import (
 
 from rectify.domain.identity import Principal, Role
 from rectify.domain.vocabulary import FindingStatus
+from rectify.projections.batch import DriverQuery
 from rectify.projections.departments import departments
 from rectify.projections.figure_counts import STATUSES, figure_counts, figure_dues
 from rectify.projections.findings import finding_years, findings
@@ -46,13 +48,29 @@ def percent(part: Decimal, whole: Decimal) -> Decimal | None:
     return (part * 100 / whole).quantize(_CENT, rounding=ROUND_HALF_UP)
 
 
+_ALL = Decimal(100).quantize(_CENT)
+_NONE = Decimal(0).quantize(_CENT)
+
+
+def _amounts(closed: int, total: int) -> tuple[Decimal, Decimal, Decimal | None]:
+    """Σ closed, Σ and the rate by amount from exact sums in millionths: what
+    `percent` gives, with its two commonest answers (all closed, none) taken directly."""
+    amount_total = Decimal(total) / _MICROS
+    if closed == total:
+        return amount_total, amount_total, _ALL if total else None
+    amount_closed = Decimal(closed) / _MICROS
+    if closed == 0 and total > 0:  # (a negative total would give -0.00)
+        return amount_closed, amount_total, _NONE
+    return amount_closed, amount_total, percent(amount_closed, amount_total)
+
+
 @lru_cache(maxsize=65536)
 def _rate_by_count(closed: int, counted: int) -> Decimal | None:
     """`percent` of two counts: the same few pairs recur across thousands of figures."""
     return percent(Decimal(closed), Decimal(counted))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: a province builds 10,000 per call
 class Figures:
     department_code: str
     department_name: str | None
@@ -74,6 +92,9 @@ class Figures:
 # Each group's counts come in the statuses' alphabetical order: by_status is built sorted.
 _STATUSES = tuple(sorted(STATUSES))
 _STATUS_COUNT = len(STATUSES)
+_MEASURES_AT = 2 + _STATUS_COUNT  # where the amounts and flags start in a group
+_CLOSED_AT = 2 + _STATUSES.index(_CLOSED)
+_WITHDRAWN_AT = 2 + _STATUSES.index(_WITHDRAWN)
 _SUMMED = (
     *(f"s_{value}" for value in _STATUSES),
     *("micros", "micros_closed", "inexact", "inexact_closed", "extended", "carried", "repeats"),
@@ -138,21 +159,38 @@ def _direct_groups(
     return [tuple(r[:-1]) for r in rows], {(r[0], r[1]): r[-1] for r in rows}
 
 
+def _read_model_queries() -> dict[bool, tuple[DriverQuery, DriverQuery]]:
+    """The read model's two statements, without and with a year, compiled once and run
+    on the driver: 10,000 rows of plain integers need no per-row type processing."""
+    c, d = figure_counts.c, figure_dues.c
+    counts = select(c.department_code, c.fiscal_year, *(c[m] for m in _SUMMED), c.dated_open)
+    # Not grouped in SQL: a GROUP BY would lead SQLite to walk the whole table in key
+    # order instead of the range of the index on due.
+    not_yet = select(d.department_code, d.fiscal_year, d.n).where(d.due >= bindparam("today"))
+    return {
+        False: (DriverQuery(counts), DriverQuery(not_yet)),
+        True: (
+            DriverQuery(counts.where(c.fiscal_year == bindparam("year"))),
+            DriverQuery(not_yet.where(d.fiscal_year == bindparam("year"))),
+        ),
+    }
+
+
+_QUERIES = _read_model_queries()
+
+
 def _counted_groups(conn: Connection, year: int | None, today: date) -> tuple[list[Group], Overdue]:
     """Every department's figures from their read model (projections/figure_counts.py):
     its row per (department, year) as it stands; overdue is its open findings with a due
     date minus those due from `today` on (the few not yet due, by the index on due)."""
-    c, d = figure_counts.c, figure_dues.c
-    counts = select(c.department_code, c.fiscal_year, *(c[m] for m in _SUMMED), c.dated_open)
-    # Summed here, not grouped in SQL: a GROUP BY would lead SQLite to walk the whole
-    # table in key order instead of the range of the index on due.
-    not_yet = select(d.department_code, d.fiscal_year, d.n).where(d.due >= today)
+    counts, not_yet = _QUERIES[year is not None]
+    to_date = figure_dues.c.due.type.bind_processor(conn.dialect)
+    on = {"today": to_date(today) if to_date else today}
     if year is not None:
-        counts = counts.where(c.fiscal_year == year)
-        not_yet = not_yet.where(d.fiscal_year == year)
-    rows = conn.execute(counts).tuples().all()
+        on["year"] = year
+    rows = counts.rows(conn, **({"year": year} if year is not None else {}))
     due_later: Counter[tuple[str, int]] = Counter()
-    for code, y, n in conn.execute(not_yet).tuples():
+    for code, y, n in not_yet.rows(conn, **on):
         due_later[code, y] += n
     overdue = {(r[0], r[1]): r[-1] - due_later.get((r[0], r[1]), 0) for r in rows}
     return [r[:-1] for r in rows], overdue
@@ -204,24 +242,27 @@ def figures(
     groups.sort(key=itemgetter(0, 1))
     for g in groups:
         code, y = g[0], g[1]
-        counts = g[2 : 2 + _STATUS_COUNT]
+        counts = g[2:_MEASURES_AT]
         micros, micros_closed, inexact, inexact_closed, extended, carried, repeats = g[
-            2 + _STATUS_COUNT :
+            _MEASURES_AT:
         ]
-        by_status = {value: n for value, n in zip(_STATUSES, counts, strict=True) if n}
+        by_status = {value: n for value, n in zip(_STATUSES, counts, strict=False) if n}
         total = sum(counts)
-        closed = by_status.get(_CLOSED, 0)
-        withdrawn = by_status.get(_WITHDRAWN, 0)
-        amount_total = (
-            _exact_amounts(conn, principal, code, y, findings.c.status != _WITHDRAWN)
-            if inexact
-            else Decimal(micros) / _MICROS
-        )
-        amount_closed = (
-            _exact_amounts(conn, principal, code, y, findings.c.status == _CLOSED)
-            if inexact_closed
-            else Decimal(micros_closed) / _MICROS
-        )
+        closed, withdrawn = g[_CLOSED_AT], g[_WITHDRAWN_AT]
+        if inexact or inexact_closed:
+            amount_total = (
+                _exact_amounts(conn, principal, code, y, findings.c.status != _WITHDRAWN)
+                if inexact
+                else Decimal(micros) / _MICROS
+            )
+            amount_closed = (
+                _exact_amounts(conn, principal, code, y, findings.c.status == _CLOSED)
+                if inexact_closed
+                else Decimal(micros_closed) / _MICROS
+            )
+            rate_by_amount = percent(amount_closed, amount_total)
+        else:
+            amount_total, amount_closed, rate_by_amount = _amounts(micros_closed, micros)
         out.append(
             Figures(  # positionally: 10,000 figures of a province are built per call
                 code,
@@ -234,7 +275,7 @@ def figures(
                 _rate_by_count(closed, total - withdrawn),
                 amount_total,
                 amount_closed,
-                percent(amount_closed, amount_total),
+                rate_by_amount,
                 overdue.get((code, y), 0),
                 extended,
                 carried,
