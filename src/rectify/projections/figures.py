@@ -228,15 +228,10 @@ def figures(
     else:
         # A department's or a unit's few findings, by their indexes.
         groups, overdue = _direct_groups(conn, principal, year, department, today)
-    names = dict(
-        conn.execute(
-            select(departments.c.code, departments.c.name).where(
-                departments.c.code.in_(sorted({g[0] for g in groups}))
-            )
-        )
-        .tuples()
-        .all()
-    )
+    named = select(departments.c.code, departments.c.name)
+    if not everyone or department is not None:  # a few: by key (every one: the whole table)
+        named = named.where(departments.c.code.in_(sorted({g[0] for g in groups})))
+    names = dict(conn.execute(named).tuples().all())
     out: list[Figures] = []
     # Python's own order (as before), not the database collation's.
     groups.sort(key=itemgetter(0, 1))
