@@ -184,13 +184,11 @@ def _counted_groups(conn: Connection, year: int | None, today: date) -> tuple[li
     its row per (department, year) as it stands; overdue is its open findings with a due
     date minus those due from `today` on (the few not yet due, by the index on due)."""
     counts, not_yet = _QUERIES[year is not None]
-    to_date = figure_dues.c.due.type.bind_processor(conn.dialect)
-    on = {"today": to_date(today) if to_date else today}
-    if year is not None:
-        on["year"] = year
-    rows = counts.rows(conn, **({"year": year} if year is not None else {}))
+    to_date = figure_dues.c.due.type.bind_processor(conn.dialect)  # DriverQuery binds raw
+    of_year = {} if year is None else {"year": year}
+    rows = counts.rows(conn, **of_year)
     due_later: Counter[tuple[str, int]] = Counter()
-    for code, y, n in not_yet.rows(conn, **on):
+    for code, y, n in not_yet.rows(conn, today=to_date(today) if to_date else today, **of_year):
         due_later[code, y] += n
     overdue = {(r[0], r[1]): r[-1] - due_later.get((r[0], r[1]), 0) for r in rows}
     return [r[:-1] for r in rows], overdue
