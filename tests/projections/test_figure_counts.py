@@ -1,6 +1,7 @@
 """The figures' read model (projections/figure_counts.py) gives exactly the figures
-computed straight from the findings, for every principal, filter and day, on both
-backends; and it is rebuilt to the same rows as it was built incrementally."""
+main computed before it (tests/projections/figures_oracle.py, kept verbatim), for every
+principal, filter and day, on both backends; and it is rebuilt to the same rows as it
+was built incrementally."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from rectify.domain.identity import Principal, Role, acting_as
 from rectify.projections.figure_counts import figure_counts, figure_dues, figure_findings
 from rectify.projections.figures import figures
 from rectify.projections.store import Store, open_store
+from tests.projections.figures_oracle import old_figures
 
 AUDITOR = Principal("auditor", Role.AUDITOR)
 DAYS = (date(2026, 6, 30), date(2020, 1, 1), date(2017, 9, 15))
@@ -122,8 +124,12 @@ def test_the_read_model_gives_exactly_the_direct_figures(province: Store) -> Non
             for kw in FILTERS:
                 for today in DAYS:
                     new = figures(conn, principal=principal, today=today, **kw)  # type: ignore[arg-type]
-                    old = figures(conn, principal=principal, today=today, direct=True, **kw)  # type: ignore[arg-type]
-                    assert new == old, (principal, kw, today)
+                    direct = figures(conn, principal=principal, today=today, direct=True, **kw)  # type: ignore[arg-type]
+                    old = old_figures(conn, principal=principal, today=today, **kw)  # type: ignore[arg-type]
+                    assert new == direct == old, (principal, kw, today)
+                    # Down to each Decimal's digits and the statuses' order, as printed.
+                    assert repr(new) == repr(direct) == repr(old), (principal, kw, today)
+                    assert [list(f.by_status) for f in new] == [list(f.by_status) for f in old]
                     checked += len(new)
         mine = figures(conn, principal=_principals()[4], today=DAYS[0])
         assert {f.department_code for f in mine} == {"D0001"}

@@ -53,15 +53,15 @@ _NONE = Decimal(0).quantize(_CENT)
 
 
 def _amounts(closed: int, total: int) -> tuple[Decimal, Decimal, Decimal | None]:
-    """Σ closed, Σ and the rate by amount from exact sums in millionths: what
-    `percent` gives, with its two commonest answers (all closed, none) taken directly."""
+    """(Σ, Σ closed, rate by amount) from exact sums in millionths: what `percent`
+    gives, with its two commonest answers (all closed, none closed) taken directly."""
     amount_total = Decimal(total) / _MICROS
     if closed == total:
         return amount_total, amount_total, _ALL if total else None
     amount_closed = Decimal(closed) / _MICROS
     if closed == 0 and total > 0:  # (a negative total would give -0.00)
-        return amount_closed, amount_total, _NONE
-    return amount_closed, amount_total, percent(amount_closed, amount_total)
+        return amount_total, amount_closed, _NONE
+    return amount_total, amount_closed, percent(amount_closed, amount_total)
 
 
 @lru_cache(maxsize=65536)
