@@ -108,6 +108,9 @@ def _old_style_store(url: str, password: str) -> None:
             conn.execute(text("DROP TABLE credentials"))
             # and what later migrations add, so the schema is 0006's
             conn.execute(text("DROP INDEX ix_findings_due_status_ref"))
+            for table in ("figure_dues", "figure_counts", "figure_findings"):  # 0009
+                conn.execute(text(f"DROP TABLE {table}"))
+            conn.execute(text("DELETE FROM projection_positions WHERE name = 'figures'"))
             conn.execute(text("UPDATE alembic_version SET version_num = '0006_scale'"))
 
 

@@ -47,7 +47,7 @@ def province(
             _drop_pg_database(name)
 
 
-def plan(store: Store, run: Callable[[Connection], object]) -> str:
+def plan(store: Store, run: Callable[[Connection], object], statement_no: int = 0) -> str:
     sent: list[tuple[str, Any]] = []
 
     def grab(
@@ -62,7 +62,7 @@ def plan(store: Store, run: Callable[[Connection], object]) -> str:
             run(conn)
         finally:
             event.remove(store.engine, "before_cursor_execute", grab)
-        statement, parameters = sent[0]
+        statement, parameters = sent[statement_no]
         if postgres:
             conn.exec_driver_sql("ANALYZE")
             conn.exec_driver_sql("SET enable_seqscan = off")
@@ -86,17 +86,13 @@ CASES: dict[str, tuple[Callable[[Connection], object], tuple[str, ...]]] = {
         lambda c: list_findings(c, principal=BUREAU, department="D0001", today=TODAY),
         ("ix_findings_department_code", "ix_findings_unit_code"),
     ),
-    "overdue": (
-        lambda c: list_findings(c, principal=BUREAU, overdue=True, today=TODAY),
-        ("ix_findings_due",),
-    ),
-    "figures of a year": (
-        lambda c: figures(c, principal=BUREAU, year=2016, today=TODAY),
-        ("finding_years",),
-    ),
     "figures of a department": (
         lambda c: figures(c, principal=BUREAU, department="D0001", today=TODAY),
         ("ix_findings_department_code", "ix_findings_unit_code"),
+    ),
+    "overdue": (
+        lambda c: list_findings(c, principal=BUREAU, overdue=True, today=TODAY),
+        ("ix_findings_due",),
     ),
 }
 
@@ -127,3 +123,33 @@ def test_a_department_users_scope_is_served_by_indexes(province: Store) -> None:
         filtered = [ln for ln in text.splitlines() if "Filter:" in ln and "unit_code" in ln]
         assert filtered == [], text
         assert "BitmapOr" in text, text
+
+
+# Every department's figures read their read model (projections/figure_counts.py): the
+# row per department and year, then the open findings not yet due (by the index on due).
+FIGURE_CASES: dict[str, tuple[Callable[[Connection], object], tuple[str, ...]]] = {
+    "of a year": (
+        lambda c: figures(c, principal=BUREAU, year=2016, today=TODAY),
+        ("ix_figure_counts_fiscal_year", "ix_figure_dues_"),
+    ),
+    "of every year": (
+        lambda c: figures(c, principal=BUREAU, today=TODAY),
+        ("", "ix_figure_dues_due"),
+    ),
+}
+
+
+@pytest.mark.parametrize("statement_no", [0, 1])
+@pytest.mark.parametrize("case", sorted(FIGURE_CASES))
+def test_every_departments_figures_read_their_read_model(
+    province: Store, case: str, statement_no: int
+) -> None:
+    run, indexes = FIGURE_CASES[case]
+    table = ("figure_counts", "figure_dues")[statement_no]
+    text = plan(province, run, statement_no=statement_no)
+    assert table in text, text
+    assert "findings" not in text.replace("figure_", ""), text  # the log-sized tables stay unread
+    if indexes[statement_no]:  # every row of figure_counts is read for every year: a scan
+        assert f"Seq Scan on {table}" not in text, text
+        assert not any(line.strip() == f"SCAN {table}" for line in text.splitlines()), text
+        assert indexes[statement_no] in text, text

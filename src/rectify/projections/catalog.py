@@ -18,6 +18,7 @@ from rectify.projections.comments import CommentsProjector
 from rectify.projections.deadline_watch import DeadlineWatchProjector
 from rectify.projections.departments import DepartmentsProjector
 from rectify.projections.evaluations import BudgetsProjector, EvaluationsProjector
+from rectify.projections.figure_counts import FiguresProjector
 from rectify.projections.findings import FindingsProjector
 from rectify.projections.inbox import InboxProjector
 from rectify.projections.monitoring import MonitoringProjector
@@ -46,6 +47,7 @@ def all_projectors() -> list[Projector]:
         InboxProjector(),  # after monitoring: a report's overdue mark reads its period
         CommentsProjector(),
         ResultsProjector(),
+        FiguresProjector(),
     ]
 
 

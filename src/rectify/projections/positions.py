@@ -30,6 +30,7 @@ PROJECTOR_NAMES = (
     "inbox",
     "comments",
     "results",
+    "figures",
 )
 RUNNER_LOCK_KEY = 0x72656374  # "rect": the advisory lock every projection runner takes
 
