@@ -108,6 +108,14 @@ def _old_style_store(url: str, password: str) -> None:
             conn.execute(text("DROP TABLE credentials"))
             # and what later migrations add, so the schema is 0006's
             conn.execute(text("DROP INDEX ix_findings_due_status_ref"))
+            if conn.dialect.name == "sqlite":  # 0012_tuiperf's text index
+                for trigger in ("insert", "delete", "update"):
+                    conn.execute(text(f"DROP TRIGGER findings_text_{trigger}"))
+                conn.execute(text("DROP TABLE findings_text"))
+            else:
+                conn.execute(
+                    text("DROP INDEX ix_findings_title_trgm, ix_findings_description_trgm")
+                )
             conn.execute(text("UPDATE alembic_version SET version_num = '0006_scale'"))
 
 
