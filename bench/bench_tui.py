@@ -34,6 +34,7 @@ from rectify.domain.clock import FixedClock
 from rectify.projections.findings import findings
 from rectify.tui.app import make_app
 from rectify.tui.backend import PAGE, Backend, ProblemFilter
+from rectify.tui.home_data import _evaluation_lines, gather
 
 TODAY = date(2026, 6, 30)
 ADMIN = "host=127.0.0.1 user=postgres dbname=postgres"
@@ -96,6 +97,20 @@ async def shown(app: Any, pages: int) -> None:
     """Until the problem list has put `pages` pages on screen (polled every ms)."""
     while getattr(app.screen, "pages_shown", 0) < pages:
         await asyncio.sleep(0.001)
+
+
+async def home_times(backend: Backend, repeat: int) -> float:
+    """The bureau's first screen: from app start to the home's figures on screen."""
+    runs = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        app = make_app(backend)
+        async with app.run_test(size=(80, 24)) as pilot:
+            while getattr(app.screen, "counts", None) is None:  # set when the data is shown
+                await asyncio.sleep(0.001)
+            runs.append(time.perf_counter() - start)
+            await settle(pilot)
+    return statistics.median(runs)
 
 
 async def pilot_times(backend: Backend, repeat: int) -> dict[str, float]:
@@ -183,9 +198,12 @@ def main() -> None:
         "page": timed(lambda: backend.findings_page(flt, first[PAGE - 1].ref, PAGE + 1)),
     }
     tui = asyncio.run(pilot_times(backend, args.repeat))
+    tui["home"] = asyncio.run(home_times(backend, args.repeat))
+    plain["home"] = timed(lambda: gather(backend), repeat=args.repeat)
     plain["filter_action"] = plain["filter_key"] = plain["filter"]
     plain["first_full"] = plain["first"]
     goals = {
+        "home": 0.5,
         "first": 0.5,
         "first_full": 0.5,
         "filter": 0.1,
@@ -194,11 +212,22 @@ def main() -> None:
         "page": 0.05,
     }
     print(f"{'measure':14} {'TUI (Pilot)':>12} {'plain query':>12} {'ratio':>7} {'goal':>6}")
-    for name in ("first", "first_full", "filter", "filter_key", "filter_action", "page"):
+    for name in ("home", "first", "first_full", "filter", "filter_key", "filter_action", "page"):
         print(
             f"{name:14} {tui[name] * 1000:10.1f}ms {plain[name] * 1000:10.1f}ms "
             f"{tui[name] / plain[name]:6.1f}x {goals[name] * 1000:4.0f}ms"
         )
+    print()
+    print(
+        "plain queries behind the bureau's home (gather: counts, most urgent, figures, evaluations)"
+    )
+    for label, call in (
+        ("deadline counts", backend.deadline_counts),
+        ("most urgent", lambda: backend.most_urgent(limit=10)),
+        ("figures", backend.figures),
+        ("evaluations", lambda: _evaluation_lines(backend)),
+    ):
+        print(f"{label:16} {timed(call, repeat=args.repeat) * 1000:8.1f}ms")
     print()
     print("plain queries behind each filter of the list (live, and as of a date: replayed)")
     as_of = date.today() + timedelta(days=2)  # the whole log (the generator stamps wall-clock time)
@@ -219,6 +248,7 @@ FILTERS = (
     ("class", ProblemFilter(rectification_class="phased")),
     ("text", ProblemFilter(text="问题 99")),
     ("text (rare)", ProblemFilter(text="D0042-2019-07")),
+    ("text (none)", ProblemFilter(text="没有这句话")),
 )
 
 
