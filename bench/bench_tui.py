@@ -34,7 +34,7 @@ from rectify.domain.clock import FixedClock
 from rectify.projections.findings import findings
 from rectify.tui.app import make_app
 from rectify.tui.backend import PAGE, Backend, ProblemFilter
-from rectify.tui.home_data import _evaluation_lines, gather
+from rectify.tui.home_data import BUREAU_EVALUATIONS, _evaluation_lines, gather
 
 TODAY = date(2026, 6, 30)
 ADMIN = "host=127.0.0.1 user=postgres dbname=postgres"
@@ -225,7 +225,7 @@ def main() -> None:
         ("deadline counts", backend.deadline_counts),
         ("most urgent", lambda: backend.most_urgent(limit=10)),
         ("figures", backend.figures),
-        ("evaluations", lambda: _evaluation_lines(backend)),
+        ("evaluations", lambda: _evaluation_lines(backend, latest=BUREAU_EVALUATIONS)),
     ):
         print(f"{label:16} {timed(call, repeat=args.repeat) * 1000:8.1f}ms")
     print()
