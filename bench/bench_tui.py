@@ -188,6 +188,9 @@ def main() -> None:
     house = open_house(url, create=True, clock=FixedClock.on(TODAY), blob_dir=folder / "blobs")
     if fresh:
         print(populate(house, args.events, args.findings_per_evaluation, args.seed))
+    if args.backend == "postgresql":  # what autovacuum does after a bulk load, at once
+        with house.store.engine.begin() as conn:
+            conn.exec_driver_sql("ANALYZE")
     print(f"store: {store_shape(house)} ({args.backend}); load average {os.getloadavg()}")
     backend = Backend(house, BUREAU)
     flt = ProblemFilter()

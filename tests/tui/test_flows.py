@@ -237,6 +237,7 @@ async def test_department_inbox_unread_count_mark_read_and_jump(world: World) ->
     async with app.run_test(size=ROOM) as pilot:
         await settle(pilot)
         unread = len(world.backend("department").inbox(unread_only=True))
+        assert world.backend("department").unread_count() == unread  # counted in SQL
         assert unread > 0 and f"未读提醒 {unread}" in app.sub_title
         reminders = cells(app, "#reminders")  # the home screen lists them too
         assert reminders and {r[2] for r in reminders} <= {R1, R2}
