@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import shutil
 import statistics
 import sys
 import tempfile
@@ -25,7 +26,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, make_url, select
 from textual import events
 
 from rectify.bootstrap import House, open_house
@@ -185,6 +186,18 @@ def main() -> None:
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="rectify-bench-tui-"))
     url, fresh = store_url(args.backend, args.db, folder)
+    try:
+        measure(args, url, fresh, folder)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)  # blobs (and the store, without --db)
+        if args.db is None and args.backend == "postgresql":
+            import psycopg
+
+            with psycopg.connect(ADMIN, autocommit=True) as admin:
+                admin.execute(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)')
+
+
+def measure(args: argparse.Namespace, url: str, fresh: bool, folder: Path) -> None:
     house = open_house(url, create=True, clock=FixedClock.on(TODAY), blob_dir=folder / "blobs")
     if fresh:
         print(populate(house, args.events, args.findings_per_evaluation, args.seed))
