@@ -15,7 +15,7 @@ from rectify.domain.finding import Finding
 from rectify.domain.identity import acting_as
 from rectify.projections import text_search
 from rectify.projections.queries import list_findings
-from rectify.projections.store import Store
+from rectify.projections.store import Store, open_store
 
 TODAY = date(2026, 6, 30)
 # Rare and common texts, ASCII in a ref-like description, fewer than 3 characters
@@ -81,3 +81,21 @@ def test_the_index_follows_new_findings_and_a_rebuild(province: Store) -> None:
             indexed = conn.exec_driver_sql("SELECT count(*) FROM findings_text").scalar_one()
             rows = conn.exec_driver_sql("SELECT count(*) FROM findings").scalar_one()
         assert indexed == rows  # one index row per finding: none left over by the rebuild
+
+
+def test_without_the_text_index_the_filter_walks(tmp_path: Any) -> None:
+    """An SQLite without the trigram tokenizer gets no index (0012_tuiperf creates
+    nothing): the filter is the LIKE walk, same results."""
+    store = open_store(f"sqlite:///{tmp_path / 'plain.db'}", create=True)
+    try:
+        generate(store.app, 1500, seed=4)
+        store.catch_up()
+        found = {text: listed(store, text) for text in TEXTS}
+        with store.engine.begin() as conn:
+            for trigger in ("insert", "delete", "update"):
+                conn.exec_driver_sql(f"DROP TRIGGER findings_text_{trigger}")
+            conn.exec_driver_sql("DROP TABLE findings_text")
+        assert {text: listed(store, text) for text in TEXTS} == found
+        assert found["问题 7"] == expected(store, "问题 7") != []
+    finally:
+        store.close()

@@ -21,7 +21,6 @@ INDEX_TABLE = "findings_text"
 INDEX_OBJECTS = (INDEX_TABLE, "ix_findings_title_trgm", "ix_findings_description_trgm")
 
 _text = table(INDEX_TABLE, column("ref"), column(INDEX_TABLE))
-_indexed: dict[str, bool] = {}  # database URL → whether findings_text exists
 
 
 def like_clause(text: str) -> ColumnElement[bool]:
@@ -50,10 +49,8 @@ def text_clause(conn: Connection, text: str) -> ColumnElement[bool]:
 
 
 def _has_index(conn: Connection) -> bool:
-    url = str(conn.engine.url)
-    if url not in _indexed:
-        found = conn.exec_driver_sql(
-            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (INDEX_TABLE,)
-        ).first()
-        _indexed[url] = found is not None
-    return _indexed[url]
+    """Asked each time (a lookup in the schema, ~50 µs): a cache could outlive a downgrade."""
+    found = conn.exec_driver_sql(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (INDEX_TABLE,)
+    ).first()
+    return found is not None
