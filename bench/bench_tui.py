@@ -2,19 +2,23 @@
 with Pilot (the real app, workers and all) beside the plain query that feeds it,
 in the same run, on the same store. Reported as times and ratios; nothing asserted.
 
-The store: N findings over 20 departments and three fiscal years, issued, some
-worked on and closed, a fifth overdue on the fixed "today" — made through the
-aggregates' own methods and saved in large atomic saves (the `scale` branch's
-province generator, when merged, is the richer source; see docs/tui.md).
+The store comes from the project's own generator (rectify.bootstrap.generator, the
+one the demo and bench/run.py use): about --events events at --findings-per-evaluation
+findings per department-year (120 gives ~100k findings per 1M events). With --db the
+store is generated once, caught up, and reused by later runs (the TUI only reads):
 
-    .venv/bin/python bench/bench_tui.py --findings 20000
+    .venv/bin/python bench/bench_tui.py --events 1000000 --db /tmp/tui-1m.db
+    .venv/bin/python bench/bench_tui.py --backend postgresql --db tuiperf_1m
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import os
+import shutil
 import statistics
+import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -22,63 +26,58 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from eventsourcing.domain import Aggregate
+from sqlalchemy import func, make_url, select
 from textual import events
 
-from rectify.bootstrap import open_house
-from rectify.domain.application import finding_fields
+from rectify.bootstrap import House, open_house
+from rectify.bootstrap.generator import BUREAU, generate
 from rectify.domain.clock import FixedClock
-from rectify.domain.department import Department
-from rectify.domain.finding import Finding, RectificationClass
-from rectify.domain.identity import Principal, Role, acting_as
+from rectify.projections.findings import findings
 from rectify.tui.app import make_app
 from rectify.tui.backend import PAGE, Backend, ProblemFilter
+from rectify.tui.home_data import BUREAU_EVALUATIONS, _evaluation_lines, gather
 
 TODAY = date(2026, 6, 30)
-BUREAU = Principal("bench-bureau", Role.BUREAU)
-DEPARTMENTS = 20
+ADMIN = "host=127.0.0.1 user=postgres dbname=postgres"
 
 
-def populate(house: Any, n: int) -> int:
-    """N findings through the domain; returns the number of events saved."""
-    app = house.services.app
-    events = 0
-    with acting_as(BUREAU):
-        depts = [
-            Department(code=f"D{d:02d}", name=f"第{d}部门", parent_code=None)
-            for d in range(DEPARTMENTS)
-        ]
-        app.save_all(*depts)
-        batch: list[Aggregate] = []
-        for i in range(n):
-            f = Finding(
-                **finding_fields(
-                    ref=f"P/{2023 + i % 3}/{i:07d}",
-                    department_code=f"D{i % DEPARTMENTS:02d}",
-                    fiscal_year=2023 + i % 3,
-                    category="预算管理",
-                    title=f"问题 {i} 预算编制不够精细",
-                    description="绩效目标不够细化量化" * 4,
-                    amount=None,
-                )
-            )
-            issued = TODAY - timedelta(days=30 + i % 200)
-            f.issue(
-                rectification_class=RectificationClass.PHASED,
-                issued_on=issued,
-                due=issued + timedelta(days=90),
-                re_review_on=None,
-                requirements="细化",
-            )
-            batch.append(f)
-            if len(batch) == 2000:
-                events += sum(len(a.pending_events) for a in batch)
-                app.save_all(*batch)
-                batch.clear()
-        events += sum(len(a.pending_events) for a in batch)
-        app.save_all(*batch)
+def store_url(backend: str, db: str | None, folder: Path) -> tuple[str, bool]:
+    """The store's URL and whether it must be generated (it does not exist yet)."""
+    if backend == "sqlite":
+        path = Path(db) if db else folder / "bench.db"
+        return f"sqlite:///{path.resolve()}", not path.exists()
+    import psycopg
+
+    name = db or f"tuiperf_bench_{os.getpid()}"
+    with psycopg.connect(ADMIN, autocommit=True) as admin:
+        fresh = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone()
+        if fresh is None:
+            admin.execute(f'CREATE DATABASE "{name}"')
+    return f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}", fresh is None
+
+
+def populate(house: House, events: int, density: int, seed: int) -> str:
+    start = time.perf_counter()
+    stats = generate(
+        house.services.app,
+        events,
+        seed=seed,
+        findings_per_evaluation=density,
+        progress=lambda n: print(f"  generating: {n} events", file=sys.stderr, flush=True),
+    )
+    generated = time.perf_counter() - start
     house.catch_up()
-    return events + DEPARTMENTS
+    return (
+        f"generated {stats.events} events, {stats.findings} findings in {generated:.0f}s, "
+        f"caught up in {time.perf_counter() - start - generated:.0f}s"
+    )
+
+
+def store_shape(house: House) -> str:
+    with house.store.engine.connect() as conn:
+        events = conn.execute(select(func.count()).select_from(house.store.events)).scalar_one()
+        found = conn.execute(select(func.count()).select_from(findings)).scalar_one()
+    return f"{events} events, {found} findings"
 
 
 def timed(fn: Callable[[], object], repeat: int = 5) -> float:
@@ -99,6 +98,20 @@ async def shown(app: Any, pages: int) -> None:
     """Until the problem list has put `pages` pages on screen (polled every ms)."""
     while getattr(app.screen, "pages_shown", 0) < pages:
         await asyncio.sleep(0.001)
+
+
+async def home_times(backend: Backend, repeat: int) -> float:
+    """The bureau's first screen: from app start to the home's figures on screen."""
+    runs = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        app = make_app(backend)
+        async with app.run_test(size=(80, 24)) as pilot:
+            while getattr(app.screen, "counts", None) is None:  # set when the data is shown
+                await asyncio.sleep(0.001)
+            runs.append(time.perf_counter() - start)
+            await settle(pilot)
+    return statistics.median(runs)
 
 
 async def pilot_times(backend: Backend, repeat: int) -> dict[str, float]:
@@ -158,23 +171,40 @@ async def pilot_times(backend: Backend, repeat: int) -> dict[str, float]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--findings", type=int, default=20_000)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--events", type=int, default=1_000_000)
+    parser.add_argument("--findings-per-evaluation", type=int, default=120)
+    parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--db", help="reuse this SQLite file (populated on first use)")
+    parser.add_argument("--backend", choices=("sqlite", "postgresql"), default="sqlite")
+    parser.add_argument(
+        "--db",
+        help="a SQLite file or PostgreSQL database name: generated on first use, then reused",
+    )
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="rectify-bench-tui-"))
-    path = Path(args.db) if args.db else folder / "bench.db"
-    fresh = not path.exists()
-    house = open_house(
-        f"sqlite:///{path}", create=True, clock=FixedClock.on(TODAY), blob_dir=folder / "blobs"
-    )
-    start = time.perf_counter()
-    events = populate(house, args.findings) if fresh else 0
+    url, fresh = store_url(args.backend, args.db, folder)
+    try:
+        measure(args, url, fresh, folder)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)  # blobs (and the store, without --db)
+        if args.db is None and args.backend == "postgresql":
+            import psycopg
+
+            with psycopg.connect(ADMIN, autocommit=True) as admin:
+                admin.execute(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)')
+
+
+def measure(args: argparse.Namespace, url: str, fresh: bool, folder: Path) -> None:
+    house = open_house(url, create=True, clock=FixedClock.on(TODAY), blob_dir=folder / "blobs")
     if fresh:
-        print(
-            f"store: {args.findings} findings, {events} events, built in {time.perf_counter() - start:.1f}s"
-        )
+        print(populate(house, args.events, args.findings_per_evaluation, args.seed))
+    if args.backend == "postgresql":  # what autovacuum does after a bulk load, at once
+        with house.store.engine.begin() as conn:
+            conn.exec_driver_sql("ANALYZE")
+    print(f"store: {store_shape(house)} ({args.backend}); load average {os.getloadavg()}")
     backend = Backend(house, BUREAU)
     flt = ProblemFilter()
     first = backend.findings_page(flt, None, PAGE + 1)
@@ -184,9 +214,12 @@ def main() -> None:
         "page": timed(lambda: backend.findings_page(flt, first[PAGE - 1].ref, PAGE + 1)),
     }
     tui = asyncio.run(pilot_times(backend, args.repeat))
+    tui["home"] = asyncio.run(home_times(backend, args.repeat))
+    plain["home"] = timed(lambda: gather(backend), repeat=args.repeat)
     plain["filter_action"] = plain["filter_key"] = plain["filter"]
     plain["first_full"] = plain["first"]
     goals = {
+        "home": 0.5,
         "first": 0.5,
         "first_full": 0.5,
         "filter": 0.1,
@@ -195,29 +228,43 @@ def main() -> None:
         "page": 0.05,
     }
     print(f"{'measure':14} {'TUI (Pilot)':>12} {'plain query':>12} {'ratio':>7} {'goal':>6}")
-    for name in ("first", "first_full", "filter", "filter_key", "filter_action", "page"):
+    for name in ("home", "first", "first_full", "filter", "filter_key", "filter_action", "page"):
         print(
             f"{name:14} {tui[name] * 1000:10.1f}ms {plain[name] * 1000:10.1f}ms "
             f"{tui[name] / plain[name]:6.1f}x {goals[name] * 1000:4.0f}ms"
         )
     print()
+    print(
+        "plain queries behind the bureau's home (gather: counts, most urgent, figures, evaluations)"
+    )
+    for label, call in (
+        ("deadline counts", backend.deadline_counts),
+        ("most urgent", lambda: backend.most_urgent(limit=10)),
+        ("figures", backend.figures),
+        ("evaluations", lambda: _evaluation_lines(backend, latest=BUREAU_EVALUATIONS)),
+    ):
+        print(f"{label:16} {timed(call, repeat=args.repeat) * 1000:8.1f}ms")
+    print()
     print("plain queries behind each filter of the list (live, and as of a date: replayed)")
-    as_of = date.today() + timedelta(days=2)  # the whole log (populate stamps wall-clock time)
+    as_of = date.today() + timedelta(days=2)  # the whole log (the generator stamps wall-clock time)
     for label, flt in FILTERS:
         live = timed(lambda flt=flt: backend.findings_page(flt, None, PAGE + 1), repeat=3)
         past = timed(lambda flt=flt: backend.findings_as_of(as_of, flt, None, PAGE + 1), repeat=1)
         print(f"{label:14} live {live * 1000:8.1f}ms   as of {past * 1000:8.1f}ms")
+    print(f"load average at the end {os.getloadavg()}")
     house.close()
 
 
 FILTERS = (
     ("none", ProblemFilter()),
     ("overdue", ProblemFilter(overdue=True)),
-    ("year", ProblemFilter(fiscal_year=2024)),
-    ("department", ProblemFilter(department="D03")),
+    ("year", ProblemFilter(fiscal_year=2020)),
+    ("department", ProblemFilter(department="D0003")),
     ("status", ProblemFilter(status="issued")),
     ("class", ProblemFilter(rectification_class="phased")),
     ("text", ProblemFilter(text="问题 99")),
+    ("text (rare)", ProblemFilter(text="D0042-2019-07")),
+    ("text (none)", ProblemFilter(text="没有这句话")),
 )
 
 

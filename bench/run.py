@@ -1,6 +1,7 @@
 """rectify at province scale: every measure beside a baseline measured in the same run.
 
     python bench/run.py [--events N] [--backend sqlite|postgresql] [--db PATH] [--json]
+                        [--findings-per-evaluation N]
 
 Generates a log of about N events (rectify.bootstrap.generator: the aggregates' own
 commands, saved in large atomic saves), then measures: first catch-up and rebuild vs a
@@ -241,6 +242,13 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument(
+        "--findings-per-evaluation",
+        type=int,
+        default=10,
+        help="the province's density: findings per department-year (10: ~60k per 1M "
+        "events, the default shape; 120: ~100k, bench/bench_tui.py's store)",
+    )
+    parser.add_argument(
         "--db",
         metavar="PATH",
         help="keep the generated log (a SQLite file, or a PostgreSQL database name) and, "
@@ -257,6 +265,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     r: dict[str, Any] = {
         "backend": args.backend,
         "requested_events": args.events,
+        "findings_per_evaluation": args.findings_per_evaluation,
         "machine": f"{platform.node()} {platform.machine()} {os.cpu_count()} cpus",
         "python": platform.python_version(),
         "load_avg_start": os.getloadavg(),
@@ -296,7 +305,13 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
                 gen_s = timed(
                     lambda: r.update(
                         generated=vars(
-                            generate(store.app, args.events, seed=args.seed, progress=generated)
+                            generate(
+                                store.app,
+                                args.events,
+                                seed=args.seed,
+                                progress=generated,
+                                findings_per_evaluation=args.findings_per_evaluation,
+                            )
                         )
                     )
                 )
@@ -415,7 +430,12 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
 
             say("process start-up measured; generating the small store")
             small = open_store(small_url, create=True)
-            small_n = generate(small.app, max(2000, n // 20), seed=args.seed).events
+            small_n = generate(
+                small.app,
+                max(2000, n // 20),
+                seed=args.seed,
+                findings_per_evaluation=args.findings_per_evaluation,
+            ).events
             small.close()
             say(f"small store: {small_n} events; rebuild RSS at that size")
             r["rebuild_rss_small_mb"] = child_rebuild(small_url)[1]

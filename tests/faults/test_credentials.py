@@ -111,6 +111,14 @@ def _old_style_store(url: str, password: str) -> None:
             for table in ("figure_dues", "figure_counts", "figure_findings"):  # 0009
                 conn.execute(text(f"DROP TABLE {table}"))
             conn.execute(text("DELETE FROM projection_positions WHERE name = 'figures'"))
+            if conn.dialect.name == "sqlite":  # 0012_tuiperf's text index
+                for trigger in ("insert", "delete", "update"):
+                    conn.execute(text(f"DROP TRIGGER findings_text_{trigger}"))
+                conn.execute(text("DROP TABLE findings_text"))
+            else:
+                conn.execute(
+                    text("DROP INDEX ix_findings_title_trgm, ix_findings_description_trgm")
+                )
             conn.execute(text("UPDATE alembic_version SET version_num = '0006_scale'"))
 
 

@@ -53,6 +53,26 @@ def test_generator_is_deterministic_and_covers_the_lifecycle(tmp_path: Any) -> N
         assert topics[topic] > 0, topic
 
 
+def test_density_sets_findings_per_evaluation_and_is_deterministic(tmp_path: Any) -> None:
+    """The TUI benchmark's knob: ~100k findings per 1M events instead of ~60k."""
+    runs = []
+    for name in ("a", "b"):
+        store = open_store(f"sqlite:///{tmp_path / name}.db", create=True)
+        stats = generate(store.app, 6000, seed=7, findings_per_evaluation=40)
+        runs.append((_log(store), stats))
+        store.close()
+    (log, dense), (again, _) = runs
+    assert log == again
+    assert dense.findings == 40 * dense.evaluations
+    assert 5000 <= dense.events <= 8000
+    assert dense.events / dense.findings < 12  # the default shape has ~17 events per finding
+    empty = open_store(f"sqlite:///{tmp_path / 'c'}.db", create=True)
+    with pytest.raises(ValueError, match="at least 1"):
+        generate(empty.app, 10, findings_per_evaluation=0)
+    assert _log(empty) == []  # refused before anything was recorded
+    empty.close()
+
+
 # 100k events take ~3 min on SQLite and ~5 on PostgreSQL on the 2-core machine, too long
 # for every run of the suite: 20k here by default; RECTIFY_SCALE_EVENTS=100000 for the
 # full size (bench/run.py also checks rebuilt = caught up at whatever size it runs).

@@ -8,6 +8,7 @@ from typing import Any
 from textual.widgets import DataTable, Input, Label, Static
 
 from rectify.domain.finding import Finding
+from rectify.tui.row_table import RowTable
 from rectify.tui.screens.evaluations import EvaluationsScreen
 from tests.tui.conftest import PASSWORDS, PRINCIPALS, R1, R2, TODAY, World, settle, sync
 
@@ -19,7 +20,8 @@ def text_of(app: Any, selector: str) -> str:
 
 
 def cells(app: Any, selector: str) -> list[list[str]]:
-    table = app.screen.query_one(selector, DataTable)
+    table = app.screen.query_one(selector)
+    assert isinstance(table, DataTable | RowTable)
     return [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
 
 
@@ -103,7 +105,7 @@ async def test_bureau_returns_one_closes_another_and_sees_the_rate(
         await settle(pilot)
         refs = [row[0] for row in cells(app, "#findings")]
         assert R1 in refs and R2 in refs
-        app.screen.query_one("#findings", DataTable).move_cursor(row=refs.index(R1))
+        app.screen.query_one("#findings", RowTable).move_cursor(row=refs.index(R1))
         await pilot.press("enter")
         await settle(pilot)
         await pilot.press("b")
@@ -114,7 +116,7 @@ async def test_bureau_returns_one_closes_another_and_sees_the_rate(
         await pilot.press("escape")
         await settle(pilot)
         refs = [row[0] for row in cells(app, "#findings")]
-        app.screen.query_one("#findings", DataTable).move_cursor(row=refs.index(R2))
+        app.screen.query_one("#findings", RowTable).move_cursor(row=refs.index(R2))
         await pilot.press("enter")
         await settle(pilot)
         await pilot.press("c")
@@ -235,6 +237,7 @@ async def test_department_inbox_unread_count_mark_read_and_jump(world: World) ->
     async with app.run_test(size=ROOM) as pilot:
         await settle(pilot)
         unread = len(world.backend("department").inbox(unread_only=True))
+        assert world.backend("department").unread_count() == unread  # counted in SQL
         assert unread > 0 and f"未读提醒 {unread}" in app.sub_title
         reminders = cells(app, "#reminders")  # the home screen lists them too
         assert reminders and {r[2] for r in reminders} <= {R1, R2}

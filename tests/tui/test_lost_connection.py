@@ -11,9 +11,9 @@ from typing import Any
 
 import psycopg
 import pytest
-from textual.widgets import DataTable
 
 from rectify.tui import loading
+from rectify.tui.row_table import RowTable
 from rectify.tui.screens.problems import ProblemsScreen
 from tests.conftest import PG_ADMIN
 from tests.tui.conftest import build_world, settle, sync
@@ -58,7 +58,7 @@ async def test_problem_list_survives_a_server_side_disconnect(
                 await pilot.pause(0.1)
             assert app.is_running
             assert screen.pages_shown > shown, "the retry did not bring the list back"
-            assert screen.query_one("#findings", DataTable).row_count == 2
+            assert screen.query_one("#findings", RowTable).row_count == 2
     finally:
         world.house.close()
     assert any("数据库暂不可用" in n for n in notices), notices

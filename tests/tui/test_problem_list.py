@@ -7,12 +7,11 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from textual.widgets import DataTable
-
 from rectify.domain.application import finding_fields
 from rectify.domain.finding import Finding, RectificationClass
 from rectify.domain.identity import acting_as
 from rectify.tui.backend import PAGE, ProblemFilter
+from rectify.tui.row_table import RowTable
 from rectify.tui.screens.problems import ProblemsScreen
 from tests.tui.conftest import PRINCIPALS, TODAY, World, settle, sync
 
@@ -60,7 +59,7 @@ async def test_pages_come_from_ahead_and_sorting_matches_the_query(world: World)
         await settle(pilot)
         screen = app.screen
         assert isinstance(screen, ProblemsScreen)
-        table = screen.query_one("#findings", DataTable)
+        table = screen.query_one("#findings", RowTable)
         assert table.row_count == PAGE and screen.ahead is not None  # the next page waits
         assert "问题 [b]0[/b]" in [str(c) for c in table.get_row_at(0)]
         shown_before = screen.pages_shown
@@ -86,8 +85,7 @@ async def test_pages_come_from_ahead_and_sorting_matches_the_query(world: World)
         assert years == sorted(years, reverse=True)
 
         # Clicking the 问题 title sorts by title; walk every page under that sort.
-        columns = list(table.columns.values())
-        x = sum(c.get_render_width(table) for c in columns[:3]) + 2
+        x = table.column_offset(3) + 2
         await pilot.click("#findings", offset=(x, 0))
         await settle(pilot)
         while screen.more:

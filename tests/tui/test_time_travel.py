@@ -7,13 +7,14 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 import pytest
-from textual.widgets import DataTable, Input
+from textual.widgets import Input
 
 from rectify.domain.clock import FixedClock
 from rectify.domain.finding import FindingStatus, RectificationClass
 from rectify.projections.finding_history import STATUS_EVENTS
 from rectify.tui import backend as backend_module
 from rectify.tui.backend import ProblemFilter
+from rectify.tui.row_table import RowTable
 from tests.tui.conftest import PRINCIPALS, R1, R2, TODAY, World, settle, sync
 
 
@@ -127,7 +128,7 @@ async def test_t_shows_the_list_as_of_a_day(world: World) -> None:
         field.value = "2020-01-01"  # before anything was recorded
         await pilot.press("enter")
         await settle(pilot)
-        table = app.screen.query_one("#findings", DataTable)
+        table = app.screen.query_one("#findings", RowTable)
         assert table.row_count == 0
         assert "截至 2020-01-01 的清单" in str(app.screen.query_one("#problems-status").render())
         field.value = "2020-02-30"

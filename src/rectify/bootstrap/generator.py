@@ -51,6 +51,9 @@ FINDINGS_PER_EVALUATION = 10
 # Events a department-year produces (measured ~170; a little less so the province
 # is sized to reach the target before its last year runs out).
 EVENTS_PER_DEPARTMENT_YEAR = 160
+# Events each finding past the tenth adds to a department-year (measured ~9.1; a
+# little less, as above). A denser province (`findings_per_evaluation`) is sized by it.
+EVENTS_PER_FINDING = 9
 SAVE_EVERY = 5000  # pending events per atomic save
 PASSWORD = "generated-Passw0rd"
 CATEGORIES = ("预算编制", "预算执行", "绩效目标", "资产管理", "政府采购", "项目管理", "财务管理")
@@ -133,14 +136,25 @@ class Province:
         years: int = YEARS,
         people: bool = True,
         until: datetime | None = None,
+        findings_per_evaluation: int = FINDINGS_PER_EVALUATION,
     ) -> None:
+        if findings_per_evaluation < 1:
+            raise ValueError(
+                f"每次评价的问题数至少为 1（findings per evaluation must be at least 1, "
+                f"not {findings_per_evaluation}）"
+            )
         self.rng = random.Random(seed)
         self.dates = _Dates(until) if until is not None else None
         self.saver = _Saver(app, progress)
         self.target = target
         self.header = _package_header()
         self.first_year, self.years, self.people = first_year, years, people
-        self.departments = departments or max(2, -(-target // (EVENTS_PER_DEPARTMENT_YEAR * years)))
+        self.per_evaluation = findings_per_evaluation
+        per_year = (
+            EVENTS_PER_DEPARTMENT_YEAR
+            + (findings_per_evaluation - FINDINGS_PER_EVALUATION) * EVENTS_PER_FINDING
+        )
+        self.departments = departments or max(2, -(-target // (per_year * years)))
         self.stats = Generated(departments=self.departments)
         self.password_hash = PasswordHash.create(PASSWORD, n=2).encoded
         self.users: dict[str, User] = {}
@@ -398,9 +412,7 @@ class Province:
         self._session(dept)
         self._budget(code, year)
         key = self._evaluation(code, year, dept)
-        new = [
-            self._finding(code, year, n, key, dept) for n in range(1, FINDINGS_PER_EVALUATION + 1)
-        ]
+        new = [self._finding(code, year, n, key, dept) for n in range(1, self.per_evaluation + 1)]
         for earlier in self.last_year.get(code, []):
             self._follow_up(earlier, year, new)
         self.saver.add(*new)
@@ -455,11 +467,14 @@ def generate(
     years: int = YEARS,
     people: bool = True,
     until: datetime | None = None,
+    findings_per_evaluation: int = FINDINGS_PER_EVALUATION,
 ) -> Generated:
     """About `events` events (whole department-years) into an empty store. The demo
     asks for a fixed shape instead (`departments` × `years` from `first_year`) and,
     with `people=False`, no users (its store already has its own first user), and
-    `until` (its clock's now): each event dated on its step's day, none after it."""
+    `until` (its clock's now): each event dated on its step's day, none after it.
+    `findings_per_evaluation` sets the density: the default 10 gives ~60k findings per
+    1M events, 170 gives ~100k (the TUI benchmark's store)."""
     return Province(
         app,
         events,
@@ -470,4 +485,5 @@ def generate(
         years=years,
         people=people,
         until=until,
+        findings_per_evaluation=findings_per_evaluation,
     ).run()

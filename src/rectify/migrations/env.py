@@ -8,6 +8,7 @@ from alembic import context
 
 from rectify.projections.catalog import EVENT_STORE_TABLES
 from rectify.projections.metadata import metadata
+from rectify.projections.text_search import is_index_object
 
 
 def include_object(
@@ -16,6 +17,8 @@ def include_object(
     # The event store's tables belong to the eventsourcing library, not to us.
     if type_ == "table" and name in EVENT_STORE_TABLES:
         return False
+    if type_ in ("table", "index") and is_index_object(name):
+        return False  # the text index (migration 0012_tuiperf): outside the models
     return not (
         type_ == "index"
         and getattr(getattr(obj, "table", None), "name", None) in EVENT_STORE_TABLES

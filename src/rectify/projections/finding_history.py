@@ -30,8 +30,8 @@ from rectify.projections.queries import (
     department_clause,
     in_year_clause,
     scope_clause,
-    text_clause,
 )
+from rectify.projections.text_search import like_clause
 from rectify.projections.timeline import finding_timeline
 
 # The events that put a finding in each status (domain/finding.py): a finding was in
@@ -99,7 +99,7 @@ def versions_as_of(
     if repeat:
         query = query.where(findings.c.repeat_of != "")
     if text:
-        query = query.where(text_clause(text))
+        query = query.where(like_clause(text))
     if status is not None:
         earlier = finding_timeline.alias("earlier")
         query = query.where(

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, and_, delete, exists, insert, or_, select
+from sqlalchemy import Connection, Engine, and_, delete, exists, func, insert, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from rectify.domain.errors import NotFound
@@ -41,6 +41,13 @@ def inbox(conn: Connection, principal: Principal, *, unread_only: bool = False) 
     if unread_only:
         query = query.where(~_is_read(principal.name))
     return conn.execute(query.order_by(inbox_items.c.created_at.desc(), inbox_items.c.key)).all()
+
+
+def unread_count(conn: Connection, principal: Principal) -> int:
+    """How many items `principal` has not read, counted in SQL (the header asks at
+    start and every minute; a province's bureau has ~80k: fetching them took ~0.8 s)."""
+    query = select(func.count()).where(_scope(principal), ~_is_read(principal.name))
+    return int(conn.execute(query.select_from(inbox_items)).scalar_one())
 
 
 def mark_read(engine: Engine, principal: Principal, key: str | None, *, now: datetime) -> int:

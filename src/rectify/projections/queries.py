@@ -14,7 +14,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, and_, false, or_, select, true
+from sqlalchemy import ColumnElement, Connection, and_, exists, false, func, or_, select, true
 
 from rectify.domain.errors import NotFound
 from rectify.domain.identity import Principal, Role
@@ -23,9 +23,11 @@ from rectify.projections.any_of import in_subquery
 from rectify.projections.departments import departments
 from rectify.projections.finding_sort import SortCursor, sorted_page
 from rectify.projections.findings import finding_years, findings
+from rectify.projections.text_search import text_clause
 from rectify.projections.timeline import OCCURRENCE_EVENT, finding_timeline
 
 PAGE = 200
+YEAR_WALK_AT = 2000  # findings in a year above which the year filter walks (walk_year)
 
 # The overdue rule is the domain's (domain/overdue.py); this is its SQL form.
 NOT_OVERDUE_STATUSES = stored(OVERDUE_EXEMPT)
@@ -130,22 +132,35 @@ def overdue_clause(today: date) -> ColumnElement[bool]:
     )
 
 
-def in_year_clause(year: int) -> ColumnElement[bool]:
-    """A finding of `year`, or carried over into it (结转): by the findings-by-year index."""
+def in_year_clause(year: int, *, walk: bool = False) -> ColumnElement[bool]:
+    """A finding of `year`, or carried over into it (结转): by the findings-by-year index.
+
+    As an IN list (the default) the database reads the year's ids, fetches each finding
+    and sorts them all before the page's LIMIT; with `walk` it is a per-row EXISTS on
+    the (fiscal_year, finding_id) key, so a list walked in ref order stops at the page."""
+    if walk:
+        return exists().where(
+            finding_years.c.fiscal_year == year, finding_years.c.finding_id == findings.c.id
+        )
     return findings.c.id.in_(
         select(finding_years.c.finding_id).where(finding_years.c.fiscal_year == year)
     )
 
 
+def walk_year(conn: Connection, year: int, sort: str) -> bool:
+    """Whether the year filter should walk the list's ref order (see in_year_clause):
+    when sorted by ref and the year is large — 12k findings of 100k: IN ~45 ms on
+    SQLite, the walk < 1 ms; a year of a few findings is cheaper listed (the walk would
+    read the whole ref index to find none: ~80 ms)."""
+    if sort != "ref":
+        return False
+    size = select(func.count()).where(finding_years.c.fiscal_year == year)
+    return int(conn.execute(size).scalar_one()) > YEAR_WALK_AT
+
+
 def department_clause(code: str) -> ColumnElement[bool]:
     """A department's or a unit's findings (each side by its own index)."""
     return or_(findings.c.department_code == code, findings.c.unit_code == code)
-
-
-def text_clause(text: str) -> ColumnElement[bool]:
-    """The words in the title or the description (both fixed once recorded)."""
-    pattern = f"%{text}%"
-    return or_(findings.c.title.like(pattern), findings.c.description.like(pattern))
 
 
 def list_findings(
@@ -182,7 +197,7 @@ def list_findings(
         sort_after = SortCursor(False, after, after)
     keys = sorted_page(keys, sort, descending, sort_after)
     if fiscal_year is not None:
-        keys = keys.where(in_year_clause(fiscal_year))
+        keys = keys.where(in_year_clause(fiscal_year, walk=walk_year(conn, fiscal_year, sort)))
     if department is not None:
         keys = keys.where(department_clause(department))
     if status is not None:
@@ -194,7 +209,7 @@ def list_findings(
     if repeat:
         keys = keys.where(findings.c.repeat_of != "")
     if text:
-        keys = keys.where(text_clause(text))
+        keys = keys.where(text_clause(conn, text))
     query = sorted_page(
         select(findings, departments.c.name.label("department_name"))
         .select_from(

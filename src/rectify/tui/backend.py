@@ -377,7 +377,8 @@ class Backend:
         return [InboxItem(r.key, r.kind, r.ref, r.title, r.for_date, bool(r.read)) for r in rows]
 
     def unread_count(self) -> int:
-        return len(self.inbox(unread_only=True))
+        with self._reading() as conn:
+            return inbox_queries.unread_count(conn, self._me())
 
     def mark_read(self, key: str | None) -> int:
         """One item (by key) or, with None, every unread one; returns how many."""

@@ -12,13 +12,12 @@ from dataclasses import replace
 from datetime import date
 from typing import Any, ClassVar
 
-from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.lazy import Lazy
-from textual.widgets import Checkbox, DataTable, Footer, Header, Input, Select, Static
+from textual.widgets import Checkbox, Footer, Header, Input, Select, Static
 
 from rectify.domain.vocabulary import FindingStatus
 from rectify.projections.finding_sort import SortCursor, cursor_of
@@ -26,6 +25,7 @@ from rectify.projections.queries import FindingView
 from rectify.tui.backend import PAGE, ProblemFilter
 from rectify.tui.labels import CLASS_LABELS, KEYS, class_label, day, number, short, status_label
 from rectify.tui.loading import Loaded, LoadingScreen
+from rectify.tui.row_table import RowTable
 
 STATUSES = tuple(s.value for s in FindingStatus)
 COLUMNS = ("编号", "年度", "部门", "问题", "金额", "类别", "状态", "整改时限")
@@ -33,12 +33,11 @@ SORT_KEYS = ("ref", "fiscal_year", "department", "title", "amount", "class", "st
 NEAR_END = PAGE // 2  # rows before the end at which the next page is asked for (prefetch)
 
 
-def finding_row(f: FindingView) -> tuple[Text, ...]:
-    """One row's cells as plain Text: no markup parsing (a title may hold "[...]"), and
-    cheaper to measure and draw than strings the table would parse as markup."""
+def finding_row(f: FindingView) -> tuple[str, ...]:
+    """One row's cells as plain strings (never parsed as markup: a title may hold "[...]")."""
     years = str(f.fiscal_year) + (f"→{f.last_carried_year}" if f.last_carried_year else "")
     due = day(f.due) + ("（逾期）" if f.overdue else "")
-    cells = (
+    return (
         f.ref,
         years,
         short(f.department_name or f.department_code, 14),
@@ -48,7 +47,6 @@ def finding_row(f: FindingView) -> tuple[Text, ...]:
         status_label(f.status),
         due,
     )
-    return tuple(Text(cell, no_wrap=True) for cell in cells)
 
 
 class FilterBars(Vertical):
@@ -119,14 +117,13 @@ class ProblemsScreen(LoadingScreen):
                 id="filter-bars",
             )
         )
-        table: DataTable[Text] = DataTable(id="findings", cursor_type="row", zebra_stripes=True)
-        yield table
+        yield RowTable(id="findings")
         yield Static("", id="problems-status")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.title = "问题清单"
-        table = self.query_one("#findings", DataTable)
+        table = self.query_one("#findings", RowTable)
         table.add_columns(*COLUMNS)
         table.focus()
         self.reload()
@@ -212,7 +209,7 @@ class ProblemsScreen(LoadingScreen):
         self.query_one("#f-text", Input).focus()
 
     def action_focus_table(self) -> None:
-        self.query_one("#findings", DataTable).focus()
+        self.query_one("#findings", RowTable).focus()
 
     # -- pages -----------------------------------------------------------------------
 
@@ -264,7 +261,7 @@ class ProblemsScreen(LoadingScreen):
         if gen != self.generation:
             return
         if kind == "first":
-            table = self.query_one("#findings", DataTable)
+            table = self.query_one("#findings", RowTable)
             table.clear()
             self.refs = []
             self._show(rows)
@@ -277,7 +274,7 @@ class ProblemsScreen(LoadingScreen):
 
     def _show(self, rows: list[FindingView]) -> None:
         """Append one fetched page (PAGE + 1 rows asked: the extra one says "more")."""
-        table = self.query_one("#findings", DataTable)
+        table = self.query_one("#findings", RowTable)
         self.more = len(rows) > PAGE
         rows = rows[:PAGE]
         # One add_rows call per page: far cheaper than a call per row.
@@ -318,19 +315,19 @@ class ProblemsScreen(LoadingScreen):
     def action_sort_reverse(self) -> None:
         self.sort_by(self.filter.sort, not self.filter.descending)
 
-    @on(DataTable.HeaderSelected, "#findings")
-    def header_clicked(self, event: DataTable.HeaderSelected) -> None:
+    @on(RowTable.HeaderSelected, "#findings")
+    def header_clicked(self, event: RowTable.HeaderSelected) -> None:
         """A click on a column title sorts by it; a second click reverses."""
         key = SORT_KEYS[event.column_index]
         self.sort_by(key, not self.filter.descending if key == self.filter.sort else False)
 
-    @on(DataTable.RowHighlighted, "#findings")
-    def near_end(self, event: DataTable.RowHighlighted) -> None:
-        if event.cursor_row >= event.data_table.row_count - NEAR_END:
+    @on(RowTable.RowHighlighted, "#findings")
+    def near_end(self, event: RowTable.RowHighlighted) -> None:
+        if event.cursor_row >= event.table.row_count - NEAR_END:
             self._next_page()
 
-    @on(DataTable.RowSelected, "#findings")
-    def open_row(self, event: DataTable.RowSelected) -> None:
+    @on(RowTable.RowSelected, "#findings")
+    def open_row(self, event: RowTable.RowSelected) -> None:
         if 0 <= event.cursor_row < len(self.refs):
             self.app.open_finding(self.refs[event.cursor_row])  # type: ignore[attr-defined]
 
@@ -339,5 +336,5 @@ class ProblemsScreen(LoadingScreen):
             self.reload()
 
     def selected(self) -> str | None:
-        row = self.query_one("#findings", DataTable).cursor_row
+        row = self.query_one("#findings", RowTable).cursor_row
         return self.refs[row] if 0 <= row < len(self.refs) else None
