@@ -13,6 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select
 
 from rectify.domain.vocabulary import STAGE_LABELS, ScoreStage
+from rectify.tui.inputs import TermInput
 from rectify.tui.labels import KEYS
 from rectify.tui.loading import Failed, Loaded, run_call
 
@@ -42,12 +43,12 @@ class ScoreFormScreen(ModalScreen[bool]):
                 allow_blank=False,
             )
             yield Label("得分")
-            yield Input(
+            yield TermInput(
                 value=f"{n.score:f}" if n.score is not None else "", id="in-value", compact=True
             )
             yield Label("", id="err-value", classes="error")
             yield Label("理由")
-            yield Input(placeholder="修改已有得分必须说明理由", id="in-reason", compact=True)
+            yield TermInput(placeholder="修改已有得分必须说明理由", id="in-reason", compact=True)
             yield Label("", id="err-reason", classes="error")
             yield Label("", id="form-error", classes="error")
             with Horizontal(classes="buttons"):
