@@ -31,6 +31,10 @@ def visible_footer_keys(app: Any) -> set[str]:
     }
 
 
+def events_recorded(world: World) -> int:
+    return world.house.store.app.recorder.max_notification_id() or 0
+
+
 def request_closure(world: World, tmp_path: Path, ref: str) -> None:
     proof = tmp_path / f"proof-{ref.replace('/', '-')}.txt"
     proof.write_text(f"制度文件 {ref}")
@@ -127,3 +131,30 @@ def _key(name: str) -> Any:
 
     character = name if len(name) == 1 else {"tab": "\t", "enter": "\r"}[name]
     return events.Key(name, character)
+
+
+@sync
+async def test_an_oversized_file_is_marked_on_its_field_and_nothing_recorded(
+    world: World, tmp_path: Path
+) -> None:
+    big = tmp_path / "扫描件.pdf"
+    big.write_bytes(b"%PDF" + b"x" * 60)
+    world.house.evidence.evidence_max_size = 32  # the store's limit, as configured
+    before = events_recorded(world)
+    app = world.app("department", finding=R1)
+    async with app.run_test(size=ROOM) as pilot:
+        await settle(pilot)
+        await pilot.press("a")
+        await pilot.pause()
+        path = app.screen.query_one("#in-path", Input)
+        path.value = str(big)
+        path.focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "过大" in str(app.screen.query_one("#err-path").render())
+        assert path.has_class("-invalid")
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, FindingScreen)
+        assert app.screen.evidence == []
+    assert events_recorded(world) == before

@@ -175,6 +175,7 @@ async def test_evaluator_revises_a_score_and_sees_its_history(world: World) -> N
         new_value = leaf.score - 1
         await fill(pilot, value=f"{new_value:f}", reason="")
         assert "理由不能为空" in str(app.screen.query_one("#err-reason", Label).render())
+        assert app.screen.query_one("#in-reason").has_class("-invalid")
         await fill(pilot, value=f"{new_value:f}", reason="复核：台账不完整")
         assert screen.card is not None and screen.card.total == card.total - 1
         app.screen.query_one("#tree", DataTable).move_cursor(row=codes.index(leaf.code))

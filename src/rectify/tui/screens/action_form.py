@@ -85,7 +85,9 @@ class ActionFormScreen(ModalScreen[bool]):
     @on(Button.Pressed, "#ok")
     def submit(self) -> None:
         backend = self.app.backend  # type: ignore[attr-defined]
-        values, errors = validate(self.form, self._raw(), backend.today())
+        values, errors = validate(
+            self.form, self._raw(), backend.today(), backend.evidence_max_size
+        )
         for field in self.form.fields:
             message = self.query_one(f"#err-{field.name}", Label)
             message.update(errors.get(field.name, ""))

@@ -72,6 +72,7 @@ class ScoreFormScreen(ModalScreen[bool]):
             errors["reason"] = "理由不能为空"
         for name in ("value", "reason"):
             self.query_one(f"#err-{name}", Label).update(errors.get(name, ""))
+            self.query_one(f"#in-{name}").set_class(name in errors, "-invalid")
         if errors:
             return
         stage = ScoreStage(str(self.query_one("#in-stage", Select).value))
