@@ -9,7 +9,17 @@ from textual.widgets import DataTable, Input, Label, Static
 
 from rectify.domain.finding import Finding
 from rectify.tui.screens.evaluations import EvaluationsScreen
-from tests.tui.conftest import PASSWORDS, PRINCIPALS, R1, R2, TODAY, World, settle, sync
+from tests.tui.conftest import (
+    PASSWORDS,
+    PRINCIPALS,
+    R1,
+    R2,
+    TODAY,
+    World,
+    open_weibin_evaluation,
+    settle,
+    sync,
+)
 
 ROOM = (80, 24)
 
@@ -158,12 +168,7 @@ async def test_domain_refusal_is_shown_in_the_form(world: World) -> None:
 async def test_evaluator_revises_a_score_and_sees_its_history(world: World) -> None:
     app = world.app("evaluator", screen="evaluations")
     async with app.run_test(size=(160, 48)) as pilot:
-        await settle(pilot)
-        listing = cells(app, "#evaluation-list")
-        row = next(i for i, r in enumerate(listing) if "卫滨" in r[0])
-        app.screen.query_one("#evaluation-list", DataTable).move_cursor(row=row)
-        await pilot.press("enter")
-        await settle(pilot)
+        await open_weibin_evaluation(pilot)
         screen = app.screen
         assert isinstance(screen, EvaluationsScreen) and screen.card is not None
         card = screen.card

@@ -77,7 +77,7 @@ class HomeScreen(LoadingScreen):
         self.title = f"首页 · {role_label(principal.role)}"
         self.query_one("#todo", DataTable).add_columns("编号", "问题", "状态", "整改时限", "说明")
         self.query_one("#figures", DataTable).add_columns(
-            "部门", "年度", "问题数", "整改率(数量)", "整改率(金额)", "逾期", "结转", "屡犯"
+            "部门", "年度", "问题数", "数量整改率", "金额整改率", "逾期", "结转", "屡犯"
         )
         self.query_one("#home-evaluations", DataTable).add_columns(
             "评价", "年度", "阶段", "总分", "等级", "规则不符", "待评分"

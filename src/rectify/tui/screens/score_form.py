@@ -20,6 +20,9 @@ from rectify.tui.loading import Failed, Loaded, run_call
 
 class ScoreFormScreen(ModalScreen[bool]):
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", KEYS["back"])]
+    # The cursor starts on the score, a text field that keeps a burst of keys in order
+    # (inputs.py); on the stage choice the burst's keys fell into the choice and were lost.
+    AUTO_FOCUS = "#in-value"
 
     def __init__(self, key: str, node: Any) -> None:
         super().__init__()
