@@ -47,3 +47,11 @@ def test_evaluator_home_small(world: World, snap_compare: Any) -> None:
 
 def test_auditor_home_small(world: World, snap_compare: Any) -> None:
     assert snap_compare(world.app("auditor"), terminal_size=SMALL, run_before=settle)
+
+
+def test_evaluation_tree_small(world: World, snap_compare: Any) -> None:
+    assert snap_compare(
+        world.app("evaluator", screen="evaluations"),
+        terminal_size=SMALL,
+        run_before=open_weibin_evaluation,
+    )
