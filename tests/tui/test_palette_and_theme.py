@@ -7,7 +7,6 @@ from typing import Any
 
 from textual.command import CommandPalette
 from textual.widgets import DataTable, Input
-from textual.widgets._footer import FooterKey
 
 from rectify.tui.palette import JumpProvider, _candidates
 from rectify.tui.screens.evaluations import EvaluationsScreen
@@ -88,12 +87,3 @@ async def test_light_and_dark_theme(world: World) -> None:
 
 def test_bureau_home_light_small(world: World, snap_compare: Any) -> None:
     assert snap_compare(world.app("bureau", light=True), terminal_size=ROOM, run_before=settle)
-
-
-@sync
-async def test_the_footer_names_the_palette_in_chinese(world: World) -> None:
-    app = world.app("bureau")
-    async with app.run_test(size=ROOM) as pilot:
-        await settle(pilot)
-        entry = app.screen.query_one(".-command-palette", FooterKey)
-        assert entry.description == "跳转" and entry.key == "ctrl+p"

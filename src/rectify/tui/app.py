@@ -55,15 +55,6 @@ class RectifyTui(App[None]):
         Binding("6", "go('inbox')", KEYS["inbox"]),
         Binding("7", "go('cycle')", KEYS["cycle"], show=False),
         Binding("question_mark", "help", KEYS["help"]),
-        # Textual's own palette binding, with a Chinese word in the footer ("palette").
-        Binding(
-            "ctrl+p",
-            "command_palette",
-            KEYS["palette"],
-            show=False,
-            priority=True,
-            tooltip=KEYS["palette_tip"],
-        ),
         Binding("ctrl+t", "toggle_theme", KEYS["theme"], show=False),
         Binding("ctrl+q", "quit", KEYS["quit"], priority=True),
     ]

@@ -46,8 +46,6 @@ KEYS = {
     "log": "日志",
     "inbox": "收件箱",
     "help": "帮助",
-    "palette": "跳转",
-    "palette_tip": "跳转到问题、部门、评价或年度流程",
     "theme": "明/暗",
     "quit": "退出",
     "back": "返回",
