@@ -101,3 +101,41 @@ def test_a_new_event_or_a_missing_position_is_caught_up(house: House) -> None:
         assert not store.up_to_date()
     finally:
         store.close()
+
+
+RACE = """
+import sys, threading
+from rectify.projections.store import open_store
+store = open_store(sys.argv[1])
+start = threading.Barrier(8)
+got, failed = [], []
+def reach():
+    start.wait()
+    try:
+        got.append(store.app)
+    except Exception as exc:
+        failed.append(repr(exc)[:200])
+threads = [threading.Thread(target=reach) for _ in range(8)]
+for t in threads: t.start()
+for t in threads: t.join()
+print(failed or len({id(a) for a in got}))
+store.close()
+"""
+
+
+def test_threads_that_first_record_at_once_share_one_application(db_url: str) -> None:
+    """The TUI's thread workers may be the first in the process to reach for the
+    Application, together; built twice at once, the library's ORM declared the event
+    table twice and all but one failed ("Table 'rectify_events' is already defined",
+    seen on a bureau's home in the tmux trial). A fresh process each time: only the
+    first declaration in a process races."""
+    import subprocess
+    import sys
+
+    open_store(db_url, create=True).close()
+    for _ in range(3):
+        run = subprocess.run(
+            [sys.executable, "-c", RACE, db_url], capture_output=True, text=True, timeout=120
+        )
+        assert run.returncode == 0, run.stderr[-2000:]
+        assert run.stdout.strip() == "1", run.stdout

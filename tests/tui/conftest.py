@@ -107,3 +107,15 @@ def sync(test: Callable[..., Coroutine[Any, Any, None]]) -> Callable[..., None]:
         asyncio.run(test(*args, **kwargs))
 
     return run
+
+
+async def open_weibin_evaluation(pilot: Any) -> None:
+    """On the evaluations screen: open the Weibin evaluation's indicator tree."""
+    from textual.widgets import DataTable
+
+    await settle(pilot)
+    listing = pilot.app.screen.query_one("#evaluation-list", DataTable)
+    titles = [str(listing.get_row_at(i)[0]) for i in range(listing.row_count)]
+    listing.move_cursor(row=next(i for i, t in enumerate(titles) if "卫滨" in t))
+    await pilot.press("enter")
+    await settle(pilot)

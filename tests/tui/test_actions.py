@@ -68,3 +68,13 @@ def test_each_role_is_offered_only_what_the_lifecycle_allows() -> None:
     assert keys("closed", Role.BUREAU) & {"close", "return", "request_closure"} == set()
     assert keys("issued", Role.AUDITOR) == set()
     assert keys("withdrawn", Role.BUREAU) == set()
+
+
+def test_an_oversized_evidence_file_is_refused_before_it_is_read(tmp_path: Path) -> None:
+    big = tmp_path / "big.pdf"
+    big.write_bytes(b"x" * 11)
+    raw = {"path": str(big), "effective_date": "2026-01-01"}
+    _, errors = validate(FORMS[Action.ATTACH_EVIDENCE], raw, TODAY, max_file_size=10)
+    assert "过大" in errors["path"] and "11 字节" in errors["path"]
+    values, errors = validate(FORMS[Action.ATTACH_EVIDENCE], raw, TODAY, max_file_size=11)
+    assert not errors and values["path"] == big

@@ -10,7 +10,17 @@ from textual.widgets import DataTable, Input, Label, Static
 from rectify.domain.finding import Finding
 from rectify.tui.row_table import RowTable
 from rectify.tui.screens.evaluations import EvaluationsScreen
-from tests.tui.conftest import PASSWORDS, PRINCIPALS, R1, R2, TODAY, World, settle, sync
+from tests.tui.conftest import (
+    PASSWORDS,
+    PRINCIPALS,
+    R1,
+    R2,
+    TODAY,
+    World,
+    open_weibin_evaluation,
+    settle,
+    sync,
+)
 
 ROOM = (80, 24)
 
@@ -160,12 +170,7 @@ async def test_domain_refusal_is_shown_in_the_form(world: World) -> None:
 async def test_evaluator_revises_a_score_and_sees_its_history(world: World) -> None:
     app = world.app("evaluator", screen="evaluations")
     async with app.run_test(size=(160, 48)) as pilot:
-        await settle(pilot)
-        listing = cells(app, "#evaluation-list")
-        row = next(i for i, r in enumerate(listing) if "卫滨" in r[0])
-        app.screen.query_one("#evaluation-list", DataTable).move_cursor(row=row)
-        await pilot.press("enter")
-        await settle(pilot)
+        await open_weibin_evaluation(pilot)
         screen = app.screen
         assert isinstance(screen, EvaluationsScreen) and screen.card is not None
         card = screen.card
@@ -177,6 +182,7 @@ async def test_evaluator_revises_a_score_and_sees_its_history(world: World) -> N
         new_value = leaf.score - 1
         await fill(pilot, value=f"{new_value:f}", reason="")
         assert "理由不能为空" in str(app.screen.query_one("#err-reason", Label).render())
+        assert app.screen.query_one("#in-reason").has_class("-invalid")
         await fill(pilot, value=f"{new_value:f}", reason="复核：台账不完整")
         assert screen.card is not None and screen.card.total == card.total - 1
         app.screen.query_one("#tree", DataTable).move_cursor(row=codes.index(leaf.code))

@@ -9,9 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from textual.widgets import DataTable
-
-from tests.tui.conftest import World, settle
+from tests.tui.conftest import World, open_weibin_evaluation, settle
 
 SMALL = (80, 24)
 LARGE = (160, 48)
@@ -32,16 +30,10 @@ def test_problem_list_small(world: World, snap_compare: Any) -> None:
 
 
 def test_evaluation_tree_large(world: World, snap_compare: Any) -> None:
-    async def open_tree(pilot: Any) -> None:
-        await settle(pilot)
-        listing = pilot.app.screen.query_one("#evaluation-list", DataTable)
-        titles = [str(listing.get_row_at(i)[0]) for i in range(listing.row_count)]
-        listing.move_cursor(row=next(i for i, t in enumerate(titles) if "卫滨" in t))
-        await pilot.press("enter")
-        await settle(pilot)
-
     assert snap_compare(
-        world.app("evaluator", screen="evaluations"), terminal_size=LARGE, run_before=open_tree
+        world.app("evaluator", screen="evaluations"),
+        terminal_size=LARGE,
+        run_before=open_weibin_evaluation,
     )
 
 
@@ -55,3 +47,11 @@ def test_evaluator_home_small(world: World, snap_compare: Any) -> None:
 
 def test_auditor_home_small(world: World, snap_compare: Any) -> None:
     assert snap_compare(world.app("auditor"), terminal_size=SMALL, run_before=settle)
+
+
+def test_evaluation_tree_small(world: World, snap_compare: Any) -> None:
+    assert snap_compare(
+        world.app("evaluator", screen="evaluations"),
+        terminal_size=SMALL,
+        run_before=open_weibin_evaluation,
+    )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -118,23 +119,31 @@ class Store:
     _app: RectifyApp | None = field(default=None, init=False, repr=False)
     _runner: ProjectionRunner | None = field(default=None, init=False, repr=False)
     _mapper: Mapper[UUID] | None = field(default=None, init=False, repr=False)
+    # The TUI's workers reach for `app` from several threads at once: built twice, the
+    # ORM declares the event table twice and the second build fails (tmux trial).
+    _building: threading.RLock = field(default_factory=threading.RLock, init=False, repr=False)
 
     @property
     def app(self) -> RectifyApp:
         if self._app is None:
-            from rectify.domain.application import RectifyApp
-            from rectify.projections.sealing import PERSISTENCE_TOPIC, share_engine
-
-            app = RectifyApp(
-                env={
-                    "SQLALCHEMY_URL": self.url.render_as_string(hide_password=False),
-                    # Events are sealed in the transaction that records them.
-                    "PERSISTENCE_MODULE": PERSISTENCE_TOPIC,
-                }
-            )
-            share_engine(app, self.engine)
-            self._app = app
+            with self._building:
+                if self._app is None:
+                    self._app = self._new_app()
         return self._app
+
+    def _new_app(self) -> RectifyApp:
+        from rectify.domain.application import RectifyApp
+        from rectify.projections.sealing import PERSISTENCE_TOPIC, share_engine
+
+        app = RectifyApp(
+            env={
+                "SQLALCHEMY_URL": self.url.render_as_string(hide_password=False),
+                # Events are sealed in the transaction that records them.
+                "PERSISTENCE_MODULE": PERSISTENCE_TOPIC,
+            }
+        )
+        share_engine(app, self.engine)
+        return app
 
     @property
     def mapper(self) -> Mapper[UUID]:
@@ -152,7 +161,11 @@ class Store:
             from rectify.projections.catalog import all_projectors
             from rectify.projections.runner import ProjectionRunner
 
-            self._runner = ProjectionRunner(self.engine, self.events, self.mapper, all_projectors())
+            with self._building:
+                if self._runner is None:
+                    self._runner = ProjectionRunner(
+                        self.engine, self.events, self.mapper, all_projectors()
+                    )
         return self._runner
 
     def last_sealed(self) -> Checkpoint | None:

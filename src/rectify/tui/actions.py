@@ -15,6 +15,8 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+from rectify.domain.errors import InvalidInput
+from rectify.domain.evidence import check_size
 from rectify.domain.finding import RectificationClass
 from rectify.domain.identity import Role
 from rectify.domain.lifecycle import allowed_actions
@@ -156,7 +158,7 @@ def forms_for(status: str, role: Role) -> list[ActionForm]:
     return [FORMS[a] for a in allowed_actions(FindingStatus(status), role) if a in FORMS]
 
 
-def _parse(field: Field, text: str, today: date) -> Any:
+def _parse(field: Field, text: str, max_file_size: int | None) -> Any:
     if field.kind == "date":
         try:
             return date.fromisoformat(text)
@@ -190,6 +192,11 @@ def _parse(field: Field, text: str, today: date) -> Any:
         path = Path(text).expanduser()
         if not path.is_file():
             raise ValueError(f"{field.label}：文件 {path} 不存在或不是普通文件")
+        if max_file_size is not None:
+            try:
+                check_size(path.stat().st_size, max_file_size, f"{field.label}：文件 {path}")
+            except InvalidInput as exc:
+                raise ValueError(str(exc)) from None
         return path
     if field.kind == "class":
         if text not in dict(CLASS_CHOICES):
@@ -199,9 +206,13 @@ def _parse(field: Field, text: str, today: date) -> Any:
 
 
 def validate(
-    form: ActionForm | PlainForm, raw: dict[str, str], today: date
+    form: ActionForm | PlainForm,
+    raw: dict[str, str],
+    today: date,
+    max_file_size: int | None = None,
 ) -> tuple[dict[str, Any], dict[str, str]]:
-    """Parsed values and, per field, the message that stops the form (empty: go)."""
+    """Parsed values and, per field, the message that stops the form (empty: go);
+    a file larger than `max_file_size` bytes is refused before it is read."""
     values: dict[str, Any] = {}
     errors: dict[str, str] = {}
     for field in form.fields:
@@ -211,7 +222,7 @@ def validate(
                 errors[field.name] = f"{field.label}不能为空"
             continue
         try:
-            values[field.name] = _parse(field, text, today)
+            values[field.name] = _parse(field, text, max_file_size)
         except ValueError as exc:
             errors[field.name] = str(exc)
     issued = values.get("issued_on") or today

@@ -124,6 +124,11 @@ class Backend:
     def today(self) -> date:
         return self.house.clock.today()
 
+    @property
+    def evidence_max_size(self) -> int:
+        """The store's limit on an evidence file (forms check it before recording)."""
+        return self.house.evidence.evidence_max_size
+
     # -- who ----------------------------------------------------------------------
 
     def login(self, name: str, password: str) -> Principal:

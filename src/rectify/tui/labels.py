@@ -19,6 +19,7 @@ from rectify.domain.vocabulary import (
     ROLE_LABELS,
     STAGE_LABELS,
     STATUS_LABELS,
+    Action,
     by_value,
 )
 
@@ -66,6 +67,26 @@ KEYS = {
     "cycle": "年度流程",
     "convert_warning": "预警转问题",
     "choose_year": "换部门/年度",
+}
+
+# A finding's actions as the footer names them: short, so that the seven a bureau may
+# take on an item waiting for review fit 80 columns beside the global keys (the full
+# name is the form's title and is in `?` help).
+FOOTER_ACTIONS = {
+    Action.ISSUE: "下发",
+    Action.RECORD_MEASURES: "措施",
+    Action.NAME_RESPONSIBLE: "责任人",
+    Action.REPORT_PROGRESS: "进展",
+    Action.ATTACH_EVIDENCE: "佐证",
+    Action.REQUEST_CLOSURE: "申请销号",
+    Action.CLOSE: "销号",
+    Action.RETURN: "退回",
+    Action.EXTEND_DEADLINE: "延期",
+    Action.ACCEPT_LONG_TERM: "转持续",
+    Action.REOPEN: "重开",
+    Action.CARRY_OVER: "结转",
+    Action.WITHDRAW: "撤销",
+    Action.LINK_REPEAT: "屡犯",
 }
 
 HELP_TEXT = """\

@@ -14,6 +14,7 @@ from typing import Any
 from textual.command import Hit, Hits, Provider
 
 from rectify.domain.errors import RectifyError
+from rectify.domain.identity import Role
 from rectify.tui.backend import ProblemFilter
 
 LIMIT = 8
@@ -33,6 +34,8 @@ def _candidates(backend: Any, text: str) -> list[tuple[str, str, str]]:
         out.append(("finding", f.ref, f"问题 {f.ref} {f.title}"))
     needle = text.lower()
     for d in backend.departments():
+        if not _may_list(backend.principal, d):
+            continue
         if needle in d.code.lower() or needle in d.name.lower():
             out.append(("department", d.code, f"部门 {d.code} {d.name}（问题清单）"))
     for e in backend.evaluations():
@@ -41,6 +44,15 @@ def _candidates(backend: Any, text: str) -> list[tuple[str, str, str]]:
             cycle = f"{e.department_code}|{e.fiscal_year}|{e.key}"
             out.append(("cycle", cycle, f"年度流程 {e.department_code} {e.fiscal_year}（{e.key}）"))
     return out
+
+
+def _may_list(principal: Any, department: Any) -> bool:
+    """A department user is offered its own department and units only (another's list
+    would be empty: offering it would only tell that it exists)."""
+    if principal.role is not Role.DEPARTMENT:
+        return True
+    own = principal.department
+    return own is not None and own in (department.code, department.parent_code)
 
 
 class JumpProvider(Provider):

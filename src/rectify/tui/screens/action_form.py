@@ -14,6 +14,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select
 
 from rectify.tui.actions import CLASS_CHOICES, ActionForm, PlainForm, validate
+from rectify.tui.inputs import TermInput
 from rectify.tui.labels import KEYS
 from rectify.tui.loading import Failed, Loaded, run_call
 
@@ -53,7 +54,7 @@ class ActionFormScreen(ModalScreen[bool]):
                     )
                 else:
                     today = self.app.backend.today().isoformat() if field.today else ""  # type: ignore[attr-defined]
-                    yield Input(
+                    yield TermInput(
                         self.values.get(field.name, today),
                         placeholder=field.placeholder,
                         id=f"in-{field.name}",
@@ -84,7 +85,9 @@ class ActionFormScreen(ModalScreen[bool]):
     @on(Button.Pressed, "#ok")
     def submit(self) -> None:
         backend = self.app.backend  # type: ignore[attr-defined]
-        values, errors = validate(self.form, self._raw(), backend.today())
+        values, errors = validate(
+            self.form, self._raw(), backend.today(), backend.evidence_max_size
+        )
         for field in self.form.fields:
             message = self.query_one(f"#err-{field.name}", Label)
             message.update(errors.get(field.name, ""))

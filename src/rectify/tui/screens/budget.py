@@ -16,6 +16,7 @@ from rectify.tui.actions import BUDGET_ADJUST
 from rectify.tui.labels import KEYS, day, number, rate, when
 from rectify.tui.loading import Loaded, LoadingScreen
 from rectify.tui.screens.action_form import ActionFormScreen
+from rectify.tui.screens.year_choices import YearChoices
 
 
 class BudgetScreen(LoadingScreen):
@@ -41,8 +42,7 @@ class BudgetScreen(LoadingScreen):
         yield Header()
         with VerticalScroll(id="budget"):
             yield Static("选择部门与年度（来自已登记的评价），回车查看", classes="section")
-            choices: DataTable[str] = DataTable(id="budget-choices", cursor_type="row")
-            yield choices
+            yield YearChoices(id="budget-choices")
             yield Static("", id="budget-summary", classes="section")
             lines: DataTable[str] = DataTable(id="budget-lines", cursor_type="row")
             yield lines
@@ -53,7 +53,6 @@ class BudgetScreen(LoadingScreen):
 
     def on_mount(self) -> None:
         self.title = "预算台账"
-        self.query_one("#budget-choices", DataTable).add_columns("部门", "年度", "评价")
         self.query_one("#budget-lines", DataTable).add_columns(
             "代码", "预算行", "年初", "调整", "调整后", "决算"
         )
@@ -65,25 +64,13 @@ class BudgetScreen(LoadingScreen):
 
     def on_loaded(self, message: Loaded) -> None:
         if message.tag == "choices":
-            table = self.query_one("#budget-choices", DataTable)
-            table.clear()
-            for e in message.value:
-                table.add_row(
-                    e.department_code,
-                    str(e.fiscal_year),
-                    e.title,
-                    key=f"{e.department_code}|{e.fiscal_year}",
-                )
-            table.focus()
+            self.query_one(YearChoices).fill(message.value)
             return
         self._show(message.value)
 
-    @on(DataTable.RowSelected, "#budget-choices")
-    def pick(self, event: DataTable.RowSelected) -> None:
-        if not event.row_key.value:
-            return
-        department, year = event.row_key.value.split("|")
-        self.open_budget(department, int(year))
+    @on(YearChoices.Chosen)
+    def pick(self, event: YearChoices.Chosen) -> None:
+        self.open_budget(event.department, event.year)
 
     def open_budget(self, department: str, year: int) -> None:
         backend = self.app.backend  # type: ignore[attr-defined]

@@ -19,6 +19,7 @@ from rectify.tui import cycle_data
 from rectify.tui.labels import KEYS
 from rectify.tui.loading import Loaded, LoadingScreen
 from rectify.tui.screens import cycle_rows
+from rectify.tui.screens.year_choices import YearChoices
 
 # (tab id, title, key) — the titles are short so the five fit in 80 columns.
 TABS = (
@@ -73,8 +74,7 @@ class CycleScreen(LoadingScreen):
         yield Static(
             "选择部门与年度（来自已登记的评价），回车查看；g m v c a 切换各步", id="cycle-title"
         )
-        choices: DataTable[str] = DataTable(id="cycle-choices", cursor_type="row")
-        yield choices
+        yield YearChoices(id="cycle-choices")
         with TabbedContent(id="cycle-tabs"):
             for tab, title, key in TABS:
                 with TabPane(f"{title}({key})", id=tab), VerticalScroll():
@@ -88,7 +88,6 @@ class CycleScreen(LoadingScreen):
 
     def on_mount(self) -> None:
         self.title = "年度流程"
-        self.query_one("#cycle-choices", DataTable).add_columns("部门", "年度", "评价")
         for tables in TABLES.values():
             for table_id, _, columns in tables:
                 self.query_one(f"#{table_id}", DataTable).add_columns(*columns)
@@ -112,11 +111,9 @@ class CycleScreen(LoadingScreen):
 
     # -- choosing ---------------------------------------------------------------------
 
-    @on(DataTable.RowSelected, "#cycle-choices")
-    def pick(self, event: DataTable.RowSelected) -> None:
-        if event.row_key.value:
-            department, year, key = event.row_key.value.split("|", 2)
-            self.open_year(department, int(year), key or None)
+    @on(YearChoices.Chosen)
+    def pick(self, event: YearChoices.Chosen) -> None:
+        self.open_year(event.department, event.year, event.key or None)
 
     def open_year(self, department: str, year: int, key: str | None) -> None:
         backend = self.app.backend  # type: ignore[attr-defined]
@@ -165,16 +162,7 @@ class CycleScreen(LoadingScreen):
 
     def on_loaded(self, message: Loaded) -> None:
         if message.tag == "choices":
-            table = self.query_one("#cycle-choices", DataTable)
-            table.clear()
-            for e in message.value:
-                table.add_row(
-                    e.department_code,
-                    str(e.fiscal_year),
-                    e.title,
-                    key=f"{e.department_code}|{e.fiscal_year}|{e.key}",
-                )
-            table.focus()
+            self.query_one(YearChoices).fill(message.value)
         elif message.tag == "converted":
             self.notify(f"预警已转为问题 {message.value}（待下发）")
             if self.view is not None:

@@ -17,6 +17,7 @@ from textual_plotext import PlotextPlot
 
 from rectify.domain.evaluation import Scorecard
 from rectify.domain.identity import Role
+from rectify.tui.inputs import TermInput
 from rectify.tui.labels import KEYS, number, short, stage_label, when
 from rectify.tui.loading import Loaded, LoadingScreen
 from rectify.tui.screens.score_form import ScoreFormScreen
@@ -77,7 +78,7 @@ class EvaluationsScreen(LoadingScreen):
             yield Static("", id="card-title", classes="section")
             tree: DataTable[str] = DataTable(id="tree", cursor_type="row")
             yield tree
-            yield Input(
+            yield TermInput(
                 placeholder="按日期查看 YYYY-MM-DD（空=当前），回车", id="as-of", compact=True
             )
             with Horizontal(id="leaf-panel"):

@@ -14,7 +14,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 from rectify.domain.vocabulary import Action
 from rectify.projections.queries import FindingDetail
 from rectify.tui.actions import FORMS, forms_for
-from rectify.tui.labels import KEYS, class_label, day, number, status_label, when
+from rectify.tui.labels import FOOTER_ACTIONS, KEYS, class_label, day, number, status_label, when
 from rectify.tui.loading import Loaded, LoadingScreen
 from rectify.tui.screens.action_form import ActionFormScreen
 
@@ -53,7 +53,7 @@ class FindingScreen(LoadingScreen):
         Binding("s", "save_evidence", KEYS["save"], show=False),
         Binding("v", "open_evidence", KEYS["open_file"], show=False),
         *[
-            Binding(form.key, f"form('{action.value}')", form.title)
+            Binding(form.key, f"form('{action.value}')", FOOTER_ACTIONS[action], tooltip=form.title)
             for action, form in FORMS.items()
         ],
     ]

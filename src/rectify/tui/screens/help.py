@@ -1,4 +1,5 @@
-"""`?`: the keys and the main actions, in Chinese, over whatever screen is open."""
+"""`?`: the keys and the main actions, in Chinese, over whatever screen is open —
+with every finding action's key, its full name and the roles that may take it."""
 
 from __future__ import annotations
 
@@ -10,7 +11,24 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Markdown
 
-from rectify.tui.labels import HELP_TEXT, KEYS
+from rectify.domain.identity import Role
+from rectify.domain.lifecycle import allowed_actions
+from rectify.domain.vocabulary import FindingStatus
+from rectify.tui.actions import FORMS
+from rectify.tui.labels import FOOTER_ACTIONS, HELP_TEXT, KEYS, role_label
+
+
+def action_keys() -> str:
+    """One line per finding action: key, footer word, full name, who may take it."""
+    lines = ["**问题详情的操作键**（底栏只显示当前角色此时可做的）：", ""]
+    for action, form in FORMS.items():
+        roles = [
+            role_label(role)
+            for role in Role
+            if any(action in allowed_actions(status, role) for status in FindingStatus)
+        ]
+        lines.append(f"- `{form.key}` {FOOTER_ACTIONS[action]}：{form.title}（{'、'.join(roles)}）")
+    return "\n".join(lines)
 
 
 class HelpScreen(ModalScreen[None]):
@@ -20,4 +38,4 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help"):
-            yield Markdown(HELP_TEXT)
+            yield Markdown(HELP_TEXT + "\n" + action_keys())

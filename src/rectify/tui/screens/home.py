@@ -77,10 +77,10 @@ class HomeScreen(LoadingScreen):
         self.title = f"首页 · {role_label(principal.role)}"
         self.query_one("#todo", DataTable).add_columns("编号", "问题", "状态", "整改时限", "说明")
         self.query_one("#figures", DataTable).add_columns(
-            "部门", "年度", "问题数", "整改率(数量)", "整改率(金额)", "逾期", "结转", "屡犯"
+            "部门", "年度", "问题数", "数量整改率", "金额整改率", "逾期", "结转", "屡犯"
         )
         self.query_one("#home-evaluations", DataTable).add_columns(
-            "评价", "年度", "阶段", "总分", "等级", "与规则不符", "待评分"
+            "评价", "年度", "阶段", "总分", "等级", "规则不符", "待评分"
         )
         self.query_one("#reminders", DataTable).add_columns("日期", "提醒", "编号", "问题")
         self.query_one("#checks", DataTable).add_columns("评价", "指标", "待看")
@@ -133,10 +133,11 @@ class HomeScreen(LoadingScreen):
         self.query_one("#todo-title", Static).update(data.todo_title)
         # An empty title still takes its margin: hidden, so 80×24 shows rows, not gaps.
         self.query_one("#todo-title").display = bool(data.todo_title)
+        # Cut to fit 80 columns; the whole title and reason are on the finding's screen.
         for f in data.todo:
-            due = day(f.due) + ("（逾期）" if f.overdue else "")
-            note = data.returned_reasons.get(f.ref, "")
-            table.add_row(f.ref, short(f.title), status_label(f.status), due, note, key=f.ref)
+            due = day(f.due) + (" 逾期" if f.overdue else "")
+            note = short(data.returned_reasons.get(f.ref, ""), 12)
+            table.add_row(f.ref, short(f.title, 16), status_label(f.status), due, note, key=f.ref)
 
     def _figures(self, data: HomeData) -> None:
         table = self.query_one("#figures", DataTable)
@@ -167,7 +168,7 @@ class HomeScreen(LoadingScreen):
         self.query_one("#evaluations-title").display = bool(data.evaluations)
         for e in data.evaluations:
             table.add_row(
-                short(e.title, 30),
+                short(e.title, 24),
                 str(e.year),
                 stage_label(e.stage),
                 e.total,

@@ -15,6 +15,7 @@ from textual.widgets import DataTable, Footer, Header, Input, ProgressBar, Stati
 from rectify.projections.event_log import LoggedEvent
 from rectify.projections.seal import VerifyResult
 from rectify.tui.backend import PAGE
+from rectify.tui.inputs import TermInput
 from rectify.tui.labels import KEYS, when
 from rectify.tui.loading import Loaded, LoadingScreen
 
@@ -40,9 +41,13 @@ class LogScreen(LoadingScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="log-filters"):
-            yield Input(placeholder="/ 事件类型，如 Finding.Closed", id="log-topic", compact=True)
-            yield Input(placeholder="对象（问题编号/评价/部门）", id="log-aggregate", compact=True)
-            yield Input(placeholder="操作人", id="log-actor", compact=True)
+            yield TermInput(
+                placeholder="/ 事件类型，如 Finding.Closed", id="log-topic", compact=True
+            )
+            yield TermInput(
+                placeholder="对象（问题编号/评价/部门）", id="log-aggregate", compact=True
+            )
+            yield TermInput(placeholder="操作人", id="log-actor", compact=True)
         yield Static("封存：按 v 校验", id="seal-status")
         yield ProgressBar(id="verify-progress", show_eta=False)
         table: DataTable[str] = DataTable(id="events", cursor_type="row", zebra_stripes=True)

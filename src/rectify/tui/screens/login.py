@@ -7,6 +7,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Button, Footer, Header, Input, Label
 
+from rectify.tui.inputs import TermInput
 from rectify.tui.loading import Loaded, LoadingScreen
 
 
@@ -15,8 +16,8 @@ class LoginScreen(LoadingScreen):
         yield Header()
         with Vertical(id="login"):
             yield Label("登录 rectify", classes="title")
-            yield Input(placeholder="用户名", id="user")
-            yield Input(placeholder="密码", password=True, id="password")
+            yield TermInput(placeholder="用户名", id="user")
+            yield TermInput(placeholder="密码", password=True, id="password")
             yield Label("", id="login-error", classes="error")
             yield Button("登录", id="login-button", variant="primary")
         yield Footer(compact=True)

@@ -13,12 +13,16 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select
 
 from rectify.domain.vocabulary import STAGE_LABELS, ScoreStage
+from rectify.tui.inputs import TermInput
 from rectify.tui.labels import KEYS
 from rectify.tui.loading import Failed, Loaded, run_call
 
 
 class ScoreFormScreen(ModalScreen[bool]):
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", KEYS["back"])]
+    # The cursor starts on the score, a text field that keeps a burst of keys in order
+    # (inputs.py); on the stage choice the burst's keys fell into the choice and were lost.
+    AUTO_FOCUS = "#in-value"
 
     def __init__(self, key: str, node: Any) -> None:
         super().__init__()
@@ -42,12 +46,12 @@ class ScoreFormScreen(ModalScreen[bool]):
                 allow_blank=False,
             )
             yield Label("得分")
-            yield Input(
+            yield TermInput(
                 value=f"{n.score:f}" if n.score is not None else "", id="in-value", compact=True
             )
             yield Label("", id="err-value", classes="error")
             yield Label("理由")
-            yield Input(placeholder="修改已有得分必须说明理由", id="in-reason", compact=True)
+            yield TermInput(placeholder="修改已有得分必须说明理由", id="in-reason", compact=True)
             yield Label("", id="err-reason", classes="error")
             yield Label("", id="form-error", classes="error")
             with Horizontal(classes="buttons"):
@@ -71,6 +75,7 @@ class ScoreFormScreen(ModalScreen[bool]):
             errors["reason"] = "理由不能为空"
         for name in ("value", "reason"):
             self.query_one(f"#err-{name}", Label).update(errors.get(name, ""))
+            self.query_one(f"#in-{name}").set_class(name in errors, "-invalid")
         if errors:
             return
         stage = ScoreStage(str(self.query_one("#in-stage", Select).value))
