@@ -3,7 +3,10 @@ the checkpoint a command leaves is its own committed link."""
 
 from __future__ import annotations
 
+from uuid import uuid4
+
 import pytest
+from eventsourcing.persistence import StoredEvent
 
 from rectify.bootstrap import House, checkpoints
 from rectify.domain.errors import ConcurrencyConflict
@@ -54,3 +57,20 @@ def test_a_refused_save_leaves_the_last_committed_link(house: House) -> None:
     with house.store.engine.connect() as conn:
         assert seal.checkpoint(conn) == after
     assert checkpoints.save(house.store, house.clock.now()) == after
+
+
+def test_the_servers_link_is_the_one_verify_recomputes(house: House) -> None:
+    """pg_record computes the link in SQL on PostgreSQL (SQLite: the Python path); a
+    multi-byte topic, an empty state and every byte value must chain as seal.next_link."""
+    recorder = house.services.app.recorder
+    odd = [
+        StoredEvent(uuid4(), 1, "rectify/测试.事件", b""),
+        StoredEvent(uuid4(), 1, "t", bytes(range(256)) * 3),
+    ]
+    for event in odd:
+        recorder.insert_events([event])  # one event, no transaction: the pipelined path
+    with house.store.engine.connect() as conn:
+        result = seal.verify(conn, house.store.events)
+        head = seal.checkpoint(conn)
+    assert result.ok and result.checked == 2
+    assert house.store.last_sealed() == head

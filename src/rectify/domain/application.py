@@ -7,7 +7,7 @@ and `rectify.bootstrap` wires them to this one Application.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date
 from decimal import Decimal
 from typing import Any, ClassVar, Protocol, TypeVar, runtime_checkable
@@ -34,6 +34,16 @@ from rectify.domain.mapping import EVENTS_TABLE as EVENTS_TABLE
 from rectify.domain.vocabulary import RectificationClass
 
 A = TypeVar("A", bound=Aggregate)
+
+
+def replay(aggregate: Any, events: Iterable[Any]) -> Any:
+    """eventsourcing's project_aggregate without its `assert isinstance(event,
+    CanMutateProtocol)`: a runtime Protocol check costs ~20 µs per event, about half of
+    replaying a finding (measured: 0.6 of 1.5 ms per command). Every stored event is
+    one of our aggregates' events, which all have `mutate`."""
+    for domain_event in events:
+        aggregate = domain_event.mutate(aggregate)
+    return aggregate
 
 
 @runtime_checkable
@@ -84,7 +94,9 @@ class RectifyApp(Application[UUID]):
     def find(self, aggregate_id: UUID, kind: type[A], version: int | None = None) -> A | None:
         """The aggregate of that kind, or None when there is none (or another kind)."""
         try:
-            found: Aggregate = self.repository.get(aggregate_id, version=version)
+            found: Aggregate = self.repository.get(
+                aggregate_id, version=version, projector_func=replay
+            )
         except AggregateNotFoundError:
             return None
         return found if isinstance(found, kind) else None

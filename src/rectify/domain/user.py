@@ -163,7 +163,8 @@ class User(RectifyAggregate):
 
     @event("SessionOpened", topic="rectify/User.SessionOpened")
     def _session_opened(self, token_sha256: str, expires: int) -> None:
-        self.sessions = {**self.sessions, token_sha256: expires}
+        # In place: a copy per event made replaying a user quadratic in its logins.
+        self.sessions[token_sha256] = expires
 
     def close_session(self, token_sha256: str) -> None:
         if token_sha256 in self.sessions:
@@ -171,7 +172,7 @@ class User(RectifyAggregate):
 
     @event("SessionClosed", topic="rectify/User.SessionClosed")
     def _session_closed(self, token_sha256: str) -> None:
-        self.sessions = {k: v for k, v in self.sessions.items() if k != token_sha256}
+        self.sessions.pop(token_sha256, None)
 
     def session_valid(self, token_sha256: str, now: int) -> bool:
         return not self.disabled and self.sessions.get(token_sha256, 0) > now

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.domain import Aggregate, CanMutateProtocol
+from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import Mapper, StoredEvent
 from sqlalchemy import (
     BigInteger,
@@ -76,7 +76,8 @@ def read_aggregate(conn: Connection, mapper: Mapper[UUID], aggregate_id: UUID) -
     ).all()
     aggregate: Any = None
     for version, topic, state in rows:
-        event = mapper.to_domain_event(StoredEvent(aggregate_id, int(version), topic, bytes(state)))
-        assert isinstance(event, CanMutateProtocol)
-        aggregate = event.mutate(aggregate)
+        event: Any = mapper.to_domain_event(
+            StoredEvent(aggregate_id, int(version), topic, bytes(state))
+        )
+        aggregate = event.mutate(aggregate)  # no Protocol isinstance: see application.replay
     return aggregate if isinstance(aggregate, Aggregate) else None

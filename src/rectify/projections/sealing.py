@@ -24,12 +24,14 @@ from typing import Any
 from uuid import UUID
 
 from eventsourcing.persistence import StoredEvent
+from eventsourcing_sqlalchemy.datastore import transactions
 from eventsourcing_sqlalchemy.factory import SQLAlchemyFactory
 from eventsourcing_sqlalchemy.recorders import SQLAlchemyApplicationRecorder
 from sqlalchemy import Connection, Engine, literal_column, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from rectify.projections.credentials import read_credential, write_credentials
+from rectify.projections.pg_record import insert_one_sealed, select_stream
 from rectify.projections.projector import RawEvent
 from rectify.projections.seal import GENESIS, Checkpoint, chain, seal_links
 
@@ -80,6 +82,15 @@ def seal_events(
     return Checkpoint(int(pairs[-1][0]), head.hex())
 
 
+def _in_transaction() -> bool:
+    """Whether the library has a transaction open in this context (then join it)."""
+    try:
+        transactions.get()
+    except LookupError:
+        return False
+    return True
+
+
 class SealingApplicationRecorder(SQLAlchemyApplicationRecorder):
     """Inserts with SQLAlchemy core and seals, all while PostgreSQL's table lock is held
     (it orders notification ids), so that lock is held as briefly as possible: LOCK,
@@ -102,10 +113,28 @@ class SealingApplicationRecorder(SQLAlchemyApplicationRecorder):
         **kwargs: Any,
     ) -> Sequence[int] | None:
         self._sealing.point = None
+        if session is None and self._one_round_trip(stored_events, kwargs):
+            point = insert_one_sealed(self._engine(), stored_events[0])
+            self.last_sealed = point
+            return [point.position]
         ids = super().insert_events(stored_events, session=session, **kwargs)
         if session is None:  # committed by the library's own transaction
             self.last_sealed = self._sealing.point or self.last_sealed
         return ids
+
+    def _engine(self) -> Engine:
+        engine = self.datastore.engine
+        assert isinstance(engine, Engine)  # share_engine set it
+        return engine
+
+    def _one_round_trip(self, stored_events: Sequence[StoredEvent], kwargs: dict[str, Any]) -> bool:
+        """PostgreSQL, one event, no credentials, no transaction already open here:
+        pg_record's pipelined save (the common command)."""
+        if len(stored_events) != 1 or kwargs.get("credentials"):
+            return False
+        if self._engine().dialect.name != "postgresql":
+            return False
+        return not _in_transaction()
 
     def select_events(
         self,
@@ -129,9 +158,11 @@ class SealingApplicationRecorder(SQLAlchemyApplicationRecorder):
         query = query.order_by(version.desc() if desc else version)
         if limit is not None:
             query = query.limit(limit)
+        uid = originator_id if isinstance(originator_id, UUID) else UUID(str(originator_id))
+        if self._engine().dialect.name == "postgresql" and not _in_transaction():
+            return select_stream(self._engine(), uid, gt, lte, desc, limit)
         with self.transaction(commit=False) as session:
             rows = session.connection().execute(query).all()
-        uid = originator_id if isinstance(originator_id, UUID) else UUID(str(originator_id))
         return [
             StoredEvent(
                 originator_id=uid,
