@@ -6,9 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 from textual.command import CommandPalette
-from textual.widgets import DataTable, Input
+from textual.widgets import Input
 
 from rectify.tui.palette import JumpProvider, _candidates
+from rectify.tui.row_table import RowTable
 from rectify.tui.screens.evaluations import EvaluationsScreen
 from rectify.tui.screens.finding import FindingScreen
 from rectify.tui.screens.problems import ProblemsScreen
@@ -54,13 +55,17 @@ async def test_palette_jumps_to_a_department_and_an_evaluation(world: World) -> 
         # all workers reports as cancelled.)
         for _ in range(100):
             await pilot.pause(0.05)
-            if screen.query_one("#findings", DataTable).row_count == 2:
+            if screen.query_one("#findings", RowTable).row_count == 2:
                 break
-        assert screen.query_one("#findings", DataTable).row_count == 2
+        assert screen.query_one("#findings", RowTable).row_count == 2
         assert screen.query_one("#f-dept", Input).value == "WB-GXJ"
         await provider._jump(*evaluation[:2])
-        await settle(pilot)
-        screen = app.screen
+        # (Polled too: leaving the list cancels its workers, which `settle` reports.)
+        for _ in range(100):
+            await pilot.pause(0.05)
+            screen = app.screen
+            if isinstance(screen, EvaluationsScreen) and screen.card is not None:
+                break
         assert isinstance(screen, EvaluationsScreen) and screen.card is not None
         assert screen.card.key == evaluation[1]
 
