@@ -201,3 +201,18 @@ async def test_score_form_takes_a_burst_of_keys(world: World) -> None:
         await burst(pilot, *f"{leaf.score - 1:f}", "tab", *"复核意见", "enter")
         assert app.screen is screen, "the form is still open"
         assert screen.card is not None and screen.card.total == card.total - 1
+
+
+@sync
+async def test_the_home_counts_stay_in_view_when_its_first_table_takes_the_focus(
+    world: World,
+) -> None:
+    """tmux, department at 80×24 on the demo store: its long to-do list took the focus on
+    load and scrolled the home past the counts (逾期 … 未销号) above it."""
+    app = world.app("department")
+    async with app.run_test(size=(80, 6)) as pilot:  # a screen shorter than the home
+        await settle(pilot)
+        home = app.screen.query_one("#home")
+        assert isinstance(app.screen.focused, DataTable)
+        assert home.scroll_y == 0
+        assert "逾期" in str(app.screen.query_one("#home-counts").render())

@@ -123,7 +123,7 @@ class HomeScreen(LoadingScreen):
         if not isinstance(self.focused, DataTable) or not self.focused.row_count:
             for table in self.query(DataTable):
                 if table.display and table.row_count:
-                    table.focus()
+                    table.focus(scroll_visible=False)  # keep the counts above in view
                     break
 
     def _todo(self, data: HomeData) -> None:
