@@ -1,12 +1,17 @@
 """Concurrent writers on PostgreSQL: N processes, commands/s in total, and lost updates.
 
-    python bench/writers.py [--writers 20] [--commands 25]
+    python bench/writers.py [--writers 20] [--commands 100] [--same-commands 10] [--warm-up 5]
 
 Each process opens its own House and reports progress (a department command) on
-findings of a generated store: first each on its own findings (throughput), then all
-on the same finding, retrying on a version conflict as a user would. Afterwards the
-shared finding must hold exactly writers × commands progress reports (0 lost updates).
+findings of a generated store: first each on its own share of the findings
+(throughput), then all on the same finding, retrying on a version conflict as a user
+would. Afterwards the shared finding must hold exactly writers × (warm-up +
+same-commands) progress reports (0 lost updates).
 Baseline: one process doing the same number of commands alone, in the same run.
+Each process first runs --warm-up commands before the clock starts: a long-lived writer
+(the TUI, a scheduler) has its connection, its compiled statements and psycopg's
+prepared statements (prepared after five executions) in place; the first commands of a
+cold process measure start-up, which `bench/run.py` measures on its own.
 With --catch-up, one more round on separate findings where every command also catches
 the read models up (as the CLI does after a command).
 """
@@ -42,13 +47,13 @@ def _writer(
     ready: Any,
     out: Any,
     catch_up: bool = False,
+    warm_up: int = 0,
 ) -> None:
     with open_house(url, blob_dir=Path(blobs)) as house:
-        done = conflicts = 0
-        ready.put(os.getpid())
-        start.wait()
-        began = time.perf_counter()
-        for n in range(commands):
+
+        def command(n: int) -> int:
+            """One progress report, retried on a version conflict; returns the conflicts."""
+            conflicts = 0
             ref = refs[n % len(refs)]
             principal = Principal(
                 f"dept-{ref.split('-')[0]}".lower(), Role.DEPARTMENT, ref.split("-")[0]
@@ -59,20 +64,34 @@ def _writer(
                         house.findings.report_progress(
                             ref, f"并发进展 {os.getpid()}/{n}", 60, as_of=TODAY
                         )
-                    done += 1
-                    break
+                    return conflicts
                 except ConcurrencyConflict:
                     conflicts += 1
-        out.put((done, conflicts, time.perf_counter() - began))
+
+        for n in range(warm_up):
+            command(n)
+        ready.put(os.getpid())
+        start.wait()
+        began = time.perf_counter()
+        conflicts = sum(command(warm_up + n) for n in range(commands))
+        out.put((commands, conflicts, time.perf_counter() - began))
 
 
 def _round(
-    url: str, blobs: str, plan: list[list[str]], commands: int, catch_up: bool = False
+    url: str,
+    blobs: str,
+    plan: list[list[str]],
+    commands: int,
+    warm_up: int,
+    catch_up: bool = False,
 ) -> tuple[float, int, int]:
     ctx = mp.get_context("spawn")
     start, ready, out = ctx.Event(), ctx.Queue(), ctx.Queue()
     procs = [
-        ctx.Process(target=_writer, args=(url, blobs, refs, commands, start, ready, out, catch_up))
+        ctx.Process(
+            target=_writer,
+            args=(url, blobs, refs, commands, start, ready, out, catch_up, warm_up),
+        )
         for refs in plan
     ]
     for p in procs:
@@ -93,7 +112,17 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--writers", type=int, default=20)
-    parser.add_argument("--commands", type=int, default=25)
+    parser.add_argument("--commands", type=int, default=100)
+    parser.add_argument(
+        "--same-commands",
+        type=int,
+        default=10,
+        help="commands per process on the one shared finding (each conflict reloads a history"
+        " that grows by one event per command, so this round is slow by nature)",
+    )
+    parser.add_argument(
+        "--warm-up", type=int, default=5, help="commands per process before the clock starts"
+    )
     parser.add_argument(
         "--catch-up",
         action="store_true",
@@ -112,18 +141,19 @@ def main() -> None:
                         "SELECT ref FROM findings WHERE status IN ('issued','returned','long_term') ORDER BY ref"
                     )
                 ]
-        n, k = args.writers, args.commands
+        n, k, w = args.writers, args.commands, args.warm_up
         assert len(refs) >= n + 1, "the generated store has too few open findings"
-        alone_s, _, _ = _round(url, blobs, [refs[:n]], k)
-        spread_s, spread_done, _ = _round(url, blobs, [[refs[i]] for i in range(n)], k)
+        # Each writer on its own share of the open findings, as departments would be:
+        # one finding hammered a hundred times would measure its growing replay instead.
+        spread = [refs[i::n] for i in range(n)]
+        alone_s, _, _ = _round(url, blobs, [refs[:n]], k, w)
+        spread_s, spread_done, _ = _round(url, blobs, spread, k, w)
         if args.catch_up:
-            caught_s, caught_done, _ = _round(
-                url, blobs, [[refs[i]] for i in range(n)], k, catch_up=True
-            )
+            caught_s, caught_done, _ = _round(url, blobs, spread, k, w, catch_up=True)
         shared = refs[n]
         with open_house(url, blob_dir=Path(blobs)) as house:
             before = len(house.store.app.repository.get(Finding.create_id(shared)).progress)
-        same_s, same_done, conflicts = _round(url, blobs, [[shared]] * n, k)
+        same_s, same_done, conflicts = _round(url, blobs, [[shared]] * n, args.same_commands, w)
         with open_house(url, blob_dir=Path(blobs)) as house:
             after = len(house.store.app.repository.get(Finding.create_id(shared)).progress)
     result = {
@@ -139,7 +169,10 @@ def main() -> None:
             else {}
         ),
         "same_finding_conflicts_retried": conflicts,
-        "same_finding_lost_updates": n * k - (after - before),
+        "same_finding_commands_each": args.same_commands,
+        # warm-ups count too
+        "same_finding_lost_updates": n * (args.same_commands + w) - (after - before),
+        "warm_up_each": w,
         "load_avg": os.getloadavg(),
     }
     print(json.dumps(result, ensure_ascii=False))

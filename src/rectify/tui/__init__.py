@@ -1,1 +1,2 @@
-"""Textual terminal UI (room reserved by the layering; screens arrive with their issue)."""
+"""The Textual terminal UI (`rectify tui`): screens per role and task, over the backend
+module, its one door to the store (docs/ARCHITECTURE.md, docs/tui.md)."""
