@@ -216,3 +216,27 @@ async def test_the_home_counts_stay_in_view_when_its_first_table_takes_the_focus
         assert isinstance(app.screen.focused, DataTable)
         assert home.scroll_y == 0
         assert "逾期" in str(app.screen.query_one("#home-counts").render())
+
+
+@sync
+async def test_issue_form_takes_a_burst_of_keys(world: World) -> None:
+    """The issue form opened on the class choice, where a burst's keys were lost: it
+    opens on the first text field now, and the burst lands there in order."""
+    ref = "WB-GXJ/2025/09"
+    with world.house.acting(PRINCIPALS["bureau"]):
+        world.house.findings.record_finding(
+            ref=ref,
+            department_code="WB-GXJ",
+            fiscal_year=2025,
+            category="预算执行",
+            title="预算执行进度慢",
+            description="上半年执行率低",
+        )
+    app = world.app("bureau", finding=ref)
+    async with app.run_test(size=ROOM) as pilot:
+        await settle(pilot)
+        await pilot.press("i")
+        await pilot.pause()
+        await burst(pilot, *"细化测算", "tab", *"2026-01-10")
+        assert app.screen.query_one("#in-requirements", Input).value == "细化测算"
+        assert app.screen.query_one("#in-issued_on", Input).value == "2026-01-10"
