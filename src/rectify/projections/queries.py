@@ -175,6 +175,7 @@ def list_findings(
     today: date,
     repeat: bool = False,
     text: str | None = None,
+    ref_part: str | None = None,
     after: str | None = None,
     limit: int = PAGE,
     sort: str = "ref",
@@ -184,7 +185,8 @@ def list_findings(
     """Findings `principal` may see, by ref (or by `sort`, paged with `sort_after`:
     see projections.finding_sort); `fiscal_year` includes those carried into it.
 
-    `today` (the caller's clock day) decides what is overdue.
+    `today` (the caller's clock day) decides what is overdue. `ref_part`: a part of the
+    ref (the palette finds `D0004-2023-007` by `2023-007`), literal, no wildcards.
 
     Two steps in one statement: the page's refs first (sorted and limited over the
     filter's columns only, index-only where an index covers them, e.g. overdue on
@@ -210,6 +212,8 @@ def list_findings(
         keys = keys.where(findings.c.repeat_of != "")
     if text:
         keys = keys.where(text_clause(conn, text))
+    if ref_part:
+        keys = keys.where(findings.c.ref.contains(ref_part, autoescape=True))
     query = sorted_page(
         select(findings, departments.c.name.label("department_name"))
         .select_from(

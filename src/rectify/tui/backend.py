@@ -45,6 +45,7 @@ class ProblemFilter:
     overdue: bool = False
     repeat: bool = False
     text: str | None = None
+    ref_part: str | None = None  # a part of the finding's number (the palette)
     sort: str = "ref"  # a key of projections.finding_sort.SORTABLE
     descending: bool = False
 
@@ -169,6 +170,7 @@ class Backend:
                 overdue=flt.overdue,
                 repeat=flt.repeat,
                 text=flt.text,
+                ref_part=flt.ref_part,
                 after=ref_after,
                 limit=limit,
                 sort=flt.sort,
