@@ -26,6 +26,7 @@ from tests.conftest import WEIBIN, ZHENGZHOU
 TODAY = date(2026, 1, 15)
 R1 = "WB-GXJ/2024/01"
 R2 = "WB-GXJ/2024/02"
+R3 = "WB-GXJ/2025/09"  # recorded by `record_r3`: a 2025 finding like R1, not yet issued
 PASSWORDS = {
     "admin": "admin-secret-1",
     "wb": "wb-secret-123",
@@ -71,6 +72,18 @@ def build_world(url: str, tmp: Path) -> World:
                 due=date(2025, 11, 30),
             )
     return World(house, tmp)
+
+
+def record_r3(world: World) -> None:
+    with world.house.acting(PRINCIPALS["bureau"]):
+        world.house.findings.record_finding(
+            ref=R3,
+            department_code="WB-GXJ",
+            fiscal_year=2025,
+            category="预算执行",
+            title="预算执行进度慢（再次发现）",
+            description="与上年问题相同",
+        )
 
 
 @pytest.fixture

@@ -19,9 +19,11 @@ from tests.tui.conftest import (
     PRINCIPALS,
     R1,
     R2,
+    R3,
     TODAY,
     World,
     open_weibin_evaluation,
+    record_r3,
     settle,
     sync,
 )
@@ -222,17 +224,8 @@ async def test_the_home_counts_stay_in_view_when_its_first_table_takes_the_focus
 async def test_issue_form_takes_a_burst_of_keys(world: World) -> None:
     """The issue form opened on the class choice, where a burst's keys were lost: it
     opens on the first text field now, and the burst lands there in order."""
-    ref = "WB-GXJ/2025/09"
-    with world.house.acting(PRINCIPALS["bureau"]):
-        world.house.findings.record_finding(
-            ref=ref,
-            department_code="WB-GXJ",
-            fiscal_year=2025,
-            category="预算执行",
-            title="预算执行进度慢",
-            description="上半年执行率低",
-        )
-    app = world.app("bureau", finding=ref)
+    record_r3(world)
+    app = world.app("bureau", finding=R3)
     async with app.run_test(size=ROOM) as pilot:
         await settle(pilot)
         await pilot.press("i")

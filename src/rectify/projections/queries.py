@@ -89,6 +89,7 @@ class TimelineEntry:
 class FindingDetail:
     finding: FindingView
     timeline: tuple[TimelineEntry, ...]
+    repeated_by: tuple[str, ...] = ()  # later findings linked as repeats of this one
 
 
 def list_departments(conn: Connection) -> list[DepartmentView]:
@@ -262,7 +263,26 @@ def finding_detail(
         )
         for e in events
     )
-    return FindingDetail(finding=_finding_view(row, today), timeline=timeline)
+    return FindingDetail(
+        finding=_finding_view(row, today),
+        timeline=timeline,
+        repeated_by=repeats_of(conn, row.ref, row.department_code, principal),
+    )
+
+
+def repeats_of(
+    conn: Connection, ref: str, department: str, principal: Principal | None
+) -> tuple[str, ...]:
+    """The findings that repeat `ref` (屡查屡犯 links only join findings of one
+    department: its index narrows the LIKE to that department's rows)."""
+    rows = conn.execute(
+        select(findings.c.ref, findings.c.repeat_of)
+        .where(findings.c.department_code == department)
+        .where(findings.c.repeat_of.contains(ref, autoescape=True))
+        .where(scope_clause(principal))
+        .order_by(findings.c.ref)
+    ).all()
+    return tuple(r.ref for r in rows if ref in r.repeat_of.split(","))
 
 
 def _finding_view(r: Any, today: date) -> FindingView:

@@ -67,6 +67,8 @@ KEYS = {
     "cycle": "年度流程",
     "convert_warning": "预警转问题",
     "choose_year": "换部门/年度",
+    "earlier": "前案",  # the finding a repeat (屡查屡犯) repeats
+    "later": "后案",  # a later finding that repeats this one
 }
 
 # A finding's actions as the footer names them: short, so that the seven a bureau may
@@ -100,6 +102,7 @@ HELP_TEXT = """\
 
 **问题详情**：底栏列出当前角色此时可做的操作，每个操作一个按键，打开表单；
 在佐证材料上 `v` 打开（写到临时文件，用系统程序打开；没有则显示路径）　`s` 保存到当前目录
+屡查屡犯：`j` 打开本问题重复的前案　`J` 打开重复本问题的后案（有关联时底栏才显示），`Esc` 返回。
 表单校验不通过时在字段旁标出原因，什么也不记录；领域规则拒绝时显示与命令行相同的中文原因。
 
 **绩效评价**：`Enter` 看指标树；在末级指标上 `h` 看得分历史，`e` 修订得分（须说明理由），`c` 跨年度图。
