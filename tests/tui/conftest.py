@@ -132,3 +132,15 @@ async def open_weibin_evaluation(pilot: Any) -> None:
     listing.move_cursor(row=next(i for i, t in enumerate(titles) if "卫滨" in t))
     await pilot.press("enter")
     await settle(pilot)
+
+
+async def weibin_scored_leaf(pilot: Any) -> tuple[Any, Any, Any]:
+    """The evaluations screen on the Weibin tree: (screen, scorecard, a leaf scored > 1)."""
+    from rectify.tui.screens.evaluations import EvaluationsScreen
+
+    await open_weibin_evaluation(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, EvaluationsScreen) and screen.card is not None
+    card = screen.card
+    leaf = next(n for n in card.nodes if n.is_leaf and n.score is not None and n.score > 1)
+    return screen, card, leaf

@@ -69,6 +69,7 @@ class EvaluationsScreen(LoadingScreen):
         self.department: str | None = None
         self.card: Scorecard | None = None
         self.as_of: date | None = None
+        self.shown_as_of: date | None = None  # the date of the tree on screen
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -132,6 +133,7 @@ class EvaluationsScreen(LoadingScreen):
 
     def _loaded_card(self, card: Scorecard) -> None:
         self.card = card
+        self.shown_as_of = self.as_of
         self.department = getattr(self, "_departments", {}).get(card.key)
         when_text = f"截至 {self.as_of}" if self.as_of else f"版本 {card.version}"
         stated = (
@@ -152,6 +154,11 @@ class EvaluationsScreen(LoadingScreen):
         tree.display = True
         self.query_one("#as-of").display = True
         tree.focus()
+
+    def show_refusal(self, tag: str, text: str) -> None:
+        if tag == "card":  # e.g. a date before the evaluation: the tree shown stays
+            self.as_of = self.shown_as_of
+        super().show_refusal(tag, text)
 
     def _loaded_history(self, changes: list[Any]) -> None:
         table = self.query_one("#history", DataTable)
