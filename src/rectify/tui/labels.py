@@ -9,6 +9,7 @@ from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from rich.cells import cell_len
+from rich.text import Text
 
 from rectify.domain import formatting
 from rectify.domain.identity import Role
@@ -112,6 +113,12 @@ HELP_TEXT = """\
 
 **事件日志**（财政局、审计）：`v` 重新计算封存链并显示进度。
 """
+
+
+def reason_line(reason: str | None) -> Text:
+    """The highlighted row's whole reason, under a table too narrow for it (literal:
+    a reason is the user's text, not markup)."""
+    return Text.assemble(("理由：", "dim"), reason or "—")
 
 
 def status_label(status: str) -> str:

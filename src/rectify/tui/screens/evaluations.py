@@ -18,7 +18,7 @@ from textual_plotext import PlotextPlot
 from rectify.domain.evaluation import Scorecard
 from rectify.domain.identity import Role
 from rectify.tui.inputs import TermInput
-from rectify.tui.labels import KEYS, number, short, stage_label, when
+from rectify.tui.labels import KEYS, number, reason_line, short, stage_label, when
 from rectify.tui.loading import Loaded, LoadingScreen
 from rectify.tui.screens.score_form import ScoreFormScreen
 
@@ -86,6 +86,8 @@ class EvaluationsScreen(LoadingScreen):
                 history: DataTable[str] = DataTable(id="history", cursor_type="row")
                 yield history
                 yield PlotextPlot(id="chart")
+            # The highlighted revision's reason, whole (its column is past 80 columns).
+            yield Static("", id="history-reason", classes="row-detail")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -99,7 +101,7 @@ class EvaluationsScreen(LoadingScreen):
         self.query_one("#history", DataTable).add_columns(
             "版本", "阶段", "得分", "原值", "修改人", "时间", "理由"
         )
-        for hidden in ("#tree", "#as-of", "#leaf-panel", "#chart"):
+        for hidden in ("#tree", "#as-of", "#leaf-panel", "#chart", "#history-reason"):
             self.query_one(hidden).display = False
         backend = self.app.backend  # type: ignore[attr-defined]
         self.load("list", backend.evaluations)
@@ -163,6 +165,7 @@ class EvaluationsScreen(LoadingScreen):
     def _loaded_history(self, changes: list[Any]) -> None:
         table = self.query_one("#history", DataTable)
         table.clear()
+        self.history_reasons = [c.reason or "" for c in changes]
         for c in changes:
             table.add_row(
                 str(c.version),
@@ -176,6 +179,14 @@ class EvaluationsScreen(LoadingScreen):
         self.query_one("#leaf-panel").display = True
         table.display = True
         self.query_one("#chart").display = False
+        self.query_one("#history-reason").display = True
+
+    @on(DataTable.RowHighlighted, "#history")
+    def show_reason(self, event: DataTable.RowHighlighted) -> None:
+        reasons = getattr(self, "history_reasons", [])
+        row = event.cursor_row
+        reason = reasons[row] if 0 <= row < len(reasons) else ""
+        self.query_one("#history-reason", Static).update(reason_line(reason))
 
     def _loaded_compare(self, points: list[Any]) -> None:
         chart = self.query_one("#chart", PlotextPlot)
@@ -189,6 +200,7 @@ class EvaluationsScreen(LoadingScreen):
             plt.title("该指标没有跨年度得分")
         self.query_one("#leaf-panel").display = True
         self.query_one("#history").display = False
+        self.query_one("#history-reason").display = False
         chart.display = True
         chart.refresh()
 
@@ -262,7 +274,7 @@ class EvaluationsScreen(LoadingScreen):
 
     def action_back_to_list(self) -> None:
         if self.query_one("#tree").display:
-            for hidden in ("#tree", "#as-of", "#leaf-panel"):
+            for hidden in ("#tree", "#as-of", "#leaf-panel", "#history-reason"):
                 self.query_one(hidden).display = False
             self.query_one("#card-title", Static).update("")
             self.query_one("#evaluation-list").display = True
