@@ -4,7 +4,7 @@ finds on its package; Enter on one puts the tree's cursor on that indicator."""
 
 from __future__ import annotations
 
-from textual.widgets import DataTable
+from textual.widgets import DataTable, Static
 
 from rectify.reports.checker import KIND_LABELS, check_package
 from rectify.reports.package import load_package
@@ -36,6 +36,9 @@ async def test_k_lists_the_checkers_findings_for_the_evaluation(world: World) ->
         assert sorted((kind, code) for kind, code, _ in rows) == expected()
         rule = next(i for i, r in enumerate(rows) if r[0] == KIND_LABELS["rule_mismatch"])
         checks.move_cursor(row=rule)
+        await pilot.pause()
+        # The whole of its words under the table (cut at 80 columns in the table).
+        assert rows[rule][2] in str(app.screen.query_one("#leaf-detail", Static).render())
         await pilot.press("enter")
         await pilot.pause()
         tree = app.screen.query_one("#tree", DataTable)

@@ -58,4 +58,4 @@ async def test_a_leafs_revision_reason_is_readable_at_80_columns(world: World) -
         history.focus()
         history.move_cursor(row=history.row_count - 1)
         await pilot.pause()
-        shown_whole(app, "#history-reason", LONG)
+        shown_whole(app, "#leaf-detail", LONG)

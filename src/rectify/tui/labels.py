@@ -117,10 +117,10 @@ HELP_TEXT = """\
 """
 
 
-def reason_line(reason: str | None) -> Text:
+def reason_line(reason: str | None, label: str = "理由") -> Text:
     """The highlighted row's whole reason, under a table too narrow for it (literal:
     a reason is the user's text, not markup)."""
-    return Text.assemble(("理由：", "dim"), reason or "—")
+    return Text.assemble((f"{label}：", "dim"), reason or "—")
 
 
 def status_label(status: str) -> str:

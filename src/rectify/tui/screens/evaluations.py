@@ -91,8 +91,9 @@ class EvaluationsScreen(LoadingScreen):
                 yield PlotextPlot(id="chart")
                 checks: DataTable[str] = DataTable(id="checks", cursor_type="row")
                 yield checks
-            # The highlighted revision's reason, whole (its column is past 80 columns).
-            yield Static("", id="history-reason", classes="row-detail")
+            # The highlighted revision's reason or check's words, whole (at 80 columns
+            # their column starts past the edge).
+            yield Static("", id="leaf-detail", classes="row-detail")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -107,7 +108,7 @@ class EvaluationsScreen(LoadingScreen):
         self.query_one("#history", DataTable).add_columns(
             "版本", "阶段", "得分", "原值", "修改人", "时间", "理由"
         )
-        for hidden in ("#tree", "#as-of", "#leaf-panel", "#chart", "#history-reason", "#checks"):
+        for hidden in ("#tree", "#as-of", "#leaf-panel", "#chart", "#leaf-detail", "#checks"):
             self.query_one(hidden).display = False
         backend = self.app.backend  # type: ignore[attr-defined]
         self.load("list", backend.evaluations)
@@ -186,14 +187,14 @@ class EvaluationsScreen(LoadingScreen):
         table.display = True
         self.query_one("#chart").display = False
         self.query_one("#checks").display = False
-        self.query_one("#history-reason").display = True
+        self.query_one("#leaf-detail").display = True
 
     @on(DataTable.RowHighlighted, "#history")
     def show_reason(self, event: DataTable.RowHighlighted) -> None:
         reasons = getattr(self, "history_reasons", [])
         row = event.cursor_row
         reason = reasons[row] if 0 <= row < len(reasons) else ""
-        self.query_one("#history-reason", Static).update(reason_line(reason))
+        self.query_one("#leaf-detail", Static).update(reason_line(reason))
 
     def _loaded_compare(self, points: list[Any]) -> None:
         chart = self.query_one("#chart", PlotextPlot)
@@ -207,7 +208,7 @@ class EvaluationsScreen(LoadingScreen):
             plt.title("该指标没有跨年度得分")
         self.query_one("#leaf-panel").display = True
         self.query_one("#history").display = False
-        self.query_one("#history-reason").display = False
+        self.query_one("#leaf-detail").display = False
         self.query_one("#checks").display = False
         chart.display = True
         chart.refresh()
@@ -221,10 +222,19 @@ class EvaluationsScreen(LoadingScreen):
         if not found:
             table.add_row("全部通过", "—", "没有发现自相矛盾之处")
         self.query_one("#leaf-panel").display = True
-        for other in ("#history", "#chart", "#history-reason"):
+        for other in ("#history", "#chart"):
             self.query_one(other).display = False
+        self.check_messages = [c.message for c in found]
+        self.query_one("#leaf-detail").display = True
         table.display = True
         table.focus()
+
+    @on(DataTable.RowHighlighted, "#checks")
+    def show_check(self, event: DataTable.RowHighlighted) -> None:
+        messages = getattr(self, "check_messages", [])
+        row = event.cursor_row
+        text = messages[row] if 0 <= row < len(messages) else ""
+        self.query_one("#leaf-detail", Static).update(reason_line(text, "说明"))
 
     @on(DataTable.RowSelected, "#checks")
     def to_indicator(self, event: DataTable.RowSelected) -> None:
@@ -314,7 +324,7 @@ class EvaluationsScreen(LoadingScreen):
 
     def action_back_to_list(self) -> None:
         if self.query_one("#tree").display:
-            for hidden in ("#tree", "#as-of", "#leaf-panel", "#history-reason", "#checks"):
+            for hidden in ("#tree", "#as-of", "#leaf-panel", "#leaf-detail", "#checks"):
                 self.query_one(hidden).display = False
             self.query_one("#card-title", Static).update("")
             self.query_one("#evaluation-list").display = True
