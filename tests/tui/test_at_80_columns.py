@@ -145,7 +145,7 @@ async def test_readline_keys_in_an_input(world: World) -> None:
 def _key(name: str) -> Any:
     from textual import events
 
-    character = name if len(name) == 1 else {"tab": "\t", "enter": "\r"}[name]
+    character = name if len(name) == 1 else {"tab": "\t", "enter": "\r"}.get(name)
     return events.Key(name, character)
 
 
@@ -233,3 +233,17 @@ async def test_issue_form_takes_a_burst_of_keys(world: World) -> None:
         await burst(pilot, *"细化测算", "tab", *"2026-01-10")
         assert app.screen.query_one("#in-requirements", Input).value == "细化测算"
         assert app.screen.query_one("#in-issued_on", Input).value == "2026-01-10"
+
+
+@sync
+async def test_editing_keys_in_a_burst_act_in_order(world: World) -> None:
+    """tmux `send-keys C-u 2026-11-27`: Ctrl+U is a binding, run only once the key had
+    bubbled up to the app, after the keys behind it were typed — it cleared the `2`."""
+    app = world.app(None)
+    async with app.run_test(size=ROOM) as pilot:
+        await settle(pilot)
+        user = app.screen.query_one("#user", Input)
+        await burst(pilot, *"old", "ctrl+u", *"wb")
+        assert user.value == "wb"
+        await burst(pilot, "backspace", *"x", "ctrl+w", *"eva")
+        assert user.value == "eva"
