@@ -247,3 +247,18 @@ async def test_editing_keys_in_a_burst_act_in_order(world: World) -> None:
         assert user.value == "wb"
         await burst(pilot, "backspace", *"x", "ctrl+w", *"eva")
         assert user.value == "eva"
+
+
+@sync
+async def test_the_key_that_opens_a_form_and_the_keys_behind_it_in_one_burst(
+    world: World,
+) -> None:
+    """tmux `send-keys i 细化测算`: the form's first field had no focus yet when the
+    burst's keys came; they were lost."""
+    record_r3(world)
+    app = world.app("bureau", finding=R3)
+    async with app.run_test(size=ROOM) as pilot:
+        await settle(pilot)
+        await burst(pilot, "i", *"细化测算", "tab", *"2026-01-10")
+        assert app.screen.query_one("#in-requirements", Input).value == "细化测算"
+        assert app.screen.query_one("#in-issued_on", Input).value == "2026-01-10"

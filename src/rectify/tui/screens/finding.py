@@ -53,8 +53,16 @@ class FindingScreen(LoadingScreen):
         Binding("escape", "app.pop_screen", KEYS["back"], show=False),
         Binding("s", "save_evidence", KEYS["save"], show=False),
         Binding("v", "open_evidence", KEYS["open_file"], show=False),
+        # Priority: run as the app reads the key, so that the keys behind it in a burst
+        # (tmux `send-keys i 细化测算`) reach the form it opens, not this screen.
         *[
-            Binding(form.key, f"form('{action.value}')", FOOTER_ACTIONS[action], tooltip=form.title)
+            Binding(
+                form.key,
+                f"form('{action.value}')",
+                FOOTER_ACTIONS[action],
+                tooltip=form.title,
+                priority=True,
+            )
             for action, form in FORMS.items()
         ],
         # After the actions: at 80 columns the footer cuts off from the right.
