@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any
 
 import pytest
+import sqlalchemy.exc
 from sqlalchemy import select, text
 
 from rectify.bootstrap import House, open_house
@@ -163,6 +164,26 @@ def test_uninitialised_database_is_refused_without_writing(pg_url: str, tmp_path
         open_store(pg_url)
     probe = open_store(pg_url, create=True)  # only now are tables created
     probe.close()
+
+
+def test_an_opened_sqlite_file_deleted_in_use_is_an_error_not_a_new_store(
+    tmp_path: Any,
+) -> None:
+    """Only create=True lets SQLite create the file: an opened store whose file goes
+    away (even under a pooled connection) refuses to connect, in Chinese."""
+    path = tmp_path / "名 有空格#.db"  # the URI form quotes what a path may hold
+    url = f"sqlite:///{path}"
+    open_store(url, create=True).close()
+    store = open_store(url)
+    try:
+        with store.engine.connect() as conn:
+            conn.execute(text("SELECT 1"))  # a connection now waits in the pool
+        path.unlink()
+        with pytest.raises(sqlalchemy.exc.OperationalError, match="库文件不存在"):
+            store.engine.connect()
+        assert not path.exists()
+    finally:
+        store.close()
 
 
 @pytest.mark.parametrize(

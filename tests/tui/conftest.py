@@ -26,6 +26,7 @@ from tests.conftest import WEIBIN, ZHENGZHOU
 TODAY = date(2026, 1, 15)
 R1 = "WB-GXJ/2024/01"
 R2 = "WB-GXJ/2024/02"
+R3 = "WB-GXJ/2025/09"  # recorded by `record_r3`: a 2025 finding like R1, not yet issued
 PASSWORDS = {
     "admin": "admin-secret-1",
     "wb": "wb-secret-123",
@@ -71,6 +72,18 @@ def build_world(url: str, tmp: Path) -> World:
                 due=date(2025, 11, 30),
             )
     return World(house, tmp)
+
+
+def record_r3(world: World) -> None:
+    with world.house.acting(PRINCIPALS["bureau"]):
+        world.house.findings.record_finding(
+            ref=R3,
+            department_code="WB-GXJ",
+            fiscal_year=2025,
+            category="预算执行",
+            title="预算执行进度慢（再次发现）",
+            description="与上年问题相同",
+        )
 
 
 @pytest.fixture
@@ -119,3 +132,15 @@ async def open_weibin_evaluation(pilot: Any) -> None:
     listing.move_cursor(row=next(i for i, t in enumerate(titles) if "卫滨" in t))
     await pilot.press("enter")
     await settle(pilot)
+
+
+async def weibin_scored_leaf(pilot: Any) -> tuple[Any, Any, Any]:
+    """The evaluations screen on the Weibin tree: (screen, scorecard, a leaf scored > 1)."""
+    from rectify.tui.screens.evaluations import EvaluationsScreen
+
+    await open_weibin_evaluation(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, EvaluationsScreen) and screen.card is not None
+    card = screen.card
+    leaf = next(n for n in card.nodes if n.is_leaf and n.score is not None and n.score > 1)
+    return screen, card, leaf

@@ -19,9 +19,11 @@ from tests.tui.conftest import (
     PRINCIPALS,
     R1,
     R2,
+    R3,
     TODAY,
     World,
     open_weibin_evaluation,
+    record_r3,
     settle,
     sync,
 )
@@ -143,7 +145,7 @@ async def test_readline_keys_in_an_input(world: World) -> None:
 def _key(name: str) -> Any:
     from textual import events
 
-    character = name if len(name) == 1 else {"tab": "\t", "enter": "\r"}[name]
+    character = name if len(name) == 1 else {"tab": "\t", "enter": "\r"}.get(name)
     return events.Key(name, character)
 
 
@@ -216,3 +218,47 @@ async def test_the_home_counts_stay_in_view_when_its_first_table_takes_the_focus
         assert isinstance(app.screen.focused, DataTable)
         assert home.scroll_y == 0
         assert "逾期" in str(app.screen.query_one("#home-counts").render())
+
+
+@sync
+async def test_issue_form_takes_a_burst_of_keys(world: World) -> None:
+    """The issue form opened on the class choice, where a burst's keys were lost: it
+    opens on the first text field now, and the burst lands there in order."""
+    record_r3(world)
+    app = world.app("bureau", finding=R3)
+    async with app.run_test(size=ROOM) as pilot:
+        await settle(pilot)
+        await pilot.press("i")
+        await pilot.pause()
+        await burst(pilot, *"细化测算", "tab", *"2026-01-10")
+        assert app.screen.query_one("#in-requirements", Input).value == "细化测算"
+        assert app.screen.query_one("#in-issued_on", Input).value == "2026-01-10"
+
+
+@sync
+async def test_editing_keys_in_a_burst_act_in_order(world: World) -> None:
+    """tmux `send-keys C-u 2026-11-27`: Ctrl+U is a binding, run only once the key had
+    bubbled up to the app, after the keys behind it were typed — it cleared the `2`."""
+    app = world.app(None)
+    async with app.run_test(size=ROOM) as pilot:
+        await settle(pilot)
+        user = app.screen.query_one("#user", Input)
+        await burst(pilot, *"old", "ctrl+u", *"wb")
+        assert user.value == "wb"
+        await burst(pilot, "backspace", *"x", "ctrl+w", *"eva")
+        assert user.value == "eva"
+
+
+@sync
+async def test_the_key_that_opens_a_form_and_the_keys_behind_it_in_one_burst(
+    world: World,
+) -> None:
+    """tmux `send-keys i 细化测算`: the form's first field had no focus yet when the
+    burst's keys came; they were lost."""
+    record_r3(world)
+    app = world.app("bureau", finding=R3)
+    async with app.run_test(size=ROOM) as pilot:
+        await settle(pilot)
+        await burst(pilot, "i", *"细化测算", "tab", *"2026-01-10")
+        assert app.screen.query_one("#in-requirements", Input).value == "细化测算"
+        assert app.screen.query_one("#in-issued_on", Input).value == "2026-01-10"

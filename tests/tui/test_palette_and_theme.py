@@ -13,27 +13,39 @@ from rectify.tui.row_table import RowTable
 from rectify.tui.screens.evaluations import EvaluationsScreen
 from rectify.tui.screens.finding import FindingScreen
 from rectify.tui.screens.problems import ProblemsScreen
-from tests.tui.conftest import R1, World, settle, sync
+from tests.tui.conftest import R1, R2, World, settle, sync
 
 ROOM = (80, 24)
 
 
-@sync
-async def test_ctrl_p_typed_ref_opens_the_finding(world: World) -> None:
+async def open_by_palette(world: World, typed: str) -> str | None:
+    """Ctrl+P, `typed`, Enter on the first hit: the ref of the finding opened."""
     app = world.app("department")
     async with app.run_test(size=ROOM) as pilot:
         await settle(pilot)
         await pilot.press("ctrl+p")
         await pilot.pause()
         assert isinstance(app.screen, CommandPalette)
-        await pilot.press(*R1)
+        await pilot.press(*typed)
         for _ in range(40):  # the search runs in a thread; its hits arrive when done
             await pilot.pause(0.05)
             if app.screen.query("CommandList Option"):
                 break
         await pilot.press("enter")
         await settle(pilot)
-        assert isinstance(app.screen, FindingScreen) and app.screen.ref == R1
+        return app.screen.ref if isinstance(app.screen, FindingScreen) else None
+
+
+@sync
+async def test_ctrl_p_typed_ref_opens_the_finding(world: World) -> None:
+    assert await open_by_palette(world, R1) == R1
+
+
+@sync
+async def test_ctrl_p_finds_a_finding_by_part_of_its_number(world: World) -> None:
+    """`2024/02` (or `/02`) names WB-GXJ/2024/02: the whole ref was needed before."""
+    assert [i for k, i, _ in _candidates(world.backend("bureau"), "/02") if k == "finding"] == [R2]
+    assert await open_by_palette(world, "2024/02") == R2
 
 
 @sync

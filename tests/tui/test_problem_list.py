@@ -95,3 +95,18 @@ async def test_pages_come_from_ahead_and_sorting_matches_the_query(world: World)
         assert "按问题↑" in str(screen.query_one("#problems-status").render())
         assert shown_refs(app) == [f.ref for f in by_title]
         assert len(set(shown_refs(app))) == len(by_title)
+
+
+@sync
+async def test_enter_in_a_filter_moves_to_the_first_row_of_the_table(world: World) -> None:
+    add_findings(world)
+    app = world.app("bureau", screen="problems")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one("#findings", RowTable)
+        table.move_cursor(row=5)
+        await pilot.press("slash", "1", "enter")  # titles 问题 1, 10, 11 …
+        await settle(pilot)
+        assert table.has_focus, app.focused
+        assert table.cursor_row == 0
+        assert 0 < table.row_count < EXTRA

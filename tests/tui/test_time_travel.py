@@ -15,7 +15,7 @@ from rectify.projections.finding_history import STATUS_EVENTS
 from rectify.tui import backend as backend_module
 from rectify.tui.backend import ProblemFilter
 from rectify.tui.row_table import RowTable
-from tests.tui.conftest import PRINCIPALS, R1, R2, TODAY, World, settle, sync
+from tests.tui.conftest import PRINCIPALS, R1, R2, R3, TODAY, World, record_r3, settle, sync
 
 
 def statuses(rows: list) -> dict[str, str]:  # type: ignore[type-arg]
@@ -57,9 +57,6 @@ def test_the_list_at_a_moment_is_replayed_from_the_log(any_world: World) -> None
     )
 
 
-R3 = "WB-GXJ/2025/09"
-
-
 def test_every_filter_applies_to_the_findings_as_they_were(
     any_world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -70,15 +67,7 @@ def test_every_filter_applies_to_the_findings_as_they_were(
     world, house = any_world, any_world.house
     clock = house.clock
     assert isinstance(clock, FixedClock)
-    with house.acting(PRINCIPALS["bureau"]):
-        house.findings.record_finding(
-            ref=R3,
-            department_code="WB-GXJ",
-            fiscal_year=2025,
-            category="预算执行",
-            title="预算执行进度慢（再次发现）",
-            description="与上年问题相同",
-        )
+    record_r3(world)
     before = clock.now() + timedelta(minutes=30)
     clock.advance(hours=1)
     with house.acting(PRINCIPALS["bureau"]):

@@ -89,6 +89,7 @@ class TimelineEntry:
 class FindingDetail:
     finding: FindingView
     timeline: tuple[TimelineEntry, ...]
+    repeated_by: tuple[str, ...] = ()  # later findings linked as repeats of this one
 
 
 def list_departments(conn: Connection) -> list[DepartmentView]:
@@ -175,6 +176,7 @@ def list_findings(
     today: date,
     repeat: bool = False,
     text: str | None = None,
+    ref_part: str | None = None,
     after: str | None = None,
     limit: int = PAGE,
     sort: str = "ref",
@@ -184,7 +186,8 @@ def list_findings(
     """Findings `principal` may see, by ref (or by `sort`, paged with `sort_after`:
     see projections.finding_sort); `fiscal_year` includes those carried into it.
 
-    `today` (the caller's clock day) decides what is overdue.
+    `today` (the caller's clock day) decides what is overdue. `ref_part`: a part of the
+    ref (the palette finds `D0004-2023-007` by `2023-007`), literal, no wildcards.
 
     Two steps in one statement: the page's refs first (sorted and limited over the
     filter's columns only, index-only where an index covers them, e.g. overdue on
@@ -210,6 +213,8 @@ def list_findings(
         keys = keys.where(findings.c.repeat_of != "")
     if text:
         keys = keys.where(text_clause(conn, text))
+    if ref_part:
+        keys = keys.where(findings.c.ref.contains(ref_part, autoescape=True))
     query = sorted_page(
         select(findings, departments.c.name.label("department_name"))
         .select_from(
@@ -258,7 +263,26 @@ def finding_detail(
         )
         for e in events
     )
-    return FindingDetail(finding=_finding_view(row, today), timeline=timeline)
+    return FindingDetail(
+        finding=_finding_view(row, today),
+        timeline=timeline,
+        repeated_by=repeats_of(conn, row.ref, row.department_code, principal),
+    )
+
+
+def repeats_of(
+    conn: Connection, ref: str, department: str, principal: Principal | None
+) -> tuple[str, ...]:
+    """The findings that repeat `ref` (屡查屡犯 links only join findings of one
+    department: its index narrows the LIKE to that department's rows)."""
+    rows = conn.execute(
+        select(findings.c.ref, findings.c.repeat_of)
+        .where(findings.c.department_code == department)
+        .where(findings.c.repeat_of.contains(ref, autoescape=True))
+        .where(scope_clause(principal))
+        .order_by(findings.c.ref)
+    ).all()
+    return tuple(r.ref for r in rows if ref in r.repeat_of.split(","))
 
 
 def _finding_view(r: Any, today: date) -> FindingView:

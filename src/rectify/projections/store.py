@@ -2,7 +2,8 @@
 
 Every check that can refuse a database runs before anything is written to it:
 an unknown scheme, an unwritable path, an unreachable server, a schema from a newer
-rectify. Only `create=True` (init, db upgrade) creates tables.
+rectify. Only `create=True` (init, db upgrade) creates tables, or a SQLite file
+(sqlite_file.py: otherwise a file deleted while in use is an error, not a new store).
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from rectify.projections.schema_version import (
     table_exists,
 )
 from rectify.projections.seal import Checkpoint
+from rectify.projections.sqlite_file import existing_file_url, guard_existing_file
 
 if TYPE_CHECKING:
     from uuid import UUID
@@ -274,10 +276,13 @@ def open_store(
                 parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
                 raise StoreError(f"无法创建库目录 {parent}：{exc.strerror}") from None
-    engine = create_engine(url)
-    if url.drivername == "sqlite":
+    sqlite = url.drivername == "sqlite"
+    engine = create_engine(existing_file_url(url) if sqlite and not create else url)
+    if sqlite:
         # Writers queue for the lock instead of failing after sqlite3's default 5 s.
         event.listen(engine, "connect", _on_sqlite_connect)
+        if not create:
+            guard_existing_file(engine, Path(str(url.database)).expanduser())
     try:
         with engine.connect() as conn:
             current = current_heads(conn)

@@ -33,6 +33,7 @@ from rectify.projections.finding_sort import SortCursor
 from rectify.tui.opener import open_file, private_copy
 
 PAGE = 50  # rows one screenful asks for; the table asks again when scrolled near the end
+EVALUATION_FINDINGS = 5000  # a department's findings of one year read for the checks
 SCAN = 200  # candidates replayed per round when listing the past under a filter
 
 
@@ -45,6 +46,7 @@ class ProblemFilter:
     overdue: bool = False
     repeat: bool = False
     text: str | None = None
+    ref_part: str | None = None  # a part of the finding's number (the palette)
     sort: str = "ref"  # a key of projections.finding_sort.SORTABLE
     descending: bool = False
 
@@ -169,6 +171,7 @@ class Backend:
                 overdue=flt.overdue,
                 repeat=flt.repeat,
                 text=flt.text,
+                ref_part=flt.ref_part,
                 after=ref_after,
                 limit=limit,
                 sort=flt.sort,
@@ -303,6 +306,18 @@ class Backend:
         self._check_evaluation_scope(key)
         with acting_as(self._me()):  # the service's reads are scoped to the actor
             return self.house.evaluations.scorecard(key, as_of=as_of)
+
+    def evaluation_finding_codes(self, key: str) -> set[str]:
+        """The indicator codes the evaluation's findings name (the checker's "points
+        lost that no finding explains"), among its department's findings of its year."""
+        self._check_evaluation_scope(key)
+        with acting_as(self._me()):
+            summary = self.house.queries.evaluation_summary(key)
+        if summary is None:
+            return set()
+        flt = ProblemFilter(department=summary.department_code, fiscal_year=summary.fiscal_year)
+        rows = self.findings_page(flt, None, EVALUATION_FINDINGS)
+        return {code for f in rows if f.evaluation_key == key for code in f.indicator_codes}
 
     def score_history(self, key: str, code: str) -> list[evaluation_queries.ScoreChange]:
         self._check_evaluation_scope(key)

@@ -9,6 +9,7 @@ from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from rich.cells import cell_len
+from rich.text import Text
 
 from rectify.domain import formatting
 from rectify.domain.identity import Role
@@ -67,6 +68,9 @@ KEYS = {
     "cycle": "年度流程",
     "convert_warning": "预警转问题",
     "choose_year": "换部门/年度",
+    "checks": "核查",  # the checker's findings for the evaluation
+    "earlier": "前案",  # the finding a repeat (屡查屡犯) repeats
+    "later": "后案",  # a later finding that repeats this one
 }
 
 # A finding's actions as the footer names them: short, so that the seven a bureau may
@@ -100,15 +104,23 @@ HELP_TEXT = """\
 
 **问题详情**：底栏列出当前角色此时可做的操作，每个操作一个按键，打开表单；
 在佐证材料上 `v` 打开（写到临时文件，用系统程序打开；没有则显示路径）　`s` 保存到当前目录
+屡查屡犯：`j` 打开本问题重复的前案　`J` 打开重复本问题的后案（有关联时底栏才显示），`Esc` 返回。
 表单校验不通过时在字段旁标出原因，什么也不记录；领域规则拒绝时显示与命令行相同的中文原因。
 
-**绩效评价**：`Enter` 看指标树；在末级指标上 `h` 看得分历史，`e` 修订得分（须说明理由），`c` 跨年度图。
+**绩效评价**：`Enter` 看指标树；在末级指标上 `h` 看得分历史，`e` 修订得分（须说明理由），`c` 跨年度图；
+`k` 核查发现（与 `rectify check` 同样的核查：总分、等级、权重合计、编号重复、评分与规则不符、扣分无对应问题；回车跳到该指标）　`t` 按日期查看。
 
 **年度流程**（`7`）：选部门与年度后，`g` 绩效目标及调整　`m` 绩效监控（偏差、预警；财政局在预警上按 `w` 转为问题）
 `v` 自评与复核偏差　`c` 征求意见（回复与答复）　`a` 结果应用与预算、整改情况　`d` 换部门/年度。
 
 **事件日志**（财政局、审计）：`v` 重新计算封存链并显示进度。
 """
+
+
+def reason_line(reason: str | None, label: str = "理由") -> Text:
+    """The highlighted row's whole reason, under a table too narrow for it (literal:
+    a reason is the user's text, not markup)."""
+    return Text.assemble((f"{label}：", "dim"), reason or "—")
 
 
 def status_label(status: str) -> str:

@@ -42,7 +42,10 @@ def run_call(target: Any, tag: str, call: Callable[[], Any]) -> None:
         target.post_message(Failed(tag, exc.message, True))
         return
     except Exception as exc:  # noqa: BLE001 - a broken connection must not kill the app
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        # The driver's own words (a store file gone says so in Chinese), without the
+        # "(sqlite3.OperationalError)" prefix SQLAlchemy's wrapper adds.
+        said = str(getattr(exc, "orig", None) or exc).strip()
+        first = said.splitlines()[0] if said else type(exc).__name__
         target.post_message(Failed(tag, f"数据库暂不可用：{first}", False))
         return
     target.post_message(Loaded(tag, value))

@@ -1,5 +1,5 @@
-"""Ctrl+P: jump to any finding (by ref or words), department, evaluation or the
-yearly cycle (年度流程) of an evaluation's department and year.
+"""Ctrl+P: jump to any finding (by its number, a part of it, or words), department,
+evaluation or the yearly cycle (年度流程) of an evaluation's department and year.
 
 Searches run in a thread (the backend is blocking) and only over what the user may
 see: the finding queries are scoped to the principal.
@@ -30,8 +30,10 @@ def _candidates(backend: Any, text: str) -> list[tuple[str, str, str]]:
         )
     except RectifyError:
         pass
-    for f in backend.findings_page(ProblemFilter(text=text), None, LIMIT):
-        out.append(("finding", f.ref, f"问题 {f.ref} {f.title}"))
+    # Part of a number (`2023-007`, `007`) as well as words of the title or description.
+    for flt in (ProblemFilter(ref_part=text), ProblemFilter(text=text)):
+        for f in backend.findings_page(flt, None, LIMIT):
+            out.append(("finding", f.ref, f"问题 {f.ref} {f.title}"))
     needle = text.lower()
     for d in backend.departments():
         if not _may_list(backend.principal, d):

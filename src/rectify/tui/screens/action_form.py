@@ -21,6 +21,9 @@ from rectify.tui.loading import Failed, Loaded, run_call
 
 class ActionFormScreen(ModalScreen[bool]):
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", KEYS["back"])]
+    # The first text field, which keeps a burst of keys in order (inputs.py): the issue
+    # form opened on its class choice, where tmux's keys were lost (as in score_form).
+    AUTO_FOCUS = "TermInput"
 
     def __init__(
         self,

@@ -1,7 +1,8 @@
 """绩效评价: the evaluations, one's indicator tree (weights, awarded, what the rule
 gives, the difference highlighted, parent sums, total and grade), a leaf's score
 history across stages, revising a score with a reason, one indicator across years
-as a small chart, and the tree as of a past date (time travel)."""
+as a small chart, the tree as of a past date (time travel), and the checker's findings
+for the evaluation (`k`, card_checks.py)."""
 
 from __future__ import annotations
 
@@ -17,8 +18,9 @@ from textual_plotext import PlotextPlot
 
 from rectify.domain.evaluation import Scorecard
 from rectify.domain.identity import Role
+from rectify.tui.card_checks import CardCheck, card_checks
 from rectify.tui.inputs import TermInput
-from rectify.tui.labels import KEYS, number, short, stage_label, when
+from rectify.tui.labels import KEYS, number, reason_line, short, stage_label, when
 from rectify.tui.loading import Loaded, LoadingScreen
 from rectify.tui.screens.score_form import ScoreFormScreen
 
@@ -60,6 +62,7 @@ class EvaluationsScreen(LoadingScreen):
         Binding("e", "revise", KEYS["revise"]),
         Binding("c", "chart", KEYS["chart"]),
         Binding("t", "as_of", "按日期查看"),
+        Binding("k", "checks", KEYS["checks"]),
         Binding("escape", "back_to_list", KEYS["back"], show=False),
     ]
 
@@ -69,6 +72,7 @@ class EvaluationsScreen(LoadingScreen):
         self.department: str | None = None
         self.card: Scorecard | None = None
         self.as_of: date | None = None
+        self.shown_as_of: date | None = None  # the date of the tree on screen
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -85,6 +89,11 @@ class EvaluationsScreen(LoadingScreen):
                 history: DataTable[str] = DataTable(id="history", cursor_type="row")
                 yield history
                 yield PlotextPlot(id="chart")
+                checks: DataTable[str] = DataTable(id="checks", cursor_type="row")
+                yield checks
+            # The highlighted revision's reason or check's words, whole (at 80 columns
+            # their column starts past the edge).
+            yield Static("", id="leaf-detail", classes="row-detail")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -95,10 +104,11 @@ class EvaluationsScreen(LoadingScreen):
         self.query_one("#tree", DataTable).add_columns(
             "指标", "权重", "得分", "规则", "差异", "阶段"
         )
+        self.query_one("#checks", DataTable).add_columns("核查", "指标", "说明")
         self.query_one("#history", DataTable).add_columns(
             "版本", "阶段", "得分", "原值", "修改人", "时间", "理由"
         )
-        for hidden in ("#tree", "#as-of", "#leaf-panel", "#chart"):
+        for hidden in ("#tree", "#as-of", "#leaf-panel", "#chart", "#leaf-detail", "#checks"):
             self.query_one(hidden).display = False
         backend = self.app.backend  # type: ignore[attr-defined]
         self.load("list", backend.evaluations)
@@ -132,6 +142,7 @@ class EvaluationsScreen(LoadingScreen):
 
     def _loaded_card(self, card: Scorecard) -> None:
         self.card = card
+        self.shown_as_of = self.as_of
         self.department = getattr(self, "_departments", {}).get(card.key)
         when_text = f"截至 {self.as_of}" if self.as_of else f"版本 {card.version}"
         stated = (
@@ -153,9 +164,15 @@ class EvaluationsScreen(LoadingScreen):
         self.query_one("#as-of").display = True
         tree.focus()
 
+    def show_refusal(self, tag: str, text: str) -> None:
+        if tag == "card":  # e.g. a date before the evaluation: the tree shown stays
+            self.as_of = self.shown_as_of
+        super().show_refusal(tag, text)
+
     def _loaded_history(self, changes: list[Any]) -> None:
         table = self.query_one("#history", DataTable)
         table.clear()
+        self.history_reasons = [c.reason or "" for c in changes]
         for c in changes:
             table.add_row(
                 str(c.version),
@@ -169,6 +186,15 @@ class EvaluationsScreen(LoadingScreen):
         self.query_one("#leaf-panel").display = True
         table.display = True
         self.query_one("#chart").display = False
+        self.query_one("#checks").display = False
+        self.query_one("#leaf-detail").display = True
+
+    @on(DataTable.RowHighlighted, "#history")
+    def show_reason(self, event: DataTable.RowHighlighted) -> None:
+        reasons = getattr(self, "history_reasons", [])
+        row = event.cursor_row
+        reason = reasons[row] if 0 <= row < len(reasons) else ""
+        self.query_one("#leaf-detail", Static).update(reason_line(reason))
 
     def _loaded_compare(self, points: list[Any]) -> None:
         chart = self.query_one("#chart", PlotextPlot)
@@ -182,8 +208,51 @@ class EvaluationsScreen(LoadingScreen):
             plt.title("该指标没有跨年度得分")
         self.query_one("#leaf-panel").display = True
         self.query_one("#history").display = False
+        self.query_one("#leaf-detail").display = False
+        self.query_one("#checks").display = False
         chart.display = True
         chart.refresh()
+
+    def _loaded_checks(self, found: list[CardCheck]) -> None:
+        table = self.query_one("#checks", DataTable)
+        table.clear()
+        shown = {n.code: n.printed_code or n.code for n in self.card.nodes} if self.card else {}
+        for i, c in enumerate(found):
+            table.add_row(c.label, shown.get(c.code, c.code) or "—", c.message, key=f"{i}|{c.code}")
+        if not found:
+            table.add_row("全部通过", "—", "没有发现自相矛盾之处")
+        self.query_one("#leaf-panel").display = True
+        for other in ("#history", "#chart"):
+            self.query_one(other).display = False
+        self.check_messages = [c.message for c in found]
+        self.query_one("#leaf-detail").display = True
+        table.display = True
+        table.focus()
+
+    @on(DataTable.RowHighlighted, "#checks")
+    def show_check(self, event: DataTable.RowHighlighted) -> None:
+        messages = getattr(self, "check_messages", [])
+        row = event.cursor_row
+        text = messages[row] if 0 <= row < len(messages) else ""
+        self.query_one("#leaf-detail", Static).update(reason_line(text, "说明"))
+
+    @on(DataTable.RowSelected, "#checks")
+    def to_indicator(self, event: DataTable.RowSelected) -> None:
+        """Enter on a check: the tree's cursor on its indicator."""
+        code = (event.row_key.value or "").partition("|")[2]
+        tree = self.query_one("#tree", DataTable)
+        if code and self.card is not None:
+            codes = [n.code for n in self.card.nodes]
+            if code in codes:
+                tree.move_cursor(row=codes.index(code))
+                tree.focus()
+
+    def action_checks(self) -> None:
+        card, key = self.card, self.key
+        if card is None or key is None or not self.query_one("#tree").display:
+            return
+        backend = self.app.backend  # type: ignore[attr-defined]
+        self.load("checks", lambda: card_checks(card, backend.evaluation_finding_codes(key)))
 
     def _loaded_revised(self, changed: bool) -> None:
         self.notify("得分已修订" if changed else "得分未变，未记录")
@@ -255,7 +324,7 @@ class EvaluationsScreen(LoadingScreen):
 
     def action_back_to_list(self) -> None:
         if self.query_one("#tree").display:
-            for hidden in ("#tree", "#as-of", "#leaf-panel"):
+            for hidden in ("#tree", "#as-of", "#leaf-panel", "#leaf-detail", "#checks"):
                 self.query_one(hidden).display = False
             self.query_one("#card-title", Static).update("")
             self.query_one("#evaluation-list").display = True

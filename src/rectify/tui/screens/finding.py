@@ -41,7 +41,8 @@ def detail_lines(d: FindingDetail) -> str:
         ("整改时限", due),
         ("复核日期", day(f.re_review_on)),
         ("完成比例", f"{f.progress_percent}%" if f.progress_percent is not None else "—"),
-        ("屡查屡犯", "、".join(f.repeat_of) or "—"),
+        ("屡查屡犯", "、".join(f.repeat_of) + "  [dim](j 打开)[/]" if f.repeat_of else "—"),
+        ("被再次发现", "、".join(d.repeated_by) + "  [dim](J 打开)[/]" if d.repeated_by else "—"),
         ("所属评价", f.evaluation_key or "—"),
     ]
     return "\n".join(f"[dim]{label}[/]  {value}" for label, value in rows)
@@ -52,10 +53,21 @@ class FindingScreen(LoadingScreen):
         Binding("escape", "app.pop_screen", KEYS["back"], show=False),
         Binding("s", "save_evidence", KEYS["save"], show=False),
         Binding("v", "open_evidence", KEYS["open_file"], show=False),
+        # Priority: run as the app reads the key, so that the keys behind it in a burst
+        # (tmux `send-keys i 细化测算`) reach the form it opens, not this screen.
         *[
-            Binding(form.key, f"form('{action.value}')", FOOTER_ACTIONS[action], tooltip=form.title)
+            Binding(
+                form.key,
+                f"form('{action.value}')",
+                FOOTER_ACTIONS[action],
+                tooltip=form.title,
+                priority=True,
+            )
             for action, form in FORMS.items()
         ],
+        # After the actions: at 80 columns the footer cuts off from the right.
+        Binding("j", "linked('earlier')", KEYS["earlier"]),
+        Binding("J", "linked('later')", KEYS["later"]),
     ]
 
     def __init__(self, ref: str) -> None:
@@ -144,7 +156,21 @@ class FindingScreen(LoadingScreen):
             return parameters[0] in self._allowed()
         if action in ("save_evidence", "open_evidence"):
             return bool(self.evidence)
+        if action == "linked":
+            return bool(self._linked(str(parameters[0])))
         return True
+
+    def _linked(self, which: str) -> tuple[str, ...]:
+        if self.detail is None:
+            return ()
+        return self.detail.finding.repeat_of if which == "earlier" else self.detail.repeated_by
+
+    def action_linked(self, which: str) -> None:
+        """Open the earlier finding this one repeats, or the later one repeating it (the
+        first, when several); Esc comes back."""
+        linked = self._linked(which)
+        if linked:
+            self.app.push_screen(FindingScreen(linked[0]))
 
     def action_form(self, action: str) -> None:
         if action not in self._allowed():

@@ -16,7 +16,7 @@ from rectify.projections.event_log import LoggedEvent
 from rectify.projections.seal import VerifyResult
 from rectify.tui.backend import PAGE
 from rectify.tui.inputs import TermInput
-from rectify.tui.labels import KEYS, when
+from rectify.tui.labels import KEYS, reason_line, when
 from rectify.tui.loading import Loaded, LoadingScreen
 
 
@@ -37,6 +37,7 @@ class LogScreen(LoadingScreen):
         super().__init__()
         self.last = 0
         self.more = False
+        self.reasons: list[str] = []  # by row: the reason of each event shown
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -52,6 +53,9 @@ class LogScreen(LoadingScreen):
         yield ProgressBar(id="verify-progress", show_eta=False)
         table: DataTable[str] = DataTable(id="events", cursor_type="row", zebra_stripes=True)
         yield table
+        # The highlighted event's reason, whole and wrapped: at 80 columns the 理由
+        # column starts past the right edge.
+        yield Static("", id="event-reason", classes="row-detail")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -65,6 +69,7 @@ class LogScreen(LoadingScreen):
 
     def reload(self) -> None:
         self.last = 0
+        self.reasons = []
         self.query_one("#events", DataTable).clear()
         self._page()
 
@@ -85,6 +90,9 @@ class LogScreen(LoadingScreen):
 
     @on(DataTable.RowHighlighted, "#events")
     def near_end(self, event: DataTable.RowHighlighted) -> None:
+        row = event.cursor_row
+        reason = self.reasons[row] if 0 <= row < len(self.reasons) else ""
+        self.query_one("#event-reason", Static).update(reason_line(reason))
         if self.more and event.cursor_row >= event.data_table.row_count - 10:
             self.more = False
             self._page()
@@ -118,6 +126,7 @@ class LogScreen(LoadingScreen):
                 _at(e.timestamp),
                 e.reason or "",
             )
+            self.reasons.append(e.reason or "")
             self.last = e.position
 
     def _verified(self, result: VerifyResult) -> None:

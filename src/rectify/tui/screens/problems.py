@@ -177,6 +177,13 @@ class ProblemsScreen(LoadingScreen):
         self.reload()
         self.action_focus_table()
 
+    @on(Input.Submitted, "#f-text, #f-year, #f-dept")
+    def filter_entered(self) -> None:
+        """Enter in a filter: on to the rows it chose, from the first (tmux trial: the
+        focus stayed in the field, so ↓ and Enter did nothing to the list)."""
+        self.action_focus_table()
+        self.query_one("#findings", RowTable).move_cursor(row=0)
+
     def apply_filter(self, flt: ProblemFilter) -> None:
         """Filter by `flt` (the palette and home screen jump in with one)."""
         self.filter = flt
