@@ -53,37 +53,33 @@ _ALL = Decimal(100).quantize(_CENT)
 _NONE = Decimal(0).quantize(_CENT)
 
 
+# Below this, 100·closed/total lies at least 1/(200·total) > 10⁻²⁶ from any rounding
+# boundary of a hundredth unless it is on one, so `percent`'s 28-digit quotient rounds
+# to the same hundredth as the exact quotient does.
+_EXACT_BELOW = 10**18
+_RATES: dict[int, Decimal] = {}  # by hundredths of a percent: at most 10,001, made once
+
+
 def _amounts(closed: int, total: int) -> tuple[Decimal, Decimal, Decimal | None]:
     """(Σ, Σ closed, rate by amount) from exact sums in millionths: what `percent`
-    gives, with its two commonest answers (all closed, none closed) taken directly."""
+    gives, with its two commonest answers (all closed, none closed) taken directly and
+    the others rounded half up in integers (a Decimal division and quantize cost twice
+    as much; 10,000 figures a call)."""
     amount_total = Decimal(total) / _MICROS
     if closed == total:
         return amount_total, amount_total, _ALL if total else None
     amount_closed = Decimal(closed) / _MICROS
     if closed == 0 and total > 0:  # (a negative total would give -0.00)
         return amount_total, amount_closed, _NONE
-    if 0 < closed < total < _EXACT_BELOW:
-        return amount_total, amount_closed, _hundredths(closed, total)
-    return amount_total, amount_closed, percent(amount_closed, amount_total)
-
-
-# Below this, 100·closed/total lies at least 1/(200·total) > 10⁻²⁶ from any rounding
-# boundary of a hundredth unless it is on one, so `percent`'s 28-digit quotient rounds
-# to the same hundredth as the exact quotient does.
-_EXACT_BELOW = 10**18
-_RATES: dict[int, Decimal] = {}  # hundredths of a percent: at most 10,001 of them
-
-
-def _hundredths(closed: int, total: int) -> Decimal:
-    """`percent` of two positive sums in millionths, rounded half up in integers (a
-    Decimal division and quantize cost twice as much), each rate made once."""
-    rate, rest = divmod(closed * 10_000, total)
+    if not 0 < closed < total < _EXACT_BELOW:
+        return amount_total, amount_closed, percent(amount_closed, amount_total)
+    hundredths, rest = divmod(closed * 10_000, total)
     if rest * 2 >= total:
-        rate += 1
-    made = _RATES.get(rate)
-    if made is None:
-        made = _RATES[rate] = Decimal(rate).scaleb(-2)
-    return made
+        hundredths += 1
+    rate = _RATES.get(hundredths)
+    if rate is None:
+        rate = _RATES[hundredths] = Decimal(hundredths).scaleb(-2)
+    return amount_total, amount_closed, rate
 
 
 @lru_cache(maxsize=65536)
@@ -299,7 +295,7 @@ def figures(
                 names.get(code),
                 y,
                 total,
-                dict(compress(zip(_STATUSES, counts, strict=True), counts)),  # the statuses it has
+                dict(compress(zip(_STATUSES, counts, strict=False), counts)),  # (strict: +40%)
                 closed,
                 withdrawn,
                 _rate_by_count(closed, total - withdrawn),
