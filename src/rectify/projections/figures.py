@@ -15,7 +15,6 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 from itertools import compress
-from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import (
@@ -269,8 +268,9 @@ def figures(
     if not everyone or department is not None:  # a few: by key (every one: the whole table)
         named = named.where(departments.c.code.in_(sorted({g[0] for g in groups})))
     names = dict(conn.execute(named).tuples().all())
-    # Python's own order (as before), not the database collation's.
-    groups.sort(key=itemgetter(0, 1))
+    # Python's own order (as before), not the database collation's; (department, year)
+    # is unique, so the rows compare on it alone, without a key tuple each.
+    groups.sort()
     out: list[Figures] = []
     append = out.append  # the loop below runs 10,000 times for a province: kept lean
     for g in groups:
