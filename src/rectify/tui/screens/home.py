@@ -27,6 +27,7 @@ from rectify.tui.home_data import (
 )
 from rectify.tui.labels import KEYS, day, rate, role_label, short, stage_label, status_label
 from rectify.tui.loading import Loaded, LoadingScreen, Part
+from rectify.tui.row_table import RowTable
 
 
 def counts_text(c: DeadlineCounts, width: int) -> Text:
@@ -66,8 +67,8 @@ class HomeScreen(LoadingScreen):
             todo: DataTable[str] = DataTable(id="todo", cursor_type="row")
             yield todo
             yield Static("", id="figures-title", classes="section")
-            figures: DataTable[str] = DataTable(id="figures", cursor_type="row")
-            yield figures
+            # A province's 1,040 department-years: a table that draws only the rows shown.
+            yield RowTable(id="figures")
             yield Static("", id="evaluations-title", classes="section")
             evaluations: DataTable[str] = DataTable(id="home-evaluations", cursor_type="row")
             yield evaluations
@@ -83,7 +84,7 @@ class HomeScreen(LoadingScreen):
         principal = self.app.backend.principal  # type: ignore[attr-defined]
         self.title = f"首页 · {role_label(principal.role)}"
         self.query_one("#todo", DataTable).add_columns("编号", "问题", "状态", "整改时限", "说明")
-        self.query_one("#figures", DataTable).add_columns(
+        self.query_one("#figures", RowTable).add_columns(
             "部门", "年度", "问题数", "数量整改率", "金额整改率", "逾期", "结转", "屡犯"
         )
         self.query_one("#home-evaluations", DataTable).add_columns(
@@ -159,11 +160,10 @@ class HomeScreen(LoadingScreen):
         if "figures" not in self._sections:
             self._figures([])  # hides the table and its title
         self._clear_evaluations(role)
-        # The replayed scorecards next, a batch at a time, once the rest is on screen:
+        # The replayed scorecards next, a batch at a time, once the rest is in place:
         # started with it, their CPU work would slow it down (one GIL for all threads).
         backend = self.app.backend  # type: ignore[attr-defined]
-        tag = f"evaluations@{self._generation}"
-        self.call_after_refresh(self.stream, tag, lambda: evaluation_batches(backend))
+        self.stream(f"evaluations@{self._generation}", lambda: evaluation_batches(backend))
 
     def on_part(self, message: Part) -> None:
         if self._current(message.tag) != "evaluations":
@@ -179,8 +179,8 @@ class HomeScreen(LoadingScreen):
         self._focus_first()
 
     def _focus_first(self) -> None:
-        if not isinstance(self.focused, DataTable) or not self.focused.row_count:
-            for table in self.query(DataTable):
+        if not isinstance(self.focused, DataTable | RowTable) or not self.focused.row_count:
+            for table in self.query("DataTable, RowTable").results(DataTable | RowTable):
                 if table.display and table.row_count:
                     table.focus(scroll_visible=False)  # keep the counts above in view
                     break
@@ -199,13 +199,13 @@ class HomeScreen(LoadingScreen):
             table.add_row(f.ref, short(f.title, 16), status_label(f.status), due, note, key=f.ref)
 
     def _figures(self, figures: list[Figures]) -> None:
-        table = self.query_one("#figures", DataTable)
+        table = self.query_one("#figures", RowTable)
         table.clear()
         table.display = bool(figures)
         self.query_one("#figures-title", Static).update("整改率（按部门、年度）" if figures else "")
         self.query_one("#figures-title").display = bool(figures)
-        for r in figures:
-            table.add_row(
+        table.add_rows(
+            (
                 short(r.department_name or r.department_code, 16),
                 str(r.year),
                 str(r.total),
@@ -215,6 +215,8 @@ class HomeScreen(LoadingScreen):
                 str(r.carried_over),
                 str(r.repeats),
             )
+            for r in figures
+        )
 
     def _clear_evaluations(self, role: Role) -> None:
         """Empty the evaluation and check tables; the batches fill them (bureau, evaluator)."""
