@@ -180,8 +180,8 @@ class HomeScreen(LoadingScreen):
 
     def _focus_first(self) -> None:
         if not isinstance(self.focused, DataTable | RowTable) or not self.focused.row_count:
-            for table in self.query("DataTable, RowTable").results(DataTable | RowTable):
-                if table.display and table.row_count:
+            for table in self.query("DataTable, RowTable"):
+                if isinstance(table, DataTable | RowTable) and table.display and table.row_count:
                     table.focus(scroll_visible=False)  # keep the counts above in view
                     break
 
