@@ -9,6 +9,10 @@ store is generated once, caught up, and reused by later runs (the TUI only reads
 
     .venv/bin/python bench/bench_tui.py --events 1000000 --db /tmp/tui-1m.db
     .venv/bin/python bench/bench_tui.py --backend postgresql --db tuiperf_1m
+
+Every role's home is measured too (bureau, evaluator, a department, auditor): to its
+first screen, to its first evaluation lines and to complete; --homes-only measures
+nothing else.
 """
 
 from __future__ import annotations
