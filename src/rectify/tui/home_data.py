@@ -1,7 +1,11 @@
-"""What each role's home screen holds, gathered in one worker call."""
+"""What each role's home screen holds, in two parts: what SQL answers at once (the
+counts, the lists, the figures), and the evaluation lines, each replayed from its
+evaluation's events (~5 ms a scorecard), made in batches after the first part is shown:
+a province's evaluator has a thousand of them (bench/bench_tui.py)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -38,15 +42,25 @@ class CheckLine:
 
 
 @dataclass(frozen=True)
+class Todo:
+    """The list at the top (what to act on first) and, for a department, why items
+    came back and its unread reminders."""
+
+    items: list[FindingView] = field(default_factory=list)
+    title: str = ""
+    returned_reasons: dict[str, str] = field(default_factory=dict)
+    reminders: list[InboxItem] = field(default_factory=list)  # unread; reports owed first
+
+
+@dataclass(frozen=True)
 class HomeData:
+    """A whole home, as `gather` makes it in one call."""
+
     role: Role
     counts: DeadlineCounts
-    todo: list[FindingView]  # the list at the top: what to act on first
-    todo_title: str
-    returned_reasons: dict[str, str] = field(default_factory=dict)
+    todo: Todo
     figures: list[Any] = field(default_factory=list)
     evaluations: list[EvaluationLine] = field(default_factory=list)
-    reminders: list[InboxItem] = field(default_factory=list)  # unread; reports owed first
     checks: list[CheckLine] = field(default_factory=list)  # evaluator: what to look at
 
 
@@ -98,75 +112,92 @@ def _checks(key: str, title: str, stage: str, card: Scorecard) -> list[CheckLine
     return out
 
 
-def _evaluation_lines(
-    backend: Backend, checks: list[CheckLine] | None = None, latest: int | None = None
-) -> list[EvaluationLine]:
-    """A line per evaluation (newest fiscal year first), each from its scorecard;
-    `latest`: only that many (a scorecard costs ~7 ms: a province's 1,000 evaluations
-    made the bureau's home wait 7–8 s)."""
-    lines = []
-    for e in backend.evaluations()[:latest]:
-        card = backend.scorecard(e.key)
-        diffs = sum(1 for n in card.nodes if n.rule_difference not in (None, 0))
-        found = _checks(e.key, e.title, e.stage, card)
-        waiting = sum(1 for c in found if c.what.startswith(("只有", "尚未")))
-        if checks is not None:
-            checks.extend(found)
-        lines.append(
-            EvaluationLine(
-                e.key,
-                e.title,
-                e.fiscal_year,
-                e.stage,
-                f"{card.total:f}",
-                card.grade or "—",
-                diffs,
-                waiting,
-            )
-        )
-    return lines
+EVALUATION_BATCH = 20  # scorecards per batch: the first fills an 80×24 screen's table
 
 
-def gather(backend: Backend) -> HomeData:
+def _evaluation_line(backend: Backend, e: Any, checks: list[CheckLine]) -> EvaluationLine:
+    """The line of one evaluation, from its scorecard; its checks go to `checks`."""
+    card = backend.scorecard(e.key)
+    diffs = sum(1 for n in card.nodes if n.rule_difference not in (None, 0))
+    found = _checks(e.key, e.title, e.stage, card)
+    checks.extend(found)
+    waiting = sum(1 for c in found if c.what.startswith(("只有", "尚未")))
+    return EvaluationLine(
+        e.key, e.title, e.fiscal_year, e.stage, f"{card.total:f}", card.grade or "—", diffs, waiting
+    )
+
+
+def evaluation_batches(
+    backend: Backend, batch: int | None = None
+) -> Iterator[tuple[list[EvaluationLine], list[CheckLine]]]:
+    """The role's evaluation lines (newest fiscal year first) and their checks, a batch
+    at a time. The bureau sees the newest BUREAU_EVALUATIONS only; the evaluator all of
+    them (what to look at). Other roles have none."""
+    assert backend.principal is not None
+    role = backend.principal.role
+    if role not in (Role.BUREAU, Role.EVALUATOR):
+        return
+    every = backend.evaluations()
+    if role is Role.BUREAU:
+        every = every[:BUREAU_EVALUATIONS]
+    size = batch or EVALUATION_BATCH
+    for start in range(0, len(every), size):
+        checks: list[CheckLine] = []
+        lines = [_evaluation_line(backend, e, checks) for e in every[start : start + size]]
+        yield lines, checks if role is Role.EVALUATOR else []
+
+
+def todo_of(backend: Backend) -> Todo:
     principal = backend.principal
     assert principal is not None
-    counts = backend.deadline_counts()
-    role = principal.role
-    if role is Role.BUREAU:
+    if principal.role is Role.BUREAU:
         waiting = backend.most_urgent(status="closure_requested", limit=10)
         shown = {f.ref for f in waiting}
         overdue = [f for f in backend.most_urgent(limit=10) if f.overdue and f.ref not in shown]
-        return HomeData(
-            role,
-            counts,
-            waiting + overdue,
-            "待审核（申请销号）与已逾期",
-            figures=backend.figures(),
-            evaluations=_evaluation_lines(backend, latest=BUREAU_EVALUATIONS),
-        )
-    if role is Role.DEPARTMENT:
-        todo = backend.most_urgent(limit=20)
-        reasons = {}
-        for f in todo:
-            if f.status == "returned":
-                returns = [
-                    e for e in backend.finding(f.ref).timeline if e.event.endswith("Returned")
-                ]
-                if returns:
-                    reasons[f.ref] = returns[-1].reason or ""
-        owed = ("report_overdue", "report_due")
-        unread = backend.inbox(unread_only=True)
-        reminders = sorted(unread, key=lambda i: (i.kind not in owed, i.for_date or TODAY_MAX))[:10]
-        return HomeData(
-            role,
-            counts,
-            todo,
-            "我的待办（按整改时限）",
-            returned_reasons=reasons,
-            reminders=reminders,
-        )
-    if role is Role.EVALUATOR:
-        checks: list[CheckLine] = []
-        lines = _evaluation_lines(backend, checks)
-        return HomeData(role, counts, [], "", evaluations=lines, checks=checks)
-    return HomeData(role, counts, [], "", figures=backend.figures())
+        return Todo(waiting + overdue, "待审核（申请销号）与已逾期")
+    if principal.role is not Role.DEPARTMENT:
+        return Todo()
+    items = backend.most_urgent(limit=20)
+    reasons = {}
+    for f in items:
+        if f.status == "returned":
+            returns = [e for e in backend.finding(f.ref).timeline if e.event.endswith("Returned")]
+            if returns:
+                reasons[f.ref] = returns[-1].reason or ""
+    owed = ("report_overdue", "report_due")
+    unread = backend.inbox(unread_only=True)
+    reminders = sorted(unread, key=lambda i: (i.kind not in owed, i.for_date or TODAY_MAX))[:10]
+    return Todo(items, "我的待办（按整改时限）", reasons, reminders)
+
+
+def first_parts(backend: Backend) -> dict[str, Callable[[], Any]]:
+    """The calls behind the role's first screen, by section: each runs in its own
+    thread worker and is shown when it comes (the database works on them at once)."""
+    assert backend.principal is not None
+    parts: dict[str, Callable[[], Any]] = {
+        "counts": backend.deadline_counts,
+        "todo": lambda: todo_of(backend),
+    }
+    if backend.principal.role in (Role.BUREAU, Role.AUDITOR):
+        parts["figures"] = backend.figures
+    return parts
+
+
+def gather(backend: Backend) -> HomeData:
+    """The whole home in one call: the calls the screen's workers make, one after
+    another (the benchmark's plain query; the tests' whole picture)."""
+    assert backend.principal is not None
+    first = {tag: call() for tag, call in first_parts(backend).items()}
+    lines: list[EvaluationLine] = []
+    checks: list[CheckLine] = []
+    for batch_lines, batch_checks in evaluation_batches(backend):
+        lines.extend(batch_lines)
+        checks.extend(batch_checks)
+    return HomeData(
+        backend.principal.role,
+        first["counts"],
+        first["todo"],
+        first.get("figures", []),
+        lines,
+        checks,
+    )
