@@ -106,10 +106,17 @@ def any_world(db_url: str, tmp_path: Path) -> Iterator[World]:
 
 
 async def settle(pilot: Any) -> None:
-    """Wait for every thread worker and the messages it posted."""
+    """Wait for every thread worker and the messages it posted; on a home, until its
+    last section (the evaluation lines, streamed after the rest) is in."""
     for _ in range(3):
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
+    for _ in range(200):
+        if getattr(pilot.app.screen, "home_complete", True):
+            return
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause(0.05)
+    raise AssertionError("the home never finished loading")
 
 
 def sync(test: Callable[..., Coroutine[Any, Any, None]]) -> Callable[..., None]:

@@ -147,12 +147,14 @@ class HomeScreen(LoadingScreen):
         else:
             return
         self._pending.discard(section)
-        self._focus_first()
         if not self._pending:
             self._first_done()
 
     def _first_done(self) -> None:
         self.first_shown = True
+        # Only now: focused as each section came in, the table that took the cursor
+        # depended on which worker finished first.
+        self._focus_first()
         role = self.app.backend.principal.role  # type: ignore[attr-defined]
         if role is Role.AUDITOR:
             self.query_one("#todo-title", Static).update("只读：按 5 打开事件日志，v 校验封存")
