@@ -1,16 +1,16 @@
 """The text filter's index (migration 0012_tuiperf) during a full rebuild.
 
 SQLite keeps its FTS5 trigram table `findings_text` by triggers on `findings`, a row
-at a time; PostgreSQL keeps two pg_trgm GIN indexes on `findings`. A rebuild writes
-every finding again (on PostgreSQL each batch re-inserts the findings it touched), so
-in its first transaction it drops the triggers and empties the table, or drops the
-GIN indexes, and in the batch that reaches the head builds the index once: one
-INSERT … SELECT from `findings`, or CREATE INDEX (`restore`).
+at a time. A rebuild writes every finding again, so in its first transaction it drops
+the triggers and empties the table, and the batch that reaches the head fills the
+table once from `findings` (one INSERT … SELECT) and creates the triggers again
+(`restore`). PostgreSQL's pg_trgm GIN indexes are left as they are: dropping them for
+the rebuild and creating them at the end was not shown to pay (docs/benchmarks.md).
 
 A rebuild killed in between leaves the read models behind the head, without the
-upkeep. The rule "the index can exist, so its upkeep exists" lets the next runner see
-it: the batch that brings it to the head restores what is missing
-(projections/runner.py), so a store at the head always has its text index.
+triggers. The rule "the table exists, so its triggers exist" lets the next runner see
+it: the batch that brings it to the head restores them (projections/runner.py), so a
+store at the head always has its text index.
 """
 
 from __future__ import annotations
@@ -39,28 +39,6 @@ TRIGGERS = {
 }
 
 
-# PostgreSQL's pg_trgm GIN indexes, which its planner uses for the LIKE by itself.
-PG_INDEXES = {
-    f"ix_findings_{column}_trgm": f"CREATE INDEX ix_findings_{column}_trgm ON findings "
-    f"USING gin ({column} gin_trgm_ops)"
-    for column in ("title", "description")
-}
-
-
-def _pg_indexes(conn: Connection) -> set[str]:
-    rows = conn.exec_driver_sql(
-        "SELECT indexname FROM pg_indexes WHERE schemaname = current_schema() "
-        "AND tablename = 'findings' AND indexname = ANY(%(names)s)",
-        {"names": list(PG_INDEXES)},
-    )
-    return {name for (name,) in rows}
-
-
-def _pg_has_trigram(conn: Connection) -> bool:
-    found = conn.exec_driver_sql("SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'")
-    return found.first() is not None
-
-
 def _names(conn: Connection, kind: str, names: tuple[str, ...]) -> set[str]:
     marks = ", ".join("?" for _ in names)
     rows = conn.exec_driver_sql(
@@ -75,10 +53,6 @@ def has_table(conn: Connection) -> bool:
 
 def suspend(conn: Connection) -> None:
     """Stop keeping the index row by row and empty it (in the rebuild's transaction)."""
-    if conn.dialect.name == "postgresql":
-        for name in _pg_indexes(conn):
-            conn.exec_driver_sql(f"DROP INDEX {name}")
-        return
     if not has_table(conn):
         return
     for name in TRIGGERS:
@@ -88,11 +62,6 @@ def suspend(conn: Connection) -> None:
 
 def restore(conn: Connection) -> None:
     """If the index has lost its triggers, fill it from the findings and create them."""
-    if conn.dialect.name == "postgresql":
-        if _pg_has_trigram(conn):
-            for name in set(PG_INDEXES) - _pg_indexes(conn):
-                conn.exec_driver_sql(PG_INDEXES[name])
-        return
     if not has_table(conn) or len(_names(conn, "trigger", tuple(TRIGGERS))) == len(TRIGGERS):
         return
     for name in TRIGGERS:

@@ -38,6 +38,7 @@ SQLITE_DOWN = (
     "DROP TRIGGER IF EXISTS findings_text_insert",
     "DROP TABLE IF EXISTS findings_text",
 )
+POSTGRES_INDEXES = ("title", "description")
 
 
 def _sqlite_has_trigram(conn: sa.Connection) -> bool:
@@ -70,8 +71,11 @@ def upgrade() -> None:
                 conn.exec_driver_sql(statement)
         return
     if _postgres_has_trigram(conn):
-        for statement in text_index.PG_INDEXES.values():
-            conn.exec_driver_sql(statement)
+        for column in POSTGRES_INDEXES:
+            conn.exec_driver_sql(
+                f"CREATE INDEX ix_findings_{column}_trgm ON findings "
+                f"USING gin ({column} gin_trgm_ops)"
+            )
 
 
 def downgrade() -> None:
@@ -80,5 +84,5 @@ def downgrade() -> None:
         for statement in SQLITE_DOWN:
             conn.exec_driver_sql(statement)
         return
-    for name in text_index.PG_INDEXES:
-        conn.exec_driver_sql(f"DROP INDEX IF EXISTS {name}")
+    for column in POSTGRES_INDEXES:
+        conn.exec_driver_sql(f"DROP INDEX IF EXISTS ix_findings_{column}_trgm")
