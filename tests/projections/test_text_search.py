@@ -13,7 +13,7 @@ from rectify.bootstrap.generator import BUREAU, EVALUATOR, generate
 from rectify.domain.application import finding_fields
 from rectify.domain.finding import Finding
 from rectify.domain.identity import acting_as
-from rectify.projections import text_search
+from rectify.projections import text_index, text_search
 from rectify.projections.queries import list_findings
 from rectify.projections.store import Store, open_store
 
@@ -33,6 +33,23 @@ def expected(store: Store, text: str) -> list[str]:
     with store.engine.connect() as conn:
         rows = list_findings(conn, principal=BUREAU, today=TODAY, limit=100_000)
     return [f.ref for f in rows if text in f.title or text in f.description]
+
+
+def add_finding(store: Store, ref: str, title: str, description: str) -> None:
+    """Record a new finding and catch up."""
+    with acting_as(EVALUATOR):
+        finding = Finding(
+            **finding_fields(
+                ref=ref,
+                department_code="D0001",
+                fiscal_year=2016,
+                category="资产管理",
+                title=title,
+                description=description,
+            )
+        )
+    store.app.save(finding)
+    store.catch_up()
 
 
 @pytest.fixture
@@ -58,19 +75,7 @@ def test_text_filter_equals_a_substring_search(
 
 
 def test_the_index_follows_new_findings_and_a_rebuild(province: Store) -> None:
-    with acting_as(EVALUATOR):
-        finding = Finding(
-            **finding_fields(
-                ref="T-NEW-1",
-                department_code="D0001",
-                fiscal_year=2016,
-                category="资产管理",
-                title="新增的独特标题",
-                description="固定资产账实不符",
-            )
-        )
-    province.app.save(finding)
-    province.catch_up()
+    add_finding(province, "T-NEW-1", "新增的独特标题", "固定资产账实不符")
     assert listed(province, "独特标题") == ["T-NEW-1"]
     assert listed(province, "账实不符") == ["T-NEW-1"]
     before = {text: listed(province, text) for text in TEXTS}
@@ -97,5 +102,47 @@ def test_without_the_text_index_the_filter_walks(tmp_path: Any) -> None:
             conn.exec_driver_sql("DROP TABLE findings_text")
         assert {text: listed(store, text) for text in TEXTS} == found
         assert found["问题 7"] == expected(store, "问题 7") != []
+    finally:
+        store.close()
+
+
+def indexed(store: Store) -> int:
+    with store.engine.connect() as conn:
+        return int(conn.exec_driver_sql("SELECT count(*) FROM findings_text").scalar_one())
+
+
+def test_a_rebuild_stopped_before_the_fill_is_completed_by_the_next_runner(
+    tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A rebuild drops SQLite's triggers and fills the index once, in its last batch;
+    killed there, the read models are left behind the head, and the next process's
+    catch-up fills the index and brings the triggers back (projections/text_index.py):
+    the filter and new findings stay indexed."""
+    db_url = f"sqlite:///{tmp_path / 'stopped.db'}"
+    store = open_store(db_url, create=True)
+    try:
+        generate(store.app, 1500, seed=4)
+        store.catch_up()
+        before = {text: listed(store, text) for text in TEXTS}
+        assert indexed(store) > 0
+
+        def killed(conn: Any) -> None:
+            raise KeyboardInterrupt  # the process dies in the rebuild's last batch
+
+        monkeypatch.setattr(text_index, "restore", killed)
+        with pytest.raises(KeyboardInterrupt):
+            store.runner.rebuild()
+    finally:
+        store.close()
+    monkeypatch.undo()
+    store = open_store(db_url)
+    try:
+        assert not store.up_to_date()
+        assert indexed(store) == 0
+        store.catch_up()
+        assert indexed(store) > 0
+        assert {text: listed(store, text) for text in TEXTS} == before
+        add_finding(store, "T-NEW-2", "重建之后的独特标题", "账实不符")
+        assert listed(store, "重建之后") == ["T-NEW-2"]
     finally:
         store.close()

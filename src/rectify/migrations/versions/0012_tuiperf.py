@@ -18,6 +18,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
+from rectify.projections import text_index
+
 revision = "0012_tuiperf"
 down_revision = "0009_figures"
 branch_labels = None
@@ -26,21 +28,9 @@ depends_on = None
 SQLITE_UP = (
     "CREATE VIRTUAL TABLE findings_text USING fts5("
     "ref UNINDEXED, title, description, tokenize = 'trigram')",
-    "INSERT INTO findings_text (rowid, ref, title, description) "
-    "SELECT rowid, ref, title, description FROM findings",
-    "CREATE TRIGGER findings_text_insert AFTER INSERT ON findings BEGIN "
-    "INSERT INTO findings_text (rowid, ref, title, description) "
-    "VALUES (new.rowid, new.ref, new.title, new.description); END",
-    "CREATE TRIGGER findings_text_delete AFTER DELETE ON findings BEGIN "
-    "DELETE FROM findings_text WHERE rowid = old.rowid; END",
-    # Title and description are fixed once recorded, but the projector rewrites whole
-    # rows: only a real change touches the index.
-    "CREATE TRIGGER findings_text_update AFTER UPDATE ON findings "
-    "WHEN old.title IS NOT new.title OR old.description IS NOT new.description "
-    "OR old.ref IS NOT new.ref BEGIN "
-    "DELETE FROM findings_text WHERE rowid = old.rowid; "
-    "INSERT INTO findings_text (rowid, ref, title, description) "
-    "VALUES (new.rowid, new.ref, new.title, new.description); END",
+    text_index.FILL,
+    # A full rebuild drops and re-creates the same triggers (projections/text_index.py).
+    *text_index.TRIGGERS.values(),
 )
 SQLITE_DOWN = (
     "DROP TRIGGER IF EXISTS findings_text_update",
