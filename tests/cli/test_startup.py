@@ -46,6 +46,8 @@ NOT_FOR_A_QUERY = (
     "rectify.projections.figures",
     "rectify.projections.figure_counts",
     "sqlalchemy.dialects.postgresql",
+    # Default paths only (no RECTIFY_DB, session file, checkpoint file or blob folder set).
+    "platformdirs",
 )
 
 

@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy.exc
-from platformdirs import user_data_dir
 from sqlalchemy import Engine, Table, create_engine, event, func, select, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.pool import NullPool
@@ -48,6 +47,8 @@ SQLITE_BUSY_MS = 30_000
 
 
 def default_url() -> str:
+    from platformdirs import user_data_dir  # here: only a default path needs it (~5 ms)
+
     return f"sqlite:///{Path(user_data_dir('rectify', appauthor=False)) / 'rectify.db'}"
 
 
