@@ -37,6 +37,9 @@ class StoreRecords:
         snapshotted = self.store.snapshots and getattr(kind, "TOPIC", "") in SNAPSHOT_INTERVALS
         read = read_snapshotted if snapshotted else read_aggregate
         with self.store.engine.connect() as conn:
+            if conn.dialect.name == "postgresql":
+                # One SELECT sees one snapshot anyway: no BEGIN, no ROLLBACK round trips.
+                conn = conn.execution_options(isolation_level="AUTOCOMMIT")
             found = read(conn, self.store.mapper, aggregate_id)
         return found if isinstance(found, kind) else None
 
