@@ -119,6 +119,7 @@ def _old_style_store(url: str, password: str) -> None:
                 conn.execute(
                     text("DROP INDEX ix_findings_title_trgm, ix_findings_description_trgm")
                 )
+            conn.execute(text("DROP TABLE rectify_snapshots"))  # 0017
             conn.execute(text("UPDATE alembic_version SET version_num = '0006_scale'"))
 
 

@@ -15,8 +15,6 @@ import os
 from datetime import datetime
 from pathlib import Path
 
-from platformdirs import user_state_dir
-
 from rectify.domain.errors import InvalidInput, StoreError
 from rectify.projections import seal
 from rectify.projections.store import Store, describe
@@ -29,6 +27,8 @@ def checkpoint_file(store: Store) -> Path:
     if configured:
         return Path(configured).expanduser()
     key = hashlib.sha256(describe(store.url).encode("utf-8")).hexdigest()[:16]
+    from platformdirs import user_state_dir  # here: only a default path needs it (~5 ms)
+
     return Path(user_state_dir("rectify", appauthor=False)) / "checkpoints" / f"{key}.log"
 
 

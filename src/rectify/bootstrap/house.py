@@ -10,8 +10,6 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-from platformdirs import user_data_dir
-
 from rectify.bootstrap import checkpoints, login
 from rectify.bootstrap.catching_up import catch_up_after_save
 from rectify.bootstrap.records import StoreRecords
@@ -58,6 +56,8 @@ def blob_dir_for(store: Store) -> Path:
     if url.drivername == "sqlite":
         return Path(str(url.database)).expanduser().resolve().parent / "blobs"
     host = f"{url.host or 'localhost'}-{url.port or 5432}-{url.database or 'default'}"
+    from platformdirs import user_data_dir  # here: only a default path needs it (~5 ms)
+
     return Path(user_data_dir("rectify", appauthor=False)) / "blobs" / host
 
 

@@ -14,8 +14,6 @@ import os
 from pathlib import Path
 from typing import Any, Protocol
 
-from platformdirs import user_state_dir
-
 from rectify.domain.errors import NoActor
 from rectify.domain.identity import Principal
 
@@ -37,6 +35,8 @@ def session_file() -> Path:
     override = os.environ.get(SESSION_FILE_ENV)
     if override:
         return Path(override)
+    from platformdirs import user_state_dir  # here: only a default path needs it (~5 ms)
+
     return Path(user_state_dir("rectify", appauthor=False)) / "session.json"
 
 

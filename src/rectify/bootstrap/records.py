@@ -1,8 +1,8 @@
 """The store as the people service sees it: logging in without the Application.
 
 A query logs its user in (RECTIFY_USER/RECTIFY_PASSWORD or the session file) and reads;
-it records nothing. Reading the user replays its events straight from the event table
-(as the Application's repository does: snapshots are off), so the Application — the
+it records nothing. Reading the user replays its events straight from the event table,
+from its latest snapshot (projections/snapshots.py), so the Application — the
 ORM, eventsourcing-sqlalchemy, every aggregate module — is built only when something
 is saved (a failed login, a session opened, a command).
 """
@@ -15,8 +15,10 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
+from rectify.domain.mapping import SNAPSHOT_INTERVALS
 from rectify.projections.credentials import read_credential
 from rectify.projections.event_table import events_table, read_aggregate
+from rectify.projections.snapshots import read_snapshotted
 
 if TYPE_CHECKING:
     from rectify.domain.department import Department
@@ -32,8 +34,13 @@ class StoreRecords:
     def find(self, aggregate_id: UUID, kind: type[A], version: int | None = None) -> A | None:
         if version is not None:
             return self.store.app.find(aggregate_id, kind, version)
+        snapshotted = self.store.snapshots and getattr(kind, "TOPIC", "") in SNAPSHOT_INTERVALS
+        read = read_snapshotted if snapshotted else read_aggregate
         with self.store.engine.connect() as conn:
-            found = read_aggregate(conn, self.store.mapper, aggregate_id)
+            if conn.dialect.name == "postgresql":
+                # One SELECT sees one snapshot anyway: no BEGIN, no ROLLBACK round trips.
+                conn = conn.execution_options(isolation_level="AUTOCOMMIT")
+            found = read(conn, self.store.mapper, aggregate_id)
         return found if isinstance(found, kind) else None
 
     def save_all(

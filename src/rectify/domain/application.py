@@ -7,15 +7,16 @@ and `rectify.bootstrap` wires them to this one Application.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable, Mapping
 from datetime import date
 from decimal import Decimal
 from typing import Any, ClassVar, Protocol, TypeVar, runtime_checkable
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.application import AggregateNotFoundError, Application, Repository
 from eventsourcing.domain import Aggregate
-from eventsourcing.persistence import IntegrityError, JSONTranscoder
+from eventsourcing.persistence import IntegrityError, JSONTranscoder, PersistenceError
 
 # The yearly-cycle aggregates: loaded with the application so every aggregate class
 # (and its permanent topics) is known wherever the store is opened.
@@ -29,7 +30,7 @@ from rectify.domain import (  # noqa: F401
 )
 from rectify.domain.department import Department
 from rectify.domain.errors import ConcurrencyConflict, NotFound
-from rectify.domain.mapping import APPLICATION_NAME, register_transcodings
+from rectify.domain.mapping import APPLICATION_NAME, SNAPSHOT_INTERVALS, register_transcodings
 from rectify.domain.mapping import EVENTS_TABLE as EVENTS_TABLE
 from rectify.domain.vocabulary import RectificationClass
 
@@ -60,8 +61,44 @@ class RectifyApp(Application[UUID]):
         # The bootstrap creates the event table itself, after its safety checks,
         # so that opening a store never writes to a database we refuse to use.
         "CREATE_TABLE": "no",
-        "IS_SNAPSHOTTING_ENABLED": "no",
     }
+    # The library's snapshot store (table rectify_snapshots, migration 0017), for the
+    # aggregates in SNAPSHOT_INTERVALS.
+    is_snapshotting_enabled = True
+
+    def construct_repository(self) -> Repository[UUID]:
+        """The repository without the snapshot store: every other aggregate is loaded
+        with one query, as before. Users are read with their snapshot by
+        projections/snapshots.py."""
+        repository = super().construct_repository()
+        repository.snapshot_store = None
+        return repository
+
+    def save(self, *objs: Any, **kwargs: Any) -> Any:
+        """Save, then snapshot each aggregate whose saved events crossed a multiple of
+        its interval, from the saved aggregate itself (its state is the recorded state
+        at its version: no reload). The library's own `snapshotting_intervals` would
+        reload it through the repository first."""
+        due = [obj for obj in objs if isinstance(obj, Aggregate) and self._snapshot_due(obj)]
+        recordings = super().save(*objs, **kwargs)
+        for aggregate in due:
+            self._put_snapshot(aggregate)
+        return recordings
+
+    def _snapshot_due(self, aggregate: Aggregate) -> bool:
+        interval = SNAPSHOT_INTERVALS.get(getattr(aggregate, "TOPIC", ""))
+        pending = len(aggregate.pending_events)
+        if interval is None or not pending:
+            return False
+        return aggregate.version // interval * interval > aggregate.version - pending
+
+    def _put_snapshot(self, aggregate: Aggregate) -> None:
+        """A snapshot is derived, never needed: recorded is recorded, and a snapshot
+        that cannot be written (a store not yet upgraded, two processes snapshotting
+        the same version) only leaves the next load to replay more events."""
+        assert self.snapshots is not None
+        with contextlib.suppress(PersistenceError):
+            self.snapshots.put([type(aggregate).Snapshot.take(aggregate)])
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)

@@ -23,6 +23,13 @@ from rectify.domain.vocabulary import FindingStatus, RectificationClass, ScoreSt
 
 APPLICATION_NAME = "rectify"  # ≤ 32 characters: the tracking column is that wide on PostgreSQL
 EVENTS_TABLE = f"{APPLICATION_NAME}_events"
+# The library's snapshot store for the same application (not sealed: derived, see
+# projections/snapshots.py).
+SNAPSHOTS_TABLE = f"{APPLICATION_NAME}_snapshots"
+# Aggregates whose history grows without bound (a user gains an event at every login),
+# by topic: a snapshot every so many events (RectifyApp.save). Each session check loads
+# the latest snapshot and at most this many events after it.
+SNAPSHOT_INTERVALS = {"rectify/User": 100}
 
 
 def register_transcodings(transcoder: JSONTranscoder) -> None:

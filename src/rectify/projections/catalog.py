@@ -14,6 +14,7 @@ import rectify.domain.finding
 import rectify.domain.occurrence
 import rectify.domain.user  # noqa: F401
 from rectify.domain.application import EVENTS_TABLE
+from rectify.domain.mapping import SNAPSHOTS_TABLE
 from rectify.projections.comments import CommentsProjector
 from rectify.projections.deadline_watch import DeadlineWatchProjector
 from rectify.projections.departments import DepartmentsProjector
@@ -29,8 +30,9 @@ from rectify.projections.seal import seal_links
 from rectify.projections.targets import TargetsProjector
 from rectify.projections.timeline import TimelineProjector
 
-# Tables the eventsourcing library owns; Alembic never creates, alters or drops them.
-EVENT_STORE_TABLES = frozenset({EVENTS_TABLE})
+# Tables whose shape is the eventsourcing library's models: Alembic's comparison leaves
+# them out (the library creates the event table; migration 0017 the snapshots table).
+EVENT_STORE_TABLES = frozenset({EVENTS_TABLE, SNAPSHOTS_TABLE})
 
 
 def all_projectors() -> list[Projector]:

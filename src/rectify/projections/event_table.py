@@ -52,23 +52,23 @@ class EventUuid(TypeDecorator[UUID]):
         return UUID(bytes=bytes(value))
 
 
-_ID = BigInteger().with_variant(Integer(), "sqlite")
+ID_TYPE = BigInteger().with_variant(Integer(), "sqlite")
 
 # Its own MetaData: the library creates this table, Alembic never sees it.
 events_table = Table(
     EVENTS_TABLE,
     MetaData(),
-    Column("id", _ID, primary_key=True, autoincrement=True),
+    Column("id", ID_TYPE, primary_key=True, autoincrement=True),
     Column("originator_id", EventUuid(), nullable=False),
-    Column("originator_version", _ID, nullable=False),
+    Column("originator_version", ID_TYPE, nullable=False),
     Column("topic", Text(), nullable=False),
     Column("state", LargeBinary(), nullable=False),
 )
 
 
 def read_aggregate(conn: Connection, mapper: Mapper[UUID], aggregate_id: UUID) -> Aggregate | None:
-    """The aggregate replayed from its events, as the Application's repository does
-    (snapshots are off), or None when it has none."""
+    """The aggregate replayed from its first event, as the Application's repository does
+    (it reads no snapshots), or None when it has none."""
     rows = conn.execute(
         select(events_table.c.originator_version, events_table.c.topic, events_table.c.state)
         .where(events_table.c.originator_id == aggregate_id)

@@ -18,13 +18,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy.exc
-from platformdirs import user_data_dir
 from sqlalchemy import Engine, Table, create_engine, event, func, select, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.pool import NullPool
 
 from rectify.domain.errors import StoreError
-from rectify.domain.mapping import EVENTS_TABLE
+from rectify.domain.mapping import EVENTS_TABLE, SNAPSHOTS_TABLE
 from rectify.projections.event_table import events_table
 from rectify.projections.positions import PROJECTOR_NAMES, projection_positions
 from rectify.projections.schema_version import (
@@ -50,6 +49,8 @@ SQLITE_BUSY_MS = 30_000
 
 
 def default_url() -> str:
+    from platformdirs import user_data_dir  # here: only a default path needs it (~5 ms)
+
     return f"sqlite:///{Path(user_data_dir('rectify', appauthor=False)) / 'rectify.db'}"
 
 
@@ -118,6 +119,9 @@ class Store:
     url: URL
     engine: Engine
     events: Table = events_table
+    # The snapshots table exists (a store not yet upgraded past 0017 has none: its
+    # users are replayed from their first event).
+    snapshots: bool = True
     _app: RectifyApp | None = field(default=None, init=False, repr=False)
     _runner: ProjectionRunner | None = field(default=None, init=False, repr=False)
     _mapper: Mapper[UUID] | None = field(default=None, init=False, repr=False)
@@ -287,6 +291,7 @@ def open_store(
         with engine.connect() as conn:
             current = current_heads(conn)
             has_events = table_exists(conn, EVENTS_TABLE)
+            has_snapshots = set(current) == script_heads() or table_exists(conn, SNAPSHOTS_TABLE)
     except sqlalchemy.exc.OperationalError as exc:
         engine.dispose()
         reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
@@ -301,7 +306,7 @@ def open_store(
             f"数据库 {describe(url)} 由更新版本的 rectify 创建（架构版本 {', '.join(sorted(unknown))}），"
             f"本程序只认识到 {', '.join(sorted(script_heads()))}；请升级 rectify"
         )
-    store = Store(url=url, engine=engine)
+    store = Store(url=url, engine=engine, snapshots=has_snapshots or create)
     if create:
         from alembic import command
 
