@@ -6,7 +6,7 @@ from __future__ import annotations
 from textual.widgets import DataTable, Input
 
 from rectify.domain.finding import Finding
-from tests.tui.conftest import R1, World, settle, sync
+from tests.tui.conftest import R1, R2, World, settle, sync
 
 
 def rows(app: object) -> list[list[str]]:
@@ -27,14 +27,17 @@ async def test_log_by_aggregate_actor_and_type(world: World) -> None:
         await settle(pilot)
         by_ref = rows(app)
         assert len(by_ref) == finding.version < everything
-        assert {r[2] for r in by_ref} == {str(finding.id)[:8]}
+        assert {r[2] for r in by_ref} == {R1}  # the ref, not the id
         assert [int(r[3]) for r in by_ref] == list(range(1, finding.version + 1))
         aggregate.value = str(finding.id)  # the same aggregate by its id
         await settle(pilot)
         assert rows(app) == by_ref
-        app.screen.query_one("#log-topic", Input).value = "Finding.Issued"
+        app.screen.query_one("#log-topic", Input).value = "下发"
         await settle(pilot)
-        assert [r[1] for r in rows(app)] == ["Finding.Issued"]
+        assert [r[1] for r in rows(app)] == ["问题：下发"]
+        app.screen.query_one("#log-topic", Input).value = "Finding.Issued"  # stored name too
+        await settle(pilot)
+        assert [r[1] for r in rows(app)] == ["问题：下发"]
         aggregate.value = ""
         app.screen.query_one("#log-topic", Input).value = ""
         app.screen.query_one("#log-actor", Input).value = "nobody-at-all"
@@ -43,3 +46,29 @@ async def test_log_by_aggregate_actor_and_type(world: World) -> None:
         app.screen.query_one("#log-actor", Input).value = "admin"
         await settle(pilot)
         assert rows(app) and {r[4] for r in rows(app)} == {"admin"}
+
+
+@sync
+async def test_log_speaks_chinese_and_names_what_it_can(world: World) -> None:
+    """Each event by its Chinese title, its aggregate by ref, key or code where the read
+    models know it (else the id's start), and the zone in the time column's title."""
+    app = world.app("auditor", screen="log")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one("#events", DataTable)
+        titles = [str(c.label) for c in table.columns.values()]
+        assert "时间（北京时间）" in titles
+        every = rows(app)
+        assert all(not any(c.isascii() and c.isalpha() for c in r[1]) for r in every)
+        named: dict[str, set[str]] = {}
+        for r in every:
+            named.setdefault(r[1], set()).add(r[2])
+        assert {"WB-GXJ", "ZZ-GXJ"} <= named["登记部门"]
+        assert all(key.startswith(("WB-GXJ", "ZZ-GXJ")) for key in named["登记评价"])
+        assert {R1, R2} <= named["记录问题"]
+        assert all(len(name) == 8 for name in named["添加用户"])  # a user: its id's start
+        assert all(r[5][:2] == "20" and "北京" not in r[5] for r in every)
+        app.screen.query_one("#log-topic", Input).value = "评价"
+        await settle(pilot)
+        assert {r[1] for r in rows(app)} >= {"登记评价"}
+        assert all("评价" in r[1] or "得分" in r[1] for r in rows(app))

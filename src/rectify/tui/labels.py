@@ -73,6 +73,10 @@ KEYS = {
     "later": "后案",  # a later finding that repeats this one
 }
 
+# The event log's columns; times in the 时间 column are Beijing time, said once here.
+LOG_COLUMNS = ("序号", "事件", "对象", "版本", "操作人", "时间（北京时间）", "理由")
+LOG_TOPIC_HINT = "/ 事件，如 销号、问题：退回、评价"
+
 # A finding's actions as the footer names them: short, so that the seven a bureau may
 # take on an item waiting for review fit 80 columns beside the global keys (the full
 # name is the form's title and is in `?` help).
@@ -142,6 +146,11 @@ def stage_label(stage: str | None) -> str:
 def when(moment: datetime | None) -> str:
     """A moment in Beijing time, with the zone said."""
     return formatting.moment(moment)
+
+
+def clock_time(moment: datetime) -> str:
+    """A moment in Beijing time without the zone, under a title that says it."""
+    return formatting.beijing(moment).strftime("%Y-%m-%d %H:%M")
 
 
 def day(value: date | None) -> str:

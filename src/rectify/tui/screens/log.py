@@ -12,17 +12,19 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.widgets import DataTable, Footer, Header, Input, ProgressBar, Static
 
+from rectify.domain.vocabulary import event_title
 from rectify.projections.event_log import LoggedEvent
 from rectify.projections.seal import VerifyResult
 from rectify.tui.backend import PAGE
 from rectify.tui.inputs import TermInput
-from rectify.tui.labels import KEYS, reason_line, when
+from rectify.tui.labels import KEYS, LOG_COLUMNS, LOG_TOPIC_HINT, clock_time, reason_line
 from rectify.tui.loading import Loaded, LoadingScreen
 
 
 def _at(stamp: str | None) -> str:
+    """Beijing time without the zone: the column's title says it."""
     try:
-        return when(datetime.fromisoformat(stamp)) if stamp else "—"
+        return clock_time(datetime.fromisoformat(stamp)) if stamp else "—"
     except ValueError:
         return stamp or "—"
 
@@ -42,9 +44,7 @@ class LogScreen(LoadingScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="log-filters"):
-            yield TermInput(
-                placeholder="/ 事件类型，如 Finding.Closed", id="log-topic", compact=True
-            )
+            yield TermInput(placeholder=LOG_TOPIC_HINT, id="log-topic", compact=True)
             yield TermInput(
                 placeholder="对象（问题编号/评价/部门）", id="log-aggregate", compact=True
             )
@@ -60,9 +60,7 @@ class LogScreen(LoadingScreen):
 
     def on_mount(self) -> None:
         self.title = "事件日志"
-        self.query_one("#events", DataTable).add_columns(
-            "序号", "事件", "对象", "版本", "操作人", "时间", "理由"
-        )
+        self.query_one("#events", DataTable).add_columns(*LOG_COLUMNS)
         self.query_one("#verify-progress").display = False
         self.query_one("#events", DataTable).focus()
         self.reload()
@@ -119,8 +117,8 @@ class LogScreen(LoadingScreen):
         for e in rows[:PAGE]:
             table.add_row(
                 str(e.position),
-                e.topic.removeprefix("rectify/"),
-                e.originator_id[:8],
+                event_title(e.topic),
+                e.subject or e.originator_id[:8],
                 str(e.version),
                 e.actor or "—",
                 _at(e.timestamp),
