@@ -28,24 +28,26 @@ from rectify.tui.loading import Loaded, LoadingScreen
 from rectify.tui.row_table import RowTable
 
 STATUSES = tuple(s.value for s in FindingStatus)
-COLUMNS = ("编号", "年度", "部门", "问题", "金额", "类别", "状态", "整改时限")
-SORT_KEYS = ("ref", "fiscal_year", "department", "title", "amount", "class", "status", "due")
+# What a user scans for comes first, so that 编号 状态 整改时限 问题 fit 80 columns
+# (16 + 12 + 17 + 30 cells with padding); the rest scrolls sideways (← →).
+COLUMNS = ("编号", "状态", "整改时限", "问题", "年度", "部门", "金额", "类别")
+SORT_KEYS = ("ref", "status", "due", "title", "fiscal_year", "department", "amount", "class")
 NEAR_END = PAGE // 2  # rows before the end at which the next page is asked for (prefetch)
 
 
 def finding_row(f: FindingView) -> tuple[str, ...]:
     """One row's cells as plain strings (never parsed as markup: a title may hold "[...]")."""
     years = str(f.fiscal_year) + (f"→{f.last_carried_year}" if f.last_carried_year else "")
-    due = day(f.due) + ("（逾期）" if f.overdue else "")
+    due = day(f.due) + (" 逾期" if f.overdue else "")
     return (
         f.ref,
-        years,
-        short(f.department_name or f.department_code, 14),
-        short(f.title, 30),
-        number(f.amount, f.amount_unit),
-        class_label(f.rectification_class),
         status_label(f.status),
         due,
+        short(f.title, 28),
+        years,
+        short(f.department_name or f.department_code, 14),
+        number(f.amount, f.amount_unit),
+        class_label(f.rectification_class),
     )
 
 
