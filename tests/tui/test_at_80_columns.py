@@ -11,7 +11,7 @@ from textual.widgets import DataTable, Input
 from textual.widgets._footer import FooterKey
 
 from rectify.domain.identity import Role
-from rectify.tui.actions import forms_for
+from rectify.tui.actions import FORMS, forms_for
 from rectify.tui.screens.evaluations import EvaluationsScreen
 from rectify.tui.screens.finding import FindingScreen
 from tests.tui.conftest import (
@@ -262,3 +262,38 @@ async def test_the_key_that_opens_a_form_and_the_keys_behind_it_in_one_burst(
         await burst(pilot, "i", *"细化测算", "tab", *"2026-01-10")
         assert app.screen.query_one("#in-requirements", Input).value == "细化测算"
         assert app.screen.query_one("#in-issued_on", Input).value == "2026-01-10"
+
+
+@sync
+async def test_help_keeps_each_key_beside_its_meaning_at_80_columns(world: World) -> None:
+    """`?` at 80×24: each key on the same row as what it does (lines wrapped a key to one
+    line's end and its meaning to the next), every action with its roles, j/J and k."""
+    from rich.cells import cell_len
+    from textual.widgets._markdown import MarkdownTableContent
+
+    app = world.app("bureau")
+    async with app.run_test(size=ROOM) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await settle(pilot)
+        tables = list(app.screen.query(MarkdownTableContent))
+        assert len(tables) >= 8  # a table per screen, and the actions'
+        keys: list[str] = []
+        for table in tables:
+            assert table.size.width <= ROOM[0]
+            columns = len(table.headers)
+            cells = list(table.children)[columns:]
+            for start in range(0, len(cells), columns):
+                row = cells[start : start + columns]
+                key, rest = row[0], row[1:]
+                text = str(key.render())
+                assert cell_len(text) <= key.content_size.width, text  # a key never wraps
+                assert all(c.virtual_region.y == key.virtual_region.y for c in rest)
+                assert all(c.virtual_region.right <= table.size.width for c in row)
+                keys.append(text)
+        for wanted in ("j", "J", "k", "t", "?"):
+            assert wanted in keys, wanted
+        source = app.screen.query_one("Markdown").source  # type: ignore[attr-defined]
+        for form in FORMS.values():
+            assert f"| `{form.key}` |" in source and form.title in source
+        assert "| `r` | 申请销号（部门） |" in source
