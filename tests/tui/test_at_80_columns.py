@@ -26,6 +26,7 @@ from tests.tui.conftest import (
     record_r3,
     settle,
     sync,
+    weibin_scored_leaf,
 )
 
 ROOM = (80, 24)
@@ -297,3 +298,23 @@ async def test_help_keeps_each_key_beside_its_meaning_at_80_columns(world: World
         for form in FORMS.values():
             assert f"| `{form.key}` |" in source and form.title in source
         assert "| `r` | 申请销号（部门） |" in source
+
+
+@sync
+async def test_e_and_a_score_in_one_burst_and_an_e_typed_in_the_date_field(
+    world: World,
+) -> None:
+    """tmux `send-keys e 2.5 Tab 复核意见 Enter` on a leaf: the score went to the tree,
+    not to the form `e` opens. An `e` typed in the as-of date field stays there."""
+    app = world.app("evaluator", screen="evaluations")
+    async with app.run_test(size=ROOM) as pilot:
+        screen, card, leaf = await weibin_scored_leaf(pilot)
+        codes = [n.code for n in card.nodes]
+        screen.query_one("#tree", DataTable).move_cursor(row=codes.index(leaf.code))
+        await burst(pilot, "e", *f"{leaf.score - 1:f}", "tab", *"复核意见", "enter")
+        assert app.screen is screen, "the form is still open"
+        assert isinstance(screen, EvaluationsScreen) and screen.card is not None
+        assert screen.card.total == card.total - 1
+        await burst(pilot, "t", *"2026-e")
+        assert app.screen is screen, "e in the date field opened the score form"
+        assert screen.query_one("#as-of", Input).value == "2026-e"

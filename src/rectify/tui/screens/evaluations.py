@@ -10,6 +10,7 @@ from datetime import date
 from typing import Any, ClassVar
 
 from textual import on
+from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -59,9 +60,12 @@ def tree_rows(card: Scorecard) -> list[tuple[str, tuple[str, ...]]]:
 class EvaluationsScreen(LoadingScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("h", "history", KEYS["history"]),
-        Binding("e", "revise", KEYS["revise"]),
+        # Priority: run as the app reads the key, so that a score typed behind it in the
+        # same burst (tmux `send-keys e 2.5`) lands in the form it opens; in the date
+        # field the action skips and the `e` is typed there (action_revise).
+        Binding("e", "revise", KEYS["revise"], priority=True),
         Binding("c", "chart", KEYS["chart"]),
-        Binding("t", "as_of", "按日期查看"),
+        Binding("t", "as_of", "按日期查看", priority=True),  # as `e`: the date behind it
         Binding("k", "checks", KEYS["checks"]),
         Binding("escape", "back_to_list", KEYS["back"], show=False),
     ]
@@ -296,6 +300,8 @@ class EvaluationsScreen(LoadingScreen):
         return True
 
     def action_revise(self) -> None:
+        if isinstance(self.focused, Input):
+            raise SkipAction  # a letter typed in the date field, not the key
         node = self._leaf()
         if node is None or not node.is_leaf or self.key is None:
             return
@@ -308,8 +314,12 @@ class EvaluationsScreen(LoadingScreen):
         self.app.push_screen(ScoreFormScreen(key, node), callback=done)
 
     def action_as_of(self) -> None:
+        if isinstance(self.focused, Input):
+            raise SkipAction  # typed in a field
         if self.query_one("#as-of").display:
-            self.query_one("#as-of", Input).focus()
+            # At once, not after the queued keys (as `focus()` would): the date typed
+            # behind `t` in the same burst goes to the field.
+            self.set_focus(self.query_one("#as-of", Input))
 
     @on(Input.Submitted, "#as-of")
     def travel(self, event: Input.Submitted) -> None:
