@@ -170,8 +170,15 @@ class EvaluationsScreen(LoadingScreen):
 
     def show_refusal(self, tag: str, text: str) -> None:
         if tag == "card":  # e.g. a date before the evaluation: the tree shown stays
-            self.as_of = self.shown_as_of
+            self._keep_shown_date()
         super().show_refusal(tag, text)
+
+    def _keep_shown_date(self) -> None:
+        """Back to the date of the tree on screen, in the field too (it kept the refused
+        text beside a tree of another day); empty for today's tree."""
+        self.as_of = self.shown_as_of
+        shown = self.shown_as_of.isoformat() if self.shown_as_of else ""
+        self.query_one("#as-of", Input).value = shown
 
     def _loaded_history(self, changes: list[Any]) -> None:
         table = self.query_one("#history", DataTable)
@@ -328,6 +335,7 @@ class EvaluationsScreen(LoadingScreen):
             self.as_of = date.fromisoformat(text) if text else None
         except ValueError:
             self.notify(f"日期 {text!r} 不存在（格式 YYYY-MM-DD）", severity="error")
+            self._keep_shown_date()
             return
         if self.key:
             self.show(self.key)
