@@ -3,6 +3,10 @@ code or an id), by actor and by type, on the auditor's log screen."""
 
 from __future__ import annotations
 
+import asyncio
+import time
+from typing import Any
+
 from textual.widgets import DataTable, Input
 
 from rectify.domain.finding import Finding
@@ -72,3 +76,31 @@ async def test_log_speaks_chinese_and_names_what_it_can(world: World) -> None:
         await settle(pilot)
         assert {r[1] for r in rows(app)} >= {"登记评价"}
         assert all("评价" in r[1] or "得分" in r[1] for r in rows(app))
+
+
+@sync
+async def test_a_page_of_an_older_filter_arriving_late_is_dropped(world: World) -> None:
+    """tmux: Ctrl+U then 退回 in the type field showed the whole log — the unfiltered
+    page, read in a thread that a newer filter cannot stop, came back last."""
+    app = world.app("auditor", screen="log")
+    backend = app.backend
+    real = backend.events
+
+    def slow_when_unfiltered(*args: Any, **kwargs: Any) -> Any:
+        if not (args[1:2] and args[1]):  # no type filter: the slow, older page
+            time.sleep(0.5)
+        return real(*args, **kwargs)
+
+    backend.events = slow_when_unfiltered  # type: ignore[method-assign]
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        topic = app.screen.query_one("#log-topic", Input)
+        topic.value = "退回"
+        await settle(pilot)
+        topic.value = ""  # cleared: the whole log, slow to come
+        await pilot.pause()
+        topic.value = "下发"  # typed before it came
+        await asyncio.sleep(1.0)  # both threads done (a cancelled one cannot be awaited)
+        for _ in range(3):
+            await pilot.pause()
+        assert [r[1] for r in rows(app)] == ["问题：下发", "问题：下发"]

@@ -40,6 +40,9 @@ class LogScreen(LoadingScreen):
         self.last = 0
         self.more = False
         self.reasons: list[str] = []  # by row: the reason of each event shown
+        # A thread cannot be stopped: a page of an older filter may come back after a
+        # newer one (tmux: Ctrl+U then 退回 showed the whole log); such pages are dropped.
+        self.generation = 0
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -66,6 +69,7 @@ class LogScreen(LoadingScreen):
         self.reload()
 
     def reload(self) -> None:
+        self.generation += 1
         self.last = 0
         self.reasons = []
         self.query_one("#events", DataTable).clear()
@@ -76,8 +80,8 @@ class LogScreen(LoadingScreen):
         topic = self.query_one("#log-topic", Input).value.strip() or None
         actor = self.query_one("#log-actor", Input).value.strip() or None
         aggregate = self.query_one("#log-aggregate", Input).value.strip() or None
-        after = self.last
-        self.load("page", lambda: backend.events(after, topic, actor, PAGE + 1, aggregate))
+        after, gen = self.last, self.generation
+        self.load("page", lambda: (gen, backend.events(after, topic, actor, PAGE + 1, aggregate)))
 
     @on(Input.Changed)
     def filter_changed(self) -> None:
@@ -111,7 +115,11 @@ class LogScreen(LoadingScreen):
         if message.tag == "verify":
             self._verified(message.value)
             return
-        rows: list[LoggedEvent] = message.value
+        gen: int
+        rows: list[LoggedEvent]
+        gen, rows = message.value
+        if gen != self.generation:
+            return
         self.more = len(rows) > PAGE
         table = self.query_one("#events", DataTable)
         for e in rows[:PAGE]:
