@@ -318,3 +318,24 @@ async def test_e_and_a_score_in_one_burst_and_an_e_typed_in_the_date_field(
         await burst(pilot, "t", *"2026-e")
         assert app.screen is screen, "e in the date field opened the score form"
         assert screen.query_one("#as-of", Input).value == "2026-e"
+
+
+@sync
+async def test_slash_and_t_and_the_text_behind_them_in_one_burst(world: World) -> None:
+    """tmux `send-keys t 2025-06-01 Enter` on the problem list: the date's keys reached
+    the list before `t` had moved to the field, and its `1` went home."""
+    app = world.app("bureau", screen="problems")
+    async with app.run_test(size=ROOM) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        await burst(pilot, "t", *"2020-01-01", "enter")
+        assert app.screen is screen
+        assert "截至 2020-01-01" in str(screen.query_one("#problems-status").render())
+        screen.query_one("#findings").focus()
+        await burst(pilot, "slash", *"预算t/")
+        assert screen.query_one("#f-text", Input).value == "预算t/"  # t and / typed there
+        screen.query_one("#findings").focus()
+        await pilot.press("5")
+        await settle(pilot)
+        await burst(pilot, "slash", *"下发")
+        assert app.screen.query_one("#log-topic", Input).value == "下发"

@@ -20,7 +20,7 @@ from textual_plotext import PlotextPlot
 from rectify.domain.evaluation import Scorecard
 from rectify.domain.identity import Role
 from rectify.tui.card_checks import CardCheck, card_checks
-from rectify.tui.inputs import TermInput
+from rectify.tui.inputs import TermInput, focus_now
 from rectify.tui.labels import KEYS, number, reason_line, short, stage_label, when
 from rectify.tui.loading import Loaded, LoadingScreen
 from rectify.tui.screens.score_form import ScoreFormScreen
@@ -321,12 +321,8 @@ class EvaluationsScreen(LoadingScreen):
         self.app.push_screen(ScoreFormScreen(key, node), callback=done)
 
     def action_as_of(self) -> None:
-        if isinstance(self.focused, Input):
-            raise SkipAction  # typed in a field
         if self.query_one("#as-of").display:
-            # At once, not after the queued keys (as `focus()` would): the date typed
-            # behind `t` in the same burst goes to the field.
-            self.set_focus(self.query_one("#as-of", Input))
+            focus_now(self, self.query_one("#as-of", Input))
 
     @on(Input.Submitted, "#as-of")
     def travel(self, event: Input.Submitted) -> None:

@@ -16,7 +16,7 @@ from rectify.domain.vocabulary import event_title
 from rectify.projections.event_log import LoggedEvent
 from rectify.projections.seal import VerifyResult
 from rectify.tui.backend import PAGE
-from rectify.tui.inputs import TermInput
+from rectify.tui.inputs import TermInput, focus_now
 from rectify.tui.labels import KEYS, LOG_COLUMNS, LOG_TOPIC_HINT, clock_time, reason_line
 from rectify.tui.loading import Loaded, LoadingScreen
 
@@ -32,7 +32,7 @@ def _at(stamp: str | None) -> str:
 class LogScreen(LoadingScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("v", "verify", KEYS["verify"]),
-        Binding("slash", "focus_filter", KEYS["filter"]),
+        Binding("slash", "focus_filter", KEYS["filter"], priority=True),  # focus_now
     ]
 
     def __init__(self) -> None:
@@ -88,7 +88,7 @@ class LogScreen(LoadingScreen):
         self.reload()
 
     def action_focus_filter(self) -> None:
-        self.query_one("#log-topic", Input).focus()
+        focus_now(self, self.query_one("#log-topic", Input))
 
     @on(DataTable.RowHighlighted, "#events")
     def near_end(self, event: DataTable.RowHighlighted) -> None:

@@ -23,6 +23,7 @@ from rectify.domain.vocabulary import FindingStatus
 from rectify.projections.finding_sort import SortCursor, cursor_of
 from rectify.projections.queries import FindingView
 from rectify.tui.backend import PAGE, ProblemFilter
+from rectify.tui.inputs import focus_now
 from rectify.tui.labels import CLASS_LABELS, KEYS, class_label, day, number, short, status_label
 from rectify.tui.loading import Loaded, LoadingScreen
 from rectify.tui.row_table import RowTable
@@ -62,11 +63,13 @@ class FilterBars(Vertical):
 
 class ProblemsScreen(LoadingScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("slash", "focus_filter", KEYS["filter"]),
+        # `/` and `t` are priority bindings (focus_now): the text typed behind them in
+        # one burst goes to the field they move to.
+        Binding("slash", "focus_filter", KEYS["filter"], priority=True),
         Binding("o", "flip('overdue')", KEYS["overdue"]),
         Binding("r", "flip('repeat')", KEYS["repeat"]),
         Binding("s", "sort_next", KEYS["sort"]),
-        Binding("t", "as_of", KEYS["as_of"], show=False),
+        Binding("t", "as_of", KEYS["as_of"], show=False, priority=True),
         Binding("S", "sort_reverse", KEYS["sort_reverse"], show=False),
         Binding("f5", "reload", KEYS["refresh"], show=False),
         Binding("escape", "focus_table", KEYS["back"], show=False),
@@ -162,7 +165,7 @@ class ProblemsScreen(LoadingScreen):
 
     def action_as_of(self) -> None:
         if self.query("#f-as-of"):
-            self.query_one("#f-as-of", Input).focus()
+            focus_now(self, self.query_one("#f-as-of", Input))
 
     @on(Input.Submitted, "#f-as-of")
     def travel(self, event: Input.Submitted) -> None:
@@ -215,7 +218,8 @@ class ProblemsScreen(LoadingScreen):
         box.value = not box.value
 
     def action_focus_filter(self) -> None:
-        self.query_one("#f-text", Input).focus()
+        if self.query("#f-text"):
+            focus_now(self, self.query_one("#f-text", Input))
 
     def action_focus_table(self) -> None:
         self.query_one("#findings", RowTable).focus()
