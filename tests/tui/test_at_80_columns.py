@@ -11,7 +11,7 @@ from textual.widgets import DataTable, Input
 from textual.widgets._footer import FooterKey
 
 from rectify.domain.identity import Role
-from rectify.tui.actions import forms_for
+from rectify.tui.actions import FORMS, forms_for
 from rectify.tui.screens.evaluations import EvaluationsScreen
 from rectify.tui.screens.finding import FindingScreen
 from tests.tui.conftest import (
@@ -26,6 +26,7 @@ from tests.tui.conftest import (
     record_r3,
     settle,
     sync,
+    weibin_scored_leaf,
 )
 
 ROOM = (80, 24)
@@ -262,3 +263,79 @@ async def test_the_key_that_opens_a_form_and_the_keys_behind_it_in_one_burst(
         await burst(pilot, "i", *"细化测算", "tab", *"2026-01-10")
         assert app.screen.query_one("#in-requirements", Input).value == "细化测算"
         assert app.screen.query_one("#in-issued_on", Input).value == "2026-01-10"
+
+
+@sync
+async def test_help_keeps_each_key_beside_its_meaning_at_80_columns(world: World) -> None:
+    """`?` at 80×24: each key on the same row as what it does (lines wrapped a key to one
+    line's end and its meaning to the next), every action with its roles, j/J and k."""
+    from rich.cells import cell_len
+    from textual.widgets._markdown import MarkdownTableContent
+
+    app = world.app("bureau")
+    async with app.run_test(size=ROOM) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await settle(pilot)
+        tables = list(app.screen.query(MarkdownTableContent))
+        assert len(tables) >= 8  # a table per screen, and the actions'
+        keys: list[str] = []
+        for table in tables:
+            assert table.size.width <= ROOM[0]
+            columns = len(table.headers)
+            cells = list(table.children)[columns:]
+            for start in range(0, len(cells), columns):
+                row = cells[start : start + columns]
+                key, rest = row[0], row[1:]
+                text = str(key.render())
+                assert cell_len(text) <= key.content_size.width, text  # a key never wraps
+                assert all(c.virtual_region.y == key.virtual_region.y for c in rest)
+                assert all(c.virtual_region.right <= table.size.width for c in row)
+                keys.append(text)
+        for wanted in ("j", "J", "k", "t", "?"):
+            assert wanted in keys, wanted
+        source = app.screen.query_one("Markdown").source  # type: ignore[attr-defined]
+        for form in FORMS.values():
+            assert f"| `{form.key}` |" in source and form.title in source
+        assert "| `r` | 申请销号（部门） |" in source
+
+
+@sync
+async def test_e_and_a_score_in_one_burst_and_an_e_typed_in_the_date_field(
+    world: World,
+) -> None:
+    """tmux `send-keys e 2.5 Tab 复核意见 Enter` on a leaf: the score went to the tree,
+    not to the form `e` opens. An `e` typed in the as-of date field stays there."""
+    app = world.app("evaluator", screen="evaluations")
+    async with app.run_test(size=ROOM) as pilot:
+        screen, card, leaf = await weibin_scored_leaf(pilot)
+        codes = [n.code for n in card.nodes]
+        screen.query_one("#tree", DataTable).move_cursor(row=codes.index(leaf.code))
+        await burst(pilot, "e", *f"{leaf.score - 1:f}", "tab", *"复核意见", "enter")
+        assert app.screen is screen, "the form is still open"
+        assert isinstance(screen, EvaluationsScreen) and screen.card is not None
+        assert screen.card.total == card.total - 1
+        await burst(pilot, "t", *"2026-e")
+        assert app.screen is screen, "e in the date field opened the score form"
+        assert screen.query_one("#as-of", Input).value == "2026-e"
+
+
+@sync
+async def test_slash_and_t_and_the_text_behind_them_in_one_burst(world: World) -> None:
+    """tmux `send-keys t 2025-06-01 Enter` on the problem list: the date's keys reached
+    the list before `t` had moved to the field, and its `1` went home."""
+    app = world.app("bureau", screen="problems")
+    async with app.run_test(size=ROOM) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        await burst(pilot, "t", *"2020-01-01", "enter")
+        assert app.screen is screen
+        assert "截至 2020-01-01" in str(screen.query_one("#problems-status").render())
+        screen.query_one("#findings").focus()
+        await burst(pilot, "slash", *"预算t/")
+        assert screen.query_one("#f-text", Input).value == "预算t/"  # t and / typed there
+        screen.query_one("#findings").focus()
+        await pilot.press("5")
+        await settle(pilot)
+        await burst(pilot, "slash", *"下发")
+        assert app.screen.query_one("#log-topic", Input).value == "下发"

@@ -58,6 +58,10 @@ async def test_t_shows_the_tree_as_of_a_date(world: World) -> None:
         assert notices == ["评价 WB-GXJ/2024/department 在 2020-01-01 尚未登记"]
         assert screen.card is not None and screen.card.total == before.total  # unchanged
         assert screen.as_of == TODAY  # the date of the tree shown, not the refused one
+        field = screen.query_one("#as-of", Input)
+        assert field.value == TODAY.isoformat()  # the field says so too
+        await travel(pilot, "2026-02-30")  # no such day
+        assert field.value == TODAY.isoformat() and screen.as_of == TODAY
         await travel(pilot, "")  # empty: the current tree
         assert screen.card is not None and screen.card.total == before.total - 1
         assert "截至" not in str(screen.query_one("#card-title", Static).render())

@@ -13,7 +13,7 @@ from rectify.domain.identity import acting_as
 from rectify.tui.backend import PAGE, ProblemFilter
 from rectify.tui.row_table import RowTable
 from rectify.tui.screens.problems import ProblemsScreen
-from tests.tui.conftest import PRINCIPALS, TODAY, World, settle, sync
+from tests.tui.conftest import PRINCIPALS, R1, TODAY, World, settle, sync
 
 EXTRA = 2 * PAGE + 7  # findings added to the world: three pages and a bit
 
@@ -74,14 +74,14 @@ async def test_pages_come_from_ahead_and_sorting_matches_the_query(world: World)
         assert shown_refs(app) == [f.ref for f in everything]
         assert "（全部）" in str(screen.query_one("#problems-status").render())
 
-        await pilot.press("s")  # by year, ascending
+        await pilot.press("s", "s", "s", "s")  # 状态, 整改时限, 问题, then 年度, ascending
         await settle(pilot)
         by_year = backend.findings_page(ProblemFilter(sort="fiscal_year"), None, PAGE)
         assert shown_refs(app) == [f.ref for f in by_year]
         assert "按年度↑" in str(screen.query_one("#problems-status").render())
         await pilot.press("S")  # reversed
         await settle(pilot)
-        years = [int(str(table.get_row_at(i)[1])[:4]) for i in range(table.row_count)]
+        years = [int(str(table.get_row_at(i)[4])[:4]) for i in range(table.row_count)]
         assert years == sorted(years, reverse=True)
 
         # Clicking the 问题 title sorts by title; walk every page under that sort.
@@ -110,3 +110,31 @@ async def test_enter_in_a_filter_moves_to_the_first_row_of_the_table(world: Worl
         assert table.has_focus, app.focused
         assert table.cursor_row == 0
         assert 0 < table.row_count < EXTRA
+
+
+def drawn_lines(table: RowTable) -> list[str]:
+    """The table's lines as drawn on screen (what the terminal shows, cut at its edge)."""
+    return [table.render_line(y).text for y in range(table.size.height)]
+
+
+@sync
+async def test_status_and_due_are_in_view_at_80_columns(world: World) -> None:
+    """编号 状态 整改时限 (逾期 marked) and 问题 are drawn inside 80 columns, in the live
+    list and in the list as of a day (`t`); the rest scrolls sideways."""
+    title = world.house.findings.get_finding(R1).title
+    app = world.app("bureau", screen="problems")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one("#findings", RowTable)
+        for as_of in (None, TODAY.isoformat()):
+            if as_of:
+                await pilot.press("t", *as_of, "enter")
+                await settle(pilot)
+                assert "截至" in str(app.screen.query_one("#problems-status").render())
+            assert table.column_offset(4) <= table.scrollable_content_region.width
+            lines = drawn_lines(table)
+            titles = lines[0].split()
+            assert titles[:4] == ["编号", "状态", "整改时限", "问题"]
+            row = next(line for line in lines if R1 in line)
+            assert "整改中" in row and "2025-11-30 逾期" in row
+            assert title[:6] in row

@@ -16,6 +16,7 @@ from rectify.domain.identity import Role
 
 __all__ = [
     "ACTION_LABELS",
+    "AGGREGATE_LABELS",
     "CLASS_LABELS",
     "DETAIL_LABELS",
     "EVENT_LABELS",
@@ -37,6 +38,8 @@ __all__ = [
     "by_value",
     "detail_label",
     "event_label",
+    "event_title",
+    "topics_named",
 ]
 
 
@@ -192,6 +195,25 @@ EVENT_LABELS: Mapping[str, str] = {
     "rectify/Monitoring.ReportOverdue": "绩效监控报告逾期",
 }
 
+# What each kind of aggregate is, by the class name in its topics: an event's label
+# alone (下发, 修改得分) does not say what it happened to.
+AGGREGATE_LABELS: Mapping[str, str] = {
+    "Finding": "问题",
+    "Evaluation": "评价",
+    "Budget": "预算",
+    "Evidence": "佐证",
+    "User": "用户",
+    "UserDirectory": "用户名册",
+    "Department": "部门",
+    "Occurrence": "时钟",
+    "Policy": "时限政策",
+    "Targets": "绩效目标",
+    "CommentRound": "征求意见",
+    "ResultPolicy": "结果应用政策",
+    "ResultDecision": "结果应用",
+    "Monitoring": "绩效监控",
+}
+
 # What the clock records (Occurrence.kind) and the inbox's other items, by stored name.
 OCCURRENCE_LABELS: Mapping[str, str] = {
     "reminder": "整改时限提醒",
@@ -294,6 +316,28 @@ def by_value(labels: Mapping[E, str]) -> dict[str, str]:
 def event_label(topic: str) -> str:
     """The Chinese label of an event topic (`rectify/Finding.Issued` → 下发)."""
     return EVENT_LABELS[topic]
+
+
+def event_title(topic: str) -> str:
+    """An event as the log names it: its label, after the aggregate's word when the label
+    does not already say it (`rectify/Finding.Issued` → 问题：下发, but 记录问题).
+    A topic not in the vocabulary (an event of a later version) keeps its stored name."""
+    label = EVENT_LABELS.get(topic)
+    if label is None:
+        return topic.removeprefix("rectify/")
+    word = AGGREGATE_LABELS[topic.removeprefix("rectify/").split(".")[0]]
+    return label if word in label else f"{word}：{label}"
+
+
+def topics_named(text: str) -> list[str]:
+    """The topics a person may mean by `text`: part of an event's Chinese title
+    (问题：退回, 退回, 评价) or of its stored topic (Finding.Closed)."""
+    needle = text.strip().casefold()
+    return [
+        topic
+        for topic in EVENT_LABELS
+        if needle in event_title(topic).casefold() or needle in topic.casefold()
+    ]
 
 
 def detail_label(field: str) -> str:

@@ -31,6 +31,7 @@ class LoggedEvent:
     actor: str | None
     reason: str | None
     timestamp: str | None  # ISO text as stored
+    subject: str | None = None  # the aggregate's ref, key or code, when known
 
 
 def _state_fields(raw: bytes) -> dict[str, Any]:
@@ -53,12 +54,12 @@ def list_events(
     *,
     after: int = 0,
     limit: int = PAGE,
-    topic: str | None = None,
+    topics: Sequence[str] | None = None,
     actor: str | None = None,
     originator: str | None = None,
     originators: Sequence[UUID] = (),
 ) -> list[LoggedEvent]:
-    """Events after position `after` (keyset), optionally by topic text, actor, aggregate."""
+    """Events after position `after` (keyset), optionally by topics, actor, aggregate."""
     out: list[LoggedEvent] = []
     scanned = 0
     while len(out) < limit and scanned < SCAN_LIMIT:
@@ -74,8 +75,8 @@ def list_events(
             .order_by(events.c.id)
             .limit(limit)
         )
-        if topic:
-            query = query.where(events.c.topic.like(f"%{topic}%"))
+        if topics is not None:
+            query = query.where(events.c.topic.in_(list(topics)))
         if originator:
             query = query.where(events.c.originator_id == originator)
         if originators:  # one aggregate, named several ways (a ref, a key, a code)

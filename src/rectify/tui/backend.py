@@ -26,7 +26,16 @@ from rectify.domain.finding import Finding
 from rectify.domain.identity import Principal, Role, acting_as
 from rectify.domain.overdue import is_overdue
 from rectify.domain.services.evaluations import end_of_day
-from rectify.projections import dashboard, event_log, finding_history, inbox_queries, queries, seal
+from rectify.domain.vocabulary import topics_named
+from rectify.projections import (
+    aggregate_names,
+    dashboard,
+    event_log,
+    finding_history,
+    inbox_queries,
+    queries,
+    seal,
+)
 from rectify.projections import evaluations as evaluation_queries
 from rectify.projections import figures as figure_queries
 from rectify.projections.finding_sort import SortCursor
@@ -365,20 +374,27 @@ class Backend:
         limit: int = PAGE,
         aggregate: str | None = None,
     ) -> list[event_log.LoggedEvent]:
-        """The log after a position; `aggregate` is a finding ref, an evaluation key, a
-        department code or an aggregate id (UUID)."""
+        """The log after a position, each event with its aggregate's name when the read
+        models know it; `topic` is part of an event's Chinese title or stored topic;
+        `aggregate` is a finding ref, an evaluation key, a department code or an
+        aggregate id (UUID)."""
         self._require_overseer()
         ids = aggregate_ids(aggregate) if aggregate else ()
+        topics = topics_named(topic) if topic else None
+        if topics == []:
+            return []
         with self._reading() as conn:
-            return event_log.list_events(
+            rows = event_log.list_events(
                 conn,
                 self.house.store.events,
                 after=after,
                 limit=limit,
-                topic=topic,
+                topics=topics,
                 actor=actor,
                 originators=ids,
             )
+            names = aggregate_names.names_of(conn, {e.originator_id for e in rows})
+        return [replace(e, subject=names.get(e.originator_id)) for e in rows]
 
     def verify(self, progress: seal.VerifyProgress | None = None) -> seal.VerifyResult:
         self._require_overseer()

@@ -12,7 +12,20 @@ too. Readline keys are Textual's own (Ctrl+U, Ctrl+W, Ctrl+A/E, Ctrl+K; docs/tui
 from __future__ import annotations
 
 from textual import events
+from textual.actions import SkipAction
+from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Input
+
+
+def focus_now(screen: Screen[object], field: Widget) -> None:
+    """For a priority binding that moves to a field (`/`, `t`): focus it at once, not
+    after the keys queued behind the binding's key (as `focus()` would), so that the
+    text typed behind it in one burst (tmux `send-keys t 2025-06-01`) lands there. While
+    a text field has the focus the key is a letter typed in it, not the binding."""
+    if isinstance(screen.focused, Input):
+        raise SkipAction
+    screen.set_focus(field)
 
 
 class TermInput(Input):

@@ -73,6 +73,10 @@ KEYS = {
     "later": "后案",  # a later finding that repeats this one
 }
 
+# The event log's columns; times in the 时间 column are Beijing time, said once here.
+LOG_COLUMNS = ("序号", "事件", "对象", "版本", "操作人", "时间（北京时间）", "理由")
+LOG_TOPIC_HINT = "/ 事件，如 退回、评价"  # fits the field at 80 columns
+
 # A finding's actions as the footer names them: short, so that the seven a bureau may
 # take on an item waiting for review fit 80 columns beside the global keys (the full
 # name is the form's title and is in `?` help).
@@ -93,27 +97,90 @@ FOOTER_ACTIONS = {
     Action.LINK_REPEAT: "屡犯",
 }
 
+# `?` help: one table per screen (键 | 作用), so that a key and its meaning stay on one
+# row at 80 columns. The finding actions' table is built from the forms (help.py).
 HELP_TEXT = """\
 # rectify 帮助
 
-**到处可用**：`1` 首页　`2` 问题清单　`3` 绩效评价　`4` 预算台账　`5` 事件日志　`6` 收件箱　`7` 年度流程
-`Ctrl+P` 命令面板（输入问题编号、部门或评价即可跳转）　`Ctrl+T` 明/暗主题　`?` 本帮助　`Esc` 返回　`Ctrl+Q` 退出
+## 到处可用
 
-**问题清单**：`/` 光标到筛选框　`o` 只看逾期　`r` 只看屡查屡犯　`F5` 刷新　`s` 换排序列　`S` 反向（点列标题也可排序）
-`t` 某日的问题清单（时间回溯）　`Enter` 打开问题；滚到底自动加载下一页。
+| 键 | 作用 |
+|---|---|
+| `1`–`7` | 首页、问题清单、绩效评价、预算台账、事件日志、收件箱、年度流程 |
+| `Ctrl+P` | 命令面板：输入问题编号（或其一部分，如 2023-007）、部门或评价即跳转 |
+| `Ctrl+T` | 明/暗主题 |
+| `?` | 本帮助 |
+| `Esc` | 返回 |
+| `Ctrl+Q` | 退出 |
 
-**问题详情**：底栏列出当前角色此时可做的操作，每个操作一个按键，打开表单；
-在佐证材料上 `v` 打开（写到临时文件，用系统程序打开；没有则显示路径）　`s` 保存到当前目录
-屡查屡犯：`j` 打开本问题重复的前案　`J` 打开重复本问题的后案（有关联时底栏才显示），`Esc` 返回。
-表单校验不通过时在字段旁标出原因，什么也不记录；领域规则拒绝时显示与命令行相同的中文原因。
+## 问题清单
 
-**绩效评价**：`Enter` 看指标树；在末级指标上 `h` 看得分历史，`e` 修订得分（须说明理由），`c` 跨年度图；
-`k` 核查发现（与 `rectify check` 同样的核查：总分、等级、权重合计、编号重复、评分与规则不符、扣分无对应问题；回车跳到该指标）　`t` 按日期查看。
+| 键 | 作用 |
+|---|---|
+| `/` | 光标到筛选框（文字、年度、部门；下一行：状态、类别、逾期、屡查屡犯） |
+| `o` | 只看逾期 |
+| `r` | 只看屡查屡犯 |
+| `s` / `S` | 换排序列 / 反向（点列标题也可排序） |
+| `t` | 某日的问题清单（时间回溯），输入日期后回车 |
+| `Enter` | 打开问题；滚到底自动加载下一页 |
+| `←` `→` | 左右滚动，看年度、部门、金额、类别 |
+| `F5` | 刷新 |
 
-**年度流程**（`7`）：选部门与年度后，`g` 绩效目标及调整　`m` 绩效监控（偏差、预警；财政局在预警上按 `w` 转为问题）
-`v` 自评与复核偏差　`c` 征求意见（回复与答复）　`a` 结果应用与预算、整改情况　`d` 换部门/年度。
+## 问题详情
 
-**事件日志**（财政局、审计）：`v` 重新计算封存链并显示进度。
+| 键 | 作用 |
+|---|---|
+| `j` | 打开本问题重复的前案（屡查屡犯；有关联时底栏才显示） |
+| `J` | 打开重复本问题的后案（有关联时底栏才显示） |
+| `v` | 在佐证材料上：打开（写到临时文件，用系统程序打开；没有则显示路径） |
+| `s` | 在佐证材料上：保存到当前目录 |
+| `Esc` | 返回 |
+
+底栏列出当前角色此时可做的操作，每个操作一个按键，打开表单。表单校验不通过时在字段旁标出原因，什么也不记录；领域规则拒绝时显示与命令行相同的中文原因。
+
+## 绩效评价
+
+| 键 | 作用 |
+|---|---|
+| `Enter` | 打开评价的指标树 |
+| `h` | 末级指标的得分历史（各阶段、修改人、理由） |
+| `e` | 修订末级指标得分（须说明理由） |
+| `c` | 该指标的跨年度图 |
+| `k` | 核查：总分、等级、权重合计、编号重复、评分与规则不符、扣分无对应问题；回车跳到该指标 |
+| `t` | 按日期查看指标树（日期留空：今天） |
+
+## 预算台账
+
+| 键 | 作用 |
+|---|---|
+| `j` | 调整预算（须说明理由） |
+
+## 年度流程（`7`）
+
+| 键 | 作用 |
+|---|---|
+| `Enter` | 选定部门与年度 |
+| `g` | 绩效目标及调整 |
+| `m` | 绩效监控：偏差、预警 |
+| `w` | 在预警上（财政局）：转为问题 |
+| `v` | 自评与复核的偏差 |
+| `c` | 征求意见：回复与答复 |
+| `a` | 结果应用与预算、整改情况 |
+| `d` | 换部门/年度 |
+
+## 事件日志（财政局、审计）
+
+| 键 | 作用 |
+|---|---|
+| `v` | 重新计算封存链并显示进度 |
+| `/` | 按事件（如 销号、问题：退回）、对象（问题编号/评价/部门）、操作人筛选 |
+
+## 收件箱
+
+| 键 | 作用 |
+|---|---|
+| `Enter` | 标为已读并打开问题 |
+| `a` | 全部标为已读 |
 """
 
 
@@ -142,6 +209,11 @@ def stage_label(stage: str | None) -> str:
 def when(moment: datetime | None) -> str:
     """A moment in Beijing time, with the zone said."""
     return formatting.moment(moment)
+
+
+def clock_time(moment: datetime) -> str:
+    """A moment in Beijing time without the zone, under a title that says it."""
+    return formatting.beijing(moment).strftime("%Y-%m-%d %H:%M")
 
 
 def day(value: date | None) -> str:

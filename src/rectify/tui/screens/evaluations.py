@@ -10,6 +10,7 @@ from datetime import date
 from typing import Any, ClassVar
 
 from textual import on
+from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -19,7 +20,7 @@ from textual_plotext import PlotextPlot
 from rectify.domain.evaluation import Scorecard
 from rectify.domain.identity import Role
 from rectify.tui.card_checks import CardCheck, card_checks
-from rectify.tui.inputs import TermInput
+from rectify.tui.inputs import TermInput, focus_now
 from rectify.tui.labels import KEYS, number, reason_line, short, stage_label, when
 from rectify.tui.loading import Loaded, LoadingScreen
 from rectify.tui.screens.score_form import ScoreFormScreen
@@ -59,9 +60,12 @@ def tree_rows(card: Scorecard) -> list[tuple[str, tuple[str, ...]]]:
 class EvaluationsScreen(LoadingScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("h", "history", KEYS["history"]),
-        Binding("e", "revise", KEYS["revise"]),
+        # Priority: run as the app reads the key, so that a score typed behind it in the
+        # same burst (tmux `send-keys e 2.5`) lands in the form it opens; in the date
+        # field the action skips and the `e` is typed there (action_revise).
+        Binding("e", "revise", KEYS["revise"], priority=True),
         Binding("c", "chart", KEYS["chart"]),
-        Binding("t", "as_of", "按日期查看"),
+        Binding("t", "as_of", "按日期查看", priority=True),  # as `e`: the date behind it
         Binding("k", "checks", KEYS["checks"]),
         Binding("escape", "back_to_list", KEYS["back"], show=False),
     ]
@@ -166,8 +170,15 @@ class EvaluationsScreen(LoadingScreen):
 
     def show_refusal(self, tag: str, text: str) -> None:
         if tag == "card":  # e.g. a date before the evaluation: the tree shown stays
-            self.as_of = self.shown_as_of
+            self._keep_shown_date()
         super().show_refusal(tag, text)
+
+    def _keep_shown_date(self) -> None:
+        """Back to the date of the tree on screen, in the field too (it kept the refused
+        text beside a tree of another day); empty for today's tree."""
+        self.as_of = self.shown_as_of
+        shown = self.shown_as_of.isoformat() if self.shown_as_of else ""
+        self.query_one("#as-of", Input).value = shown
 
     def _loaded_history(self, changes: list[Any]) -> None:
         table = self.query_one("#history", DataTable)
@@ -296,6 +307,8 @@ class EvaluationsScreen(LoadingScreen):
         return True
 
     def action_revise(self) -> None:
+        if isinstance(self.focused, Input):
+            raise SkipAction  # a letter typed in the date field, not the key
         node = self._leaf()
         if node is None or not node.is_leaf or self.key is None:
             return
@@ -309,7 +322,7 @@ class EvaluationsScreen(LoadingScreen):
 
     def action_as_of(self) -> None:
         if self.query_one("#as-of").display:
-            self.query_one("#as-of", Input).focus()
+            focus_now(self, self.query_one("#as-of", Input))
 
     @on(Input.Submitted, "#as-of")
     def travel(self, event: Input.Submitted) -> None:
@@ -318,6 +331,7 @@ class EvaluationsScreen(LoadingScreen):
             self.as_of = date.fromisoformat(text) if text else None
         except ValueError:
             self.notify(f"日期 {text!r} 不存在（格式 YYYY-MM-DD）", severity="error")
+            self._keep_shown_date()
             return
         if self.key:
             self.show(self.key)

@@ -19,15 +19,24 @@ from rectify.tui.labels import FOOTER_ACTIONS, HELP_TEXT, KEYS, role_label
 
 
 def action_keys() -> str:
-    """One line per finding action: key, footer word, full name, who may take it."""
-    lines = ["**问题详情的操作键**（底栏只显示当前角色此时可做的）：", ""]
+    """One table row per finding action: key, footer word and full name, who may take it."""
+    lines = [
+        "## 问题详情的操作键",
+        "",
+        "底栏只显示当前角色此时可做的。",
+        "",
+        "| 键 | 作用（可做的角色） |",
+        "|---|---|",
+    ]
     for action, form in FORMS.items():
         roles = [
             role_label(role)
             for role in Role
             if any(action in allowed_actions(status, role) for status in FindingStatus)
         ]
-        lines.append(f"- `{form.key}` {FOOTER_ACTIONS[action]}：{form.title}（{'、'.join(roles)}）")
+        name = FOOTER_ACTIONS[action]
+        what = name if name == form.title else f"{name}：{form.title}"
+        lines.append(f"| `{form.key}` | {what}（{'、'.join(roles)}） |")
     return "\n".join(lines)
 
 

@@ -12,17 +12,19 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.widgets import DataTable, Footer, Header, Input, ProgressBar, Static
 
+from rectify.domain.vocabulary import event_title
 from rectify.projections.event_log import LoggedEvent
 from rectify.projections.seal import VerifyResult
 from rectify.tui.backend import PAGE
-from rectify.tui.inputs import TermInput
-from rectify.tui.labels import KEYS, reason_line, when
+from rectify.tui.inputs import TermInput, focus_now
+from rectify.tui.labels import KEYS, LOG_COLUMNS, LOG_TOPIC_HINT, clock_time, reason_line
 from rectify.tui.loading import Loaded, LoadingScreen
 
 
 def _at(stamp: str | None) -> str:
+    """Beijing time without the zone: the column's title says it."""
     try:
-        return when(datetime.fromisoformat(stamp)) if stamp else "—"
+        return clock_time(datetime.fromisoformat(stamp)) if stamp else "—"
     except ValueError:
         return stamp or "—"
 
@@ -30,7 +32,7 @@ def _at(stamp: str | None) -> str:
 class LogScreen(LoadingScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("v", "verify", KEYS["verify"]),
-        Binding("slash", "focus_filter", KEYS["filter"]),
+        Binding("slash", "focus_filter", KEYS["filter"], priority=True),  # focus_now
     ]
 
     def __init__(self) -> None:
@@ -38,13 +40,14 @@ class LogScreen(LoadingScreen):
         self.last = 0
         self.more = False
         self.reasons: list[str] = []  # by row: the reason of each event shown
+        # A thread cannot be stopped: a page of an older filter may come back after a
+        # newer one (tmux: Ctrl+U then 退回 showed the whole log); such pages are dropped.
+        self.generation = 0
 
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="log-filters"):
-            yield TermInput(
-                placeholder="/ 事件类型，如 Finding.Closed", id="log-topic", compact=True
-            )
+            yield TermInput(placeholder=LOG_TOPIC_HINT, id="log-topic", compact=True)
             yield TermInput(
                 placeholder="对象（问题编号/评价/部门）", id="log-aggregate", compact=True
             )
@@ -60,14 +63,13 @@ class LogScreen(LoadingScreen):
 
     def on_mount(self) -> None:
         self.title = "事件日志"
-        self.query_one("#events", DataTable).add_columns(
-            "序号", "事件", "对象", "版本", "操作人", "时间", "理由"
-        )
+        self.query_one("#events", DataTable).add_columns(*LOG_COLUMNS)
         self.query_one("#verify-progress").display = False
         self.query_one("#events", DataTable).focus()
         self.reload()
 
     def reload(self) -> None:
+        self.generation += 1
         self.last = 0
         self.reasons = []
         self.query_one("#events", DataTable).clear()
@@ -78,15 +80,15 @@ class LogScreen(LoadingScreen):
         topic = self.query_one("#log-topic", Input).value.strip() or None
         actor = self.query_one("#log-actor", Input).value.strip() or None
         aggregate = self.query_one("#log-aggregate", Input).value.strip() or None
-        after = self.last
-        self.load("page", lambda: backend.events(after, topic, actor, PAGE + 1, aggregate))
+        after, gen = self.last, self.generation
+        self.load("page", lambda: (gen, backend.events(after, topic, actor, PAGE + 1, aggregate)))
 
     @on(Input.Changed)
     def filter_changed(self) -> None:
         self.reload()
 
     def action_focus_filter(self) -> None:
-        self.query_one("#log-topic", Input).focus()
+        focus_now(self, self.query_one("#log-topic", Input))
 
     @on(DataTable.RowHighlighted, "#events")
     def near_end(self, event: DataTable.RowHighlighted) -> None:
@@ -113,14 +115,18 @@ class LogScreen(LoadingScreen):
         if message.tag == "verify":
             self._verified(message.value)
             return
-        rows: list[LoggedEvent] = message.value
+        gen: int
+        rows: list[LoggedEvent]
+        gen, rows = message.value
+        if gen != self.generation:
+            return
         self.more = len(rows) > PAGE
         table = self.query_one("#events", DataTable)
         for e in rows[:PAGE]:
             table.add_row(
                 str(e.position),
-                e.topic.removeprefix("rectify/"),
-                e.originator_id[:8],
+                event_title(e.topic),
+                e.subject or e.originator_id[:8],
                 str(e.version),
                 e.actor or "—",
                 _at(e.timestamp),

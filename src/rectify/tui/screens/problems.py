@@ -23,29 +23,32 @@ from rectify.domain.vocabulary import FindingStatus
 from rectify.projections.finding_sort import SortCursor, cursor_of
 from rectify.projections.queries import FindingView
 from rectify.tui.backend import PAGE, ProblemFilter
+from rectify.tui.inputs import focus_now
 from rectify.tui.labels import CLASS_LABELS, KEYS, class_label, day, number, short, status_label
 from rectify.tui.loading import Loaded, LoadingScreen
 from rectify.tui.row_table import RowTable
 
 STATUSES = tuple(s.value for s in FindingStatus)
-COLUMNS = ("编号", "年度", "部门", "问题", "金额", "类别", "状态", "整改时限")
-SORT_KEYS = ("ref", "fiscal_year", "department", "title", "amount", "class", "status", "due")
+# What a user scans for comes first, so that 编号 状态 整改时限 问题 fit 80 columns
+# (16 + 12 + 17 + 30 cells with padding); the rest scrolls sideways (← →).
+COLUMNS = ("编号", "状态", "整改时限", "问题", "年度", "部门", "金额", "类别")
+SORT_KEYS = ("ref", "status", "due", "title", "fiscal_year", "department", "amount", "class")
 NEAR_END = PAGE // 2  # rows before the end at which the next page is asked for (prefetch)
 
 
 def finding_row(f: FindingView) -> tuple[str, ...]:
     """One row's cells as plain strings (never parsed as markup: a title may hold "[...]")."""
     years = str(f.fiscal_year) + (f"→{f.last_carried_year}" if f.last_carried_year else "")
-    due = day(f.due) + ("（逾期）" if f.overdue else "")
+    due = day(f.due) + (" 逾期" if f.overdue else "")
     return (
         f.ref,
-        years,
-        short(f.department_name or f.department_code, 14),
-        short(f.title, 30),
-        number(f.amount, f.amount_unit),
-        class_label(f.rectification_class),
         status_label(f.status),
         due,
+        short(f.title, 28),
+        years,
+        short(f.department_name or f.department_code, 14),
+        number(f.amount, f.amount_unit),
+        class_label(f.rectification_class),
     )
 
 
@@ -60,11 +63,13 @@ class FilterBars(Vertical):
 
 class ProblemsScreen(LoadingScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("slash", "focus_filter", KEYS["filter"]),
+        # `/` and `t` are priority bindings (focus_now): the text typed behind them in
+        # one burst goes to the field they move to.
+        Binding("slash", "focus_filter", KEYS["filter"], priority=True),
         Binding("o", "flip('overdue')", KEYS["overdue"]),
         Binding("r", "flip('repeat')", KEYS["repeat"]),
         Binding("s", "sort_next", KEYS["sort"]),
-        Binding("t", "as_of", KEYS["as_of"], show=False),
+        Binding("t", "as_of", KEYS["as_of"], show=False, priority=True),
         Binding("S", "sort_reverse", KEYS["sort_reverse"], show=False),
         Binding("f5", "reload", KEYS["refresh"], show=False),
         Binding("escape", "focus_table", KEYS["back"], show=False),
@@ -160,7 +165,7 @@ class ProblemsScreen(LoadingScreen):
 
     def action_as_of(self) -> None:
         if self.query("#f-as-of"):
-            self.query_one("#f-as-of", Input).focus()
+            focus_now(self, self.query_one("#f-as-of", Input))
 
     @on(Input.Submitted, "#f-as-of")
     def travel(self, event: Input.Submitted) -> None:
@@ -213,7 +218,8 @@ class ProblemsScreen(LoadingScreen):
         box.value = not box.value
 
     def action_focus_filter(self) -> None:
-        self.query_one("#f-text", Input).focus()
+        if self.query("#f-text"):
+            focus_now(self, self.query_one("#f-text", Input))
 
     def action_focus_table(self) -> None:
         self.query_one("#findings", RowTable).focus()
