@@ -227,6 +227,8 @@ def measure(args: argparse.Namespace, url: str, fresh: bool, folder: Path) -> No
     house = open_house(url, create=True, clock=FixedClock.on(TODAY), blob_dir=folder / "blobs")
     if fresh:
         print(populate(house, args.events, args.findings_per_evaluation, args.seed))
+    else:  # a log kept by another run (or bench/run.py --db) may be behind its head
+        house.catch_up()
     if args.backend == "postgresql":  # what autovacuum does after a bulk load, at once
         with house.store.engine.begin() as conn:
             conn.exec_driver_sql("ANALYZE")
