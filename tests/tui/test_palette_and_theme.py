@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from textual.command import CommandPalette
-from textual.widgets import Input
+from textual.widgets import Input, OptionList
 
 from rectify.tui.palette import JumpProvider, _candidates
 from rectify.tui.row_table import RowTable
@@ -104,3 +104,24 @@ async def test_light_and_dark_theme(world: World) -> None:
 
 def test_bureau_home_light_small(world: World, snap_compare: Any) -> None:
     assert snap_compare(world.app("bureau", light=True), terminal_size=ROOM, run_before=settle)
+
+
+@sync
+async def test_the_palette_speaks_chinese(world: World) -> None:
+    """Each hit says in Chinese what it opens (it showed `finding`), and Ctrl+P's
+    binding is 跳转 (Textual's own, added when the app declares none, says `palette`)."""
+    app = world.app("bureau")
+    async with app.run_test(size=ROOM) as pilot:
+        await settle(pilot)
+        palette = [b for _, b in app._bindings if b.action == "command_palette"]
+        assert [b.description for b in palette] == ["跳转"]
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"WB-GXJ")
+        for _ in range(40):
+            await pilot.pause(0.05)
+            if len(app.screen.query("CommandList Option")) >= 3:
+                break
+        options = app.screen.query_one("CommandList", OptionList).options
+        said = {str(o.prompt).splitlines()[-1] for o in options}
+        assert said == {"打开问题", "部门的问题清单", "打开评价", "年度流程"}, said

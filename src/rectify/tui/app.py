@@ -57,6 +57,9 @@ class RectifyTui(App[None]):
         Binding("question_mark", "help", KEYS["help"]),
         Binding("ctrl+t", "toggle_theme", KEYS["theme"], show=False),
         Binding("ctrl+q", "quit", KEYS["quit"], priority=True),
+        # Declared here so that the footer says it in Chinese (Textual adds its own,
+        # described "palette", only when the app has none).
+        Binding("ctrl+p", "command_palette", KEYS["palette"], show=False, priority=True),
     ]
 
     def __init__(

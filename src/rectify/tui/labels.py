@@ -69,6 +69,7 @@ KEYS = {
     "convert_warning": "预警转问题",
     "choose_year": "换部门/年度",
     "checks": "核查",  # the checker's findings for the evaluation
+    "palette": "跳转",  # Ctrl+P: Textual's own binding would say "palette"
     "earlier": "前案",  # the finding a repeat (屡查屡犯) repeats
     "later": "后案",  # a later finding that repeats this one
 }
@@ -188,6 +189,15 @@ def reason_line(reason: str | None, label: str = "理由") -> Text:
     """The highlighted row's whole reason, under a table too narrow for it (literal:
     a reason is the user's text, not markup)."""
     return Text.assemble((f"{label}：", "dim"), reason or "—")
+
+
+# What a Ctrl+P hit opens, shown beside it (the palette's help column).
+JUMP_KINDS = {
+    "finding": "打开问题",
+    "department": "部门的问题清单",
+    "evaluation": "打开评价",
+    "cycle": "年度流程",
+}
 
 
 def status_label(status: str) -> str:

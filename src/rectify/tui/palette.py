@@ -16,6 +16,7 @@ from textual.command import Hit, Hits, Provider
 from rectify.domain.errors import RectifyError
 from rectify.domain.identity import Role
 from rectify.tui.backend import ProblemFilter
+from rectify.tui.labels import JUMP_KINDS
 
 LIMIT = 8
 
@@ -73,7 +74,12 @@ class JumpProvider(Provider):
                 continue
             seen.add((kind, ident))
             score = matcher.match(label) or 0.5
-            yield Hit(score, matcher.highlight(label), partial(self._jump, kind, ident), help=kind)
+            yield Hit(
+                score,
+                matcher.highlight(label),
+                partial(self._jump, kind, ident),
+                help=JUMP_KINDS.get(kind, kind),
+            )
 
     async def _jump(self, kind: str, ident: str) -> None:
         app: Any = self.app
