@@ -39,8 +39,9 @@ from rectify.domain.clock import FixedClock
 from rectify.domain.identity import Principal, Role
 from rectify.projections.findings import findings
 from rectify.tui.app import make_app
-from rectify.tui.backend import PAGE, Backend, ProblemFilter
+from rectify.tui.backend import PAGE, Backend
 from rectify.tui.home_data import evaluation_batches, first_parts, gather
+from rectify.tui.problem_filter import ProblemFilter
 
 TODAY = date(2026, 6, 30)
 ADMIN = "host=127.0.0.1 user=postgres dbname=postgres"

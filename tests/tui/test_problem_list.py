@@ -10,7 +10,8 @@ from typing import Any
 from rectify.domain.application import finding_fields
 from rectify.domain.finding import Finding, RectificationClass
 from rectify.domain.identity import acting_as
-from rectify.tui.backend import PAGE, ProblemFilter
+from rectify.tui.backend import PAGE
+from rectify.tui.problem_filter import ProblemFilter
 from rectify.tui.row_table import RowTable
 from rectify.tui.screens.problems import ProblemsScreen
 from tests.tui.conftest import PRINCIPALS, R1, TODAY, World, settle, sync

@@ -13,7 +13,7 @@ from rectify.domain.clock import FixedClock
 from rectify.domain.finding import FindingStatus, RectificationClass
 from rectify.projections.finding_history import STATUS_EVENTS
 from rectify.tui import backend as backend_module
-from rectify.tui.backend import ProblemFilter
+from rectify.tui.problem_filter import ProblemFilter
 from rectify.tui.row_table import RowTable
 from tests.tui.conftest import PRINCIPALS, R1, R2, R3, TODAY, World, record_r3, settle, sync
 

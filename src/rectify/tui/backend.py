@@ -24,7 +24,6 @@ from rectify.domain.errors import NoActor, NotAllowed, NotFound
 from rectify.domain.evaluation import Evaluation, Scorecard, ScoreStage
 from rectify.domain.finding import Finding
 from rectify.domain.identity import Principal, Role, acting_as
-from rectify.domain.overdue import is_overdue
 from rectify.domain.services.evaluations import end_of_day
 from rectify.domain.vocabulary import topics_named
 from rectify.projections import (
@@ -40,24 +39,11 @@ from rectify.projections import evaluations as evaluation_queries
 from rectify.projections import figures as figure_queries
 from rectify.projections.finding_sort import SortCursor
 from rectify.tui.opener import open_file, private_copy
+from rectify.tui.problem_filter import ProblemFilter, held, view_of
 
 PAGE = 50  # rows one screenful asks for; the table asks again when scrolled near the end
 EVALUATION_FINDINGS = 5000  # a department's findings of one year read for the checks
 SCAN = 200  # candidates replayed per round when listing the past under a filter
-
-
-@dataclass(frozen=True)
-class ProblemFilter:
-    fiscal_year: int | None = None
-    department: str | None = None
-    status: str | None = None
-    rectification_class: str | None = None
-    overdue: bool = False
-    repeat: bool = False
-    text: str | None = None
-    ref_part: str | None = None  # a part of the finding's number (the palette)
-    sort: str = "ref"  # a key of projections.finding_sort.SORTABLE
-    descending: bool = False
 
 
 @dataclass(frozen=True)
@@ -78,45 +64,6 @@ class InboxItem:
     title: str
     for_date: date | None
     read: bool
-
-
-def view_of(f: Finding, day: date) -> queries.FindingView:
-    """A replayed finding as a list row, overdue as judged on `day`."""
-    return queries.FindingView(
-        ref=f.ref,
-        department_code=f.department_code,
-        department_name=None,
-        unit_code=f.unit_code,
-        fiscal_year=f.fiscal_year,
-        evaluation_key=f.evaluation_key,
-        category=f.category,
-        title=f.title,
-        description=f.description,
-        indicator_codes=tuple(f.indicator_codes),
-        amount=f.amount,
-        amount_unit=f.amount_unit,
-        rectification_class=f.rectification_class.value if f.rectification_class else None,
-        due=f.due,
-        status=f.status.value,
-        recorded_at=f.created_on,
-        recorded_by="",
-        carried_years=tuple(f.carried_years),
-        last_carried_year=max(f.carried_years, default=None),
-        repeat_of=tuple(f.repeat_of),
-        overdue=is_overdue(f.due, f.status, day),
-    )
-
-
-def held(f: Finding, flt: ProblemFilter, day: date) -> bool:
-    """Whether a replayed finding met the filter's changing parts (on `day`)."""
-    klass = f.rectification_class.value if f.rectification_class else None
-    return (
-        (flt.fiscal_year is None or flt.fiscal_year in (f.fiscal_year, *f.carried_years))
-        and (flt.status is None or f.status.value == flt.status)
-        and (flt.rectification_class is None or klass == flt.rectification_class)
-        and (not flt.overdue or is_overdue(f.due, f.status, day))
-        and (not flt.repeat or bool(f.repeat_of))
-    )
 
 
 def aggregate_ids(text: str) -> tuple[UUID, ...]:

@@ -15,8 +15,8 @@ from textual.command import Hit, Hits, Provider
 
 from rectify.domain.errors import RectifyError
 from rectify.domain.identity import Role
-from rectify.tui.backend import ProblemFilter
 from rectify.tui.labels import JUMP_KINDS
+from rectify.tui.problem_filter import ProblemFilter
 
 LIMIT = 8
 

@@ -17,15 +17,17 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.lazy import Lazy
-from textual.widgets import Checkbox, Footer, Header, Input, Select, Static
+from textual.widgets import Checkbox, Header, Input, Select, Static
 
 from rectify.domain.vocabulary import FindingStatus
 from rectify.projections.finding_sort import SortCursor, cursor_of
 from rectify.projections.queries import FindingView
-from rectify.tui.backend import PAGE, ProblemFilter
+from rectify.tui.backend import PAGE
+from rectify.tui.footer import footer
 from rectify.tui.inputs import focus_now
 from rectify.tui.labels import CLASS_LABELS, KEYS, class_label, day, number, short, status_label
 from rectify.tui.loading import Loaded, LoadingScreen
+from rectify.tui.problem_filter import ProblemFilter
 from rectify.tui.row_table import RowTable
 
 STATUSES = tuple(s.value for s in FindingStatus)
@@ -124,7 +126,7 @@ class ProblemsScreen(LoadingScreen):
         )
         yield RowTable(id="findings")
         yield Static("", id="problems-status")
-        yield Footer(compact=True)
+        yield footer()
 
     def on_mount(self) -> None:
         self.title = "问题清单"
