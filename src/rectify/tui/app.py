@@ -14,9 +14,10 @@ from textual.app import App
 from textual.binding import Binding, BindingType
 
 from rectify.scheduler.background import BackgroundScan
-from rectify.tui.backend import Backend, ProblemFilter
+from rectify.tui.backend import Backend
 from rectify.tui.labels import APP_TITLE, KEYS, role_label
 from rectify.tui.palette import JumpProvider
+from rectify.tui.problem_filter import ProblemFilter
 from rectify.tui.screens.budget import BudgetScreen
 from rectify.tui.screens.cycle import CycleScreen
 from rectify.tui.screens.evaluations import EvaluationsScreen
@@ -47,6 +48,10 @@ class RectifyTui(App[None]):
     }
     COMMANDS = App.COMMANDS | {JumpProvider}
     BINDINGS: ClassVar[list[BindingType]] = [
+        # Declared here so that the footer says it in Chinese (Textual adds its own,
+        # described "palette", only when the app has none); shown in the keys' row,
+        # not docked (tui/footer.py).
+        Binding("ctrl+p", "command_palette", KEYS["palette"], priority=True),
         Binding("1", "go('home')", KEYS["home"]),
         Binding("2", "go('problems')", KEYS["problems"]),
         Binding("3", "go('evaluations')", KEYS["evaluations"]),
@@ -57,9 +62,6 @@ class RectifyTui(App[None]):
         Binding("question_mark", "help", KEYS["help"]),
         Binding("ctrl+t", "toggle_theme", KEYS["theme"], show=False),
         Binding("ctrl+q", "quit", KEYS["quit"], priority=True),
-        # Declared here so that the footer says it in Chinese (Textual adds its own,
-        # described "palette", only when the app has none).
-        Binding("ctrl+p", "command_palette", KEYS["palette"], show=False, priority=True),
     ]
 
     def __init__(

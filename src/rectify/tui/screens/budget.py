@@ -9,10 +9,11 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from rectify.domain.identity import Role
 from rectify.tui.actions import BUDGET_ADJUST
+from rectify.tui.footer import footer
 from rectify.tui.labels import KEYS, day, number, rate, when
 from rectify.tui.loading import Loaded, LoadingScreen
 from rectify.tui.screens.action_form import ActionFormScreen
@@ -49,7 +50,7 @@ class BudgetScreen(LoadingScreen):
             yield Static("调整记录", classes="section")
             adjustments: DataTable[str] = DataTable(id="budget-adjustments", cursor_type="row")
             yield adjustments
-        yield Footer(compact=True)
+        yield footer()
 
     def on_mount(self) -> None:
         self.title = "预算台账"

@@ -13,9 +13,10 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, TabPane
+from textual.widgets import DataTable, Header, Static, TabbedContent, TabPane
 
 from rectify.tui import cycle_data
+from rectify.tui.footer import footer
 from rectify.tui.labels import KEYS
 from rectify.tui.loading import Loaded, LoadingScreen
 from rectify.tui.screens import cycle_rows
@@ -84,7 +85,7 @@ class CycleScreen(LoadingScreen):
                             yield Static(heading, classes="section")
                         table: DataTable[str] = DataTable(id=table_id, cursor_type="row")
                         yield table
-        yield Footer(compact=True)
+        yield footer()
 
     def on_mount(self) -> None:
         self.title = "年度流程"

@@ -14,12 +14,13 @@ from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.widgets import DataTable, Header, Input, Static
 from textual_plotext import PlotextPlot
 
 from rectify.domain.evaluation import Scorecard
 from rectify.domain.identity import Role
 from rectify.tui.card_checks import CardCheck, card_checks
+from rectify.tui.footer import footer
 from rectify.tui.inputs import TermInput, focus_now
 from rectify.tui.labels import KEYS, number, reason_line, short, stage_label, when
 from rectify.tui.loading import Loaded, LoadingScreen
@@ -98,7 +99,7 @@ class EvaluationsScreen(LoadingScreen):
             # The highlighted revision's reason or check's words, whole (at 80 columns
             # their column starts past the edge).
             yield Static("", id="leaf-detail", classes="row-detail")
-        yield Footer(compact=True)
+        yield footer()
 
     def on_mount(self) -> None:
         self.title = "绩效评价"

@@ -9,11 +9,12 @@ from typing import Any, ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from rectify.domain.vocabulary import Action
 from rectify.projections.queries import FindingDetail
 from rectify.tui.actions import FORMS, forms_for
+from rectify.tui.footer import footer
 from rectify.tui.labels import FOOTER_ACTIONS, KEYS, class_label, day, number, status_label, when
 from rectify.tui.loading import Loaded, LoadingScreen
 from rectify.tui.screens.action_form import ActionFormScreen
@@ -87,7 +88,7 @@ class FindingScreen(LoadingScreen):
             yield Static("佐证材料（s 保存选中的文件）", classes="section")
             evidence: DataTable[str] = DataTable(id="evidence", cursor_type="row")
             yield evidence
-        yield Footer(compact=True)
+        yield footer()
 
     def on_mount(self) -> None:
         self.title = f"问题 {self.ref}"

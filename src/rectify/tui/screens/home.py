@@ -12,12 +12,13 @@ from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from rectify.domain.identity import Role
-from rectify.domain.vocabulary import OCCURRENCE_LABELS
+from rectify.domain.vocabulary import OCCURRENCE_LABELS, STAGE_LABELS
 from rectify.projections.dashboard import DeadlineCounts
 from rectify.projections.figures import Figures
+from rectify.tui.footer import footer
 from rectify.tui.home_data import (
     CheckLine,
     EvaluationLine,
@@ -56,6 +57,18 @@ def counts_text(c: DeadlineCounts, width: int) -> Text:
     return text
 
 
+# The evaluation lines' columns and their widths in cells (a title is cut to 24).
+EVALUATION_COLUMNS = (
+    ("评价", 24),
+    ("年度", 4),
+    ("阶段", max(cell_len(label) for label in STAGE_LABELS.values())),
+    ("总分", 6),
+    ("等级", 4),
+    ("规则不符", 8),
+    ("待评分", 6),
+)
+
+
 class HomeScreen(LoadingScreen):
     BINDINGS: ClassVar[list[BindingType]] = [Binding("f5", "reload", KEYS["refresh"])]
 
@@ -78,7 +91,7 @@ class HomeScreen(LoadingScreen):
             yield Static("", id="reminders-title", classes="section")
             reminders: DataTable[str] = DataTable(id="reminders", cursor_type="row")
             yield reminders
-        yield Footer(compact=True)
+        yield footer()
 
     def on_mount(self) -> None:
         principal = self.app.backend.principal  # type: ignore[attr-defined]
@@ -87,9 +100,11 @@ class HomeScreen(LoadingScreen):
         self.query_one("#figures", RowTable).add_columns(
             "部门", "年度", "问题数", "数量整改率", "金额整改率", "逾期", "结转", "屡犯"
         )
-        self.query_one("#home-evaluations", DataTable).add_columns(
-            "评价", "年度", "阶段", "总分", "等级", "规则不符", "待评分"
-        )
+        # Fixed widths: the lines arrive in batches, and a DataTable sizing its columns
+        # to each batch could paint its header at the widths of the batch before.
+        evaluations = self.query_one("#home-evaluations", DataTable)
+        for label, width in EVALUATION_COLUMNS:
+            evaluations.add_column(label, width=width)
         self.query_one("#reminders", DataTable).add_columns("日期", "提醒", "编号", "问题")
         self.query_one("#checks", DataTable).add_columns("评价", "指标", "待看")
         # No load here: the screen's first ScreenResume (right after) loads it. Both

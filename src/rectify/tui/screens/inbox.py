@@ -9,11 +9,12 @@ from typing import ClassVar
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from rectify.domain.vocabulary import OCCURRENCE_LABELS
 from rectify.projections.inbox import REPORT_KINDS
 from rectify.tui.backend import InboxItem
+from rectify.tui.footer import footer
 from rectify.tui.labels import KEYS, day, short
 from rectify.tui.loading import Loaded, LoadingScreen
 
@@ -33,7 +34,7 @@ class InboxScreen(LoadingScreen):
         yield Static("", id="inbox-status")
         table: DataTable[str] = DataTable(id="inbox", cursor_type="row", zebra_stripes=True)
         yield table
-        yield Footer(compact=True)
+        yield footer()
 
     def on_mount(self) -> None:
         self.title = "收件箱"

@@ -10,12 +10,13 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
-from textual.widgets import DataTable, Footer, Header, Input, ProgressBar, Static
+from textual.widgets import DataTable, Header, Input, ProgressBar, Static
 
 from rectify.domain.vocabulary import event_title
 from rectify.projections.event_log import LoggedEvent
 from rectify.projections.seal import VerifyResult
 from rectify.tui.backend import PAGE
+from rectify.tui.footer import footer
 from rectify.tui.inputs import TermInput, focus_now
 from rectify.tui.labels import KEYS, LOG_COLUMNS, LOG_TOPIC_HINT, clock_time, reason_line
 from rectify.tui.loading import Loaded, LoadingScreen
@@ -59,7 +60,7 @@ class LogScreen(LoadingScreen):
         # The highlighted event's reason, whole and wrapped: at 80 columns the 理由
         # column starts past the right edge.
         yield Static("", id="event-reason", classes="row-detail")
-        yield Footer(compact=True)
+        yield footer()
 
     def on_mount(self) -> None:
         self.title = "事件日志"

@@ -5,8 +5,9 @@ from __future__ import annotations
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.widgets import Button, Footer, Header, Input, Label
+from textual.widgets import Button, Header, Input, Label
 
+from rectify.tui.footer import footer
 from rectify.tui.inputs import TermInput
 from rectify.tui.loading import Loaded, LoadingScreen
 
@@ -20,7 +21,7 @@ class LoginScreen(LoadingScreen):
             yield TermInput(placeholder="密码", password=True, id="password")
             yield Label("", id="login-error", classes="error")
             yield Button("登录", id="login-button", variant="primary")
-        yield Footer(compact=True)
+        yield footer()
 
     @on(Input.Submitted, "#user")
     def next_field(self) -> None:
