@@ -211,10 +211,12 @@ class RowCache:
         """Read in one query per chunk every row among `keys` not yet in memory."""
         wanted = sorted({k for k in keys if k not in self._new and k not in self._loaded})
         column = self.table.c[self.key]
+        updates = conn.dialect.name != "postgresql"  # PostgreSQL replaces whole rows
         for part in chunks(wanted):
             for row in conn.execute(select(self.table).where(column.in_(part))).mappings():
                 self._loaded[row[self.key]] = dict(row)
-                self._before[row[self.key]] = dict(row)
+                if updates:
+                    self._before[row[self.key]] = dict(row)
 
     def add(self, row: Row) -> None:
         self._new[row[self.key]] = row
