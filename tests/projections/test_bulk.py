@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID, uuid4
 
-from sqlalchemy import bindparam, event, select
+from sqlalchemy import bindparam, select
 
 from rectify.projections.batch import DriverQuery, RowCache, insert_many
 from rectify.projections.findings import findings
@@ -114,33 +114,3 @@ def test_batches_leave_the_connection_at_the_stores_sync_setting(tmp_path: Any) 
             assert pages < BATCH_WAL_PAGES  # the batches' setting was in force only in them
     finally:
         store.close()
-
-
-def test_row_cache_updates_only_what_changed(store: Store) -> None:
-    """SQLite rewrites the index entries of every SET column: a flush SETs only the
-    columns a row changed, skips unchanged rows, and an equal Decimal written with
-    other digits (DecimalText keeps the text) counts as changed."""
-    rows = [finding_row(f"R/{n}") for n in range(2)]
-    with store.engine.begin() as conn:
-        insert_many(conn, findings, rows)
-    statements: list[str] = []
-
-    def seen(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-        statements.append(statement)
-
-    cache = RowCache(findings, "id")
-    event.listen(store.engine, "before_cursor_execute", seen)
-    try:
-        with store.engine.begin() as conn:
-            cache.load(conn, [row["id"] for row in rows])
-            cache.get(rows[0]["id"])["amount"] = Decimal("12345.6789010")
-            cache.flush(conn)
-    finally:
-        event.remove(store.engine, "before_cursor_execute", seen)
-    with store.engine.connect() as conn:
-        text = conn.exec_driver_sql("SELECT amount FROM findings WHERE ref = 'R/0'").scalar()
-    assert text == "12345.6789010"
-    if store.engine.dialect.name == "sqlite":
-        updates = [s for s in statements if s.startswith("UPDATE")]
-        assert len(updates) == 1
-        assert "amount" in updates[0] and "status" not in updates[0]

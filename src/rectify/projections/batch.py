@@ -10,19 +10,12 @@ tuples: SQLAlchemy's per-row parameter handling cost more than SQLite's own work
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from datetime import datetime
-from decimal import Decimal
 from operator import itemgetter
 from typing import Any, cast
 
 from sqlalchemy import Connection, Select, Table, bindparam, delete, select, update
-from sqlalchemy.dialects import sqlite
-from sqlalchemy.engine import Dialect
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.dml import UpdateBase
-from sqlalchemy.types import TypeEngine
-
-from rectify.projections.metadata import DecimalText
 
 Row = dict[str, Any]
 
@@ -33,38 +26,6 @@ _IN_CHUNK = 500
 def chunks(items: Sequence[Any], size: int = _IN_CHUNK) -> Iterable[Sequence[Any]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
-
-
-def _sqlite_datetime(value: Any) -> Any:
-    """SQLite's DATETIME text ("YYYY-MM-DD HH:MM:SS.ffffff", the zone dropped, as
-    SQLAlchemy writes it) in one C call instead of a %-format over a dict."""
-    if type(value) is datetime:
-        return value.isoformat(" ", "microseconds")[:26]
-    return _SQLITE_DATETIME(value)
-
-
-def _decimal_text(value: Any) -> str | None:
-    """DecimalText's bind in one call (its TypeDecorator wrapper costs two)."""
-    return None if value is None else str(Decimal(value))
-
-
-_SQLITE_DATETIME: Callable[[Any], Any] = (
-    sqlite.DATETIME().bind_processor(sqlite.dialect())  # type: ignore[no-untyped-call]
-    or str
-)
-
-
-def _faster(
-    type_: TypeEngine[Any], dialect: Dialect, process: Callable[[Any], Any] | None
-) -> Callable[[Any], Any] | None:
-    """A bind processor that writes exactly what `process` writes, with less Python per
-    value, for the types the rebuild binds by the million; any other type keeps its own."""
-    if isinstance(type_, DecimalText):
-        return _decimal_text
-    impl = type_.dialect_impl(dialect)
-    if type(impl) is sqlite.DATETIME and impl._storage_format == sqlite.DATETIME._storage_format:
-        return _sqlite_datetime
-    return process
 
 
 _Compiled = tuple[str, tuple[str, ...], tuple[Callable[[Any], Any] | None, ...], bool]
@@ -86,10 +47,7 @@ class Bulk:
             names = tuple(compiled.positiontup or ()) if compiled.positional else keys
             # SQLAlchemy's per-type bind processors (private in name, stable across 2.x).
             processors = compiled._bind_processors
-            single = tuple(
-                _faster(compiled.binds[name].type, conn.dialect, cast(Any, processors.get(name)))
-                for name in names
-            )
+            single = tuple(processors.get(name) for name in names)
             assert all(p is None or callable(p) for p in single), "no tuple-typed columns"
             entry = (str(compiled), names, cast(Any, single), compiled.positional)
             self._compiled[(conn.dialect.name, keys)] = entry
@@ -98,16 +56,22 @@ class Bulk:
     def _values(
         self, conn: Connection, rows: Sequence[Row]
     ) -> tuple[str, tuple[str, ...], list[Any], bool]:
-        """The rows as tuples in the statement's parameter order, through the types.
-
-        Built column by column (a C-level getter and map per column, one zip for the
-        tuples): per row and value, Python code runs only for the typed columns."""
+        """The rows as tuples in the statement's parameter order, through the types."""
         sql, names, processors, positional = self._compile(conn, tuple(rows[0]))
-        columns: list[Any] = []
-        for name, process in zip(names, processors, strict=True):
-            values = map(itemgetter(name), rows)
-            columns.append(values if process is None else map(process, values))
-        return sql, names, list(zip(*columns, strict=True)), positional
+        values = itemgetter(*names)
+        converted = [(i, p) for i, p in enumerate(processors) if p is not None]
+        params: list[Any]
+        if len(names) == 1:
+            params = [(values(row),) for row in rows]
+        else:
+            params = [values(row) for row in rows]
+        if converted:
+            changed = [list(param) for param in params]
+            for param in changed:
+                for i, process in converted:
+                    param[i] = process(param[i])
+            params = [tuple(param) for param in changed]
+        return sql, names, params, positional
 
     def run(self, conn: Connection, rows: Sequence[Row]) -> None:
         """Execute once per row, in one executemany; every row has the first's keys."""
@@ -177,17 +141,6 @@ def insert_many(conn: Connection, table: Table, rows: Sequence[Row]) -> None:
         bulk.run(conn, rows)
 
 
-def _same(old: Any, new: Any) -> bool:
-    """Whether a column would be written as it stands: the same object (a handler left
-    it alone), or an equal value of the same type whose text is the same too (Decimal
-    1.0 == 1.00, but DecimalText stores each as written)."""
-    if old is new:
-        return True
-    if type(old) is not type(new) or old != new:
-        return False
-    return not isinstance(old, Decimal) or str(old) == str(new)
-
-
 class RowCache:
     """The rows of one table that a batch touches, keyed by one unique column."""
 
@@ -196,27 +149,24 @@ class RowCache:
         self.key = key
         self._new: dict[Any, Row] = {}
         self._loaded: dict[Any, Row] = {}
-        self._before: dict[Any, Row] = {}  # the loaded rows as read, to find what changed
-        self._columns = tuple(c.name for c in table.columns if c.name != key)
-        # SET only the columns a row changed: SQLite rewrites an index's entry for every
-        # index holding a SET column, changed or not (findings has ten).
-        self._update = Bulk(update(table).where(table.c[key] == bindparam("k_" + key)))
+        columns = [c.name for c in table.columns if c.name != key]
+        self._update = Bulk(
+            update(table)
+            .where(table.c[key] == bindparam("k_" + key))
+            .values({name: bindparam("k_" + name) for name in columns})
+        )
 
     def begin(self) -> None:
         self._new.clear()
         self._loaded.clear()
-        self._before.clear()
 
     def load(self, conn: Connection, keys: Iterable[Any]) -> None:
         """Read in one query per chunk every row among `keys` not yet in memory."""
         wanted = sorted({k for k in keys if k not in self._new and k not in self._loaded})
         column = self.table.c[self.key]
-        updates = conn.dialect.name != "postgresql"  # PostgreSQL replaces whole rows
         for part in chunks(wanted):
             for row in conn.execute(select(self.table).where(column.in_(part))).mappings():
                 self._loaded[row[self.key]] = dict(row)
-                if updates:
-                    self._before[row[self.key]] = dict(row)
 
     def add(self, row: Row) -> None:
         self._new[row[self.key]] = row
@@ -250,16 +200,13 @@ class RowCache:
                 conn.execute(delete(self.table).where(column.in_(part)))
             insert_many(conn, self.table, list(self._loaded.values()))
         elif self._loaded:
-            changes: dict[tuple[str, ...], list[Row]] = {}
-            for key, row in self._loaded.items():
-                before = self._before[key]
-                changed = tuple(n for n in self._columns if not _same(row[n], before[n]))
-                if changed:
-                    params = {n: row[n] for n in changed}
-                    params["k_" + self.key] = key
-                    changes.setdefault(changed, []).append(params)
-            for params_list in changes.values():
-                self._update.run(conn, params_list)
+            self._update.run(
+                conn,
+                [
+                    {"k_" + name: value for name, value in row.items()}
+                    for row in self._loaded.values()
+                ],
+            )
         self.begin()
 
 

@@ -51,9 +51,6 @@ _COMMON = frozenset({"originator_id", "originator_version", "timestamp", "actor"
 # The Recorded event carries the whole finding; the timeline keeps the essentials.
 _RECORDED_DETAILS = ("department_code", "unit_code", "fiscal_year", "title", "amount", "due")
 
-# json.dumps with any option builds a new encoder per call; one made once writes the same.
-_to_json = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
-
 
 def _plain(value: Any) -> Any:
     if isinstance(value, Decimal | UUID):
@@ -142,7 +139,9 @@ class TimelineProjector(Projector):
                 "event": name,
                 "label": EVENT_LABELS[_PREFIX + name],
                 "reason": getattr(event, "reason", None),
-                "details": _to_json(event_details(name, event)),
+                "details": json.dumps(
+                    event_details(name, event), ensure_ascii=False, sort_keys=True
+                ),
             }
         )
 
@@ -160,8 +159,14 @@ class TimelineProjector(Projector):
                 "event": OCCURRENCE_EVENT,
                 "label": OCCURRENCE_LABELS[kind],
                 "reason": None,
-                "details": _to_json(
-                    {"kind": kind, "for_date": _plain(event.for_date), "about": _plain(event.about)}
+                "details": json.dumps(
+                    {
+                        "kind": kind,
+                        "for_date": _plain(event.for_date),
+                        "about": _plain(event.about),
+                    },
+                    ensure_ascii=False,
+                    sort_keys=True,
                 ),
             }
         )
