@@ -113,10 +113,6 @@ async def settle(pilot: Any) -> None:
         await pilot.pause()
     for _ in range(200):
         if getattr(pilot.app.screen, "home_complete", True):
-            # A DataTable sizes its columns to rows added in the last message on its
-            # next idle: without these the header could still have the old widths.
-            await pilot.pause()
-            await pilot.pause()
             return
         await pilot.app.workers.wait_for_complete()
         await pilot.pause(0.05)

@@ -78,7 +78,7 @@ class JumpProvider(Provider):
                 score,
                 matcher.highlight(label),
                 partial(self._jump, kind, ident),
-                help=JUMP_KINDS.get(kind, kind),
+                help=JUMP_KINDS[kind],
             )
 
     async def _jump(self, kind: str, ident: str) -> None:
