@@ -10,6 +10,7 @@ import ast
 import os
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 from alembic.config import Config
@@ -119,3 +120,32 @@ def test_schema_versions_read_as_text_agree_with_alembic() -> None:
     scripts = ScriptDirectory.from_config(config)
     assert known_revisions() == {rev.revision for rev in scripts.walk_revisions()}
     assert script_heads() == set(scripts.get_heads())
+
+
+def test_the_executable_freezes_what_its_command_imported() -> None:
+    """The console script is `process.run`: the command's module is imported with the
+    collector paused and frozen, and the collector is back on for the command's work."""
+    with open(Path(__file__).parents[2] / "pyproject.toml", "rb") as f:
+        scripts = tomllib.load(f)["project"]["scripts"]
+    assert scripts == {"rectify": "rectify.cli.process:run"}
+    script = (
+        "import gc, sys\n"
+        "from rectify.cli.process import prepare\n"
+        "before = gc.get_freeze_count()\n"
+        "prepare(['findings', 'list'])\n"
+        "print(before, gc.get_freeze_count() > 10000, gc.isenabled(),"
+        " 'rectify.cli.findings_command' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["0", "True", "True", "True"]
+
+
+def test_the_executable_runs_a_command_and_returns_its_exit_code(tmp_path: Path) -> None:
+    rectify = Path(sys.executable).with_name("rectify")
+    env = {**os.environ, "RECTIFY_DB": f"sqlite:///{tmp_path / 'missing.db'}"}
+    version = subprocess.run([rectify, "--version"], capture_output=True, text=True, env=env)
+    assert (version.returncode, version.stdout.split()[0]) == (0, "rectify")
+    missing = subprocess.run([rectify, "findings", "list"], capture_output=True, text=True, env=env)
+    assert missing.returncode != 0
+    assert "rectify init" in missing.stderr
+    assert "Traceback" not in missing.stderr

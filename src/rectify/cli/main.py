@@ -93,14 +93,14 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     return parser
 
 
-def _command_of(argv: Sequence[str]) -> str | None:
+def command_of(argv: Sequence[str]) -> str | None:
     """The command word, if it is the first argument (all options are after it)."""
     return argv[0] if argv and argv[0] in COMMANDS else None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
-    command = _command_of(args_list)
+    command = command_of(args_list)
     parser = build_parser(only=command) if command is not None else build_parser(only="")
     args = parser.parse_args(args_list)
     from rectify.cli.output import error
