@@ -4,6 +4,7 @@ and the rebuild do not read them."""
 
 from __future__ import annotations
 
+import time
 from typing import Any
 from uuid import UUID
 
@@ -131,3 +132,29 @@ def test_the_seal_and_the_rebuild_do_not_read_snapshots(house: House) -> None:
         assert seal.verify(conn, house.store.events).ok
     assert house.store.runner.rebuild() > 0
     assert house.people.principal_for_session("chief", token, NOW) == me
+
+
+def test_a_snapshot_leaves_out_sessions_long_expired_and_grants_what_the_replay_grants(
+    house: House,
+) -> None:
+    me = chief(house)
+    people = house.people
+    wall = int(time.time())  # outside House.acting, events carry the wall clock's time
+    long_expired = [people.open_session(me, 1_000_000_000 + n) for n in range(150)]
+    lately_expired = people.open_session(me, wall - 3600)  # within SESSION_GRACE
+    live = [people.open_session(me, FAR + n) for n in range(48)]  # version 200: a snapshot
+    assert snapshot_versions(house) == [100, 200]
+    user_id = User.create_id("chief")
+    loaded, full = from_snapshot(house, user_id), replayed(house, user_id)
+    assert len(full.sessions) == 199  # the aggregate itself keeps every session
+    kept = {token_digest(t) for t in [lately_expired, *live]}
+    assert set(loaded.sessions) == kept  # the snapshot: the live and the lately expired
+    assert {k: v for k, v in vars(loaded).items() if k != "sessions"} == {
+        k: v for k, v in vars(full).items() if k != "sessions"
+    }
+    for now in (wall - 7200, wall, NOW):
+        for token in [*long_expired, lately_expired, *live]:
+            granted = people.principal_for_session("chief", token, now)
+            assert granted == (me if full.session_valid(token_digest(token), now) else None)
+    assert people.principal_for_session("chief", live[0], NOW) == me
+    assert people.principal_for_session("chief", lately_expired, wall - 7200) == me

@@ -97,8 +97,12 @@ class RectifyApp(Application[UUID]):
         that cannot be written (a store not yet upgraded, two processes snapshotting
         the same version) only leaves the next load to replay more events."""
         assert self.snapshots is not None
+        snapshot = type(aggregate).Snapshot.take(aggregate)
+        trim = getattr(aggregate, "trim_snapshot_state", None)
+        if trim is not None:  # what the aggregate can leave out (User: expired sessions)
+            trim(snapshot.state)
         with contextlib.suppress(PersistenceError):
-            self.snapshots.put([type(aggregate).Snapshot.take(aggregate)])
+            self.snapshots.put([snapshot])
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)

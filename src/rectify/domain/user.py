@@ -24,6 +24,7 @@ from rectify.domain.errors import InvalidInput
 from rectify.domain.identity import Principal, Role
 
 ROLES_WITH_LOGIN = (Role.BUREAU, Role.EVALUATOR, Role.DEPARTMENT, Role.AUDITOR)
+SESSION_GRACE = 86_400  # seconds: see User.trim_snapshot_state
 
 
 def normalise_name(name: str) -> str:
@@ -176,6 +177,16 @@ class User(RectifyAggregate):
 
     def session_valid(self, token_sha256: str, now: int) -> bool:
         return not self.disabled and self.sessions.get(token_sha256, 0) > now
+
+    def trim_snapshot_state(self, state: dict[str, Any]) -> None:
+        """Leave out of a snapshot the sessions long expired by the user's last event.
+
+        The aggregate keeps every session it ever opened (a replay must yield what
+        the events say), so a snapshot would grow with every login forever; a session
+        that expired a day before the last event can never be valid again, whatever
+        clock checks it (SESSION_GRACE covers clocks that lag)."""
+        settled = int(self.modified_on.timestamp()) - SESSION_GRACE
+        state["sessions"] = {t: at for t, at in self.sessions.items() if at > settled}
 
 
 def _drop_password_hash(state: dict[str, Any]) -> None:
