@@ -96,3 +96,21 @@ async def test_a_reload_while_lines_come_in_batches_shows_each_line_once(
         assert checks.row_count == len(whole.checks)
         title = str(screen.query_one("#checks-title", Static).render())
         assert f"待看（{len(whole.checks)}）" in title
+
+
+@sync
+async def test_the_evaluator_home_holds_the_newest_evaluations_and_says_so(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(home_data, "EVALUATOR_EVALUATIONS", 1)
+    app = world.app("evaluator")
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen: Any = app.screen
+        await until(lambda: screen.home_complete)
+        await settle(pilot)
+        every = world.backend("evaluator").evaluations()
+        assert len(every) == 2
+        table = screen.query_one("#home-evaluations", DataTable)
+        assert [r.value for r in table.rows] == [every[0].key]
+        title = str(screen.query_one("#evaluations-title", Static).render())
+        assert "最近 1 个，全部按 3 查看" in title

@@ -24,6 +24,7 @@ from rectify.tui.home_data import (
     EvaluationLine,
     Todo,
     evaluation_batches,
+    evaluations_on_home,
     first_parts,
 )
 from rectify.tui.labels import KEYS, day, rate, role_label, short, stage_label, status_label
@@ -187,8 +188,14 @@ class HomeScreen(LoadingScreen):
             return
         if message.last:
             self.home_complete = True
-            if not self.query_one("#home-evaluations", DataTable).row_count:
+            shown = self.query_one("#home-evaluations", DataTable).row_count
+            if not shown:
                 self.query_one("#evaluations-title").display = False  # none: no "加载中…"
+            role = self.app.backend.principal.role  # type: ignore[attr-defined]
+            if shown and shown == evaluations_on_home(role):
+                self.query_one("#evaluations-title", Static).update(
+                    f"评价：最近 {shown} 个，全部按 3 查看（得分与规则不符的末级指标数）"
+                )
             return
         lines, checks = message.value
         self._add_evaluations(lines)
