@@ -24,7 +24,7 @@ EVENTS = 9  # record_sample(house, 8): a department and eight findings
 def _spy(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
     """Count the prefetched batches used and those thrown away (the real methods run)."""
     seen = {"requested": 0, "used": 0, "discarded": 0}
-    request, take = Prefetcher.commit_and_decode, Prefetcher.take
+    request, take = Prefetcher.commit_and_read, Prefetcher.take
 
     def counting_request(self: Prefetcher, *args: Any) -> None:
         seen["requested"] += 1
@@ -37,7 +37,7 @@ def _spy(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
             seen["used" if got is not None else "discarded"] += 1
         return got
 
-    monkeypatch.setattr(Prefetcher, "commit_and_decode", counting_request)
+    monkeypatch.setattr(Prefetcher, "commit_and_read", counting_request)
     monkeypatch.setattr(Prefetcher, "take", counting_take)
     return seen
 

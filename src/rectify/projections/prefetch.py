@@ -25,9 +25,10 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from sqlalchemy import Connection, RootTransaction
+from sqlalchemy import Connection, Engine, RootTransaction
 
 Positions = dict[str, int]
+Read = Callable[[Connection, int, int], Sequence[Any]]  # (conn, after, size) -> rows
 Decode = Callable[[Sequence[Any], Positions], Any]  # (rows, positions) -> decoded work
 Prefetched = tuple[Sequence[Any], Any]  # (rows, decoded work)
 
@@ -45,26 +46,29 @@ def can_prefetch(conn: Connection) -> bool:
 class Prefetcher:
     """A committing thread and a reading connection, for the length of one catch-up."""
 
-    def __init__(self, decode: Decode) -> None:
+    def __init__(self, engine: Engine, read: Read, decode: Decode) -> None:
+        self._engine = engine
+        self._read = read
         self._decode = decode
         self._pool: ThreadPoolExecutor | None = None
+        self._conn: Connection | None = None
         self._ready: tuple[Positions, int, Prefetched] | None = None
         self.usable: bool | None = None  # decided on the first batch that could use it
 
-    def commit_and_decode(
-        self, transaction: RootTransaction, rows: Sequence[Any], positions: Positions, size: int
+    def commit_and_read(
+        self, transaction: RootTransaction, after: int, positions: Positions, size: int
     ) -> None:
-        """Commit in the thread; meanwhile decode the next batch's `rows` (read in the
-        committing transaction) for `positions` (the ones this commit leaves). The
-        commit's error is raised here, and then nothing decoded is kept."""
+        """Commit in the thread; meanwhile read the `size` events after `after` and
+        decode them for `positions` (the ones this commit leaves). The commit's error
+        is raised here, and then nothing read is kept."""
         self._ready = None
         if self._pool is None:
             self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="rectify-commit")
         committing = self._pool.submit(transaction.commit)
         ready: Prefetched | None = None
         try:
-            ready = rows, self._decode(rows, positions)
-        except Exception:  # noqa: BLE001 - the locked batch decodes again and raises
+            ready = self._fetch(after, positions, size)
+        except Exception:  # noqa: BLE001 - the locked read repeats it and raises what it raises
             ready = None
         finally:
             committing.result()
@@ -86,3 +90,17 @@ class Prefetcher:
         if self._pool is not None:
             self._pool.shutdown(wait=True)
             self._pool = None
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+
+    def _fetch(self, after: int, positions: Positions, size: int) -> Prefetched:
+        if self._conn is None:
+            self._conn = self._engine.connect()
+        try:
+            rows = self._read(self._conn, after, size)
+        finally:
+            # End the read transaction at once: an open one would hold back SQLite's
+            # checkpoints and PostgreSQL's vacuum for the length of the catch-up.
+            self._conn.rollback()
+        return rows, self._decode(rows, positions)

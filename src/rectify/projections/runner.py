@@ -180,11 +180,14 @@ class ProjectionRunner:
         if not self.pipelined:
             yield None
             return
-        prefetch = Prefetcher(self._decode)
+        prefetch = Prefetcher(self.engine, self._read_after, self._decode)
         try:
             yield prefetch
         finally:
             prefetch.close()
+
+    def _read_after(self, conn: Connection, after: int, size: int) -> Sequence[Any]:
+        return self._batch_query.rows(conn, after=after, size=size)
 
     def rebuild(self, batch_size: int = DEFAULT_BATCH, progress: Progress | None = None) -> int:
         """Drop every rebuildable read model's rows and replay the whole log."""
@@ -288,8 +291,7 @@ class ProjectionRunner:
                     if prefetch.usable:
                         # Where this batch leaves the positions: the next batch's start.
                         after = {name: max(at, last) for name, at in positions.items()}
-                        ahead = self._batch_query.rows(conn, after=last, size=batch_size)
-                        prefetch.commit_and_decode(transaction, ahead, after, batch_size)
+                        prefetch.commit_and_read(transaction, last, after, batch_size)
             at_head = not rows or int(rows[-1][0]) >= head
             if at_head and not self._index_checked:
                 text_index.restore(conn)
