@@ -20,7 +20,6 @@ from sqlalchemy import Connection, Engine, Table, bindparam, delete, func, selec
 from rectify.projections import text_index
 from rectify.projections.batch import DriverQuery
 from rectify.projections.positions import lock_positions, save_positions
-from rectify.projections.prefetch import Prefetcher, can_prefetch
 from rectify.projections.projector import Handler, Projector, RawEvent, as_bytes
 
 
@@ -106,7 +105,6 @@ def _relaxed_sync(conn: Connection) -> Iterator[None]:
 
 
 Progress = Callable[[int, int], None]  # (applied so far, head position)
-Work = dict[str, list[tuple[Handler, Any]]]  # projector name -> its (handler, event)s
 
 # Measured (20k-event SQLite rebuild, CPU s): 0.90 / 0.83 / 0.71 / 0.70 at batches of
 # 1,000 / 2,000 / 5,000 / 10,000: larger ones stop paying off here, and the
@@ -126,8 +124,6 @@ class ProjectionRunner:
     # them, and the batch that brings the read models to the head restores them in
     # its transaction, so a store at the head always has them (text_index.py).
     _index_checked: bool = field(default=False, init=False)
-    # Long catch-ups commit each batch in a thread while reading the next (prefetch.py).
-    pipelined: bool = True
 
     def __post_init__(self) -> None:
         # Rows come back as the driver's tuples: ids are converted only when used.
@@ -145,16 +141,15 @@ class ProjectionRunner:
     def catch_up(self, batch_size: int = DEFAULT_BATCH, progress: Progress | None = None) -> int:
         """Apply every event not yet applied; returns how many events were read."""
         done = 0
-        with self._prefetcher() as prefetch:
-            while True:
-                batch = self._one_batch(batch_size, prefetch=prefetch)
-                assert batch is not None  # waiting for the lock always gets it
-                applied, head = batch
-                done += applied
-                if progress is not None:
-                    progress(done, head)
-                if applied < batch_size:
-                    return done
+        while True:
+            batch = self._one_batch(batch_size)
+            assert batch is not None  # waiting for the lock always gets it
+            applied, head = batch
+            done += applied
+            if progress is not None:
+                progress(done, head)
+            if applied < batch_size:
+                return done
 
     def try_catch_up(self, batch_size: int = DEFAULT_BATCH) -> int | None:
         """`catch_up`, unless another runner is at work (PostgreSQL): then None at once.
@@ -163,31 +158,13 @@ class ProjectionRunner:
         first, waiting), applies this command's events; waiting here only queues
         writers behind one another."""
         done = 0
-        with self._prefetcher() as prefetch:
-            while True:
-                batch = self._one_batch(batch_size, wait=False, prefetch=prefetch)
-                if batch is None:
-                    return None if done == 0 else done
-                done += batch[0]
-                if batch[0] < batch_size:
-                    return done
-
-    @contextmanager
-    def _prefetcher(self) -> Iterator[Prefetcher | None]:
-        """A reader for the next batch, its thread started only when a batch finds at
-        least one more full batch after it; closed (a pending read discarded) however
-        the catch-up ends."""
-        if not self.pipelined:
-            yield None
-            return
-        prefetch = Prefetcher(self.engine, self._read_after, self._decode)
-        try:
-            yield prefetch
-        finally:
-            prefetch.close()
-
-    def _read_after(self, conn: Connection, after: int, size: int) -> Sequence[Any]:
-        return self._batch_query.rows(conn, after=after, size=size)
+        while True:
+            batch = self._one_batch(batch_size, wait=False)
+            if batch is None:
+                return None if done == 0 else done
+            done += batch[0]
+            if batch[0] < batch_size:
+                return done
 
     def rebuild(self, batch_size: int = DEFAULT_BATCH, progress: Progress | None = None) -> int:
         """Drop every rebuildable read model's rows and replay the whole log."""
@@ -214,13 +191,13 @@ class ProjectionRunner:
                     self._index.setdefault(topic, []).append((projector, handler))
         return self._index
 
-    def _decode(self, rows: Sequence[Any], positions: dict[str, int]) -> Work:
+    def _apply(self, conn: Connection, rows: Sequence[Any], positions: dict[str, int]) -> None:
         """Decode each event once (only if a projector still behind it handles it: a
         reseal after forgery must not choke on an event no read model needs again),
-        and sort the events by projector. `rows` are the driver's (id, originator_id,
-        originator_version, topic, state) tuples. Also run in the prefetch thread."""
+        then hand each projector its events as one batch. `rows` are the driver's
+        (id, originator_id, originator_version, topic, state) tuples."""
         index = self._topic_index()
-        work: Work = {p.name: [] for p in self.projectors}
+        work: dict[str, list[tuple[Handler, Any]]] = {p.name: [] for p in self.projectors}
         to_domain = self.mapper.to_domain_event
         slowest = min(positions.values(), default=0)
         everyone = {p.name for p in self.projectors if positions[p.name] == slowest}
@@ -235,12 +212,6 @@ class ProjectionRunner:
             event = to_domain(StoredEvent(_uuid(originator), version, topic, as_bytes(state)))
             for projector, handler in handlers:
                 work[projector.name].append((handler, event))
-        return work
-
-    def _apply(
-        self, conn: Connection, rows: Sequence[Any], positions: dict[str, int], work: Work
-    ) -> None:
-        """Hand each projector its decoded events as one batch."""
         raws: list[RawEvent] | None = None
         for projector in self.projectors:
             mine = work[projector.name]
@@ -259,39 +230,25 @@ class ProjectionRunner:
                 handler(conn, event)
             projector.end_batch(conn)
 
-    def _one_batch(
-        self, batch_size: int, *, wait: bool = True, prefetch: Prefetcher | None = None
-    ) -> tuple[int, int] | None:
+    def _one_batch(self, batch_size: int, *, wait: bool = True) -> tuple[int, int] | None:
         with (
             _no_cycle_collection(),
             self.engine.connect() as conn,
             _relaxed_sync(conn),
-            conn.begin() as transaction,
+            conn.begin(),
         ):
             positions = lock_positions(conn, [p.name for p in self.projectors], wait=wait)
             if positions is None:
                 return None  # another runner holds the lock (wait=False only)
             start = min(positions.values(), default=0)
             head = self.head(conn)
-            ready = prefetch.take(positions, batch_size) if prefetch is not None else None
-            if ready is not None:
-                rows, work = ready
-            else:
-                rows = self._batch_query.rows(conn, after=start, size=batch_size)
-                work = self._decode(rows, positions)
+            rows = self._batch_query.rows(conn, after=start, size=batch_size)
             if rows:
-                self._apply(conn, rows, positions, work)
+                self._apply(conn, rows, positions)
                 last = int(rows[-1][0])
                 save_positions(
                     conn, {p.name: last for p in self.projectors if positions[p.name] < last}
                 )
-                if prefetch is not None and head - last >= batch_size:
-                    if prefetch.usable is None:
-                        prefetch.usable = can_prefetch(conn)
-                    if prefetch.usable:
-                        # Where this batch leaves the positions: the next batch's start.
-                        after = {name: max(at, last) for name, at in positions.items()}
-                        prefetch.commit_and_read(transaction, last, after, batch_size)
             at_head = not rows or int(rows[-1][0]) >= head
             if at_head and not self._index_checked:
                 text_index.restore(conn)
