@@ -183,8 +183,9 @@ def command_latencies(house: House, refs: list[str], dept_of: dict[str, str]) ->
 
 
 def child_rebuild(url: str) -> tuple[float, float, float]:
-    """Rebuild in a fresh process: (seconds the rebuild took in it, its peak RSS in MB,
-    the CPU seconds it took in that process).
+    """Rebuild in a fresh process as `rectify rebuild` does (its worker processes, one
+    per projector group: parallel_rebuild.py): (seconds the rebuild took, the peak RSS
+    in MB of the largest of its processes, the CPU seconds of all of them).
 
     One replay gives every figure. VmHWM is the child's own address space, not what it
     inherited from this process at fork; the time covers `runner.rebuild()` alone (not
@@ -193,9 +194,15 @@ def child_rebuild(url: str) -> tuple[float, float, float]:
         "import time\n"
         "from rectify.projections.store import open_store\n"
         f"s = open_store({url!r}); runner = s.runner\n"
-        "c = time.process_time(); t = time.perf_counter(); runner.rebuild()\n"
-        "t = time.perf_counter() - t; c = time.process_time() - c; s.close()\n"
+        "import resource\n"
+        "from rectify.projections.parallel_rebuild import default_workers\n"
+        "def cpu():\n"
+        "    own, kids = (resource.getrusage(w) for w in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))\n"
+        "    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime\n"
+        "c = cpu(); t = time.perf_counter(); runner.rebuild(workers=default_workers())\n"
+        "t = time.perf_counter() - t; c = cpu() - c; s.close()\n"
         "hwm = [ln for ln in open('/proc/self/status') if ln.startswith('VmHWM')][0].split()[1]\n"
+        "hwm = max(int(hwm), resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
         "print(t, hwm, c)"
     )
     out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)

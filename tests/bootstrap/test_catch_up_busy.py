@@ -12,7 +12,7 @@ from rectify.domain.application import finding_fields
 from rectify.domain.clock import FixedClock
 from rectify.domain.identity import Principal, Role
 from rectify.projections.findings import findings
-from rectify.projections.positions import RUNNER_LOCK_KEY
+from rectify.projections.positions import RUNNER_LOCK_KEY, projector_lock_key
 from tests.conftest import TEST_DAY
 from tests.projections.test_store import record_sample
 
@@ -26,8 +26,11 @@ def test_a_command_skips_a_busy_catch_up_and_the_next_read_catches_up(
     with house, house.store.engine.connect() as other:
         with house.acting(BUREAU):
             record_sample(house, 1)
-        # another process is catching up: it holds the runner's lock
-        other.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": RUNNER_LOCK_KEY})
+        # another process is catching up: it holds the findings projector's lock
+        other.execute(
+            text("SELECT pg_advisory_xact_lock(:key, :projector)"),
+            {"key": RUNNER_LOCK_KEY, "projector": projector_lock_key("findings")},
+        )
         with house.acting(BUREAU):  # returns although the lock is held
             house.services.app.save_all(
                 house.findings.new_finding(

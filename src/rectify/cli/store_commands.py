@@ -16,6 +16,7 @@ from rectify.domain.errors import InvalidInput, StoreError
 from rectify.domain.identity import Principal, Role
 from rectify.domain.permissions import MAINTENANCE_PERMISSIONS, require
 from rectify.projections import seal
+from rectify.projections.parallel_rebuild import default_workers
 from rectify.projections.store import init_lock
 
 
@@ -45,6 +46,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         type=int,
         default=5000,  # the runner's DEFAULT_BATCH, measured (projections/runner.py)
         help="每个事务处理的事件数（events per transaction，默认 5000）",
+    )
+    rb.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        help="并行重放的进程数（1：在本进程内逐批重放；默认：每组读模型一个进程，至多 CPU 核数）",
     )
     rb.set_defaults(func=run_rebuild)
 
@@ -136,7 +143,10 @@ def run_rebuild(args: argparse.Namespace) -> int:
         def progress(done: int, head: int) -> None:
             bar.update(task, completed=done, total=max(head, done))
 
-        count = house.store.runner.rebuild(batch_size=max(1, args.batch), progress=progress)
+        workers = default_workers() if args.workers is None else max(1, args.workers)
+        count = house.store.runner.rebuild(
+            batch_size=max(1, args.batch), progress=progress, workers=workers
+        )
     console.print(f"已重放 {count} 个事件")
     return 0
 

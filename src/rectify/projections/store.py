@@ -170,7 +170,11 @@ class Store:
             with self._building:
                 if self._runner is None:
                     self._runner = ProjectionRunner(
-                        self.engine, self.events, self.mapper, all_projectors()
+                        self.engine,
+                        self.events,
+                        self.mapper,
+                        all_projectors(),
+                        store_url=self.url.render_as_string(hide_password=False),
                     )
         return self._runner
 
