@@ -51,7 +51,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "--workers",
         type=int,
         default=None,
-        help="并行重放的进程数（1：在本进程内逐批重放；默认：每组读模型一个进程，至多 CPU 核数）",
+        help="1：在本进程内逐批重放；2 及以上：5 万个事件起每组读模型一个进程（现为 2 组；默认按 CPU 核数）",
     )
     rb.set_defaults(func=run_rebuild)
 

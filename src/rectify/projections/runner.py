@@ -181,9 +181,10 @@ class ProjectionRunner:
         self, batch_size: int = DEFAULT_BATCH, progress: Progress | None = None, workers: int = 1
     ) -> int:
         """Drop every rebuildable read model's rows and replay the whole log; with
-        `workers` > 1 and a log of PARALLEL_FROM events or more, groups of projectors
-        replay it in worker processes first (parallel_rebuild.py), and this runner then
-        applies whatever they left."""
+        `workers` > 1 and a log of PARALLEL_FROM events or more, each group of
+        projectors replays it in a worker process of its own first (one per group,
+        whatever the number above 1: parallel_rebuild.py), and this runner then applies
+        whatever they left."""
         self._reset()
         if workers > 1 and self.store_url and self.head_now() >= PARALLEL_FROM:
             from rectify.projections.parallel_rebuild import replay_in_groups
