@@ -44,8 +44,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     rb.add_argument(
         "--batch",
         type=int,
-        default=5000,  # the runner's DEFAULT_BATCH, measured (projections/runner.py)
-        help="每个事务处理的事件数（events per transaction，默认 5000）",
+        default=None,  # the runner's DEFAULT_BATCH / GROUP_BATCH, measured (projections/runner.py)
+        help="每个事务处理的事件数（events per transaction；默认单进程 5000，分组工作进程各 10000）",
     )
     rb.add_argument(
         "--workers",
@@ -145,7 +145,9 @@ def run_rebuild(args: argparse.Namespace) -> int:
 
         workers = default_workers() if args.workers is None else max(1, args.workers)
         count = house.store.runner.rebuild(
-            batch_size=max(1, args.batch), progress=progress, workers=workers
+            batch_size=None if args.batch is None else max(1, args.batch),
+            progress=progress,
+            workers=workers,
         )
     console.print(f"已重放 {count} 个事件")
     return 0

@@ -66,9 +66,11 @@ class DeadlineWatchProjector(Projector):
 
     name = "deadline_watch"
     tables = (deadline_watch,)
+    gathers = True
 
     def __init__(self) -> None:
         self._rows = RowCache(deadline_watch, "finding_id")
+        self._replan = False  # a policy change in this batch: re-plan the written rows
 
     def handlers(self) -> Mapping[str, Handler]:
         status = self._status
@@ -90,8 +92,15 @@ class DeadlineWatchProjector(Projector):
     def begin_batch(self, conn: Connection, events: Sequence[Any]) -> None:
         self._rows.begin()
         self._rows.load(conn, {str(e.originator_id) for e in events})
+        self._replan = False
 
     def end_batch(self, conn: Connection) -> None:
+        if self._replan:  # the rows already written, in SQL; the batch's own overwrite them
+            row = deadline_watch.c
+            conn.execute(
+                update(deadline_watch).where(row.status.in_(_OPEN)).values(next_on=row.issued_on)
+            )
+            self._replan = False
         self._rows.flush(conn)
 
     def recorded(self, conn: Connection, event: Any) -> None:
@@ -153,12 +162,10 @@ class DeadlineWatchProjector(Projector):
         )
 
     def policy_changed(self, conn: Connection, event: Any) -> None:
-        """Re-plan every open finding: the rows already written, in SQL; the rows this
-        batch holds, in memory (the batch's flush writes them over the SQL's)."""
-        row = deadline_watch.c
-        conn.execute(
-            update(deadline_watch).where(row.status.in_(_OPEN)).values(next_on=row.issued_on)
-        )
+        """Re-plan every open finding: the rows already written, in SQL at the end of
+        the batch; the rows this batch holds, in memory (its flush writes them over the
+        SQL's, so a row the batch changes later is as the batch leaves it)."""
+        self._replan = True
         for cached in self._rows.rows():
             if cached["status"] in _OPEN:
                 cached["next_on"] = cached["issued_on"]

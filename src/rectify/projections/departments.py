@@ -29,6 +29,7 @@ departments = Table(
 class DepartmentsProjector(Projector):
     name = "departments"
     tables = (departments,)
+    gathers = True
 
     def __init__(self) -> None:
         self._rows = RowCache(departments, "id")

@@ -33,10 +33,10 @@ from sqlalchemy import (
     String,
     Table,
     Text,
-    bindparam,
-    delete,
     select,
 )
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from rectify.projections.batch import Bulk, RowCache, chunks, insert_many, replace_groups
 from rectify.projections.metadata import DecimalText, metadata
@@ -166,19 +166,14 @@ _LEAF_KEY = ("evaluation_key", "code", "stage")
 class EvaluationsProjector(Projector):
     name = "evaluations"
     tables = (evaluations, evaluation_indicators, leaf_scores, score_history)
+    gathers = True
 
     def __init__(self) -> None:
         self._rows = RowCache(evaluations, "id")
         self._trees: dict[str, list[dict[str, Any]]] = {}  # key -> its new tree
         self._leaves: dict[tuple[str, str, str], dict[str, Any]] = {}  # latest score per leaf
         self._history: list[dict[str, Any]] = []
-        self._delete_leaf = Bulk(
-            delete(leaf_scores).where(
-                (leaf_scores.c.evaluation_key == bindparam("l_evaluation_key"))
-                & (leaf_scores.c.code == bindparam("l_code"))
-                & (leaf_scores.c.stage == bindparam("l_stage"))
-            )
-        )
+        self._upsert_leaf: dict[str, Bulk] = {}  # per dialect
 
     def handlers(self) -> Mapping[str, Handler]:
         return {
@@ -197,14 +192,22 @@ class EvaluationsProjector(Projector):
         self._rows.flush(conn)
         replace_groups(conn, evaluation_indicators, "evaluation_key", self._trees)
         if self._leaves:
-            # An upsert in two portable statements: drop the leaves' old rows, insert the new.
-            self._delete_leaf.run(
-                conn,
-                [{"l_" + name: leaf[name] for name in _LEAF_KEY} for leaf in self._leaves.values()],
-            )
-            insert_many(conn, leaf_scores, list(self._leaves.values()))
+            self._leaf_upsert(conn.dialect.name).run(conn, list(self._leaves.values()))
         insert_many(conn, score_history, self._history)
         self._trees, self._leaves, self._history = {}, {}, []
+
+    def _leaf_upsert(self, dialect: str) -> Bulk:
+        """Each leaf's latest score in one statement per row (most scores are a leaf's
+        first: a DELETE before each INSERT mostly probed for a row that was not there)."""
+        bulk = self._upsert_leaf.get(dialect)
+        if bulk is None:
+            insert = pg_insert if dialect == "postgresql" else sqlite_insert
+            statement = insert(leaf_scores)
+            latest = {name: statement.excluded[name] for name in ("value", "updated_at", "version")}
+            bulk = self._upsert_leaf[dialect] = Bulk(
+                statement.on_conflict_do_update(index_elements=list(_LEAF_KEY), set_=latest)
+            )
+        return bulk
 
     def registered(self, conn: Connection, event: Any) -> None:
         rounding = event.rounding or {}
@@ -291,6 +294,7 @@ class EvaluationsProjector(Projector):
 class BudgetsProjector(Projector):
     name = "budgets"
     tables = (budget_lines, budget_adjustments)
+    gathers = True
 
     def __init__(self) -> None:
         self._lines: dict[str, list[dict[str, Any]]] = {}  # budget id -> its lines, in order

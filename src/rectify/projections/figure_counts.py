@@ -133,6 +133,7 @@ def _key_of(table: Table) -> list[str]:
 class FiguresProjector(Projector):
     name = "figures"
     tables = (figure_findings, figure_counts, figure_dues)
+    gathers = True
 
     def handlers(self) -> Mapping[str, Handler]:
         status = self.status_to

@@ -102,6 +102,7 @@ def _split(text: str | None) -> list[str]:
 class FindingsProjector(Projector):
     name = "findings"
     tables = (findings, finding_years)
+    gathers = True
 
     def handlers(self) -> Mapping[str, Handler]:
         return {

@@ -43,6 +43,10 @@ class Projector:
     # Whether `rectify rebuild` may drop and replay it. The seal must never be rebuilt
     # from the log it guards: that would launder tampering.
     rebuildable: ClassVar[bool] = True
+    # Whether `begin_batch` reads only this projector's own tables and its handlers only
+    # gather rows in memory, leaving every write to `end_batch`: a parallel rebuild's
+    # group worker then runs all but `end_batch` before it takes the write lock.
+    gathers: ClassVar[bool] = False
 
     def handlers(self) -> Mapping[str, Handler]:
         return {}

@@ -86,6 +86,7 @@ def event_details(name: str, event: Any) -> dict[str, Any]:
 class TimelineProjector(Projector):
     name = "finding_timeline"
     tables = (finding_timeline,)
+    gathers = True
 
     def __init__(self) -> None:
         self._refs: dict[str, str] = {}  # finding id -> ref, for this batch
