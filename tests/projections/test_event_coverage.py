@@ -36,7 +36,7 @@ def event_topics() -> set[str]:
 
 
 def handled_topics() -> set[str]:
-    return {topic for p in all_projectors() if not p.wants_raw for topic in p.handlers()}
+    return {topic for p in all_projectors() for topic in p.handlers()}
 
 
 def test_the_aggregates_have_events() -> None:

@@ -6,16 +6,12 @@ lock must write what batches applied under it write, on both backends."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import event
 
-from rectify.bootstrap import House, open_house
-from rectify.bootstrap.generator import generate
-from rectify.domain.identity import Principal, Role, acting_as
-from rectify.domain.schedule_policy import Policy
+from rectify.bootstrap import House
 from rectify.projections import runner as runner_module
 from rectify.projections.catalog import all_projectors
 from rectify.projections.metadata import metadata
@@ -25,24 +21,6 @@ from rectify.projections.runner import ProjectionRunner
 from tests.projections.test_store import snapshot
 
 GATHERING = sorted(p.name for p in all_projectors() if p.gathers)
-
-
-@pytest.fixture
-def province(db_url: str, tmp_path: Path) -> Any:
-    """A small province whose log ends in two changes of the deadline policy: their
-    batch re-plans the findings it holds in memory, and the rest in SQL."""
-    house = open_house(db_url, create=True, blob_dir=tmp_path / "blobs")
-    generate(house.store.app, 2500, seed=7, departments=3, first_year=2022, years=2)
-    with acting_as(Principal("bureau-test", Role.BUREAU)):
-        policy = Policy(settings={"deadline.phased": "60"}, reason="试行")
-        house.store.app.save_all(policy)
-        policy.change({"first_report_days": "45"}, reason="加快首次报告")
-        house.store.app.save_all(policy)
-    house.catch_up()
-    try:
-        yield house
-    finally:
-        house.close()
 
 
 def test_the_gathering_projectors_are_the_bulk_ones() -> None:

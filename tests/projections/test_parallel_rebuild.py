@@ -16,8 +16,7 @@ from typing import Any
 
 import pytest
 
-from rectify.bootstrap import House, open_house
-from rectify.bootstrap.generator import generate
+from rectify.bootstrap import House
 from rectify.projections import runner as runner_module
 from rectify.projections.catalog import all_projectors
 from rectify.projections.parallel_rebuild import REBUILD_GROUPS
@@ -25,17 +24,6 @@ from rectify.projections.positions import PROJECTOR_NAMES, lock_positions, save_
 from rectify.projections.runner import ProjectionRunner
 from rectify.projections.store import open_store
 from tests.projections.test_store import snapshot
-
-
-@pytest.fixture
-def province(db_url: str, tmp_path: Path) -> Any:
-    house = open_house(db_url, create=True, blob_dir=tmp_path / "blobs")
-    generate(house.store.app, 3000, seed=5, departments=3, first_year=2022, years=2)
-    house.catch_up()
-    try:
-        yield house
-    finally:
-        house.close()
 
 
 def test_the_groups_hold_every_rebuildable_projector_once() -> None:

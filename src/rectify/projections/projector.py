@@ -12,7 +12,7 @@ from sqlalchemy import Connection, Table
 
 @dataclass(frozen=True)
 class RawEvent:
-    """One row of the event table, as the seal and the projectors see it."""
+    """One row of the event table, as the seal sees it."""
 
     notification_id: int
     originator_id: UUID
@@ -38,8 +38,6 @@ class Projector:
 
     name: ClassVar[str]
     tables: ClassVar[tuple[Table, ...]] = ()
-    # A projector that wants every raw row (the seal) sets this and overrides apply_raw.
-    wants_raw: ClassVar[bool] = False
     # Whether `rectify rebuild` may drop and replay it. The seal must never be rebuilt
     # from the log it guards: that would launder tampering.
     rebuildable: ClassVar[bool] = True
@@ -56,9 +54,6 @@ class Projector:
 
     def end_batch(self, conn: Connection) -> None:
         """Called after the batch's last handler: write what the handlers gathered."""
-
-    def apply_raw(self, conn: Connection, raw: RawEvent) -> None:
-        raise NotImplementedError
 
 
 def as_bytes(value: object) -> bytes:

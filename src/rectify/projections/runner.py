@@ -20,7 +20,7 @@ from sqlalchemy import Connection, Engine, Table, bindparam, delete, func, selec
 from rectify.projections import text_index
 from rectify.projections.batch import DriverQuery
 from rectify.projections.positions import lock_positions, read_positions, save_positions
-from rectify.projections.projector import Handler, Projector, RawEvent, as_bytes
+from rectify.projections.projector import Handler, Projector, as_bytes
 
 
 class EventId(UUID):
@@ -257,35 +257,19 @@ class ProjectionRunner:
                 work[projector.name].append((handler, event))
         return work
 
-    def _apply(
-        self,
-        conn: Connection,
-        rows: Sequence[Any],
-        positions: dict[str, int],
-        work: Work,
-        gathered: frozenset[str] = frozenset(),
-    ) -> None:
+    def _gather(self, conn: Connection, projector: Projector, work: Work) -> None:
+        """A projector's batch up to its writes: what it reads, then its handlers."""
+        mine = work[projector.name]
+        projector.begin_batch(conn, [event for _, event in mine])
+        for handler, event in mine:
+            handler(conn, event)
+
+    def _apply(self, conn: Connection, work: Work, gathered: frozenset[str]) -> None:
         """Hand each projector its decoded events as one batch (`gathered`: the
         projectors whose batch ran before the lock, which only write theirs)."""
-        raws: list[RawEvent] | None = None
         for projector in self.projectors:
-            if projector.name in gathered:
-                projector.end_batch(conn)
-                continue
-            mine = work[projector.name]
-            projector.begin_batch(conn, [event for _, event in mine])
-            if projector.wants_raw:
-                if raws is None:
-                    raws = [
-                        RawEvent(int(i), _uuid(o), int(v), t, as_bytes(st))
-                        for i, o, v, t, st in rows
-                    ]
-                after = positions[projector.name]
-                for raw in raws:
-                    if raw.notification_id > after:
-                        projector.apply_raw(conn, raw)
-            for handler, event in mine:
-                handler(conn, event)
+            if projector.name not in gathered:
+                self._gather(conn, projector, work)
             projector.end_batch(conn)
 
     def _read_early(
@@ -300,12 +284,9 @@ class ProjectionRunner:
         seen = {name: stored.get(name, 0) for name in names}
         rows = self._batch_query.rows(conn, after=min(seen.values(), default=0), size=batch_size)
         work = self._decode(rows, seen)
-        gathered = [p for p in self.projectors if p.gathers and not p.wants_raw] if rows else []
+        gathered = [p for p in self.projectors if p.gathers] if rows else []
         for projector in gathered:
-            mine = work[projector.name]
-            projector.begin_batch(conn, [event for _, event in mine])
-            for handler, event in mine:
-                handler(conn, event)
+            self._gather(conn, projector, work)
         return seen, rows, work, frozenset(p.name for p in gathered)
 
     def _one_batch(self, batch_size: int, *, wait: bool = True) -> tuple[int, int] | None:
@@ -329,7 +310,7 @@ class ProjectionRunner:
                 rows = self._batch_query.rows(conn, after=start, size=batch_size)
                 work = self._decode(rows, positions)
             if rows:
-                self._apply(conn, rows, positions, work, gathered)
+                self._apply(conn, work, gathered)
                 last = int(rows[-1][0])
                 save_positions(
                     conn, {p.name: last for p in self.projectors if positions[p.name] < last}
