@@ -2,7 +2,8 @@
 both backends: it yields the rows one process yields; the groups cover every
 projector once; runners of disjoint groups hold their locks at once (PostgreSQL); a
 group worker's batch read before the lock is dropped when another runner moved its
-positions meanwhile; a worker that fails leaves its projectors to the rebuild itself;
+positions meanwhile; a worker that fails leaves its projectors to the rebuild itself,
+which says why it stopped;
 a rebuild killed with SIGKILL stops its workers, and the next catch-up completes."""
 
 from __future__ import annotations
@@ -17,12 +18,16 @@ from typing import Any
 import pytest
 
 from rectify.bootstrap import House
+from rectify.bootstrap.generator import PASSWORD
+from rectify.cli.main import main
+from rectify.projections import parallel_rebuild
 from rectify.projections import runner as runner_module
 from rectify.projections.catalog import all_projectors
 from rectify.projections.parallel_rebuild import REBUILD_GROUPS
 from rectify.projections.positions import PROJECTOR_NAMES, lock_positions, save_positions
 from rectify.projections.runner import ProjectionRunner
 from rectify.projections.store import open_store
+from tests.cli.helpers import in_process_env
 from tests.projections.test_store import snapshot
 
 
@@ -52,7 +57,33 @@ def test_a_failed_worker_leaves_its_projectors_to_the_rebuild(
     caught_up = snapshot(province)
     runner = province.store.runner
     monkeypatch.setattr(runner, "store_url", f"sqlite:///{tmp_path / 'absent.db'}")
-    runner.rebuild(workers=2)  # both workers fail to open that store
+    warnings: list[str] = []
+    runner.rebuild(workers=2, warn=warnings.append)  # both workers fail to open that store
+    assert snapshot(province) == caught_up
+    assert len(warnings) == len(REBUILD_GROUPS)  # each says which group and why
+    reasons = {said.split("原因：")[1] for said in warnings}
+    assert all("absent.db" in reason and "不存在" in reason for reason in reasons), reasons
+    for group in REBUILD_GROUPS:
+        assert any("、".join(sorted(group)) in said and "退出码 1" in said for said in warnings)
+
+
+def test_the_command_says_why_a_worker_stopped_and_still_rebuilds(
+    province: House,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setattr(runner_module, "PARALLEL_FROM", 0)
+    caught_up = snapshot(province)
+    url = province.store.url.render_as_string(hide_password=False)
+    in_process_env(monkeypatch, url, tmp_path, RECTIFY_USER="bureau", RECTIFY_PASSWORD=PASSWORD)
+    # The workers look for their parent's pid under the real name: they stop at once.
+    monkeypatch.setattr(parallel_rebuild, "WORKER_PARENT", "RECTIFY_REBUILD_ELSEWHERE")
+    assert main(["rebuild", "--workers", "2"]) == 0
+    out, err = capsys.readouterr()
+    assert "已重放" in out
+    assert err.count("警告") == len(REBUILD_GROUPS), err
+    assert "KeyError: 'RECTIFY_REBUILD_PARENT'" in err and "Traceback" not in err
     assert snapshot(province) == caught_up
 
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from rich import box
 from rich.console import Console, JustifyMethod
+from rich.markup import escape
 from rich.table import Table
 
 console = Console(highlight=False, soft_wrap=True)
@@ -45,6 +46,11 @@ def print_json(data: Any) -> None:
 
 def error(message: str) -> None:
     err_console.print(f"[bold red]错误[/]：{message}", markup=True, soft_wrap=True)
+
+
+def warning(message: str) -> None:
+    """A warning on stderr; the message is printed as it is (no markup of its own)."""
+    err_console.print(f"[yellow]警告[/]：{escape(message)}", markup=True, soft_wrap=True)
 
 
 def table(

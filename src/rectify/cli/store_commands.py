@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from rectify.bootstrap import House, checkpoints, open_house
-from rectify.cli.output import console, error, print_json
+from rectify.cli.output import console, error, print_json, warning
 from rectify.cli.prompts import read_new_password
 from rectify.domain.errors import InvalidInput, StoreError
 from rectify.domain.identity import Principal, Role
@@ -148,6 +148,7 @@ def run_rebuild(args: argparse.Namespace) -> int:
             batch_size=None if args.batch is None else max(1, args.batch),
             progress=progress,
             workers=workers,
+            warn=warning,
         )
     console.print(f"已重放 {count} 个事件")
     return 0

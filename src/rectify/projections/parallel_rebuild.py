@@ -11,7 +11,8 @@ the write lock (`ProjectionRunner.group_worker`).
 A group keeps together the projectors that read each other's tables while they apply
 (the inbox reads the findings and the monitoring periods). A worker that dies leaves
 its projectors' positions where its last batch committed; the rebuilding runner then
-applies the rest itself, and restores the text index, in its own last catch-up.
+applies the rest itself, and restores the text index, in its own last catch-up, and
+says why the worker stopped (`warn`: the last line of its error output).
 """
 
 from __future__ import annotations
@@ -19,8 +20,11 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 import time
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from contextlib import ExitStack
+from typing import IO, TYPE_CHECKING
 
 from rectify.projections.positions import read_positions
 
@@ -48,10 +52,14 @@ def default_workers() -> int:
 
 
 def replay_in_groups(
-    runner: ProjectionRunner, batch_size: int, progress: Progress | None = None
+    runner: ProjectionRunner,
+    batch_size: int,
+    progress: Progress | None = None,
+    warn: Callable[[str], None] | None = None,
 ) -> int:
     """Replay the log in one worker process per group; returns, once all have ended,
-    the position every projector has reached.
+    the position every projector has reached. A worker that failed is reported to
+    `warn`; its projectors are left to the caller's catch-up.
 
     Each worker is `python -m rectify.projections.parallel_rebuild`: a process of its
     own, which imports nothing of the caller's program. The store's address goes
@@ -59,28 +67,46 @@ def replay_in_groups(
     url = runner.store_url
     mine = {p.name for p in runner.projectors}
     env = {**os.environ, WORKER_URL: url, WORKER_PARENT: str(os.getpid())}
-    workers = [
-        subprocess.Popen(
-            [sys.executable, "-m", __name__, str(batch_size), *sorted(group & mine)],
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,  # a failed worker's projectors: finished by the caller
-        )
-        for group in REBUILD_GROUPS
-        if group & mine
-    ]
-    try:
-        while any(worker.poll() is None for worker in workers):
-            time.sleep(POLL_SECONDS)
-            if progress is not None:
-                progress(*_done_and_head(runner, mine))
-    finally:
-        for worker in workers:
-            if worker.poll() is None:  # interrupted: stop them, their batches roll back
-                worker.terminate()
-            worker.wait()
+    groups = [sorted(group & mine) for group in REBUILD_GROUPS if group & mine]
+    with ExitStack() as files:
+        # A file, not a pipe: nobody reads while they run, and a full pipe would block them.
+        errors = [files.enter_context(tempfile.TemporaryFile()) for _ in groups]
+        workers = [
+            subprocess.Popen(
+                [sys.executable, "-m", __name__, str(batch_size), *names],
+                env=env,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=error,
+            )
+            for names, error in zip(groups, errors, strict=True)
+        ]
+        try:
+            while any(worker.poll() is None for worker in workers):
+                time.sleep(POLL_SECONDS)
+                if progress is not None:
+                    progress(*_done_and_head(runner, mine))
+        finally:
+            for worker in workers:
+                if worker.poll() is None:  # interrupted: stop them, their batches roll back
+                    worker.terminate()
+                worker.wait()
+        for names, worker, error in zip(groups, workers, errors, strict=True):
+            if worker.returncode != 0 and warn is not None:
+                warn(failure_message(names, worker.returncode, error))
     return _done_and_head(runner, mine)[0]
+
+
+def failure_message(names: list[str], returncode: int, error: IO[bytes]) -> str:
+    """Which worker stopped, how, and the last line it wrote (a traceback's last line
+    names the exception)."""
+    error.seek(0)
+    lines = [line.strip() for line in error.read().decode("utf-8", "replace").splitlines()]
+    said = next((line for line in reversed(lines) if line), "（无输出）")
+    return (
+        f"重建子进程（{'、'.join(names)}）以退出码 {returncode} 结束，"
+        f"其读模型由本进程接着重放。原因：{said}"
+    )
 
 
 def _done_and_head(runner: ProjectionRunner, names: set[str]) -> tuple[int, int]:

@@ -7,7 +7,6 @@ transaction holding the rows written and the new positions together.
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -19,6 +18,7 @@ from sqlalchemy import Connection, Engine, Table, bindparam, delete, func, selec
 
 from rectify.projections import text_index
 from rectify.projections.batch import DriverQuery
+from rectify.projections.cycles import no_cycle_collection
 from rectify.projections.positions import lock_positions, read_positions, save_positions
 from rectify.projections.projector import Handler, Projector, as_bytes
 
@@ -45,23 +45,6 @@ class EventId(UUID):
 def _uuid(value: Any) -> UUID:
     """An originator id as the driver returns it: a UUID (psycopg) or 16 bytes (SQLite)."""
     return EventId(int=value.int) if isinstance(value, UUID) else EventId(bytes=bytes(value))
-
-
-@contextmanager
-def _no_cycle_collection() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector for one batch.
-
-    A batch allocates tens of thousands of short-lived objects (decoded events, row
-    dicts) that form no cycles; the collector kept rescanning every long-lived object
-    of the process meanwhile (measured: decoding took twice as long with it on). What
-    a batch leaves behind is collected when the collector is switched back on."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 # Pages a batch's commit may leave in the WAL before this connection checkpoints them
@@ -186,18 +169,20 @@ class ProjectionRunner:
         batch_size: int | None = None,
         progress: Progress | None = None,
         workers: int = 1,
+        warn: Callable[[str], None] | None = None,
     ) -> int:
         """Drop every rebuildable read model's rows and replay the whole log; with
         `workers` > 1 and a log of PARALLEL_FROM events or more, each group of
         projectors replays it in a worker process of its own first (one per group,
         whatever the number above 1: parallel_rebuild.py), and this runner then applies
         whatever they left. Batches of `batch_size` events, by default DEFAULT_BATCH in
-        this process and GROUP_BATCH in a worker."""
+        this process and GROUP_BATCH in a worker. A worker that fails is reported to
+        `warn` (its projectors are replayed here)."""
         self._reset()
         if workers > 1 and self.store_url and self.head_now() >= PARALLEL_FROM:
             from rectify.projections.parallel_rebuild import replay_in_groups
 
-            reached = replay_in_groups(self, batch_size or GROUP_BATCH, progress)
+            reached = replay_in_groups(self, batch_size or GROUP_BATCH, progress, warn)
 
             def rest(done: int, head: int) -> None:
                 if progress is not None:
@@ -291,7 +276,7 @@ class ProjectionRunner:
 
     def _one_batch(self, batch_size: int, *, wait: bool = True) -> tuple[int, int] | None:
         with (
-            _no_cycle_collection(),
+            no_cycle_collection(),
             self.engine.connect() as conn,
             _relaxed_sync(conn),
             conn.begin(),
