@@ -37,6 +37,19 @@ async def until(condition: Any) -> None:
     raise AssertionError("never happened")
 
 
+async def complete(pilot: Any, opened: threading.Event, world: World) -> Any:
+    """Let the scorecards through, wait for the whole home, and check it holds every
+    evaluation line once, in order; returns what the home gathers in one go."""
+    screen: Any = pilot.app.screen
+    opened.set()
+    await until(lambda: screen.home_complete)
+    await settle(pilot)
+    whole = gather(world.backend("evaluator"))
+    table = screen.query_one("#home-evaluations", DataTable)
+    assert [r.value for r in table.rows] == [line.key for line in whole.evaluations]
+    return whole
+
+
 @sync
 async def test_the_home_asks_the_store_once_when_it_opens(world: World) -> None:
     app = world.app("bureau")
@@ -65,12 +78,7 @@ async def test_the_first_screen_shows_before_the_scorecards_are_made(world: Worl
         assert "加载中" in str(screen.query_one("#evaluations-title", Static).render())
         assert screen.query_one("#home-evaluations", DataTable).row_count == 0
         assert not screen.home_complete
-        opened.set()
-        await until(lambda: screen.home_complete)
-        await settle(pilot)
-        whole = gather(world.backend("evaluator"))
-        table = screen.query_one("#home-evaluations", DataTable)
-        assert [r.value for r in table.rows] == [line.key for line in whole.evaluations]
+        whole = await complete(pilot, opened, world)
         assert screen.query_one("#checks", DataTable).row_count == len(whole.checks) > 0
 
 
@@ -85,12 +93,7 @@ async def test_a_reload_while_lines_come_in_batches_shows_each_line_once(
         screen: Any = app.screen
         await until(lambda: screen.first_shown)
         await pilot.press("f5")  # while the first load's scorecards wait
-        opened.set()
-        await until(lambda: screen.home_complete)
-        await settle(pilot)
-        table = screen.query_one("#home-evaluations", DataTable)
-        whole = gather(world.backend("evaluator"))
-        assert [r.value for r in table.rows] == [line.key for line in whole.evaluations]
+        whole = await complete(pilot, opened, world)
         assert len(whole.evaluations) == 2  # so two batches of one came for each load
         checks = screen.query_one("#checks", DataTable)
         assert checks.row_count == len(whole.checks)
