@@ -200,7 +200,11 @@ def list_findings(
         sort_after = SortCursor(False, after, after)
     keys = sorted_page(keys, sort, descending, sort_after)
     if fiscal_year is not None:
-        keys = keys.where(in_year_clause(fiscal_year, walk=walk_year(conn, fiscal_year, sort)))
+        # Not walked with overdue: SQLite then leaves the walk for the index on due and
+        # checks the year per row (year and overdue at 1.7M events: ~90 ms), while the
+        # year's ids cost at most the year's size (~25 ms at 13k).
+        walk = not overdue and walk_year(conn, fiscal_year, sort)
+        keys = keys.where(in_year_clause(fiscal_year, walk=walk))
     if department is not None:
         keys = keys.where(department_clause(department))
     if status is not None:
