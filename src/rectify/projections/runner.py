@@ -16,7 +16,7 @@ from uuid import UUID
 from eventsourcing.persistence import Mapper, StoredEvent
 from sqlalchemy import Connection, Engine, Table, bindparam, delete, func, select
 
-from rectify.projections import text_index
+from rectify.projections import planner_statistics, text_index
 from rectify.projections.batch import DriverQuery
 from rectify.projections.cycles import no_cycle_collection
 from rectify.projections.positions import lock_positions, read_positions, save_positions
@@ -177,7 +177,8 @@ class ProjectionRunner:
         whatever the number above 1: parallel_rebuild.py), and this runner then applies
         whatever they left. Batches of `batch_size` events, by default DEFAULT_BATCH in
         this process and GROUP_BATCH in a worker. A worker that fails is reported to
-        `warn` (its projectors are replayed here)."""
+        `warn` (its projectors are replayed here). On PostgreSQL the rebuilt tables are
+        analysed at the end (planner_statistics.py)."""
         self._reset()
         if workers > 1 and self.store_url and self.head_now() >= PARALLEL_FROM:
             from rectify.projections.parallel_rebuild import replay_in_groups
@@ -189,8 +190,13 @@ class ProjectionRunner:
                     progress(min(head, reached + done), head)
 
             self.catch_up(batch_size or DEFAULT_BATCH, rest)  # what a worker left, the text index
-            return self.head_now()
-        return self.catch_up(batch_size or DEFAULT_BATCH, progress)
+            done = self.head_now()
+        else:
+            done = self.catch_up(batch_size or DEFAULT_BATCH, progress)
+        planner_statistics.refresh(
+            self.engine, [t for p in self.projectors if p.rebuildable for t in p.tables]
+        )
+        return done
 
     def head_now(self) -> int:
         with self.engine.connect() as conn:
