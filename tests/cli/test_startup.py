@@ -149,3 +149,32 @@ def test_the_executable_runs_a_command_and_returns_its_exit_code(tmp_path: Path)
     assert missing.returncode != 0
     assert "rectify init" in missing.stderr
     assert "Traceback" not in missing.stderr
+
+
+def test_the_executable_imports_the_postgresql_driver_with_the_command_if_the_store_is_there() -> (
+    None
+):
+    """PostgreSQL's driver is imported (and frozen) with a store command's module when
+    RECTIFY_DB names PostgreSQL; never for SQLite, nor for a command without a store."""
+    script = (
+        "import gc, sys\n"
+        "from rectify.cli.process import prepare\n"
+        "prepare(sys.argv[1:])\n"
+        "print('psycopg' in sys.modules, 'sqlalchemy.dialects.postgresql.psycopg' in sys.modules)\n"
+    )
+
+    def loaded(url: str, *argv: str) -> list[str]:
+        env = {**os.environ, "RECTIFY_DB": url}
+        out = subprocess.run(
+            [sys.executable, "-c", script, *argv],
+            capture_output=True,
+            text=True,
+            env=env,
+            check=True,
+        )
+        return out.stdout.split()
+
+    pg = "postgresql+psycopg://postgres@127.0.0.1:5432/any"
+    assert loaded(pg, "findings", "list") == ["True", "True"]
+    assert loaded("sqlite:///x.db", "findings", "list") == ["False", "False"]
+    assert loaded(pg, "--version") == ["False", "False"]
