@@ -8,6 +8,7 @@ a rebuild killed with SIGKILL stops its workers, and the next catch-up completes
 
 from __future__ import annotations
 
+import io
 import signal
 import subprocess
 import sys
@@ -182,3 +183,13 @@ def test_a_killed_rebuild_stops_its_workers_and_the_next_catch_up_completes(
 def _workers_of(parent: int) -> list[str]:
     children = Path(f"/proc/{parent}/task/{parent}/children")
     return children.read_text().split() if children.exists() else []
+
+
+def test_a_worker_killed_by_a_signal_is_named_so() -> None:
+    said = parallel_rebuild.failure_message(["findings", "inbox"], -15, io.BytesIO(b""))
+    assert said.startswith("重建子进程（findings、inbox）被信号 SIGTERM 终止")
+    assert said.endswith("原因：（无输出）")
+    last = io.BytesIO("Traceback …\n  File x\nKeyError: 'x'\n\n".encode())
+    assert parallel_rebuild.failure_message(["a"], 1, last).endswith(
+        "以退出码 1 结束，其读模型由本进程接着重放。原因：KeyError: 'x'"
+    )

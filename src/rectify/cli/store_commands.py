@@ -144,12 +144,15 @@ def run_rebuild(args: argparse.Namespace) -> int:
             bar.update(task, completed=done, total=max(head, done))
 
         workers = default_workers() if args.workers is None else max(1, args.workers)
+        warnings: list[str] = []
         count = house.store.runner.rebuild(
             batch_size=None if args.batch is None else max(1, args.batch),
             progress=progress,
             workers=workers,
-            warn=warning,
+            warn=warnings.append,  # printed below the bar, once it is done
         )
+    for text in warnings:
+        warning(text)
     console.print(f"已重放 {count} 个事件")
     return 0
 

@@ -18,6 +18,7 @@ says why the worker stopped (`warn`: the last line of its error output).
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -103,10 +104,11 @@ def failure_message(names: list[str], returncode: int, error: IO[bytes]) -> str:
     error.seek(0)
     lines = [line.strip() for line in error.read().decode("utf-8", "replace").splitlines()]
     said = next((line for line in reversed(lines) if line), "（无输出）")
-    return (
-        f"重建子进程（{'、'.join(names)}）以退出码 {returncode} 结束，"
-        f"其读模型由本进程接着重放。原因：{said}"
-    )
+    if returncode < 0:  # killed by a signal (Popen's convention)
+        ended = f"被信号 {signal.Signals(-returncode).name} 终止"
+    else:
+        ended = f"以退出码 {returncode} 结束"
+    return f"重建子进程（{'、'.join(names)}）{ended}，其读模型由本进程接着重放。原因：{said}"
 
 
 def _done_and_head(runner: ProjectionRunner, names: set[str]) -> tuple[int, int]:
