@@ -148,12 +148,14 @@ def in_year_clause(year: int, *, walk: bool = False) -> ColumnElement[bool]:
     )
 
 
-def walk_year(conn: Connection, year: int, sort: str) -> bool:
+def walk_year(conn: Connection, year: int, sort: str, *, overdue: bool = False) -> bool:
     """Whether the year filter should walk the list's ref order (see in_year_clause):
     when sorted by ref and the year is large — 12k findings of 100k: IN ~45 ms on
     SQLite, the walk < 1 ms; a year of a few findings is cheaper listed (the walk would
-    read the whole ref index to find none: ~80 ms)."""
-    if sort != "ref":
+    read the whole ref index to find none: ~80 ms). Never with overdue: SQLite then
+    leaves the walk for the index on due and checks the year per row (1.7M events:
+    ~90 ms), while the year's ids cost at most the year's size (~25 ms at 13k)."""
+    if sort != "ref" or overdue:
         return False
     size = select(func.count()).where(finding_years.c.fiscal_year == year)
     return int(conn.execute(size).scalar_one()) > YEAR_WALK_AT
@@ -200,10 +202,7 @@ def list_findings(
         sort_after = SortCursor(False, after, after)
     keys = sorted_page(keys, sort, descending, sort_after)
     if fiscal_year is not None:
-        # Not walked with overdue: SQLite then leaves the walk for the index on due and
-        # checks the year per row (year and overdue at 1.7M events: ~90 ms), while the
-        # year's ids cost at most the year's size (~25 ms at 13k).
-        walk = not overdue and walk_year(conn, fiscal_year, sort)
+        walk = walk_year(conn, fiscal_year, sort, overdue=overdue)
         keys = keys.where(in_year_clause(fiscal_year, walk=walk))
     if department is not None:
         keys = keys.where(department_clause(department))
